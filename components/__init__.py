@@ -1,0 +1,1 @@
+"""Pulumi components and the Twilio dynamic providers under them."""

@@ -1,0 +1,1 @@
+"""flexctl: the single command line of flex-pre-agent."""

@@ -1,0 +1,1 @@
+"""This contact center's flows and routing, written with the studio and taskrouter toolkits."""
