@@ -10,6 +10,7 @@ from typing import Protocol
 # One module per toolkit; each exposes ``register(subparsers)``.
 COMMAND_MODULES = (
     "flexctl.studio_commands",
+    "flexctl.flow_view_commands",
     "flexctl.routing_commands",
     "flexctl.demo_commands",
 )
