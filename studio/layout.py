@@ -1,0 +1,232 @@
+"""Automatic canvas layout for Studio flows: top-down layers from the trigger, no overlaps.
+
+The layout works on plain definition state dicts. Widgets sit on a grid of cells
+``COLUMN_WIDTH`` x ``ROW_HEIGHT`` px; a widget the user placed keeps its offset exactly and
+blocks every grid cell its box touches.
+
+* Rows are longest-path layers over the graph without its back-edges (found by a depth-first
+  search from the trigger in transition order), so every other edge points downwards, as in the
+  Studio canvas. Widgets that cannot be reached from the trigger get their own layers, to the
+  right of the reachable part, so they never disturb it.
+* Columns: a widget wants the column of its *primary parent* (its parent on the lowest row,
+  first in transition order) plus its rank among that parent's children, so siblings keep
+  their event order. Within a row, widgets claim cells in definition order (older widgets
+  first) and take the nearest free cell to the right of the one they want.
+
+Stability follows: a new leaf appended to the definition takes a free cell and moves no other
+widget, and a new edge only moves the widgets whose layer or primary parent it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+WIDGET_WIDTH = 300
+"""Approximate width of a widget box on the Studio canvas, in px."""
+WIDGET_HEIGHT = 200
+"""Approximate height of a widget box on the Studio canvas, in px."""
+COLUMN_WIDTH = WIDGET_WIDTH + 50
+"""Horizontal grid pitch: a widget plus a 50 px gutter."""
+ROW_HEIGHT = WIDGET_HEIGHT + 50
+"""Vertical grid pitch: a widget plus a 50 px gutter for the arrows."""
+
+Offset = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A connected transition: ``source`` --``event``--> ``target`` (widget names)."""
+
+    source: str
+    event: str
+    target: str
+
+
+def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
+    """Yield every transition with a ``next``, in definition order (dangling targets included)."""
+    for state in states:
+        source = str(state.get("name", ""))
+        for transition in state.get("transitions") or ():
+            target = transition.get("next")
+            if target:
+                yield Edge(source, str(transition.get("event", "")), str(target))
+
+
+def offset_of(state: Mapping[str, Any]) -> Offset | None:
+    """Return a state's own ``properties.offset`` as ``(x, y)``, or None if it has no usable one."""
+    properties = state.get("properties")
+    offset = properties.get("offset") if isinstance(properties, Mapping) else None
+    if not isinstance(offset, Mapping):
+        return None
+    x, y = _number(offset.get("x")), _number(offset.get("y"))
+    return None if x is None or y is None else (x, y)
+
+
+def _number(value: object) -> int | None:
+    # bool is an int subclass, but {"x": true} is no position.
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def definition_offsets(definition: Mapping[str, Any]) -> dict[str, Offset]:
+    """Return every widget's position: its own offset when present, else the computed one."""
+    states: Sequence[Mapping[str, Any]] = definition.get("states") or ()
+    fixed = {str(s.get("name", "")): off for s in states if (off := offset_of(s)) is not None}
+    return compute_offsets(states, str(definition.get("initial_state", "")), fixed)
+
+
+def layout_order(offsets: Mapping[str, Offset]) -> list[str]:
+    """Return widget names top to bottom, then left to right (ties by the given order)."""
+    index = {name: i for i, name in enumerate(offsets)}
+    return sorted(offsets, key=lambda name: (offsets[name][1], offsets[name][0], index[name]))
+
+
+def compute_offsets(
+    states: Sequence[Mapping[str, Any]],
+    initial_state: str,
+    fixed: Mapping[str, Offset],
+) -> dict[str, Offset]:
+    """Compute a canvas offset for every state, keeping the ``fixed`` ones exactly.
+
+    Args:
+        states: definition state dicts (``name``, ``type``, ``transitions``, ``properties``).
+        initial_state: name of the trigger widget, the root of the layout.
+        fixed: offsets the user set on some widgets; they are returned unchanged.
+
+    Returns:
+        ``{name: (x, y)}`` for every state name, in definition order.
+    """
+    return _Layout(states, initial_state, fixed).run()
+
+
+class _Layout:
+    """One layout computation; see the module docstring for the method."""
+
+    def __init__(
+        self, states: Sequence[Mapping[str, Any]], initial_state: str, fixed: Mapping[str, Offset]
+    ) -> None:
+        self.order: dict[str, int] = {}
+        for state in states:
+            self.order.setdefault(str(state.get("name", "")), len(self.order))
+        self.fixed = {name: off for name, off in fixed.items() if name in self.order}
+        self.children: dict[str, list[str]] = {name: [] for name in self.order}
+        for edge in iter_edges(states):
+            if edge.source in self.order and edge.target in self.order:
+                self.children[edge.source].append(edge.target)
+        self.initial_state = initial_state
+        self.discovered: dict[str, int] = {}  # depth-first preorder: transition order
+        self.row: dict[str, int] = {}
+        self.column: dict[str, int] = {}
+        self.free: dict[int, dict[int, int]] = {}  # row -> {occupied column: a column right of it}
+
+    def run(self) -> dict[str, Offset]:
+        roots = [self.initial_state] if self.initial_state in self.order else []
+        reachable_topo, forward = self._depth_first(roots, set())
+        reachable = set(reachable_topo)
+        rest = [name for name in self.order if name not in reachable]
+        orphan_topo, orphan_forward = self._depth_first(rest, reachable)
+        for x, y in self.fixed.values():
+            self._block_box(x, y)
+        self._place(reachable_topo, forward, base_column=0)
+        used = [self.column[name] for name in reachable_topo if name in self.column]
+        self._place(orphan_topo, orphan_forward, base_column=max(used, default=-2) + 2)
+        return {
+            name: self.fixed[name]
+            if name in self.fixed
+            else (self.column[name] * COLUMN_WIDTH, self.row[name] * ROW_HEIGHT)
+            for name in self.order
+        }
+
+    def _depth_first(
+        self, roots: Sequence[str], excluded: set[str]
+    ) -> tuple[list[str], dict[str, list[str]]]:
+        """Return the topological order of the nodes reached and their non-back edges."""
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = finished
+        postorder: list[str] = []
+        forward: dict[str, list[str]] = {}
+        for root in roots:
+            if root in state:
+                continue
+            state[root] = 1
+            self.discovered[root] = len(self.discovered)
+            stack: list[tuple[str, Iterator[str]]] = [(root, iter(self.children[root]))]
+            forward[root] = []
+            while stack:
+                node, pending = stack[-1]
+                child = next(pending, None)
+                if child is None:
+                    state[node] = 2
+                    postorder.append(node)
+                    stack.pop()
+                elif child in excluded or state.get(child) == 1:
+                    continue  # a back-edge (retry loop) or an edge into another component
+                else:
+                    forward[node].append(child)
+                    if child not in state:
+                        state[child] = 1
+                        self.discovered[child] = len(self.discovered)
+                        forward[child] = []
+                        stack.append((child, iter(self.children[child])))
+        postorder.reverse()
+        return postorder, forward
+
+    def _place(self, topo: list[str], forward: Mapping[str, list[str]], base_column: int) -> None:
+        """Assign rows (longest path) and columns (primary parent + sibling rank) to ``topo``."""
+        for name in topo:
+            if name in self.fixed:
+                # A user-placed widget's children go below it: the first row under its box.
+                self.row[name] = -(-self.fixed[name][1] // ROW_HEIGHT)
+            else:
+                self.row.setdefault(name, 0)
+            for child in forward[name]:
+                if child not in self.fixed:
+                    self.row[child] = max(self.row.get(child, 0), self.row[name] + 1)
+        primary: dict[str, str] = {}
+        for name in topo:
+            for child in forward[name]:
+                best = primary.get(child)
+                # The parent on the lowest row wins; ties go to the first one in transition order.
+                if best is None or (-self.row[name], self.discovered[name]) < (
+                    -self.row[best],
+                    self.discovered[best],
+                ):
+                    primary[child] = name
+        rank: dict[str, int] = {}
+        for name in topo:
+            ranked = 0
+            for child in forward[name]:
+                if primary[child] == name and child not in rank:
+                    rank[child] = ranked
+                    ranked += 1
+        for name in sorted(
+            (n for n in topo if n not in self.fixed), key=lambda n: (self.row[n], self.order[n])
+        ):
+            parent = primary.get(name)
+            if parent is None:
+                wanted = base_column
+            elif parent in self.fixed:
+                wanted = (self.fixed[parent][0] + COLUMN_WIDTH // 2) // COLUMN_WIDTH + rank[name]
+            else:
+                wanted = self.column[parent] + rank[name]
+            self.column[name] = self._claim(self.row[name], wanted)
+
+    def _claim(self, row: int, column: int) -> int:
+        """Occupy and return the first free cell at or right of ``column`` in ``row``."""
+        jumps = self.free.setdefault(row, {})
+        found = column
+        while found in jumps:
+            found = jumps[found]
+        while column in jumps:  # path compression keeps a crowded row near-linear
+            jumps[column], column = found, jumps[column]
+        jumps[found] = found + 1
+        return found
+
+    def _block_box(self, x: int, y: int) -> None:
+        """Occupy every grid cell whose widget box would overlap a user-placed box at (x, y)."""
+        for row in range((y - WIDGET_HEIGHT) // ROW_HEIGHT + 1, -(-(y + WIDGET_HEIGHT) // ROW_HEIGHT)):
+            jumps = self.free.setdefault(row, {})
+            for column in range(
+                (x - WIDGET_WIDTH) // COLUMN_WIDTH + 1, -(-(x + WIDGET_WIDTH) // COLUMN_WIDTH)
+            ):
+                jumps.setdefault(column, column + 1)
