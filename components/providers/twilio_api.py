@@ -168,9 +168,7 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
         attempt = 0
         while True:
             attempt += 1
-            response: Response = super().request(
-                method, target, params, data, headers, auth, timeout, allow_redirects
-            )
+            response: Response = super().request(method, target, params, data, headers, auth, timeout, allow_redirects)
             if not is_retryable(response.status_code) or attempt >= self.policy.attempts:
                 return response
             retry_after = (response.headers or {}).get("Retry-After")
@@ -179,9 +177,7 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
 
 def make_client(account_sid: str, username: str, password: str, base_url: str | None) -> Client:
     """A twilio Client for one account, sent to ``base_url`` (an emulator) when it is set."""
-    return Client(
-        username, password, account_sid=account_sid, http_client=RetryingHttpClient(base_url)
-    )
+    return Client(username, password, account_sid=account_sid, http_client=RetryingHttpClient(base_url))
 
 
 _local = threading.local()
@@ -193,8 +189,6 @@ def _client_for(connection: Connection) -> Client:
     cache: dict[Connection, Client] = _local.__dict__.setdefault("clients", {})
     client = cache.get(connection)
     if client is None:
-        client = make_client(
-            connection.account_sid, connection.username, connection.password, connection.base_url
-        )
+        client = make_client(connection.account_sid, connection.username, connection.password, connection.base_url)
         cache[connection] = client
     return client

@@ -1,0 +1,119 @@
+"""Studio v2 Flow provider.
+
+Every update of a Studio flow makes a new revision, so ``diff`` compares definitions as data and a
+commit message alone never causes an update.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from components.providers.base import Field, Props, TwilioProvider, canonical, unset_if_none
+from components.providers.twilio_api import Connection
+
+STATUSES = ("draft", "published")
+_STATE_PATH = re.compile(r"^#/states/(\d+)")
+
+
+def definition_data(definition: Any) -> Any:
+    """The definition as data, whether the program passed JSON text or a mapping."""
+    return canonical(definition, as_json=True)
+
+
+class StudioFlowProvider(TwilioProvider):
+    """A Studio flow: friendly_name, status, definition, commit_message -> sid, revision, webhook_url, valid."""
+
+    kind = "StudioFlow"
+    fields: ClassVar[Mapping[str, Field]] = {
+        "friendly_name": Field(),
+        "status": Field(),
+        "definition": Field(json=True),
+        "commit_message": Field(compare=False),
+    }
+
+    def validate(self, inputs: Props) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        if not inputs.get("friendly_name"):
+            problems.append(("friendly_name", "a Studio flow needs a friendly_name"))
+        status = inputs.get("status")
+        if status is not None and status not in STATUSES:
+            problems.append(("status", f"status is {status!r}; use 'draft' or 'published'"))
+        if "definition" in inputs:
+            problems.extend(("definition", reason) for reason in _definition_problems(inputs["definition"]))
+        return problems
+
+    def _create(self, conn: Connection, inputs: Props) -> Props:
+        flow = conn.client().studio.v2.flows.create(
+            friendly_name=inputs["friendly_name"],
+            status=inputs["status"] or "published",
+            definition=definition_data(inputs["definition"]),
+            commit_message=unset_if_none(inputs.get("commit_message")),
+        )
+        return _outputs(flow)
+
+    def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
+        flow = (
+            conn.client()
+            .studio.v2.flows(id_)
+            .update(
+                status=inputs["status"] or "published",
+                friendly_name=inputs["friendly_name"],
+                definition=definition_data(inputs["definition"]),
+                commit_message=unset_if_none(inputs.get("commit_message")),
+            )
+        )
+        return _outputs(flow)
+
+    def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
+        flow = conn.client().studio.v2.flows(id_).fetch()
+        live = {
+            "friendly_name": flow.friendly_name,
+            "status": flow.status,
+            "definition": json.dumps(flow.definition, sort_keys=True, separators=(",", ":")),
+        }
+        return live, _outputs(flow)
+
+    def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
+        conn.client().studio.v2.flows(id_).delete()
+
+    def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
+        """Studio reports ``#/states/3/...``; say which widget that is."""
+        lines = super().explain_details(props, details)
+        data = definition_data(props.get("definition"))
+        states = data.get("states") if isinstance(data, Mapping) else None
+        if not isinstance(states, list):
+            return lines
+        named = []
+        for line in lines:
+            match = _STATE_PATH.match(line)
+            index = int(match.group(1)) if match else -1
+            if 0 <= index < len(states) and isinstance(states[index], Mapping):
+                named.append(f"widget {states[index].get('name')!r} ({line})")
+            else:
+                named.append(line)
+        return named
+
+
+def _outputs(flow: Any) -> Props:
+    return {
+        "sid": flow.sid,
+        "account_sid": flow.account_sid,
+        "revision": flow.revision,
+        "webhook_url": flow.webhook_url,
+        "valid": flow.valid,
+    }
+
+
+def _definition_problems(definition: Any) -> list[str]:
+    """What Studio itself would reject, found offline (our toolkit's own warnings are not failures)."""
+    data = definition_data(definition)
+    if isinstance(definition, str) and data == definition:
+        return ["definition is not valid JSON: pass the toolkit's flow.to_json(...) or a mapping"]
+    if not isinstance(data, Mapping):
+        return ["definition must be a JSON object with initial_state and states"]
+    from studio.validate import validate_definition
+
+    return [str(p) for p in validate_definition(data) if p.enforced_by_studio and p.severity == "error"]
