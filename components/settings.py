@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import pulumi
@@ -25,7 +26,7 @@ class StackSettings(BaseModel):
 _SECRET_KEYS = {"authToken", "apiKey", "apiSecret"}
 
 
-def parse_stack_settings(raw: dict[str, object], stack: str) -> StackSettings:
+def parse_stack_settings(raw: Mapping[str, object], stack: str) -> StackSettings:
     """Validate raw config values (key -> value, without the project prefix) or explain what is wrong."""
     values = {key: value for key, value in raw.items() if key not in _SECRET_KEYS}
     try:

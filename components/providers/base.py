@@ -112,6 +112,10 @@ class TwilioProvider(ResourceProvider):
 
     _config: Mapping[str, Any]
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Stateless by design: even a configured provider pickles without its config (credentials).
+        return {}
+
     # ---- Pulumi's contract -------------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:

@@ -1,0 +1,127 @@
+"""Credentials, the account guard, base-URL rewriting and retries."""
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from components.providers.twilio_api import (
+    ACCOUNT_SID_KEY,
+    API_BASE_URL_KEY,
+    AUTH_TOKEN_KEY,
+    RetryingHttpClient,
+    RetryPolicy,
+    TwilioSetupError,
+    check_account,
+    resolve_connection,
+    rewrite_url,
+)
+
+ACCOUNT = "AC" + "1" * 32
+OTHER = "AC" + "2" * 32
+
+
+def test_rewrite_sends_each_product_host_under_the_base_url() -> None:
+    url = "https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json?PhoneNumber=%2B1500"
+    assert rewrite_url(url, "http://127.0.0.1:8787") == (
+        "http://127.0.0.1:8787/api/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json?PhoneNumber=%2B1500"
+    )
+    assert rewrite_url("https://studio.twilio.com/v2/Flows", "http://h:1") == "http://h:1/studio/v2/Flows"
+
+
+def test_rewrite_leaves_urls_alone_without_a_base_or_for_other_hosts() -> None:
+    assert rewrite_url("https://studio.twilio.com/v2/Flows", None) == "https://studio.twilio.com/v2/Flows"
+    assert rewrite_url("https://example.com/x", "http://h:1") == "https://example.com/x"
+
+
+def test_connection_needs_the_stack_account() -> None:
+    with pytest.raises(TwilioSetupError, match="accountSid"):
+        resolve_connection({}, {})
+
+
+def test_connection_prefers_the_stack_token_then_the_environment() -> None:
+    conn = resolve_connection({ACCOUNT_SID_KEY: ACCOUNT, AUTH_TOKEN_KEY: "from-config"}, {"TWILIO_AUTH_TOKEN": "env"})
+    assert (conn.username, conn.password) == (ACCOUNT, "from-config")
+    conn = resolve_connection({ACCOUNT_SID_KEY: ACCOUNT}, {"TWILIO_API_KEY": "SKk", "TWILIO_API_SECRET": "s"})
+    assert (conn.username, conn.password) == ("SKk", "s")
+
+
+def test_connection_refuses_credentials_of_another_account() -> None:
+    env = {"TWILIO_ACCOUNT_SID": OTHER, "TWILIO_AUTH_TOKEN": "t"}
+    with pytest.raises(TwilioSetupError, match=f"TWILIO_ACCOUNT_SID is {OTHER} but this stack manages {ACCOUNT}"):
+        resolve_connection({ACCOUNT_SID_KEY: ACCOUNT}, env)
+
+
+def test_connection_without_credentials_says_how_to_provide_them() -> None:
+    with pytest.raises(TwilioSetupError, match="TWILIO_AUTH_TOKEN"):
+        resolve_connection({ACCOUNT_SID_KEY: ACCOUNT}, {})
+
+
+def test_environment_base_url_wins_over_the_stack_config() -> None:
+    config = {ACCOUNT_SID_KEY: ACCOUNT, AUTH_TOKEN_KEY: "t", API_BASE_URL_KEY: "http://127.0.0.1:8787"}
+    assert resolve_connection(config, {}).base_url == "http://127.0.0.1:8787"
+    assert resolve_connection(config, {"TWILIO_API_BASE_URL": "http://127.0.0.1:9/"}).base_url == "http://127.0.0.1:9"
+
+
+def test_account_guard_refuses_objects_of_another_account() -> None:
+    check_account("StudioFlow 'x'", ACCOUNT, ACCOUNT)
+    with pytest.raises(TwilioSetupError, match=f"belongs to account {OTHER}"):
+        check_account("StudioFlow 'x'", ACCOUNT, OTHER)
+
+
+def test_retry_after_wins_and_backoff_is_bounded() -> None:
+    policy = RetryPolicy(attempts=5, base_delay=1.0, max_delay=4.0)
+    assert policy.delay(1, "2") == 2.0
+    assert policy.delay(1, "999") == 4.0
+    assert 2.0 <= policy.delay(3, None) <= 4.0
+    assert policy.delay(10, None) <= 4.0
+
+
+class _Flaky(BaseHTTPRequestHandler):
+    """Answers 429 (with Retry-After) and then 503 before it succeeds."""
+
+    answers: ClassVar[list[int]] = []
+
+    def do_GET(self) -> None:
+        status = self.answers.pop(0) if self.answers else 200
+        body = b'{"code": 20429, "message": "Too Many Requests", "status": 429}' if status != 200 else b"{}"
+        self.send_response(status)
+        if status == 429:
+            self.send_header("Retry-After", "3")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def flaky_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_client_retries_429_and_5xx_honouring_retry_after(flaky_server: str) -> None:
+    _Flaky.answers = [429, 503]
+    waits: list[float] = []
+    client = RetryingHttpClient(flaky_server, RetryPolicy(attempts=4, base_delay=0.25), sleep=waits.append)
+    response = client.request("GET", "https://studio.twilio.com/v2/Flows")
+    assert response.status_code == 200
+    assert waits[0] == 3.0
+    assert len(waits) == 2
+
+
+def test_client_gives_up_after_its_attempts(flaky_server: str) -> None:
+    _Flaky.answers = [503, 503, 503, 503]
+    waits: list[float] = []
+    client = RetryingHttpClient(flaky_server, RetryPolicy(attempts=3, base_delay=0.01), sleep=waits.append)
+    assert client.request("GET", "https://studio.twilio.com/v2/Flows").status_code == 503
+    assert len(waits) == 2
