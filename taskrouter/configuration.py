@@ -1,0 +1,213 @@
+"""Checking a workflow configuration JSON document (taskrouter.md §1.1 and §1.3).
+
+``check_configuration`` never raises: it returns every problem with its path, e.g.
+``task_routing.filters[0].targets[1].expression``. Queue values are not checked against the
+``WQ…`` SID pattern, so that ``${QUEUE_SID}`` placeholders and emulator SIDs pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from taskrouter.expression import ExpressionError, ExpressionKind, parse, parse_task_reference
+
+ROOT_KEYS = ("task_routing",)
+ROUTING_KEYS = ("filters", "default_filter")
+# "friendly_name" is the legacy spelling twilio-java's WorkflowRule still reads.
+FILTER_KEYS = ("filter_friendly_name", "friendly_name", "expression", "targets")
+# Which expression kind each expression-valued key of a target holds.
+TARGET_EXPRESSION_KINDS: Mapping[str, ExpressionKind] = {
+    "expression": "target", "order_by": "order_by", "skip_if": "skip_if"}
+KNOWN_WORKER_KEYS = ("known_worker_sid", "known_worker_friendly_name")
+TARGET_KEYS = ("queue", "priority", "timeout", *TARGET_EXPRESSION_KINDS, *KNOWN_WORKER_KEYS)
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong in a configuration: where (a JSON path) and what, with the fix."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or 'configuration'}: {self.message}"
+
+
+class ConfigurationError(ValueError):
+    """A configuration with problems, all of them listed."""
+
+    def __init__(self, problems: list[ConfigProblem], source: str = "workflow configuration") -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{source} has {len(problems)} problem(s):\n{lines}")
+
+
+def integer_value(value: object) -> int | None:
+    """An int, or a string of digits as the docs show (``"10"``); None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value)
+    return None
+
+
+def expression_problem(path: str, text: str, kind: ExpressionKind, error: ExpressionError) -> ConfigProblem:
+    """One line describing an invalid expression at ``path``."""
+    return ConfigProblem(path, f"invalid {kind} expression {text!r}: column {error.column}: {error.message} "
+                               f"(fix: {error.hint})")
+
+
+def _unknown_keys(
+        data: Mapping[str, object], allowed: tuple[str, ...], path: str, what: str) -> Iterator[ConfigProblem]:
+    for key in data:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            suggestion = f"did you mean {close[0]!r}? " if close else ""
+            yield ConfigProblem(f"{path}.{key}", f"unknown key in {what}; {suggestion}"
+                                                 f"allowed keys: {', '.join(allowed)}")
+
+
+def _check_expression(value: object, path: str, kind: ExpressionKind) -> Iterator[ConfigProblem]:
+    if not isinstance(value, str):
+        yield ConfigProblem(path, f"must be a string holding a {kind} expression, not {_json_type(value)}")
+        return
+    try:
+        parse(value, kind)
+    except ExpressionError as error:
+        yield expression_problem(path, value, kind, error)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+_FIRST_TARGET_QUEUE = ("is required on a filter's first target (later targets inherit the queue of the target "
+                       "before them); set it to a TaskQueue SID")
+_DEFAULT_QUEUE = "is required: the TaskQueue SID for tasks that match no filter"
+
+
+def _check_target(target: object, path: str, *, missing_queue: str | None) -> Iterator[ConfigProblem]:
+    if not isinstance(target, dict):
+        yield ConfigProblem(path, f"a target must be a JSON object, not {_json_type(target)}")
+        return
+    yield from _unknown_keys(target, TARGET_KEYS, path, "a target")
+    queue = target.get("queue")
+    if queue is None:
+        if missing_queue:
+            yield ConfigProblem(f"{path}.queue", missing_queue)
+    elif not isinstance(queue, str):
+        yield ConfigProblem(f"{path}.queue", f"must be a TaskQueue SID string, not {_json_type(queue)}")
+    elif not queue.strip():
+        yield ConfigProblem(f"{path}.queue", "must not be empty; set it to a TaskQueue SID")
+    for key, smallest in (("priority", 0), ("timeout", 1)):
+        if key in target:
+            number = integer_value(target[key])
+            if number is None or number < smallest:
+                yield ConfigProblem(f"{path}.{key}", f"must be an integer >= {smallest} (or a string of digits), "
+                                                     f"not {json.dumps(target[key])}")
+    for key, kind in TARGET_EXPRESSION_KINDS.items():
+        if key in target:
+            yield from _check_expression(target[key], f"{path}.{key}", kind)
+    for key in KNOWN_WORKER_KEYS:
+        if key in target:
+            yield from _check_known_worker(target[key], f"{path}.{key}")
+    if all(key in target for key in KNOWN_WORKER_KEYS):
+        yield ConfigProblem(f"{path}.known_worker_friendly_name",
+                            "use either known_worker_sid or known_worker_friendly_name, not both")
+
+
+def _check_known_worker(value: object, path: str) -> Iterator[ConfigProblem]:
+    if not isinstance(value, str):
+        yield ConfigProblem(path, f"must be a string such as 'task.agent_sid', not {_json_type(value)}")
+        return
+    try:
+        parse_task_reference(value)
+    except ExpressionError as error:
+        yield ConfigProblem(path, f"{error.message} (fix: {error.hint})")
+
+
+def _check_filter(item: object, path: str) -> Iterator[ConfigProblem]:
+    if not isinstance(item, dict):
+        yield ConfigProblem(path, f"a filter must be a JSON object, not {_json_type(item)}")
+        return
+    yield from _unknown_keys(item, FILTER_KEYS, path, "a filter")
+    for key in ("filter_friendly_name", "friendly_name"):
+        if key in item and not isinstance(item[key], str):
+            yield ConfigProblem(f"{path}.{key}", f"must be a string, not {_json_type(item[key])}")
+    if "expression" not in item:
+        yield ConfigProblem(f"{path}.expression", "is required: the condition on task attributes, e.g. \"1==1\"")
+    else:
+        yield from _check_expression(item["expression"], f"{path}.expression", "filter")
+    targets = item.get("targets")
+    if targets is None:
+        yield ConfigProblem(f"{path}.targets", "is required: a list of routing steps, e.g. [{\"queue\": \"WQ…\"}]")
+    elif not isinstance(targets, list) or not targets:
+        yield ConfigProblem(f"{path}.targets", "must be a non-empty array of targets")
+    else:
+        for index, target in enumerate(targets):
+            missing_queue = _FIRST_TARGET_QUEUE if index == 0 else None
+            yield from _check_target(target, f"{path}.targets[{index}]", missing_queue=missing_queue)
+
+
+def _check_routing(routing: object) -> Iterator[ConfigProblem]:
+    path = "task_routing"
+    if not isinstance(routing, dict):
+        yield ConfigProblem(path, f"must be a JSON object with filters and default_filter, not {_json_type(routing)}")
+        return
+    yield from _unknown_keys(routing, ROUTING_KEYS, path, "task_routing")
+    filters = routing.get("filters", [])
+    if not isinstance(filters, list):
+        yield ConfigProblem(f"{path}.filters", f"must be an array of filters, not {_json_type(filters)}")
+    else:
+        for index, item in enumerate(filters):
+            yield from _check_filter(item, f"{path}.filters[{index}]")
+    if "default_filter" in routing:
+        yield from _check_target(routing["default_filter"], f"{path}.default_filter", missing_queue=_DEFAULT_QUEUE)
+
+
+def decode(data: object) -> tuple[object, list[ConfigProblem]]:
+    """Decode a configuration given as JSON text; objects pass through unchanged."""
+    if isinstance(data, bytes | bytearray):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return None, [ConfigProblem("", f"is not UTF-8 text: {error}")]
+    if isinstance(data, str):
+        try:
+            return json.loads(data), []
+        except json.JSONDecodeError as error:
+            return None, [ConfigProblem("", f"is not valid JSON: {error.msg} at line {error.lineno} "
+                                            f"column {error.colno}")]
+    return data, []
+
+
+def check_configuration(data: object) -> list[ConfigProblem]:
+    """Every problem in a workflow configuration (a decoded object or JSON text); never raises."""
+    try:
+        decoded, problems = decode(data)
+        if problems:
+            return problems
+        if not isinstance(decoded, dict):
+            return [ConfigProblem("", "must be a JSON object: {\"task_routing\": {\"filters\": [...], "
+                                      "\"default_filter\": {\"queue\": \"WQ…\"}}}")]
+        problems = list(_unknown_keys(decoded, ROOT_KEYS, "", "the configuration"))
+        if "task_routing" not in decoded:
+            problems.append(ConfigProblem("task_routing", "is required: the configuration's root key"))
+        else:
+            problems.extend(_check_routing(decoded["task_routing"]))
+        return [ConfigProblem(problem.path.lstrip("."), problem.message) for problem in problems]
+    except RecursionError:
+        return [ConfigProblem("", "is nested too deeply to check")]

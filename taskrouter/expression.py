@@ -1,0 +1,782 @@
+"""The TaskRouter expression language: lexer, parser, printer and diagnostics.
+
+Grammar (taskrouter.md §2; decisions marked *):
+
+    condition  := or
+    or         := and { OR and }                  -- AND binds tighter than OR*
+    and        := primary { AND primary }
+    primary    := "(" or ")" | operand operator operand
+    operator   := == | = | != | > | >= | < | <= | CONTAINS | HAS | IN | NOT IN
+    operand    := 'string' | "string" | number | true | false | null* | reference | array
+    array      := "[" [ operand { "," operand } ] "]"
+    reference  := key { "." key | "[" digits "]" }     -- key: [A-Za-z_][A-Za-z0-9_]*
+    order_by   := reference (ASC | DESC) { "," reference (ASC | DESC) }
+
+Decisions where Twilio's documentation is silent, made here and nowhere else:
+
+* Keywords (AND, OR, IN, NOT IN, HAS, CONTAINS, and ASC/DESC in order_by) are case-insensitive;
+  ``true``, ``false`` and ``null`` are lowercase only (``True`` is read as a key and warned about).
+* ``null`` is a literal (the corpus writes ``targetWorker != null``); a missing key is NULL.
+* ``NOT`` on its own, ``!``, ``&&`` and ``||`` are rejected with a fix: they are not documented,
+  and a deploy-time 400 costs more than rewriting ``!(a == b)`` as ``a != b``.
+* Strings have no escapes: a string ends at the next quote of the same kind.
+* Numbers may have a leading minus; ``0800`` is the integer 800 (as in the time-of-day docs).
+* Hyphens are not supported in keys ("Hyphens are not supported in TaskRouter expressions"):
+  ``skill-level`` is an error whose fix is to rename the attribute ``skill_level``.
+* Single ``=`` means ``==`` (the docs use it) but is warned about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Literal, TypeAlias
+
+ExpressionKind = Literal["filter", "target", "queue", "skip_if", "order_by"]
+EXPRESSION_KINDS: tuple[ExpressionKind, ...] = ("filter", "target", "queue", "skip_if", "order_by")
+
+Operator = Literal["==", "!=", ">", ">=", "<", "<=", "CONTAINS", "HAS", "IN", "NOT IN"]
+Scalar: TypeAlias = str | int | float | bool | None
+Severity = Literal["error", "warning"]
+
+# The time-of-day variables TaskRouter fills in for filter and target expressions [tod-doc].
+TIME_VARIABLES = ("currentTime", "currentHour", "currentMin", "dayOfWeek")
+# Worker fields a target expression may read besides the worker's attributes [expr-doc], [abr-doc].
+WORKER_FIELDS = ("sid", "friendly_name", "activity_sid", "activity_name")
+SKIP_IF_VARIABLES = ("available", "unavailable")
+_ACTIVITY_SID = re.compile(r"WA[0-9a-fA-F]{32}")
+_KEY_START = re.compile(r"[A-Za-z_]")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SEGMENT = re.compile(r"[A-Za-z0-9_]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_HYPHENATED = re.compile(r"[A-Za-z0-9_]+(-[A-Za-z0-9_]+)+")
+_WORD_OPERATORS = ("CONTAINS", "HAS", "IN")
+_KEYWORDS = ("AND", "OR", "NOT", "IN", "HAS", "CONTAINS")
+_SYMBOL_OPERATORS = ("==", "!=", ">=", "<=", ">", "<", "=")
+OPERATORS_TEXT = "==, !=, >, >=, <, <=, CONTAINS, HAS, IN or NOT IN"
+
+
+# --- diagnostics ---------------------------------------------------------------------------------
+
+
+def render_fault(message: str, expression: str, column: int, hint: str, *, label: str = "") -> str:
+    """Render a message, the expression, a caret under ``column`` (1-based) and the fix."""
+    shown = expression.replace("\n", " ").replace("\r", " ")
+    padding = "".join("\t" if char == "\t" else " " for char in shown[: column - 1])
+    lines = [f"{label}column {column}: {message}", f"  {shown}", f"  {padding}^"]
+    if hint:
+        lines.append(f"  fix: {hint}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """An error or a probable mistake found in one expression."""
+
+    severity: Severity
+    code: str
+    message: str
+    column: int
+    hint: str
+    expression: str
+
+    def __str__(self) -> str:
+        label = "warning: " if self.severity == "warning" else ""
+        return render_fault(self.message, self.expression, self.column, self.hint, label=label)
+
+
+class ExpressionError(ValueError):
+    """An expression TaskRouter would reject: where (1-based column), what, and how to fix it."""
+
+    def __init__(self, message: str, *, column: int, hint: str, expression: str, code: str = "syntax") -> None:
+        self.message = message
+        self.column = column
+        self.hint = hint
+        self.expression = expression
+        self.code = code
+        super().__init__(render_fault(message, expression, column, hint))
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        """This error as a diagnostic of severity ``error``."""
+        return Diagnostic("error", self.code, self.message, self.column, self.hint, self.expression)
+
+
+# --- syntax tree ---------------------------------------------------------------------------------
+# Positions are 0-based offsets into the source text; they never take part in equality, so that a
+# printed and re-parsed expression compares equal to the original tree.
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A string, number, boolean or null literal."""
+
+    value: Scalar
+    start: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A key path such as ``task.languages[0]``: names and array indexes."""
+
+    path: tuple[str | int, ...]
+    start: int = field(default=0, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The reference as written: ``a.b[2]``."""
+        text = str(self.path[0])
+        for part in self.path[1:]:
+            text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        return text
+
+
+@dataclass(frozen=True)
+class ArrayLiteral:
+    """An array such as ``['en', 'es']``."""
+
+    items: tuple[Operand, ...]
+    start: int = field(default=0, compare=False)
+
+
+Operand: TypeAlias = Constant | Reference | ArrayLiteral
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``left operator right``."""
+
+    left: Operand
+    operator: Operator
+    right: Operand
+    start: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Logical:
+    """Two or more conditions joined by one of AND / OR."""
+
+    operator: Literal["AND", "OR"]
+    operands: tuple[Condition, ...]
+    start: int = field(default=0, compare=False)
+    grouped: bool = field(default=False, compare=False)  # written in parentheses in the source
+
+
+Condition: TypeAlias = Comparison | Logical
+
+
+@dataclass(frozen=True)
+class OrderClause:
+    """One ``worker.x ASC|DESC`` clause of an order_by expression."""
+
+    reference: Reference
+    direction: Literal["ASC", "DESC"]
+
+
+@dataclass(frozen=True)
+class OrderBy:
+    """A comma-separated list of order clauses, most significant first."""
+
+    clauses: tuple[OrderClause, ...]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression: its source text, kind, tree and warnings."""
+
+    text: str = field(compare=False)
+    kind: ExpressionKind
+    root: Condition | OrderBy
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
+
+    @property
+    def condition(self) -> Condition:
+        """The condition tree (every kind but order_by)."""
+        if isinstance(self.root, OrderBy):
+            raise TypeError("an order_by expression orders workers; it has no condition")
+        return self.root
+
+    @property
+    def order(self) -> OrderBy:
+        """The order clauses of an order_by expression."""
+        if not isinstance(self.root, OrderBy):
+            raise TypeError(f"a {self.kind} expression is a condition, not an order_by")
+        return self.root
+
+    def references(self) -> tuple[Reference, ...]:
+        """Every key the expression reads, in source order."""
+        if isinstance(self.root, OrderBy):
+            return tuple(clause.reference for clause in self.root.clauses)
+        return tuple(iter_references(self.root))
+
+    def __str__(self) -> str:
+        return format_expression(self.root)
+
+
+def iter_comparisons(condition: Condition) -> Iterator[Comparison]:
+    """Every comparison in a condition, left to right."""
+    if isinstance(condition, Comparison):
+        yield condition
+    else:
+        for operand in condition.operands:
+            yield from iter_comparisons(operand)
+
+
+def operand_references(operand: Operand) -> Iterator[Reference]:
+    """The references inside one operand (arrays may hold references)."""
+    if isinstance(operand, Reference):
+        yield operand
+    elif isinstance(operand, ArrayLiteral):
+        for item in operand.items:
+            yield from operand_references(item)
+
+
+def iter_references(condition: Condition) -> Iterator[Reference]:
+    """Every reference in a condition, left to right."""
+    for comparison in iter_comparisons(condition):
+        yield from operand_references(comparison.left)
+        yield from operand_references(comparison.right)
+
+
+# --- printer -------------------------------------------------------------------------------------
+
+
+def format_constant(value: Scalar) -> str:
+    """Print a literal so that the parser reads back the same value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)), "f")  # positional: the grammar has no exponent
+        return text if "." in text else f"{text}.0"
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    raise ValueError(f"cannot write the string {value!r}: TaskRouter strings have no escapes for both quotes")
+
+
+def format_operand(operand: Operand) -> str:
+    """Print one operand."""
+    if isinstance(operand, Constant):
+        return format_constant(operand.value)
+    if isinstance(operand, Reference):
+        return operand.name
+    return "[" + ", ".join(format_operand(item) for item in operand.items) + "]"
+
+
+def format_expression(node: Condition | OrderBy) -> str:
+    """Print a tree in canonical form (upper-case keywords, ``==``, minimal parentheses)."""
+    if isinstance(node, OrderBy):
+        return ", ".join(f"{clause.reference.name} {clause.direction}" for clause in node.clauses)
+    if isinstance(node, Comparison):
+        return f"{format_operand(node.left)} {node.operator} {format_operand(node.right)}"
+    parts = [f"({format_expression(part)})" if isinstance(part, Logical) else format_expression(part)
+             for part in node.operands]
+    return f" {node.operator} ".join(parts)
+
+
+# --- lexer ---------------------------------------------------------------------------------------
+
+TokenKind = Literal["string", "number", "literal", "reference", "keyword", "operator", "punct", "end"]
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: TokenKind
+    text: str
+    start: int
+    value: Scalar | tuple[str | int, ...] = None
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.tokens: list[_Token] = []
+        self.warnings: list[Diagnostic] = []
+
+    def fail(self, message: str, position: int, hint: str, code: str = "syntax") -> ExpressionError:
+        return ExpressionError(message, column=position + 1, hint=hint, expression=self.text, code=code)
+
+    def run(self) -> list[_Token]:
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char.isspace():
+                self.pos += 1
+            elif char in "'\"":
+                self.string(char)
+            elif char.isdigit() or (char == "-" and text[self.pos + 1:self.pos + 2].isdigit()
+                                    and self.operand_expected()):
+                self.number()
+            elif _KEY_START.match(char):
+                self.word()
+            elif char in "()[],":
+                self.push("punct", char, self.pos)
+            else:
+                self.symbol(char)
+        self.tokens.append(_Token("end", "", len(text)))
+        return self.tokens
+
+    def push(self, kind: TokenKind, text: str, start: int, value: Scalar | tuple[str | int, ...] = None) -> None:
+        self.tokens.append(_Token(kind, text, start, value))
+        self.pos = start + len(text)
+
+    def operand_expected(self) -> bool:
+        if not self.tokens:
+            return True
+        last = self.tokens[-1]
+        return last.kind in ("operator", "keyword") or last.text in ("(", "[", ",")
+
+    def string(self, quote: str) -> None:
+        start = self.pos
+        end = self.text.find(quote, start + 1)
+        if end < 0:
+            raise self.fail(f"this string is never closed (no matching {quote})", start,
+                            f"add the closing {quote} at the end of the string")
+        self.push("string", self.text[start:end + 1], start, self.text[start + 1:end])
+
+    def number(self) -> None:
+        start = self.pos
+        match = _NUMBER.match(self.text, start)
+        assert match is not None  # run() only calls here on a digit or a minus before a digit
+        end = match.end()
+        if end < len(self.text) and (self.text[end] == "." or _SEGMENT.match(self.text[end])):
+            word = re.match(r"[A-Za-z0-9_.\-]+", self.text[start:])
+            shown = word.group(0) if word else self.text[start:end + 1]
+            raise self.fail(f"'{shown}' is neither a number nor a key", start,
+                            "keys start with a letter or _; numbers are digits with an optional .fraction; "
+                            f"if you meant text, quote it: '{shown}'")
+        literal = match.group(0)
+        value: int | float = float(literal) if match.group(1) else int(literal)
+        self.push("number", literal, start, value)
+
+    def word(self) -> None:
+        start = self.pos
+        key = _KEY.match(self.text, start)
+        assert key is not None  # run() only calls here on a key's first character
+        first = key.group(0)
+        upper = first.upper()
+        if upper in _KEYWORDS:
+            self.push("keyword", first, start, upper)
+            return
+        if first in ("true", "false", "null"):
+            self.push("literal", first, start, {"true": True, "false": False, "null": None}[first])
+            return
+        path: list[str | int] = [first]
+        pos = key.end()
+        while pos < len(self.text):
+            self.reject_hyphen(start, pos)
+            char = self.text[pos]
+            if char == ".":
+                segment = _SEGMENT.match(self.text, pos + 1)
+                if segment is None:
+                    raise self.fail(f"expected a key name after '{self.text[start:pos + 1]}'", pos + 1,
+                                    "write the nested key after the dot, e.g. routing.skills")
+                path.append(segment.group(0))
+                pos = segment.end()
+            elif char == "[" and (index := re.compile(r"\[([0-9]+)\]").match(self.text, pos)):
+                path.append(int(index.group(1)))
+                pos = index.end()
+            else:
+                break
+        self.reject_hyphen(start, pos)
+        self.push("reference", self.text[start:pos], start, tuple(path))
+
+    def reject_hyphen(self, start: int, pos: int) -> None:
+        if self.text[pos:pos + 1] == "-" and _SEGMENT.match(self.text[pos + 1:pos + 2]):
+            hyphenated = _HYPHENATED.match(self.text, start)
+            word = hyphenated.group(0) if hyphenated else self.text[start:pos + 2]
+            raise self.fail(f"'{word}' contains a hyphen: TaskRouter does not support hyphens in keys "
+                            f"(it would read '{word.split('-')[0]}' minus something)", pos,
+                            f"rename the attribute to {word.replace('-', '_')} (in the attributes and here)",
+                            code="hyphen-in-key")
+
+    def symbol(self, char: str) -> None:
+        start = self.pos
+        pair = self.text[start:start + 2]
+        bad = {"&&": "write AND: TaskRouter joins conditions with AND",
+               "||": "write OR: TaskRouter joins conditions with OR",
+               "<>": "write != for 'not equal'"}
+        if pair in bad:
+            raise self.fail(f"'{pair}' is not a TaskRouter operator", start, bad[pair])
+        if self.text[start:start + 3] == "===":
+            raise self.fail("'===' is not a TaskRouter operator", start, "write ==")
+        for operator in _SYMBOL_OPERATORS:
+            if self.text.startswith(operator, start):
+                if operator == "=":
+                    self.warnings.append(Diagnostic(
+                        "warning", "single-equals", "single '=' is read as '==' (equality), not assignment",
+                        start + 1, "write == to compare, as in Twilio's reference", self.text))
+                self.push("operator", operator, start, "==" if operator == "=" else operator)
+                return
+        if char == "!":
+            raise self.fail("'!' is not a TaskRouter operator (there is no NOT)", start,
+                            "negate the comparison instead: != for ==, NOT IN for IN")
+        if char == "-":
+            raise self.fail("unexpected '-': TaskRouter expressions have no arithmetic and keys have no hyphens",
+                            start, "remove the '-', or quote the text it belongs to")
+        if char == "$":
+            raise self.fail("unexpected '$': placeholders such as ${NAME} are only filled in queue SIDs", start,
+                            "write the value itself in the expression")
+        raise self.fail(f"unexpected character {char!r}", start,
+                        f"expressions use keys, quoted strings, numbers, true/false/null, [arrays], "
+                        f"parentheses, AND/OR and {OPERATORS_TEXT}")
+
+
+# --- parser --------------------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[_Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.index = 0
+
+    @property
+    def token(self) -> _Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def fail(self, message: str, token: _Token, hint: str) -> ExpressionError:
+        return ExpressionError(message, column=token.start + 1, hint=hint, expression=self.text)
+
+    def describe(self, token: _Token) -> str:
+        return "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+
+    def is_keyword(self, *words: str) -> bool:
+        return self.token.kind == "keyword" and self.token.value in words
+
+    def condition(self) -> Condition:
+        start = self.token.start
+        operands = [self.conjunction()]
+        while self.is_keyword("OR"):
+            self.advance()
+            operands.append(self.conjunction())
+        return operands[0] if len(operands) == 1 else Logical("OR", tuple(operands), start)
+
+    def conjunction(self) -> Condition:
+        start = self.token.start
+        operands = [self.primary()]
+        while self.is_keyword("AND"):
+            self.advance()
+            operands.append(self.primary())
+        return operands[0] if len(operands) == 1 else Logical("AND", tuple(operands), start)
+
+    def primary(self) -> Condition:
+        token = self.token
+        if token.text == "(" and token.kind == "punct":
+            self.advance()
+            inner = self.condition()
+            if self.token.text != ")":
+                if self.token.kind == "end":
+                    raise self.fail("this '(' is never closed", token, "add ')' where the group ends")
+                raise self.fail(f"expected ')' or AND/OR, found {self.describe(self.token)}", self.token,
+                                "close the group with ')' or join the next condition with AND/OR")
+            self.advance()
+            return replace(inner, grouped=True) if isinstance(inner, Logical) else inner
+        if self.is_keyword("NOT"):
+            raise self.fail("TaskRouter has no NOT operator (only NOT IN)", token,
+                            "negate the comparison instead: != for ==, NOT IN for IN")
+        return self.comparison()
+
+    def comparison(self) -> Comparison:
+        left = self.operand("a condition")
+        operator_token = self.token
+        operator = self.operator()
+        if operator is None:
+            example = f"{format_operand(left)} == true" if isinstance(left, Reference) else "key == 'value'"
+            raise self.fail(f"expected a comparison operator ({OPERATORS_TEXT}) after "
+                            f"'{self.text[left.start:operator_token.start].strip()}', "
+                            f"found {self.describe(operator_token)}", operator_token,
+                            f"compare it with a value, e.g. {example}")
+        right = self.operand(f"a value after '{operator_token.text}'")
+        if self.operator_ahead():
+            raise self.fail("comparisons cannot be chained", self.token,
+                            "join two comparisons with AND, e.g. a > 1 AND a < 5")
+        return Comparison(left, operator, right, left.start)
+
+    def operator_ahead(self) -> bool:
+        return self.token.kind == "operator" or self.is_keyword(*_WORD_OPERATORS, "NOT")
+
+    def operator(self) -> Operator | None:
+        token = self.token
+        if token.kind == "operator":
+            self.advance()
+            return token.value  # type: ignore[return-value]  # the lexer only stores Operator values here
+        if self.is_keyword(*_WORD_OPERATORS):
+            self.advance()
+            return token.value  # type: ignore[return-value]
+        if self.is_keyword("NOT"):
+            self.advance()
+            if not self.is_keyword("IN"):
+                raise self.fail("NOT is only valid as NOT IN", token,
+                                "write NOT IN [...], or negate the comparison (!= for ==)")
+            self.advance()
+            return "NOT IN"
+        return None
+
+    def operand(self, wanted: str) -> Operand:
+        token = self.token
+        if token.kind in ("string", "number", "literal"):
+            self.advance()
+            return Constant(token.value, token.start)  # type: ignore[arg-type]  # scalar tokens hold Scalars
+        if token.kind == "reference":
+            self.advance()
+            return Reference(token.value, token.start)  # type: ignore[arg-type]  # reference tokens hold paths
+        if token.text == "[" and token.kind == "punct":
+            return self.array()
+        hint = "write a quoted string, a number, true/false/null, a key or an [array]"
+        if token.kind == "keyword":
+            hint = f"'{token.text}' is a keyword; quote it if it is text, e.g. '{token.text}'"
+        raise self.fail(f"expected {wanted}, found {self.describe(token)}", token, hint)
+
+    def array(self) -> ArrayLiteral:
+        opening = self.advance()
+        items: list[Operand] = []
+        if self.token.text != "]":
+            items.append(self.operand("an array item"))
+            while self.token.text == ",":
+                self.advance()
+                items.append(self.operand("an array item after ','"))
+        if self.token.text != "]":
+            if self.token.kind == "end":
+                raise self.fail("this '[' is never closed", opening, "add ']' after the last item")
+            raise self.fail(f"expected ',' or ']' in the array, found {self.describe(self.token)}", self.token,
+                            "separate array items with commas: ['en', 'es']")
+        self.advance()
+        return ArrayLiteral(tuple(items), opening.start)
+
+    def order_by(self) -> OrderBy:
+        clauses = [self.order_clause()]
+        while self.token.text == ",":
+            self.advance()
+            clauses.append(self.order_clause())
+        return OrderBy(tuple(clauses))
+
+    def order_clause(self) -> OrderClause:
+        token = self.token
+        if token.kind != "reference":
+            raise self.fail(f"expected a worker attribute such as worker.level, found {self.describe(token)}",
+                            token, "write clauses like worker.english_level DESC, separated by commas")
+        self.advance()
+        direction = self.token
+        if direction.kind != "reference" or str(direction.text).upper() not in ("ASC", "DESC"):
+            raise self.fail(f"expected ASC or DESC after '{token.text}', found {self.describe(direction)}",
+                            direction, f"write {token.text} ASC (smallest first) or {token.text} DESC")
+        self.advance()
+        return OrderClause(Reference(token.value, token.start), "ASC" if direction.text.upper() == "ASC" else "DESC")  # type: ignore[arg-type]
+
+    def finish(self) -> None:
+        token = self.token
+        if token.kind == "end":
+            return
+        if token.text == ")":
+            raise self.fail("unexpected ')': there is no '(' to close", token, "remove it or add the matching '('")
+        raise self.fail(f"unexpected {self.describe(token)} after a complete condition", token,
+                        "join conditions with AND or OR; quote text that contains spaces")
+
+
+# --- rules per kind and probable mistakes --------------------------------------------------------
+
+
+def _kind_error(text: str, reference: Reference, message: str, hint: str, code: str) -> ExpressionError:
+    return ExpressionError(message, column=reference.start + 1, hint=hint, expression=text, code=code)
+
+
+def _check_time_variable(text: str, reference: Reference, offset: int = 0) -> None:
+    if len(reference.path) != 2 + offset or reference.path[1 + offset] not in TIME_VARIABLES:
+        raise _kind_error(text, reference, f"unknown time-of-day variable '{reference.name}'",
+                          "use taskrouter." + ", taskrouter.".join(TIME_VARIABLES), "unknown-variable")
+
+
+def _check_target_reference(text: str, reference: Reference, bare_is_value: bool) -> None:
+    root = reference.path[0]
+    if root == "taskrouter":
+        _check_time_variable(text, reference)
+        return
+    if root in ("task", "worker"):
+        if len(reference.path) < 2 or isinstance(reference.path[1], int):
+            raise _kind_error(text, reference, f"'{reference.name}' needs an attribute name",
+                              f"write {root}.<attribute>, e.g. {root}.language", "missing-prefix")
+        return
+    hint = f"write task.{reference.name} (the task's attribute) or worker.{reference.name} (the worker's)"
+    if bare_is_value:
+        hint += f"; if you meant the text, quote it: '{reference.name}'"
+    raise _kind_error(text, reference, f"key '{reference.name}' needs a task. or worker. prefix in a target expression",
+                      hint, "missing-prefix")
+
+
+def _check_skip_if_reference(text: str, reference: Reference) -> None:
+    path = reference.path
+    if len(path) == 2 and path[0] == "workers" and (
+            path[1] in SKIP_IF_VARIABLES or _ACTIVITY_SID.fullmatch(str(path[1]))):
+        return
+    raise _kind_error(text, reference, f"'{reference.name}' is not a skip_if variable",
+                      "skip_if counts the queue's workers: use workers.available, workers.unavailable "
+                      "or workers.WA<activity sid>, e.g. workers.available == 0", "unknown-variable")
+
+
+def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare_is_value: bool) -> None:
+    root = reference.path[0]
+    if kind == "target":
+        _check_target_reference(text, reference, bare_is_value)
+    elif kind == "skip_if":
+        _check_skip_if_reference(text, reference)
+    elif kind == "filter" and root == "taskrouter":
+        _check_time_variable(text, reference)
+    elif kind == "queue" and root == "task":
+        raise _kind_error(text, reference, f"'{reference.name}': a queue's target_workers reads worker attributes, "
+                          "not the task", "match task attributes in the workflow target's expression "
+                          "(task.x == worker.y) instead", "task-in-queue")
+
+
+def _warning(text: str, position: int, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic("warning", code, message, position + 1, hint, text)
+
+
+def _bare_word_warning(text: str, reference: Operand) -> Diagnostic:
+    assert isinstance(reference, Reference)  # callers pass bare words only
+    word = reference.name
+    lowered = word.lower()
+    if lowered in ("true", "false", "null"):
+        return _warning(text, reference.start, "bare-word", f"'{word}' is read as a key, not the literal {lowered}",
+                        f"write {lowered} in lower case")
+    return _warning(text, reference.start, "bare-word", f"'{word}' is read as a key, not as the text '{word}'",
+                    f"if you meant the text, quote it: '{word}'")
+
+
+def _is_bare_word(operand: Operand) -> bool:
+    return isinstance(operand, Reference) and len(operand.path) == 1
+
+
+def _comparison_warnings(text: str, kind: ExpressionKind, comparison: Comparison) -> Iterator[Diagnostic]:
+    left, right = comparison.left, comparison.right
+    if kind in ("filter", "queue"):
+        words = [right] if comparison.operator in ("==", "!=", "CONTAINS", "HAS") else []
+        words += list(right.items) if isinstance(right, ArrayLiteral) else []
+        literal_like = isinstance(left, Reference) and str(left.path[0]).lower() in ("true", "false", "null")
+        words += [left] if literal_like else []
+        yield from (_bare_word_warning(text, word) for word in words if _is_bare_word(word))
+    if isinstance(left, Constant) and isinstance(right, Constant) and isinstance(left.value, str) \
+            and isinstance(right.value, str):
+        yield _warning(text, left.start, "quoted-key", f"compares two texts: {format_constant(left.value)} is a "
+                       "string, not a key", f"write the key without quotes: {left.value} {comparison.operator} "
+                       f"{format_constant(right.value)}")
+    for operand in (left, right):
+        for constant in _constants(operand):
+            if isinstance(constant.value, str) and "-" in constant.value:
+                yield _warning(text, constant.start, "hyphen-in-value",
+                               f"{format_constant(constant.value)} contains a hyphen; TaskRouter does not support "
+                               "hyphens in attribute values", "use an underscore in the value and in the attributes, "
+                               f"e.g. {format_constant(constant.value.replace('-', '_'))}")
+
+
+def _constants(operand: Operand) -> Iterator[Constant]:
+    if isinstance(operand, Constant):
+        yield operand
+    elif isinstance(operand, ArrayLiteral):
+        for item in operand.items:
+            yield from _constants(item)
+
+
+def _prefix_warnings(text: str, kind: ExpressionKind, reference: Reference) -> Iterator[Diagnostic]:
+    root = reference.path[0]
+    if len(reference.path) < 2:
+        return
+    rest = Reference(reference.path[1:]).name
+    if kind == "filter" and root in ("task", "worker"):
+        yield _warning(text, reference.start, "prefixed-key", f"filter expressions read task attributes without a "
+                       f"prefix: '{reference.name}' reads an attribute named '{root}'", f"write {rest}")
+    elif kind == "queue" and root == "worker":
+        yield _warning(text, reference.start, "prefixed-key", "a queue's target_workers reads worker attributes "
+                       f"without a prefix: '{reference.name}' reads an attribute named 'worker'", f"write {rest}")
+
+
+def _logical_warnings(text: str, condition: Condition) -> Iterator[Diagnostic]:
+    if isinstance(condition, Comparison):
+        return
+    for operand in condition.operands:
+        # A nested group the source did not parenthesise can only be an AND under an OR.
+        if isinstance(operand, Logical) and not operand.grouped:
+            yield _warning(text, operand.start, "mixed-and-or", "AND and OR are mixed without parentheses; here "
+                           "AND binds tighter, but Twilio does not document the precedence",
+                           "add parentheses to say which you mean, e.g. (a AND b) OR c")
+        yield from _logical_warnings(text, operand)
+
+
+def _validate(text: str, kind: ExpressionKind, condition: Condition) -> list[Diagnostic]:
+    warnings: list[Diagnostic] = []
+    for comparison in iter_comparisons(condition):
+        bare_right = _is_bare_word(comparison.right) or isinstance(comparison.right, ArrayLiteral)
+        for side, operand in (("left", comparison.left), ("right", comparison.right)):
+            for reference in operand_references(operand):
+                _check_reference(text, kind, reference, bare_is_value=side == "right" and bare_right)
+                warnings.extend(_prefix_warnings(text, kind, reference))
+        warnings.extend(_comparison_warnings(text, kind, comparison))
+    warnings.extend(_logical_warnings(text, condition))
+    return sorted(warnings, key=lambda warning: warning.column)
+
+
+def _validate_order_by(text: str, order: OrderBy) -> None:
+    for clause in order.clauses:
+        reference = clause.reference
+        if reference.path[0] != "worker" or len(reference.path) < 2:
+            raise _kind_error(text, reference, f"order_by sorts workers: '{reference.name}' is not a worker attribute",
+                              f"write worker.{reference.name} {clause.direction}", "missing-prefix")
+
+
+# --- public entry points -------------------------------------------------------------------------
+
+
+def parse(text: str, kind: ExpressionKind = "filter") -> Expression:
+    """Parse an expression of the given kind; raise ExpressionError (with column and fix) if invalid."""
+    if kind not in EXPRESSION_KINDS:
+        raise ValueError(f"unknown expression kind {kind!r}; use one of {', '.join(EXPRESSION_KINDS)}")
+    if not text.strip():
+        example = "worker.level DESC" if kind == "order_by" else "1==1 (always true)"
+        raise ExpressionError("the expression is empty", column=1, hint=f"write an expression, e.g. {example}",
+                              expression=text, code="empty")
+    lexer = _Lexer(text)
+    parser = _Parser(text, lexer.run())
+    if kind == "order_by":
+        order = parser.order_by()
+        parser.finish()
+        _validate_order_by(text, order)
+        return Expression(text, kind, order, tuple(lexer.warnings))
+    condition = parser.condition()
+    parser.finish()
+    warnings = sorted([*lexer.warnings, *_validate(text, kind, condition)], key=lambda warning: warning.column)
+    return Expression(text, kind, condition, tuple(warnings))
+
+
+def check(text: str, kind: ExpressionKind = "filter") -> list[Diagnostic]:
+    """All diagnostics for an expression without raising: one error, or the warnings (maybe none)."""
+    try:
+        return list(parse(text, kind).warnings)
+    except ExpressionError as error:
+        return [error.diagnostic]
+
+
+def parse_task_reference(text: str) -> Reference:
+    """Parse a known-worker value such as ``task.agent_sid`` (a reference to a task attribute)."""
+    stripped = text.strip()
+    tokens = _Lexer(stripped).run() if stripped else []
+    if len(tokens) != 2 or tokens[0].kind != "reference":
+        raise ExpressionError("expected a reference to a task attribute", column=1, expression=text,
+                              hint="write task.<attribute>, e.g. task.agent_sid", code="known-worker")
+    reference = Reference(tokens[0].value, 0)  # type: ignore[arg-type]  # reference tokens hold paths
+    if reference.path[0] != "task" or len(reference.path) < 2:
+        raise ExpressionError(f"'{reference.name}' is not a task attribute", column=1, expression=text,
+                              hint=f"write task.{reference.name}", code="known-worker")
+    return reference
