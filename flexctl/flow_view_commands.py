@@ -1,7 +1,105 @@
-"""Subcommands (placeholder: filled in by the issue that owns them)."""
+"""Subcommands that show flows to people: ``diagram`` (Mermaid or SVG) and ``diff`` (Markdown)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 from flexctl.cli import Subparsers
 
 
+class FlowFileError(Exception):
+    """A flow definition file that cannot be used; the message says which file and why."""
+
+
 def register(subparsers: Subparsers) -> None:
-    """Add this module's subcommands."""
+    """Add the ``diagram`` and ``diff`` subcommands."""
+    diagram = subparsers.add_parser(
+        "diagram",
+        help="draw a Studio flow definition as Mermaid text or SVG",
+        description="Draw a Studio flow definition (the JSON of its Definition) as Mermaid text or SVG.",
+    )
+    diagram.add_argument("flow", type=Path, metavar="FLOW.json", help="flow definition JSON file")
+    diagram.add_argument("--format", choices=("mermaid", "svg"), default="mermaid", help="default: mermaid")
+    diagram.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    diagram.set_defaults(handler=run_diagram)
+
+    diff = subparsers.add_parser(
+        "diff",
+        help="summarise the changes between two versions of a flow as Markdown",
+        description="Print a Markdown review summary of the changes from OLD.json to NEW.json.",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD.json", help="the flow definition before the change")
+    diff.add_argument("new", type=Path, metavar="NEW.json", help="the flow definition after the change")
+    diff.add_argument("--hide-moves", action="store_true", help="leave canvas-only moves out of the summary")
+    diff.set_defaults(handler=run_diff)
+
+
+def run_diagram(args: argparse.Namespace) -> int:
+    """Handle ``flexctl diagram``."""
+    from studio.diagram import to_mermaid, to_svg
+
+    try:
+        definition = load_definition(args.flow)
+    except FlowFileError as error:
+        return _fail("diagram", error)
+    text = to_svg(definition) if args.format == "svg" else to_mermaid(definition)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        return _fail("diagram", FlowFileError(f"cannot write {args.output}: {error.strerror}."))
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Handle ``flexctl diff``."""
+    from studio.diff import diff_flows
+
+    try:
+        old, new = load_definition(args.old), load_definition(args.new)
+    except FlowFileError as error:
+        return _fail("diff", error)
+    sys.stdout.write(diff_flows(old, new).to_markdown(show_moves=not args.hide_moves))
+    return 0
+
+
+def load_definition(path: Path) -> dict[str, Any]:
+    """Read a flow definition JSON file; a Flow resource (``{"definition": {...}}``) is unwrapped.
+
+    Raises:
+        FlowFileError: the file is missing, is not JSON, or holds no ``states`` list.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise FlowFileError(f"cannot read {path}: {error.strerror}. Pass the path of a flow JSON file.") from None
+    except UnicodeDecodeError:
+        raise FlowFileError(f"{path} is not UTF-8 text. Pass the path of a flow JSON file.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FlowFileError(
+            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg}). Fix the file or export it again."
+        ) from None
+    if isinstance(data, dict) and isinstance(data.get("definition"), dict):
+        data = data["definition"]
+    if not isinstance(data, dict) or not isinstance(data.get("states"), list):
+        raise FlowFileError(
+            f"{path}: no flow definition here: expected a JSON object with a 'states' list "
+            "(and 'initial_state'), as Studio exports it."
+        )
+    if not all(isinstance(state, dict) for state in data["states"]):
+        index = next(i for i, state in enumerate(data["states"]) if not isinstance(state, dict))
+        raise FlowFileError(f"{path}: states[{index}] is not a JSON object. Each state must be a widget object.")
+    return data
+
+
+def _fail(command: str, error: FlowFileError) -> int:
+    print(f"flexctl {command}: {error}", file=sys.stderr)
+    return 1

@@ -103,9 +103,7 @@ def compute_offsets(
 class _Layout:
     """One layout computation; see the module docstring for the method."""
 
-    def __init__(
-        self, states: Sequence[Mapping[str, Any]], initial_state: str, fixed: Mapping[str, Offset]
-    ) -> None:
+    def __init__(self, states: Sequence[Mapping[str, Any]], initial_state: str, fixed: Mapping[str, Offset]) -> None:
         self.order: dict[str, int] = {}
         for state in states:
             self.order.setdefault(str(state.get("name", "")), len(self.order))
@@ -138,9 +136,7 @@ class _Layout:
             for name in self.order
         }
 
-    def _depth_first(
-        self, roots: Sequence[str], excluded: set[str]
-    ) -> tuple[list[str], dict[str, list[str]]]:
+    def _depth_first(self, roots: Sequence[str], excluded: set[str]) -> tuple[list[str], dict[str, list[str]]]:
         """Return the topological order of the nodes reached and their non-back edges."""
         state: dict[str, int] = {}  # 1 = on the stack, 2 = finished
         postorder: list[str] = []
@@ -199,9 +195,7 @@ class _Layout:
                 if primary[child] == name and child not in rank:
                     rank[child] = ranked
                     ranked += 1
-        for name in sorted(
-            (n for n in topo if n not in self.fixed), key=lambda n: (self.row[n], self.order[n])
-        ):
+        for name in sorted((n for n in topo if n not in self.fixed), key=lambda n: (self.row[n], self.order[n])):
             parent = primary.get(name)
             if parent is None:
                 wanted = base_column
@@ -226,7 +220,5 @@ class _Layout:
         """Occupy every grid cell whose widget box would overlap a user-placed box at (x, y)."""
         for row in range((y - WIDGET_HEIGHT) // ROW_HEIGHT + 1, -(-(y + WIDGET_HEIGHT) // ROW_HEIGHT)):
             jumps = self.free.setdefault(row, {})
-            for column in range(
-                (x - WIDGET_WIDTH) // COLUMN_WIDTH + 1, -(-(x + WIDGET_WIDTH) // COLUMN_WIDTH)
-            ):
+            for column in range((x - WIDGET_WIDTH) // COLUMN_WIDTH + 1, -(-(x + WIDGET_WIDTH) // COLUMN_WIDTH)):
                 jumps.setdefault(column, column + 1)

@@ -43,8 +43,7 @@ def overlapping(offsets: Mapping[str, Offset]) -> list[tuple[str, str]]:
     return [
         (a, b)
         for a, b in combinations(offsets, 2)
-        if abs(offsets[a][0] - offsets[b][0]) < WIDGET_WIDTH
-        and abs(offsets[a][1] - offsets[b][1]) < WIDGET_HEIGHT
+        if abs(offsets[a][0] - offsets[b][0]) < WIDGET_WIDTH and abs(offsets[a][1] - offsets[b][1]) < WIDGET_HEIGHT
     ]
 
 
@@ -90,8 +89,7 @@ def test_children_are_below_their_parents_except_on_back_edges(definition: Defin
     upward = [
         edge
         for edge in iter_edges(definition["states"])
-        if offsets[edge.target][1] <= offsets[edge.source][1]
-        and not reaches(definition, edge.target, edge.source)
+        if offsets[edge.target][1] <= offsets[edge.source][1] and not reaches(definition, edge.target, edge.source)
     ]
     assert upward == []
 
