@@ -20,8 +20,7 @@ widget, and a new edge only moves the widgets whose layer or primary parent it c
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 WIDGET_WIDTH = 300
 """Approximate width of a widget box on the Studio canvas, in px."""
@@ -35,8 +34,7 @@ ROW_HEIGHT = WIDGET_HEIGHT + 50
 Offset = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """A connected transition: ``source`` --``event``--> ``target`` (widget names)."""
 
     source: str
