@@ -25,6 +25,17 @@ TARGET_EXPRESSION_KINDS: Mapping[str, ExpressionKind] = {
 KNOWN_WORKER_KEYS = ("known_worker_sid", "known_worker_friendly_name")
 TARGET_KEYS = ("queue", "priority", "timeout", *TARGET_EXPRESSION_KINDS, *KNOWN_WORKER_KEYS)
 _DIGITS = re.compile(r"[0-9]+")
+DEFAULT_FILTER_PATH = "task_routing.default_filter"
+
+
+def filter_path(index: int) -> str:
+    """JSON path of a filter, as problems and lint findings report it."""
+    return f"task_routing.filters[{index}]"
+
+
+def target_path(filter_index: int, target_index: int) -> str:
+    """JSON path of one target of a filter."""
+    return f"{filter_path(filter_index)}.targets[{target_index}]"
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,8 @@ def _check_known_worker(value: object, path: str) -> Iterator[ConfigProblem]:
         yield ConfigProblem(path, f"{error.message} (fix: {error.hint})")
 
 
-def _check_filter(item: object, path: str) -> Iterator[ConfigProblem]:
+def _check_filter(item: object, filter_index: int) -> Iterator[ConfigProblem]:
+    path = filter_path(filter_index)
     if not isinstance(item, dict):
         yield ConfigProblem(path, f"a filter must be a JSON object, not {_json_type(item)}")
         return
@@ -159,7 +171,7 @@ def _check_filter(item: object, path: str) -> Iterator[ConfigProblem]:
     else:
         for index, target in enumerate(targets):
             missing_queue = _FIRST_TARGET_QUEUE if index == 0 else None
-            yield from _check_target(target, f"{path}.targets[{index}]", missing_queue=missing_queue)
+            yield from _check_target(target, target_path(filter_index, index), missing_queue=missing_queue)
 
 
 def _check_routing(routing: object) -> Iterator[ConfigProblem]:
@@ -173,9 +185,9 @@ def _check_routing(routing: object) -> Iterator[ConfigProblem]:
         yield ConfigProblem(f"{path}.filters", f"must be an array of filters, not {_json_type(filters)}")
     else:
         for index, item in enumerate(filters):
-            yield from _check_filter(item, f"{path}.filters[{index}]")
+            yield from _check_filter(item, index)
     if "default_filter" in routing:
-        yield from _check_target(routing["default_filter"], f"{path}.default_filter", missing_queue=_DEFAULT_QUEUE)
+        yield from _check_target(routing["default_filter"], DEFAULT_FILTER_PATH, missing_queue=_DEFAULT_QUEUE)
 
 
 def decode(data: object) -> tuple[object, list[ConfigProblem]]:
