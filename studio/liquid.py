@@ -1,0 +1,26 @@
+"""Just enough Liquid for validation: is a value a template, and which widgets does it read."""
+
+from __future__ import annotations
+
+import re
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_WIDGET_REF = re.compile(r"""\bwidgets\s*(?:\.\s*([A-Za-z0-9_-]+)|\[\s*["']([^"']+)["']\s*\])""")
+
+
+def is_template(value: str) -> bool:
+    """True if the string holds a Liquid output (``{{...}}``) or tag (``{%...%}``)."""
+    return "{{" in value or "{%" in value
+
+
+def widget_references(value: str) -> list[str]:
+    """Names of the widgets a string reads through ``{{widgets.NAME...}}``, in order, without repeats."""
+    if "widgets" not in value:
+        return []
+    names: list[str] = []
+    for tag in _TAG.findall(value):
+        for dotted, quoted in _WIDGET_REF.findall(tag):
+            name = dotted or quoted
+            if name not in names:
+                names.append(name)
+    return names

@@ -1,0 +1,630 @@
+"""The widget model: typed widget classes, their events, conditions and fragments.
+
+A widget class is a row of the catalogue. Its annotated fields are its properties, declared with the
+field specifiers below (``string()``, ``integer()``, ...), and its :class:`Event` attributes are its
+transition events in Console order::
+
+    class SendToFlex(Widget):
+        TYPE = "send-to-flex"
+        on_call_complete = Event("callComplete")
+        workflow: str = string(sid="WW")                        # required: no default
+        priority: str | int | None = numeric_string(default=None)
+
+The metaclass turns the class into a keyword-only dataclass (the name is the one positional argument)
+and derives its :class:`~studio.spec.WidgetSpec`, so the builder, the validator and the importer read
+the same facts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
+from typing import Any, ClassVar, Final, TypedDict, TypeVar, Unpack, dataclass_transform, overload
+
+from studio.params import Filler, MissingParameterError, _Missing
+from studio.spec import CONDITION_TYPES, Kind, PropSpec, Requirement, WidgetSpec
+
+Offset = tuple[int, int]
+KeyValues = Mapping[str, str] | Sequence[tuple[str, str]]
+
+# The widgets created inside ``with Flow(...)`` are appended to that flow's list.
+CURRENT_WIDGETS: ContextVar[list[Widget] | None] = ContextVar("studio_current_widgets", default=None)
+
+
+class _Auto:
+    """Type of :data:`AUTO`."""
+
+    _instance: ClassVar[_Auto | None] = None
+
+    def __new__(cls) -> _Auto:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "AUTO"
+
+
+AUTO: Final = _Auto()
+"""Offset placeholder: the flow computes the canvas position from the graph (the default)."""
+
+_PROP = "studio_prop"
+_MISSING: Any = dataclasses.MISSING
+
+
+# --- Field specifiers: one per JSON kind ------------------------------------------------------------
+
+
+def _prop(kind: Kind, json: str | None, default: Any, **facts: Any) -> Any:
+    partial = PropSpec(attr="", json=json or "", kind=kind, **facts)
+    return dataclasses.field(default=default, metadata={_PROP: partial})
+
+
+def string(
+    *,
+    json: str | None = None,
+    default: Any = _MISSING,
+    recommended: bool = False,
+    enum: tuple[str, ...] = (),
+    suggested: tuple[str, ...] = (),
+    liquid: bool = True,
+    sid: str | None = None,
+    literal_sid: bool = False,
+) -> Any:
+    """A JSON string property (Liquid allowed unless it is an enum or a literal SID)."""
+    return _prop(
+        "string",
+        json,
+        default,
+        recommended=recommended,
+        enum=enum,
+        suggested=suggested,
+        liquid=liquid and not enum and not literal_sid,
+        sid_prefix=sid,
+        literal_sid=literal_sid,
+    )
+
+
+def numeric_string(
+    *,
+    json: str | None = None,
+    default: Any = _MISSING,
+    recommended: bool = False,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> Any:
+    """A number Studio sends as a JSON string; the builder also takes an int and writes it as a string."""
+    return _prop("numeric_string", json, default, recommended=recommended, minimum=minimum, maximum=maximum)
+
+
+def boolean_string(*, json: str | None = None, default: Any = _MISSING) -> Any:
+    """A flag Studio sends as the string "true" or "false"; the builder also takes a bool."""
+    return _prop("boolean_string", json, default, suggested=("true", "false"))
+
+
+def integer(
+    *,
+    json: str | None = None,
+    default: Any = _MISSING,
+    recommended: bool = False,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> Any:
+    """A JSON integer property; a Liquid template is accepted in its place."""
+    return _prop("integer", json, default, recommended=recommended, minimum=minimum, maximum=maximum)
+
+
+def boolean(*, json: str | None = None, default: Any = _MISSING) -> Any:
+    """A JSON boolean property (a Console checkbox: no Liquid)."""
+    return _prop("boolean", json, default, liquid=False)
+
+
+def key_values(*, json: str | None = None, default: Any = _MISSING, recommended: bool = False) -> Any:
+    """A list of ``{"key": ..., "value": ...}`` objects; the builder takes a dict or (key, value) pairs."""
+    return _prop("key_values", json, default, recommended=recommended, liquid=False)
+
+
+def string_list(*, json: str | None = None, default: Any = _MISSING, suggested: tuple[str, ...] = ()) -> Any:
+    """A JSON array of strings."""
+    return _prop("string_list", json, default, suggested=suggested, liquid=False)
+
+
+def array(*, json: str | None = None, default: Any = _MISSING, recommended: bool = False) -> Any:
+    """A JSON array whose items this library does not model."""
+    return _prop("array", json, default, recommended=recommended, liquid=False)
+
+
+def obj(*, json: str | None = None, default: Any = _MISSING) -> Any:
+    """A JSON object whose keys this library does not model."""
+    return _prop("object", json, default, liquid=False)
+
+
+# --- Rendering of property values --------------------------------------------------------------------
+# Values of an unexpected Python type pass through unchanged, so the validator (not a crash) reports them.
+
+
+def _render_text(value: Any, filler: Filler) -> Any:
+    return filler.text(value) if isinstance(value, str) else value
+
+
+def _render_numeric_string(value: Any, filler: Filler) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _render_text(value, filler)
+
+
+def _render_boolean_string(value: Any, filler: Filler) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _render_text(value, filler)
+
+
+def _render_key_values(value: Any, filler: Filler) -> Any:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    try:
+        return [{"key": filler.deep(key), "value": filler.deep(item)} for key, item in pairs]
+    except (TypeError, ValueError):
+        return filler.deep(value)
+
+
+def _render_plain(value: Any, filler: Filler) -> Any:
+    return value
+
+
+def _render_deep(value: Any, filler: Filler) -> Any:
+    return filler.deep(value)
+
+
+_RENDERERS: dict[str, Callable[[Any, Filler], Any]] = {
+    "string": _render_text,
+    "numeric_string": _render_numeric_string,
+    "boolean_string": _render_boolean_string,
+    "integer": _render_text,
+    "boolean": _render_plain,
+    "key_values": _render_key_values,
+    "string_list": _render_deep,
+    "array": _render_deep,
+    "object": _render_deep,
+}
+
+
+def suggest(word: str, choices: Sequence[str]) -> str:
+    """A "did you mean" hint, or the list of choices when nothing is close."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "choose one of " + ", ".join(repr(choice) for choice in choices) if choices else "none exist"
+
+
+# --- Events and ports ------------------------------------------------------------------------------
+
+W = TypeVar("W", bound="Widget")
+
+
+class Event:
+    """A transition event of a widget class; on an instance it is the :class:`Port` to connect.
+
+    Args:
+        event: the JSON event name, e.g. ``"callComplete"``.
+        primary: ``widget >> next`` follows this event.
+    """
+
+    def __init__(self, event: str, *, primary: bool = False) -> None:
+        self.event = event
+        self.primary = primary
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Event: ...
+    @overload
+    def __get__(self, instance: Widget, owner: type[Any]) -> Port: ...
+    def __get__(self, instance: Widget | None, owner: type[Any]) -> Event | Port:
+        if instance is None:
+            return self
+        return Port(instance, self.event)
+
+
+class Port:
+    """One outgoing transition of a widget; ``port >> widget`` connects it and returns the widget."""
+
+    __slots__ = ("key", "widget")
+
+    def __init__(self, widget: Widget, key: str | int) -> None:
+        self.widget = widget
+        self.key = key
+
+    @overload
+    def __rshift__(self, target: W) -> W: ...
+    @overload
+    def __rshift__(self, target: str) -> str: ...
+    @overload
+    def __rshift__(self, target: Fragment) -> Fragment: ...
+    def __rshift__(self, target: Widget | str | Fragment) -> Widget | str | Fragment:
+        self.widget._connect(self.key, target.entry if isinstance(target, Fragment) else target)
+        return target
+
+    def __repr__(self) -> str:
+        return f"Port({self.widget.name!r}, {self.key!r})"
+
+
+@dataclasses.dataclass(frozen=True)
+class Fragment:
+    """A reusable piece of flow: where it starts and the ports it leaves open.
+
+    ``port >> fragment`` connects the port to ``entry``; ``fragment >> widget`` connects every exit.
+    """
+
+    entry: Widget
+    exits: tuple[Port, ...] = ()
+
+    @overload
+    def __rshift__(self, target: W) -> W: ...
+    @overload
+    def __rshift__(self, target: str) -> str: ...
+    @overload
+    def __rshift__(self, target: Fragment) -> Fragment: ...
+    def __rshift__(self, target: Widget | str | Fragment) -> Widget | str | Fragment:
+        for port in self.exits:
+            port >> target
+        return target
+
+
+# --- Conditions of split-based-on ------------------------------------------------------------------
+
+
+class ConditionOptions(TypedDict, total=False):
+    """Optional parts of a condition; Console fills both from the split when they are left out."""
+
+    friendly_name: str
+    arguments: Sequence[str]
+
+
+Scalar = str | int | float
+
+
+@dataclasses.dataclass(frozen=True)
+class Condition:
+    """A split-based-on condition. Build one with the class methods, e.g. ``Condition.equal_to("1")``.
+
+    ``friendly_name`` defaults to Console's ``"If value <type> <value>"`` and ``arguments`` to the
+    split's input.
+    """
+
+    type: str
+    value: str
+    friendly_name: str | None = None
+    arguments: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, type_: str, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """A condition of any type by name (the class methods below are the usual way)."""
+        if type_ not in CONDITION_TYPES:
+            raise ValueError(f"unknown split condition type {type_!r}: {suggest(type_, CONDITION_TYPES)}")
+        arguments = options.get("arguments")
+        return cls(
+            type_,
+            value if isinstance(value, str) else str(value),
+            options.get("friendly_name"),
+            None if arguments is None else tuple(arguments),
+        )
+
+    @classmethod
+    def equal_to(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input equals ``value``."""
+        return cls.of("equal_to", value, **options)
+
+    @classmethod
+    def not_equal_to(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input differs from ``value``."""
+        return cls.of("not_equal_to", value, **options)
+
+    @classmethod
+    def matches_any_of(cls, values: str | Sequence[str], **options: Unpack[ConditionOptions]) -> Condition:
+        """The input equals one of ``values`` (a list, or Console's comma-separated text)."""
+        return cls.of("matches_any_of", _comma_list(values), **options)
+
+    @classmethod
+    def does_not_match_any_of(
+        cls, values: str | Sequence[str], **options: Unpack[ConditionOptions]
+    ) -> Condition:
+        """The input equals none of ``values``."""
+        return cls.of("does_not_match_any_of", _comma_list(values), **options)
+
+    @classmethod
+    def is_blank(cls, value: str = "Is Blank", **options: Unpack[ConditionOptions]) -> Condition:
+        """The input is empty (``value`` is ignored by Studio; Console writes "Is Blank")."""
+        return cls.of("is_blank", value, **options)
+
+    @classmethod
+    def is_not_blank(cls, value: str = "Is Not Blank", **options: Unpack[ConditionOptions]) -> Condition:
+        """The input is not empty."""
+        return cls.of("is_not_blank", value, **options)
+
+    @classmethod
+    def regex(cls, pattern: str, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input matches the regular expression ``pattern``."""
+        return cls.of("regex", pattern, **options)
+
+    @classmethod
+    def contains(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input contains ``value``."""
+        return cls.of("contains", value, **options)
+
+    @classmethod
+    def does_not_contain(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input does not contain ``value``."""
+        return cls.of("does_not_contain", value, **options)
+
+    @classmethod
+    def starts_with(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input starts with ``value``."""
+        return cls.of("starts_with", value, **options)
+
+    @classmethod
+    def does_not_start_with(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input does not start with ``value``."""
+        return cls.of("does_not_start_with", value, **options)
+
+    @classmethod
+    def less_than(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input is a number below ``value``."""
+        return cls.of("less_than", value, **options)
+
+    @classmethod
+    def greater_than(cls, value: Scalar, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input is a number above ``value``."""
+        return cls.of("greater_than", value, **options)
+
+    @classmethod
+    def is_before_time(cls, time: str, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input time is before ``time`` (``HH:MM``)."""
+        return cls.of("is_before_time", time, **options)
+
+    @classmethod
+    def is_after_time(cls, time: str, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input time is after ``time`` (``HH:MM``)."""
+        return cls.of("is_after_time", time, **options)
+
+    @classmethod
+    def is_before_date(cls, date: str, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input date is before ``date`` (``YYYY-MM-DD``)."""
+        return cls.of("is_before_date", date, **options)
+
+    @classmethod
+    def is_after_date(cls, date: str, **options: Unpack[ConditionOptions]) -> Condition:
+        """The input date is after ``date`` (``YYYY-MM-DD``)."""
+        return cls.of("is_after_date", date, **options)
+
+    def default_friendly_name(self) -> str:
+        """The name Console gives this condition."""
+        return f"If value {self.type} {self.value}"
+
+    def render(self, split_input: Any, filler: Filler) -> dict[str, Any]:
+        """The condition as JSON, with the split's input as default argument."""
+        if self.arguments is not None:
+            arguments = [filler.text(argument) for argument in self.arguments]
+        else:
+            arguments = [split_input]
+        return {
+            "friendly_name": filler.text(self.friendly_name or self.default_friendly_name()),
+            "arguments": arguments,
+            "type": self.type,
+            "value": filler.text(self.value),
+        }
+
+
+def _comma_list(values: str | Sequence[str]) -> str:
+    return values if isinstance(values, str) else ", ".join(values)
+
+
+# --- Widgets ---------------------------------------------------------------------------------------
+
+
+@dataclass_transform(
+    kw_only_default=True,
+    field_specifiers=(
+        dataclasses.field,
+        string,
+        numeric_string,
+        boolean_string,
+        integer,
+        boolean,
+        key_values,
+        string_list,
+        array,
+        obj,
+    ),
+)
+class _WidgetMeta(type):
+    """Makes each widget class a keyword-only dataclass and derives its spec."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _WidgetMeta:
+        cls = super().__new__(mcs, name, bases, namespace)
+        widget_cls: type[Widget] = cls  # type: ignore[assignment]
+        dataclasses.dataclass(kw_only=True, eq=False)(widget_cls)
+        widget_cls._derive_spec()
+        return cls
+
+
+class Widget(metaclass=_WidgetMeta):
+    """A Studio widget (a state of the flow).
+
+    Args:
+        name: the state name, unique in the flow; other widgets' ``next`` and Liquid use it.
+        offset: canvas position ``(x, y)``; ``AUTO`` (default) lets the flow lay it out; ``None``
+            writes no offset.
+        extra: JSON properties this library does not model (or values of a type it does not expect),
+            written as they are. A key may not repeat a property that is also set by keyword.
+        event_order: the events the widget lists, in order, when it should differ from Console's full
+            list (the importer uses it to reproduce a definition exactly).
+    """
+
+    TYPE: ClassVar[str] = ""
+    EXTRA_EVENTS: ClassVar[tuple[str, ...]] = ()
+    REQUIRES: ClassVar[Requirement | None] = None
+    ONE_OF: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    CONFIRMED: ClassVar[bool] = True
+    SOURCE: ClassVar[str] = ""
+    spec: ClassVar[WidgetSpec]
+    _props: ClassVar[tuple[tuple[str, str, Callable[[Any, Filler], Any]], ...]] = ()
+
+    name: str = dataclasses.field(kw_only=False)
+    offset: Offset | _Auto | None = dataclasses.field(default=AUTO)
+    extra: Mapping[str, Any] | None = dataclasses.field(default=None)
+    event_order: Sequence[str] | None = dataclasses.field(default=None)
+    _next: dict[str | int, Widget | str] = dataclasses.field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    @classmethod
+    def _derive_spec(cls) -> None:
+        props: dict[str, PropSpec] = {}
+        renderers = []
+        for field in dataclasses.fields(cls):
+            partial: PropSpec | None = field.metadata.get(_PROP)
+            if partial is None:
+                continue
+            required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+            prop = dataclasses.replace(
+                partial, attr=field.name, json=partial.json or field.name.rstrip("_"), required=required
+            )
+            props[prop.json] = prop
+            renderers.append((prop.attr, prop.json, _RENDERERS[prop.kind]))
+        cls._props = tuple(renderers)
+        events: list[str] = []
+        primary = None
+        for klass in reversed(cls.__mro__):
+            for attribute in vars(klass).values():
+                if isinstance(attribute, Event) and attribute.event not in events:
+                    events.append(attribute.event)
+                    if attribute.primary:
+                        primary = attribute.event
+        cls.spec = WidgetSpec(
+            type=cls.TYPE,
+            props=props,
+            events=(*events, *cls.EXTRA_EVENTS),
+            primary_event=primary,
+            requires=cls.REQUIRES,
+            one_of=cls.ONE_OF,
+            confirmed=cls.CONFIRMED,
+            source=cls.SOURCE,
+        )
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"a {self.widget_type} widget needs a non-empty name, got {self.name!r}")
+        if self.extra:
+            clashes = [
+                json for attr, json, _ in self._props if json in self.extra and getattr(self, attr) is not None
+            ]
+            if clashes:
+                raise ValueError(
+                    f"widget {self.name!r}: {', '.join(clashes)} set both by keyword and in extra; "
+                    "keep one of them"
+                )
+        registry = CURRENT_WIDGETS.get()
+        if registry is not None:
+            registry.append(self)
+
+    @property
+    def widget_type(self) -> str:
+        """The JSON ``type`` string of this widget."""
+        return self.TYPE
+
+    # -- connecting ---------------------------------------------------------------------------------
+
+    def on(self, event: str) -> Port:
+        """The port of ``event`` (prefer the typed ``on_<event>`` attributes where they exist)."""
+        if event not in self.spec.events or event in self.EXTRA_EVENTS:
+            raise ValueError(
+                f"{self.widget_type} widget {self.name!r} has no event {event!r}: "
+                f"{suggest(event, [e for e in self.spec.events if e not in self.EXTRA_EVENTS])}"
+            )
+        return Port(self, event)
+
+    @overload
+    def __rshift__(self, target: W) -> W: ...
+    @overload
+    def __rshift__(self, target: str) -> str: ...
+    @overload
+    def __rshift__(self, target: Fragment) -> Fragment: ...
+    def __rshift__(self, target: Widget | str | Fragment) -> Widget | str | Fragment:
+        event = self.spec.primary_event
+        if event is None:
+            raise TypeError(
+                f"{self.widget_type} widget {self.name!r} has several outcomes; pick one, e.g. "
+                f"{self.name}.on({self.spec.events[0]!r}) >> ..."
+            )
+        return Port(self, event) >> target
+
+    def _connect(self, key: str | int, target: Widget | str) -> None:
+        if not isinstance(target, Widget | str):
+            raise TypeError(f"widget {self.name!r}: a transition leads to a widget or a state name, not {target!r}")
+        previous = self._next.get(key)
+        if previous is not None and previous is not target:
+            raise ValueError(
+                f"widget {self.name!r}: {key!r} already leads to {_target_name(previous)!r}; "
+                "connect each event once"
+            )
+        self._next[key] = target
+
+    def targets(self) -> list[Widget | str]:
+        """The widgets (or state names) this widget's transitions lead to."""
+        return list(self._next.values())
+
+    # -- rendering ----------------------------------------------------------------------------------
+
+    def to_state(self, values: Mapping[str, str] | None = None, *, placeholders: bool = False) -> dict[str, Any]:
+        """This widget as a state object (no layout: the offset is written only when set).
+
+        Args:
+            values: the value of each parameter.
+            placeholders: write parameters without a value as ``${NAME}`` instead of failing.
+        """
+        filler = Filler(values, keep_placeholders=placeholders)
+        try:
+            return self.render(filler)
+        except _Missing as missing:
+            raise MissingParameterError([missing.name], f"widget {self.name!r}") from None
+
+    def render(self, filler: Filler) -> dict[str, Any]:
+        """This widget as a state object, its placeholders filled by ``filler``."""
+        properties: dict[str, Any] = {}
+        for attr, json, render in self._props:
+            value = getattr(self, attr)
+            if value is not None:
+                properties[json] = render(value, filler)
+        if self.extra:
+            properties.update(filler.deep(self.extra))
+        offset = self.offset
+        if isinstance(offset, tuple):
+            properties["offset"] = {"x": offset[0], "y": offset[1]}
+        return {
+            "name": self.name,
+            "type": self.widget_type,
+            "transitions": self._render_transitions(properties, filler),
+            "properties": properties,
+        }
+
+    def _render_transitions(self, properties: dict[str, Any], filler: Filler) -> list[dict[str, Any]]:
+        order = self.spec.events if self.event_order is None else self.event_order
+        targets = self._next
+        if self.event_order is not None and not targets.keys() <= set(order):
+            lost = sorted(str(key) for key in targets.keys() - set(order))
+            raise ValueError(
+                f"widget {self.name!r}: connected event(s) {', '.join(lost)} missing from event_order; "
+                "add them to event_order"
+            )
+        transitions = []
+        for event in order:
+            target = targets.get(event)
+            if target is None:
+                transitions.append({"event": event})
+            else:
+                transitions.append({"event": event, "next": _target_name(target)})
+        return transitions
+
+
+def _target_name(target: Widget | str) -> str:
+    return target if isinstance(target, str) else target.name

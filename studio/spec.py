@@ -1,0 +1,152 @@
+"""What Studio accepts: property and widget specifications, and the constants they use.
+
+The widget classes in :mod:`studio.widgets` declare their properties with the field specifiers of
+:mod:`studio.model`; each declaration becomes a :class:`PropSpec`, and each class a :class:`WidgetSpec`.
+:mod:`studio.catalogue` collects them into the one table that the builder, the validator and the
+importer share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# --- Profile widgets (UNCONFIRMED) -------------------------------------------------------------------
+# No public source shows the JSON `type` strings of the Unified/Twilio Profiles widgets (see
+# ../shared/reference/studio-widgets.md §2.4). These are our best guess from the documentation page
+# slugs. Correct them HERE when a Console export shows the real strings; nothing else needs to change.
+# Sources: https://twilio.com/docs/studio/widget-library/search-for-a-profile,
+#          https://www.twilio.com/docs/studio/widget-library/resolve-profile,
+#          https://twilio.com/docs/studio/widget-library/update-profile-traits
+PROFILE_WIDGET_TYPES: dict[str, str] = {
+    "search_for_a_profile": "search-for-a-profile",
+    "resolve_profile": "resolve-profile",
+    "update_profile_traits": "update-profile-traits",
+}
+
+# Trigger events in the order Console exports them.
+TRIGGER_EVENTS = (
+    "incomingMessage",
+    "incomingCall",
+    "incomingConversationMessage",
+    "incomingRequest",
+    "incomingParent",
+)
+# Trigger events that start a flow without a call, so voice widgets cannot work on their paths.
+MESSAGING_EVENTS = frozenset({"incomingMessage", "incomingConversationMessage"})
+REST_API_EVENT = "incomingRequest"
+
+# The 17 condition types of split-based-on (RJP data_source_studio_flow_widget_split_based_on.go).
+CONDITION_TYPES = (
+    "equal_to",
+    "not_equal_to",
+    "matches_any_of",
+    "does_not_match_any_of",
+    "is_blank",
+    "is_not_blank",
+    "regex",
+    "contains",
+    "does_not_contain",
+    "starts_with",
+    "does_not_start_with",
+    "less_than",
+    "greater_than",
+    "is_before_time",
+    "is_after_time",
+    "is_before_date",
+    "is_after_date",
+)
+
+FLOW_SCHEMA_URL = "https://schemas.twilio.com/studio/draft/2019-09/flow-definition"
+MAX_STATES = 1000
+
+# JSON value kinds a property may have. The *_string kinds are JSON strings that the builder also
+# accepts as Python ints or bools, because Studio sends them as strings (e.g. send-to-flex priority).
+Kind = Literal[
+    "string",
+    "numeric_string",
+    "boolean_string",
+    "integer",
+    "boolean",
+    "key_values",
+    "string_list",
+    "array",
+    "object",
+]
+JSON_TYPE_OF_KIND: dict[str, str] = {
+    "string": "string",
+    "numeric_string": "string",
+    "boolean_string": "string",
+    "integer": "integer",
+    "boolean": "boolean",
+    "key_values": "array",
+    "string_list": "array",
+    "array": "array",
+    "object": "object",
+}
+
+# What a widget needs from the trigger: a live call, or a flow started by the REST API.
+Requirement = Literal["voice", "rest_api"]
+
+
+@dataclass(frozen=True, slots=True)
+class PropSpec:
+    """One widget property as Studio sees it.
+
+    Attributes:
+        attr: the Python keyword argument (``from_``, ``wait_url``).
+        json: the JSON key (``from``, ``waitUrl``).
+        kind: the JSON value kind (see ``Kind``).
+        required: Studio rejects the widget without it (a required keyword argument).
+        recommended: the widget rarely works without it; a missing one is our warning only.
+        enum: the only values Studio accepts (Studio enforces it).
+        suggested: the usual values; another one is our warning only.
+        minimum, maximum: a sensible range, our warning only (Studio documents none).
+        liquid: a Liquid template is accepted in place of a literal.
+        sid_prefix: the value is a SID of this kind; a malformed literal is our warning.
+        literal_sid: Studio requires a literal SID here, never Liquid.
+    """
+
+    attr: str
+    json: str
+    kind: Kind
+    required: bool = False
+    recommended: bool = False
+    enum: tuple[str, ...] = ()
+    suggested: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    liquid: bool = True
+    sid_prefix: str | None = None
+    literal_sid: bool = False
+
+    @property
+    def json_type(self) -> str:
+        """The JSON type Studio expects: string, integer, boolean, array or object."""
+        return JSON_TYPE_OF_KIND[self.kind]
+
+
+@dataclass(frozen=True)
+class WidgetSpec:
+    """One widget type: its JSON type string, properties and transition events.
+
+    Attributes:
+        type: the JSON ``type`` string.
+        props: the properties by JSON key, in declaration order.
+        events: the transition events, in the order Console exports them.
+        primary_event: the event ``widget >> next`` follows, if the widget has an obvious one.
+        requires: what the widget needs from the trigger, if anything.
+        one_of: groups of properties of which at least one should be set (our warning).
+        confirmed: False when the type string, properties or events come from documentation only;
+            problems found on such widgets are warnings, never Studio-enforced errors.
+        source: where the facts come from.
+    """
+
+    type: str
+    props: dict[str, PropSpec]
+    events: tuple[str, ...]
+    primary_event: str | None = None
+    requires: Requirement | None = None
+    one_of: tuple[tuple[str, ...], ...] = ()
+    confirmed: bool = True
+    source: str = ""

@@ -1,0 +1,763 @@
+"""The widget catalogue: one typed class per Studio widget type.
+
+Each class is a row of the catalogue: ``TYPE`` is the JSON type string, the ``on_*`` attributes are
+the transition events in the order Console exports them, and the annotated fields are the properties
+with their JSON kinds, required ones (no default), enums and ranges. Facts and their sources:
+../shared/reference/studio-widgets.md (tags in ``SOURCE``). Widgets marked ``CONFIRMED = False`` are
+modelled from documentation only; the validator only warns about them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from studio.model import (
+    Condition,
+    Event,
+    KeyValues,
+    Port,
+    Widget,
+    _target_name,
+    array,
+    boolean,
+    boolean_string,
+    integer,
+    key_values,
+    numeric_string,
+    obj,
+    string,
+    string_list,
+)
+from studio.params import Filler
+from studio.spec import PROFILE_WIDGET_TYPES
+
+FLOW_ADDRESS = "{{flow.channel.address}}"
+"""The Twilio side of the conversation: Console's default ``from``."""
+CONTACT_ADDRESS = "{{contact.channel.address}}"
+"""The contact's address: Console's default ``to``."""
+
+_METHODS = ("GET", "POST")
+_TRIM = ("trim-silence", "do-not-trim")
+_RECORDING_CHANNELS = ("mono", "dual")
+_MESSAGE_TYPES = ("custom", "content_template")
+
+
+# --- Flow control ----------------------------------------------------------------------------------
+
+
+class Trigger(Widget):
+    """Trigger (Start): where every execution begins; one per flow."""
+
+    TYPE = "trigger"
+    SOURCE = "[fpt] exports (5 events), [sdkgo-def]"
+
+    on_incoming_message = Event("incomingMessage")
+    on_incoming_call = Event("incomingCall")
+    on_incoming_conversation_message = Event("incomingConversationMessage")
+    on_incoming_request = Event("incomingRequest")
+    on_incoming_parent = Event("incomingParent")
+
+    name: str = dataclasses.field(default="Trigger", kw_only=False)
+
+
+class SplitBasedOn(Widget):
+    """Split Based On...: branches on ``input``; add branches with ``split.when(Condition...) >> next``."""
+
+    TYPE = "split-based-on"
+    EXTRA_EVENTS = ("match",)
+    SOURCE = "[sdkgo-def], [tfp] condition types, [fpt] exports"
+
+    on_no_match = Event("noMatch")
+
+    input: str = string()
+    _matches: list[tuple[Condition, ...]] = dataclasses.field(default_factory=list, init=False, repr=False)
+
+    def when(self, *conditions: Condition) -> Port:
+        """Add a ``match`` branch taken when all ``conditions`` hold; connect it with ``>>``."""
+        for condition in conditions:
+            if not isinstance(condition, Condition):
+                raise TypeError(
+                    f"split {self.name!r}: when() takes Condition objects, e.g. Condition.equal_to('1'), "
+                    f"not {condition!r}"
+                )
+        self._matches.append(conditions)
+        return Port(self, len(self._matches) - 1)
+
+    @property
+    def branches(self) -> list[tuple[tuple[Condition, ...], Widget | str | None]]:
+        """The ``match`` branches in order: their conditions and where they lead."""
+        return [(conditions, self._next.get(index)) for index, conditions in enumerate(self._matches)]
+
+    def _render_transitions(self, properties: dict[str, Any], filler: Filler) -> list[dict[str, Any]]:
+        matches = len(self._matches)
+        order = ("noMatch", *("match",) * matches) if self.event_order is None else self.event_order
+        if order.count("match") != matches or order.count("noMatch") > 1 or not set(order) <= {
+            "noMatch",
+            "match",
+        }:
+            raise ValueError(
+                f"split {self.name!r}: event_order must list 'noMatch' at most once and 'match' once per "
+                f"when() branch ({matches}), got {list(order)}"
+            )
+        split_input = properties.get("input")
+        transitions: list[dict[str, Any]] = []
+        index = 0
+        for event in order:
+            transition: dict[str, Any] = {"event": event}
+            key: str | int = event
+            if event == "match":
+                key = index
+                transition["conditions"] = [
+                    condition.render(split_input, filler) for condition in self._matches[index]
+                ]
+                index += 1
+            target = self._next.get(key)
+            if target is not None:
+                transition["next"] = _target_name(target)
+            transitions.append(transition)
+        return transitions
+
+
+class SetVariables(Widget):
+    """Set Variables: stores key/value pairs, readable as ``{{flow.variables.<key>}}``."""
+
+    TYPE = "set-variables"
+    SOURCE = "[sdkgo-def], [fpt]"
+
+    on_next = Event("next", primary=True)
+
+    variables: KeyValues | None = key_values(default=None, recommended=True)
+
+
+# --- Voice -----------------------------------------------------------------------------------------
+
+
+class SayPlay(Widget):
+    """Say/Play: speaks text, plays audio or sends DTMF digits on the call."""
+
+    TYPE = "say-play"
+    REQUIRES = "voice"
+    ONE_OF = (("say", "play", "digits"),)
+    SOURCE = "[sdkgo-def]; loop 1-99 [ai]"
+
+    on_audio_complete = Event("audioComplete", primary=True)
+
+    say: str | None = string(default=None)
+    play: str | None = string(default=None)
+    digits: str | None = string(default=None)
+    voice: str | None = string(default=None)
+    language: str | None = string(default=None)
+    loop: int | str | None = integer(default=None, minimum=1, maximum=99)
+
+
+class GatherInputOnCall(Widget):
+    """Gather Input On Call: prompts the caller and collects digits or speech."""
+
+    TYPE = "gather-input-on-call"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata, [qwayk]; timeout 1-30 [tfp]"
+
+    on_keypress = Event("keypress")
+    on_speech = Event("speech")
+    on_timeout = Event("timeout")
+
+    say: str | None = string(default=None)
+    play: str | None = string(default=None)
+    voice: str | None = string(default=None)
+    language: str | None = string(default=None)
+    hints: str | None = string(default=None)
+    finish_on_key: str | None = string(default=None)
+    speech_model: str | None = string(default=None)
+    speech_timeout: str | None = string(default=None)
+    gather_language: str | None = string(default=None)
+    profanity_filter: str | bool | None = boolean_string(default=None)
+    stop_gather: bool | None = boolean(default=None)
+    timeout: int | str | None = integer(default=None, minimum=1, maximum=30)
+    number_of_digits: int | str | None = integer(default=None)
+    loop: int | str | None = integer(default=None)
+    save_response_as: str | None = string(default=None)
+
+
+class ConnectCallTo(Widget):
+    """Connect Call To: dials a number, client, conference, SIM or SIP endpoint."""
+
+    TYPE = "connect-call-to"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata"
+
+    on_call_completed = Event("callCompleted", primary=True)
+    on_hangup = Event("hangup")
+
+    noun: str = string(enum=("number", "number-multi", "client", "conference", "sim", "sip"))
+    to: str | None = string(default=None)
+    caller_id: str | None = string(default=None, recommended=True)
+    record: bool | None = boolean(default=None)
+    timeout: int | str | None = integer(default=None)
+    time_limit: str | int | None = numeric_string(default=None)
+    sip_endpoint: str | None = string(default=None)
+    sip_username: str | None = string(default=None)
+    sip_password: str | None = string(default=None)
+
+
+class MakeOutgoingCall(Widget):
+    """Make Outgoing Call (v2): places a call, typically in a flow started by the REST API."""
+
+    TYPE = "make-outgoing-call-v2"
+    SOURCE = "[sdkgo-def]+testdata, [def-doc]"
+
+    on_answered = Event("answered", primary=True)
+    on_busy = Event("busy")
+    on_no_answer = Event("noAnswer")
+    on_failed = Event("failed")
+
+    from_: str = string()
+    to: str = string()
+    record: bool | None = boolean(default=None)
+    recording_channels: str | None = string(default=None, enum=_RECORDING_CHANNELS)
+    recording_status_callback: str | None = string(default=None)
+    trim: str | None = string(default=None, enum=_TRIM)
+    detect_answering_machine: bool | None = boolean(default=None)
+    machine_detection: str | None = string(default=None, suggested=("Enable", "DetectMessageEnd"))
+    machine_detection_timeout: str | int | None = numeric_string(default=None)
+    machine_detection_speech_threshold: str | int | None = numeric_string(default=None)
+    machine_detection_speech_end_threshold: str | int | None = numeric_string(default=None)
+    machine_detection_silence_timeout: str | int | None = numeric_string(default=None)
+    send_digits: str | None = string(default=None)
+    timeout: int | str | None = integer(default=None)
+    sip_auth_username: str | None = string(default=None)
+    sip_auth_password: str | None = string(default=None)
+
+
+class MakeOutgoingCallV1(Widget):
+    """Make Outgoing Call (legacy v1)."""
+
+    TYPE = "make-outgoing-call-v1"
+    CONFIRMED = False
+    SOURCE = "[qwayk] properties, [ai] events (unverified)"
+
+    on_answered = Event("answered", primary=True)
+    on_busy = Event("busy")
+    on_no_answer = Event("noAnswer")
+    on_failed = Event("failed")
+    on_answered_by_machine = Event("answeredByMachine")
+    on_hangup = Event("hangup")
+
+    from_: str = string()
+    to: str = string()
+    record: bool | None = boolean(default=None)
+    timeout: int | str | None = integer(default=None)
+
+
+class RecordVoicemail(Widget):
+    """Record Voicemail: records the caller, optionally transcribed."""
+
+    TYPE = "record-voicemail"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata; max_length 1-14400 [tfp]"
+
+    on_recording_complete = Event("recordingComplete", primary=True)
+    on_no_audio = Event("noAudio")
+    on_hangup = Event("hangup")
+
+    transcribe: bool | None = boolean(default=None)
+    transcription_callback_url: str | None = string(default=None)
+    recording_status_callback_url: str | None = string(default=None)
+    trim: str | None = string(default=None, enum=_TRIM)
+    play_beep: str | bool | None = boolean_string(default=None)
+    finish_on_key: str | None = string(default=None)
+    timeout: int | str | None = integer(default=None)
+    max_length: int | str | None = integer(default=None, minimum=1, maximum=14400)
+
+
+class RecordCall(Widget):
+    """Call Recording: starts or stops recording the call."""
+
+    TYPE = "record-call"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata"
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    record_call: bool = boolean()
+    trim: str | None = string(default=None, enum=_TRIM)
+    recording_status_callback: str | None = string(default=None)
+    recording_status_callback_method: str | None = string(default=None, enum=_METHODS)
+    recording_status_callback_events: str | None = string(default=None)
+    recording_channels: str | None = string(default=None, enum=_RECORDING_CHANNELS)
+
+
+class EnqueueCall(Widget):
+    """Enqueue Call: puts the call in a TaskRouter workflow (``workflow_sid``) or a queue (``queue_name``)."""
+
+    TYPE = "enqueue-call"
+    REQUIRES = "voice"
+    ONE_OF = (("workflow_sid", "queue_name"),)
+    SOURCE = "[sdkgo-def]+testdata"
+
+    on_call_complete = Event("callComplete", primary=True)
+    on_failed_to_enqueue = Event("failedToEnqueue")
+    on_call_failure = Event("callFailure")
+
+    workflow_sid: str | None = string(default=None, sid="WW")
+    queue_name: str | None = string(default=None)
+    task_attributes: str | None = string(default=None)
+    priority: int | str | None = integer(default=None)
+    timeout: int | str | None = integer(default=None)
+    wait_url: str | None = string(default=None)
+    wait_url_method: str | None = string(default=None, enum=_METHODS)
+
+
+class CapturePayments(Widget):
+    """Capture Payments: collects card or ACH details through a Pay connector."""
+
+    TYPE = "capture-payments"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata, [qwayk] (bank_account_type, card types)"
+
+    on_success = Event("success", primary=True)
+    on_max_failed_attempts = Event("maxFailedAttempts")
+    on_provider_error = Event("providerError")
+    on_pay_interrupted = Event("payInterrupted")
+    on_hangup = Event("hangup")
+    on_validation_error = Event("validationError")
+
+    payment_connector: str | None = string(default=None)
+    payment_amount: str | None = string(default=None)
+    currency: str | None = string(default=None)
+    description: str | None = string(default=None)
+    language: str | None = string(default=None)
+    payment_token_type: str | None = string(default=None, enum=("one-time", "reusable"))
+    payment_method: str | None = string(default=None, enum=("CREDIT_CARD", "ACH_DEBIT"))
+    bank_account_type: str | None = string(default=None)
+    postal_code: str | bool | None = boolean_string(default=None)
+    security_code: bool | None = boolean(default=None)
+    timeout: int | str | None = integer(default=None)
+    max_attempts: int | str | None = integer(default=None)
+    min_postal_code_length: int | str | None = integer(default=None)
+    valid_card_types: Sequence[str] | None = string_list(
+        default=None,
+        suggested=(
+            "amex",
+            "diners-club",
+            "discover",
+            "enroute",
+            "jcb",
+            "maestro",
+            "master-card",
+            "mastercard",
+            "optima",
+            "visa",
+        ),
+    )
+    parameters: KeyValues | None = key_values(default=None)
+
+
+class ForkStream(Widget):
+    """Fork Stream: starts or stops streaming the call audio (websocket or SIPREC)."""
+
+    TYPE = "fork-stream"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata"
+
+    on_next = Event("next", primary=True)
+
+    stream_action: str = string(enum=("start", "stop"))
+    stream_name: str | None = string(default=None)
+    stream_transport_type: str | None = string(default=None, enum=("websocket", "siprec"))
+    stream_url: str | None = string(default=None)
+    stream_connector: str | None = string(default=None)
+    stream_track: str | None = string(default=None, enum=("inbound_track", "outbound_track", "both_tracks"))
+    stream_parameters: KeyValues | None = key_values(default=None)
+
+
+class ConnectVirtualAgent(Widget):
+    """Connect Virtual Agent (v1, deprecated): hands the call to a Dialogflow CX agent."""
+
+    TYPE = "connect-virtual-agent"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata"
+
+    on_return = Event("return", primary=True)
+    on_hangup = Event("hangup")
+
+    connector: str = string()
+    language: str | None = string(default=None)
+    sentiment_analysis: str | bool | None = boolean_string(default=None)
+    status_callback: str | None = string(default=None)
+
+
+class ConnectVirtualAgentV2(Widget):
+    """Connect Virtual Agent (v2): voice or Conversations virtual agent."""
+
+    TYPE = "connect-virtual-agent-v2"
+    CONFIRMED = False
+    SOURCE = "[qwayk] properties, [ai] events (unverified)"
+
+    on_completed = Event("completed", primary=True)
+    on_live_agent_handoff = Event("live-agent-handoff")
+    on_hangup = Event("hangup")
+    on_failed = Event("failed")
+    on_paused = Event("paused")
+    on_timeout = Event("timeout")
+
+    configurations: Sequence[Any] | None = array(default=None)
+    connector_name: str | None = string(default=None)
+    connector_details: Mapping[str, Any] | None = obj(default=None)
+    channel: str | None = string(default=None, enum=("voice", "conversations"))
+    parameters: Sequence[Any] | None = array(default=None)
+    status_callback: str | None = string(default=None)
+    status_callback_method: str | None = string(default=None)
+    timeout: int | str | None = integer(default=None)
+    session_behavior: str | None = string(default=None)
+    resume_session_identification_method: str | None = string(default=None)
+    resume_session_identification_value: str | None = string(default=None)
+    resume_session_event_name: str | None = string(default=None)
+
+
+class RunConversationRelay(Widget):
+    """Run Conversation Relay: connects the call to your AI application over a websocket."""
+
+    TYPE = "run-conversation-relay"
+    REQUIRES = "voice"
+    CONFIRMED = False
+    SOURCE = "[ai] only (unverified)"
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    url: str | None = string(default=None, recommended=True)
+    welcome_greeting: str | None = string(default=None)
+    tts_provider: str | None = string(default=None)
+    voice: str | None = string(default=None)
+    language: str | None = string(default=None)
+    transcription_provider: str | None = string(default=None)
+    speech_model: str | None = string(default=None)
+    dtmf_detection: str | bool | None = boolean_string(default=None)
+    interruptible: str | bool | None = boolean_string(default=None)
+    parameters: Sequence[Any] | None = array(default=None)
+
+
+# --- Messaging -------------------------------------------------------------------------------------
+
+
+class SendMessage(Widget):
+    """Send Message: sends an SMS, chat or conversation message without waiting."""
+
+    TYPE = "send-message"
+    SOURCE = "[sdkgo-def], [fpt], [def-doc]; content fields [qwayk]/[ai]"
+
+    on_sent = Event("sent", primary=True)
+    on_failed = Event("failed")
+
+    from_: str = string()
+    to: str | None = string(default=None, recommended=True)
+    body: str | None = string(default=None, recommended=True)
+    service: str | None = string(default=None)
+    channel: str | None = string(default=None)
+    attributes: str | None = string(default=None)
+    media_url: str | None = string(default=None)
+    message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
+    content_sid: str | None = string(default=None, sid="HX")
+    content_variables: KeyValues | None = key_values(default=None)
+
+
+class SendAndWaitForReply(Widget):
+    """Send & Wait For Reply: sends a message and waits; the reply is ``{{widgets.NAME.inbound.Body}}``."""
+
+    TYPE = "send-and-wait-for-reply"
+    SOURCE = "[sdkgo-def]+testdata, [fpt]"
+
+    on_incoming_message = Event("incomingMessage", primary=True)
+    on_timeout = Event("timeout")
+    on_delivery_failure = Event("deliveryFailure")
+
+    from_: str = string()
+    body: str | None = string(default=None, recommended=True)
+    timeout: str | int | None = numeric_string(default=None, recommended=True)
+    service: str | None = string(default=None)
+    channel: str | None = string(default=None)
+    attributes: str | None = string(default=None)
+    media_url: str | None = string(default=None)
+    message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
+    content_sid: str | None = string(default=None, sid="HX")
+    content_variables: KeyValues | None = key_values(default=None)
+    save_response_as: str | None = string(default=None)
+
+
+# --- Tools, Flex and subflows ----------------------------------------------------------------------
+
+
+class SendToFlex(Widget):
+    """Send to Flex: creates the TaskRouter task (call, message or conversation) for an agent."""
+
+    TYPE = "send-to-flex"
+    SOURCE = "[sdkgo-def]+testdata, [fpt] exports"
+
+    on_call_complete = Event("callComplete")
+    on_failed_to_enqueue = Event("failedToEnqueue")
+    on_call_failure = Event("callFailure")
+
+    workflow: str = string(sid="WW")
+    channel: str = string(sid="TC")
+    attributes: str | None = string(default=None)
+    priority: str | int | None = numeric_string(default=None)
+    timeout: str | int | None = numeric_string(default=None)
+    wait_url: str | None = string(json="waitUrl", default=None)
+    wait_url_method: str | None = string(json="waitUrlMethod", default=None, enum=_METHODS)
+
+
+class RunFunction(Widget):
+    """Run Function: calls a Twilio Function; its JSON answer is ``{{widgets.NAME.parsed}}``."""
+
+    TYPE = "run-function"
+    SOURCE = "[sdkgo-def]+testdata, [fpt] schedule flow"
+
+    on_success = Event("success", primary=True)
+    on_fail = Event("fail")
+
+    url: str = string()
+    service_sid: str | None = string(default=None, sid="ZS")
+    environment_sid: str | None = string(default=None, sid="ZE")
+    function_sid: str | None = string(default=None, sid="ZH")
+    parameters: KeyValues | None = key_values(default=None)
+
+
+class MakeHttpRequest(Widget):
+    """Make HTTP Request: calls a URL; the answer is ``{{widgets.NAME.body}}`` / ``.parsed``."""
+
+    TYPE = "make-http-request"
+    SOURCE = "[sdkgo-def]+testdata; add_twilio_auth [qwayk]"
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    method: str = string(enum=_METHODS)
+    url: str = string()
+    content_type: str | None = string(
+        default=None,
+        recommended=True,
+        suggested=("application/x-www-form-urlencoded;charset=utf-8", "application/json"),
+    )
+    body: str | None = string(default=None)
+    parameters: KeyValues | None = key_values(default=None)
+    add_twilio_auth: bool | None = boolean(default=None)
+
+
+class AddTwimlRedirect(Widget):
+    """TwiML Redirect: hands the call to your TwiML and waits for it to come back."""
+
+    TYPE = "add-twiml-redirect"
+    REQUIRES = "voice"
+    SOURCE = "[sdkgo-def]+testdata; timeout 0-14400 [sdkgo-def]"
+
+    on_return = Event("return", primary=True)
+    on_timeout = Event("timeout")
+    on_fail = Event("fail")
+
+    url: str = string()
+    method: str | None = string(default=None, enum=_METHODS)
+    timeout: str | int | None = numeric_string(default=None, minimum=0, maximum=14400)
+
+
+class RunSubflow(Widget):
+    """Run Subflow: runs another flow (``flow_sid`` must be a literal FW SID)."""
+
+    TYPE = "run-subflow"
+    SOURCE = "[sdkgo-def]+testdata, [ai]"
+
+    on_completed = Event("completed", primary=True)
+    on_failed = Event("failed")
+
+    flow_sid: str = string(sid="FW", literal_sid=True)
+    flow_revision: str = string(suggested=("LatestPublished", "LatestDraft"))
+    parameters: KeyValues | None = key_values(default=None)
+
+
+class StartConversation(Widget):
+    """Start Conversation: creates a Conversation (REST-API-triggered flows only)."""
+
+    TYPE = "start-conversation"
+    REQUIRES = "rest_api"
+    CONFIRMED = False
+    SOURCE = "[ai] only (unverified)"
+
+    on_created = Event("created", primary=True)
+    on_failed = Event("failed")
+
+    conversation_service_sid: str = string(sid="IS")
+    participants: Sequence[Mapping[str, Any]] = array()
+    friendly_name: str | None = string(default=None)
+    attributes: str | None = string(default=None)
+    chat_service_sid: str | None = string(default=None)
+    messaging_service_sid: str | None = string(default=None, sid="MG")
+    timers: Mapping[str, Any] | None = obj(default=None)
+
+
+class ResumeConversation(Widget):
+    """Resume Conversation: continues an existing Conversation (REST-API-triggered flows only)."""
+
+    TYPE = "resume-conversation"
+    REQUIRES = "rest_api"
+    CONFIRMED = False
+    SOURCE = "[ai]; https://www.twilio.com/docs/studio/widget-library/resume-conversation (unverified)"
+
+    on_resumed = Event("resumed", primary=True)
+    on_failed = Event("failed")
+
+    conversation_service_sid: str = string(sid="IS")
+    conversation_sid: str | None = string(default=None, sid="CH")
+    webhook_filters: Sequence[Any] | None = array(default=None)
+    attributes: str | None = string(default=None)
+
+
+class SendToAutopilot(Widget):
+    """Send to Autopilot (retired product; kept so legacy flows import and validate)."""
+
+    TYPE = "send-to-auto-pilot"
+    SOURCE = "[sdkgo-def]+testdata"
+
+    on_session_ended = Event("sessionEnded", primary=True)
+    on_failure = Event("failure")
+    on_timeout = Event("timeout")
+
+    autopilot_assistant_sid: str = string(sid="UA")
+    from_: str = string()
+    body: str = string()
+    timeout: int | str = integer()
+    chat_service: str | None = string(default=None)
+    chat_channel: str | None = string(default=None)
+    chat_attributes: str | None = string(default=None)
+    target_task: str | None = string(default=None)
+    memory_parameters: KeyValues | None = key_values(default=None)
+
+
+# --- Profiles (type strings, properties and events UNCONFIRMED: see spec.PROFILE_WIDGET_TYPES) -------
+
+
+class SearchForProfile(Widget):
+    """Search for a Profile (public beta): looks up a Unified Profile by identifier (guessed keys)."""
+
+    TYPE = PROFILE_WIDGET_TYPES["search_for_a_profile"]
+    CONFIRMED = False
+    SOURCE = "https://twilio.com/docs/studio/widget-library/search-for-a-profile (fields: Connection, Identifier)"
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    profile_connector_instance: str | None = string(default=None, recommended=True)
+    identifier: str | None = string(default=None, recommended=True)
+
+
+class ResolveProfile(Widget):
+    """Resolve Profile: finds a Twilio Profile by channel identifier or profile ID (guessed keys)."""
+
+    TYPE = PROFILE_WIDGET_TYPES["resolve_profile"]
+    CONFIRMED = False
+    SOURCE = "https://www.twilio.com/docs/studio/widget-library/resolve-profile"
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    identifier: str | None = string(default=None)
+    profile_id: str | None = string(default=None)
+
+
+class UpdateProfileTraits(Widget):
+    """Update Profile Traits (public beta): writes traits to a Unified Profile."""
+
+    TYPE = PROFILE_WIDGET_TYPES["update_profile_traits"]
+    CONFIRMED = False
+    SOURCE = (
+        "https://twilio.com/docs/studio/widget-library/update-profile-traits "
+        "(JSON keys profile_connector_instance, profile_connect_sid, traits; events guessed)"
+    )
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    profile_connector_instance: str | None = string(default=None, recommended=True)
+    profile_connect_sid: str | None = string(default=None, recommended=True)
+    traits: KeyValues | None = key_values(default=None)
+
+
+# --- Anything else ---------------------------------------------------------------------------------
+
+
+class GenericWidget(Widget):
+    """Any widget type this library does not model, so no one is ever blocked.
+
+    Args:
+        type: the JSON type string.
+        properties: the JSON properties, written as they are (placeholders filled).
+        transitions: transition objects written as they are, before the ones made with ``on()``.
+    """
+
+    type: str = dataclasses.field()
+    properties: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    transitions: Sequence[Mapping[str, Any]] | None = dataclasses.field(default=None)
+
+    @property
+    def widget_type(self) -> str:
+        """The JSON ``type`` string of this widget."""
+        return self.type
+
+    def on(self, event: str) -> Port:
+        """The port of ``event`` (any name: this widget's events are not known)."""
+        if not isinstance(event, str) or not event:
+            raise ValueError(f"widget {self.name!r}: an event name is a non-empty string, got {event!r}")
+        return Port(self, event)
+
+    def render(self, filler: Filler) -> dict[str, Any]:
+        """This widget as a state object."""
+        state = super().render(filler)
+        state["properties"] = {**filler.deep(self.properties), **state["properties"]}
+        return state
+
+    def _render_transitions(self, properties: dict[str, Any], filler: Filler) -> list[dict[str, Any]]:
+        transitions: list[dict[str, Any]] = filler.deep(self.transitions) if self.transitions else []
+        events = list(self.event_order or ())
+        events += [key for key in self._next if isinstance(key, str) and key not in events]
+        for event in events:
+            target = self._next.get(event)
+            if target is None:
+                transitions.append({"event": event})
+            else:
+                transitions.append({"event": event, "next": _target_name(target)})
+        return transitions
+
+
+WIDGET_CLASSES: tuple[type[Widget], ...] = (
+    Trigger,
+    SplitBasedOn,
+    SetVariables,
+    SayPlay,
+    GatherInputOnCall,
+    ConnectCallTo,
+    MakeOutgoingCall,
+    MakeOutgoingCallV1,
+    RecordVoicemail,
+    RecordCall,
+    EnqueueCall,
+    CapturePayments,
+    ForkStream,
+    ConnectVirtualAgent,
+    ConnectVirtualAgentV2,
+    RunConversationRelay,
+    SendMessage,
+    SendAndWaitForReply,
+    SendToFlex,
+    RunFunction,
+    MakeHttpRequest,
+    AddTwimlRedirect,
+    RunSubflow,
+    StartConversation,
+    ResumeConversation,
+    SendToAutopilot,
+    SearchForProfile,
+    ResolveProfile,
+    UpdateProfileTraits,
+)
+"""Every modelled widget class, in catalogue order."""
