@@ -11,12 +11,22 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from taskrouter.configuration import (
     DEFAULT_FILTER_PATH,
     KNOWN_WORKER_KEYS,
     TARGET_EXPRESSION_KINDS,
+    ConfigProblem,
     ConfigurationError,
     check_configuration,
     decode,
@@ -187,13 +197,8 @@ class Workflow(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Workflow:
-        default = self.default_filter
-        if default is not None:
-            if default.queue is None:
-                raise ValueError("default_filter needs a queue: where tasks that match no filter go")
-            if default.timeout is not None:
-                raise ValueError("default_filter has no timeout in TaskRouter: tasks stay in its queue; "
-                                 "remove timeout")
+        if self.default_filter is not None and self.default_filter.queue is None:
+            raise ValueError("default_filter needs a queue: where tasks that match no filter go")
         seen: dict[str, TaskQueue] = {}
         for _, target in self.targets():
             queue = target.queue
@@ -263,12 +268,16 @@ class Workflow(_Model):
             return Target.model_validate(fields)
 
         routing = decoded["task_routing"]
-        filters = [Filter(expression=item["expression"], targets=tuple(target(raw) for raw in item["targets"]),
-                          name=item.get("filter_friendly_name") or item.get("friendly_name") or "")
-                   for item in routing.get("filters", [])]
-        default = routing.get("default_filter")
-        return cls(friendly_name=friendly_name, filters=tuple(filters),
-                   default_filter=target(default) if default is not None else None)
+        try:
+            filters = [Filter(expression=item["expression"], targets=tuple(target(raw) for raw in item["targets"]),
+                              name=item.get("filter_friendly_name") or item.get("friendly_name") or "")
+                       for item in routing.get("filters", [])]
+            default = routing.get("default_filter")
+            return cls(friendly_name=friendly_name, filters=tuple(filters),
+                       default_filter=target(default) if default is not None else None)
+        except ValidationError as error:  # e.g. two queue values mapped to different queues with one key
+            problems = [ConfigProblem(".".join(map(str, detail["loc"])), detail["msg"]) for detail in error.errors()]
+            raise ConfigurationError(problems, f"workflow {friendly_name!r}") from None
 
 
 def undefined_queues(workflow: Workflow, defined: Iterable[TaskQueue]) -> list[tuple[str, TaskQueue]]:

@@ -1,0 +1,315 @@
+"""Lint: routing that is valid JSON but cannot do what it says.
+
+Finds filters that can never match, targets that are never reached, queues that are referenced but
+not defined, keys compared with values of another type, operators used on the wrong type, and the
+probable mistakes the expression parser warns about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from taskrouter.configuration import ConfigurationError, check_configuration, filter_path, target_path
+from taskrouter.evaluation import evaluate, is_constant, parsed
+from taskrouter.expression import (
+    ArrayLiteral,
+    Comparison,
+    Constant,
+    ExpressionKind,
+    Operand,
+    Reference,
+    format_operand,
+    iter_comparisons,
+)
+from taskrouter.models import Filter, TaskQueue, Workflow, undefined_queues
+
+JsonType = Literal["string", "number", "boolean", "array", "object"]
+Namespace = Literal["task", "worker", "taskrouter", "workers"]
+
+# Types TaskRouter itself gives (see evaluation.time_variables and the worker fields).
+BUILTIN_TYPES: Mapping[tuple[Namespace, str], JsonType] = {
+    **{("taskrouter", name): "number" for name in ("currentTime", "currentHour", "currentMin")},
+    ("taskrouter", "dayOfWeek"): "string",
+    **{("worker", name): "string" for name in ("sid", "friendly_name", "activity_sid", "activity_name")},
+    ("workers", "available"): "number",
+    ("workers", "unavailable"): "number",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding: a stable code, a message with the fix, and the JSON path it is about."""
+
+    code: str
+    message: str
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"
+
+
+def json_type(value: object) -> JsonType | None:
+    """The TaskRouter type of a JSON value (None for null)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def json_types(sample: Mapping[str, object], prefix: str = "") -> dict[str, JsonType]:
+    """Attribute types from a sample (e.g. a task's attributes), keyed by dotted path.
+
+    Arrays whose items share one type also give ``path[]``: the item type.
+    """
+    types: dict[str, JsonType] = {}
+    for key, value in sample.items():
+        path = f"{prefix}{key}"
+        kind = json_type(value)
+        if kind is None:
+            continue
+        types[path] = kind
+        if isinstance(value, Mapping):
+            types.update(json_types(value, f"{path}."))
+        elif isinstance(value, list):
+            item_types = {json_type(item) for item in value} - {None}
+            if len(item_types) == 1:
+                types[f"{path}[]"] = item_types.pop()  # type: ignore[assignment]  # None was removed
+    return types
+
+
+def _label(item: Filter, index: int) -> str:
+    return f"[{index}] {item.name!r}" if item.name else f"[{index}]"
+
+
+def _keeps_tasks(item: Filter) -> bool:
+    # A task leaves a filter only through its last reachable step's timeout or skip_if.
+    return any(not target.leaves for target in item.targets)
+
+
+def _canonical(expression: str) -> str:
+    return str(parsed(expression, "filter"))
+
+
+def _filter_findings(workflow: Workflow) -> Iterator[Finding]:
+    for index, item in enumerate(workflow.filters):
+        condition = parsed(item.expression, "filter").condition
+        if is_constant(condition) and not evaluate(condition, {}):
+            yield Finding("never-matches", f"filter {_label(item, index)} can never match: {item.expression!r} is "
+                          "always false; fix the expression or remove the filter", filter_path(index))
+            continue
+        for earlier_index, earlier in enumerate(workflow.filters[:index]):
+            if not _keeps_tasks(earlier):
+                continue
+            earlier_condition = parsed(earlier.expression, "filter").condition
+            if is_constant(earlier_condition) and evaluate(earlier_condition, {}):
+                reason = f"matches every task ({earlier.expression!r})"
+            elif _canonical(earlier.expression) == _canonical(item.expression):
+                reason = "has the same expression"
+            else:
+                continue
+            yield Finding("unreachable-filter", f"filter {_label(item, index)} can never match: filter "
+                          f"{_label(earlier, earlier_index)} before it {reason} and keeps every task it takes "
+                          "(a step without timeout or skip_if); move this filter above it, or give the earlier "
+                          "filter's last step a timeout", filter_path(index))
+            break
+
+
+def _target_findings(workflow: Workflow) -> Iterator[Finding]:
+    for index, item in enumerate(workflow.filters):
+        for target_index, target in enumerate(item.targets[:-1]):
+            if not target.leaves:
+                unreached = len(item.targets) - target_index - 1
+                yield Finding("unreachable-target", f"filter {_label(item, index)}: {unreached} target(s) from here "
+                              f"on are never reached: target {target_index} has no timeout (nor skip_if), so tasks "
+                              f"stay in it; add \"timeout\" to target {target_index} or remove the targets after it",
+                              target_path(index, target_index + 1))
+                break
+
+
+def _queue_findings(workflow: Workflow, defined: Iterable[TaskQueue]) -> Iterator[Finding]:
+    defined = tuple(defined)
+    known = ", ".join(queue.key for queue in defined) or "none"
+    for path, queue in undefined_queues(workflow, defined):
+        yield Finding("undefined-queue", f"queue {queue.key!r} is referenced but not defined (defined: {known}); "
+                      "define the queue or fix the reference", path)
+
+
+@dataclass(frozen=True)
+class _Place:
+    path: str
+    text: str
+    kind: ExpressionKind
+
+
+def _expression_places(workflow: Workflow) -> Iterator[_Place]:
+    for index, item in enumerate(workflow.filters):
+        yield _Place(f"{filter_path(index)}.expression", item.expression, "filter")
+    for path, target in workflow.targets():
+        for key, kind in (("expression", "target"), ("skip_if", "skip_if")):
+            text = getattr(target, key)
+            if text is not None:
+                yield _Place(f"{path}.{key}", text, kind)  # type: ignore[arg-type]  # literal kinds above
+    for queue in workflow.queues():
+        yield _Place(f"task_queues[{queue.key}].target_workers", queue.target_workers, "queue")
+
+
+def _warning_findings(workflow: Workflow) -> Iterator[Finding]:
+    for place in _expression_places(workflow):
+        for warning in parsed(place.text, place.kind).warnings:
+            yield Finding(warning.code, f"{warning.message} in {place.text!r} (column {warning.column}; "
+                          f"fix: {warning.hint})", place.path)
+
+
+def _key(reference: Reference, kind: ExpressionKind) -> tuple[Namespace, str] | None:
+    root, rest = reference.path[0], Reference(reference.path[1:]).name if len(reference.path) > 1 else ""
+    if root == "taskrouter" and kind in ("filter", "target"):
+        return "taskrouter", rest
+    if kind == "target":
+        return (root, rest) if root in ("task", "worker") and rest else None  # type: ignore[return-value]
+    if kind == "skip_if":
+        return "workers", rest
+    return ("task" if kind == "filter" else "worker"), reference.name
+
+
+@dataclass(frozen=True)
+class _Use:
+    key: tuple[Namespace, str]
+    type: JsonType
+    shown: str
+    place: _Place
+
+
+def _constant_type(operand: Operand) -> JsonType | None:
+    return json_type(operand.value) if isinstance(operand, Constant) else None
+
+
+def _uses(place: _Place) -> Iterator[_Use]:
+    for comparison in iter_comparisons(parsed(place.text, place.kind).condition):
+        left, operator, right = comparison.left, comparison.operator, comparison.right
+        for reference, other in ((left, right), (right, left)):
+            if not isinstance(reference, Reference) or (key := _key(reference, place.kind)) is None:
+                continue
+            if operator in ("IN", "NOT IN") and reference is left and isinstance(other, ArrayLiteral):
+                items = [(item, _constant_type(item)) for item in other.items]
+                yield from (_Use(key, kind, format_operand(item), place) for item, kind in items if kind)
+            elif operator == "HAS" and reference is left and (kind := _constant_type(other)):
+                yield _Use((key[0], f"{key[1]}[]"), kind, format_operand(other), place)
+            elif operator not in ("IN", "NOT IN", "HAS") and (kind := _constant_type(other)):
+                yield _Use(key, kind, format_operand(other), place)
+
+
+def _describe(key: tuple[Namespace, str]) -> str:
+    namespace, name = key
+    if namespace == "workers":
+        return f"skip_if variable workers.{name}"
+    if namespace == "taskrouter":
+        return f"time-of-day variable taskrouter.{name}"
+    if name.endswith("[]"):
+        return f"items of {namespace} attribute {name[:-2]!r}"
+    return f"{namespace} attribute {name!r}"
+
+
+def _type_findings(workflow: Workflow, known: Mapping[tuple[Namespace, str], JsonType]) -> Iterator[Finding]:
+    first: dict[tuple[Namespace, str], _Use] = {}
+    for place in _expression_places(workflow):
+        for use in _uses(place):
+            expected = known.get(use.key, "number" if use.key[0] == "workers" else None)  # workers.WA… counts
+            if expected is not None:
+                if expected != use.type:
+                    yield Finding("type-mismatch", f"{_describe(use.key)} is a {expected}, but {place.text!r} "
+                                  f"compares it with {use.shown} (a {use.type}), which never matches; compare with "
+                                  f"a {expected}", place.path)
+                continue
+            seen = first.setdefault(use.key, use)
+            if seen.type != use.type:
+                yield Finding("type-mismatch", f"{_describe(use.key)} is compared with {use.shown} (a {use.type}) "
+                              f"here but with {seen.shown} (a {seen.type}) at {seen.place.path}; a value has one "
+                              "type, so one of the two never matches: use the same type in both", place.path)
+
+
+def _operator_findings(workflow: Workflow) -> Iterator[Finding]:
+    for place in _expression_places(workflow):
+        for comparison in iter_comparisons(parsed(place.text, place.kind).condition):
+            problem = _operator_problem(comparison)
+            if problem:
+                yield Finding("operator-type", f"{problem} in {place.text!r}", place.path)
+
+
+def _operator_problem(comparison: Comparison) -> str | None:
+    left, operator, right = comparison.left, comparison.operator, comparison.right
+    left_type, right_type = _constant_type(left), _constant_type(right)
+    shown = f"{format_operand(left)} {operator} {format_operand(right)}"
+    if operator in (">", ">=", "<", "<=") and "boolean" in (left_type, right_type):
+        return f"{shown} orders a boolean, which is always false; use == or !="
+    if operator in ("IN", "NOT IN") and right_type is not None:
+        return (f"{shown}: {operator} needs an array on the right, so this is always false; write "
+                f"{format_operand(left)} {'!=' if operator == 'NOT IN' else '=='} {format_operand(right)} "
+                f"or {format_operand(left)} {operator} [{format_operand(right)}]")
+    if operator == "HAS" and (isinstance(right, ArrayLiteral) or left_type is not None):
+        return f"{shown}: HAS needs an array key on the left and one value on the right (e.g. skills HAS 'sales')"
+    if operator == "CONTAINS" and (left_type not in (None, "string") or right_type not in (None, "string")):
+        return f"{shown}: CONTAINS tests text within text; compare numbers and booleans with =="
+    if isinstance(left, ArrayLiteral) or (isinstance(right, ArrayLiteral) and operator not in ("IN", "NOT IN")):
+        return f"{shown}: {operator} on an array is always false; use IN, NOT IN or HAS"
+    return None
+
+
+_NUMBERS = re.compile(r"(\d+)")
+
+
+def _order(finding: Finding) -> tuple[object, ...]:
+    # Filters in index order, then default_filter, then queues (as a reader meets them in the JSON).
+    section = next((rank for rank, start in enumerate(("task_routing.filters", "task_routing.default_filter"))
+                    if finding.path.startswith(start)), 2)
+    return (section, *(int(part) if part.isdigit() else part for part in _NUMBERS.split(finding.path)))
+
+
+def lint(workflow: Workflow, *, defined_queues: Iterable[TaskQueue] | None = None,
+         task_types: Mapping[str, JsonType] | None = None,
+         worker_types: Mapping[str, JsonType] | None = None) -> list[Finding]:
+    """Every finding for a workflow, in path order.
+
+    Args:
+        workflow: the workflow to check.
+        defined_queues: the queues that exist; when given, any other queue is reported.
+        task_types: known task attribute types by dotted path (see ``json_types``).
+        worker_types: known worker attribute types by dotted path.
+    """
+    known: dict[tuple[Namespace, str], JsonType] = dict(BUILTIN_TYPES)
+    known.update({("task", key): kind for key, kind in (task_types or {}).items()})
+    known.update({("worker", key): kind for key, kind in (worker_types or {}).items()})
+    findings = [*_filter_findings(workflow), *_target_findings(workflow), *_type_findings(workflow, known),
+                *_operator_findings(workflow), *_warning_findings(workflow)]
+    if defined_queues is not None:
+        findings += _queue_findings(workflow, defined_queues)
+    return sorted(findings, key=_order)
+
+
+def lint_configuration(data: object, *, friendly_name: str = "workflow",
+                       queues: Mapping[str, TaskQueue] | None = None,
+                       task_types: Mapping[str, JsonType] | None = None) -> list[Finding]:
+    """Lint configuration JSON (object or text): its problems if invalid, else ``lint`` of it.
+
+    ``queues`` maps queue values in the JSON (SIDs or placeholders) to models; when given, every
+    other queue value is reported as undefined.
+    """
+    problems = check_configuration(data)
+    if not problems:
+        try:
+            workflow = Workflow.from_configuration(data, friendly_name=friendly_name, queues=queues)
+        except ConfigurationError as error:
+            problems = error.problems
+        else:
+            defined = None if queues is None else queues.values()
+            return lint(workflow, defined_queues=defined, task_types=task_types)
+    return [Finding("invalid-configuration", problem.message, problem.path or "configuration")
+            for problem in problems]
+
