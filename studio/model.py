@@ -325,9 +325,7 @@ class Condition:
         return cls.of("matches_any_of", _comma_list(values), **options)
 
     @classmethod
-    def does_not_match_any_of(
-        cls, values: str | Sequence[str], **options: Unpack[ConditionOptions]
-    ) -> Condition:
+    def does_not_match_any_of(cls, values: str | Sequence[str], **options: Unpack[ConditionOptions]) -> Condition:
         """The input equals none of ``values``."""
         return cls.of("does_not_match_any_of", _comma_list(values), **options)
 
@@ -473,9 +471,7 @@ class Widget(metaclass=_WidgetMeta):
     offset: Offset | _Auto | None = dataclasses.field(default=AUTO)
     extra: Mapping[str, Any] | None = dataclasses.field(default=None)
     event_order: Sequence[str] | None = dataclasses.field(default=None)
-    _next: dict[str | int, Widget | str] = dataclasses.field(
-        default_factory=dict, init=False, repr=False
-    )
+    _next: dict[str | int, Widget | str] = dataclasses.field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def _derive_spec(cls) -> None:
@@ -515,13 +511,10 @@ class Widget(metaclass=_WidgetMeta):
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"a {self.widget_type} widget needs a non-empty name, got {self.name!r}")
         if self.extra:
-            clashes = [
-                json for attr, json, _ in self._props if json in self.extra and getattr(self, attr) is not None
-            ]
+            clashes = [json for attr, json, _ in self._props if json in self.extra and getattr(self, attr) is not None]
             if clashes:
                 raise ValueError(
-                    f"widget {self.name!r}: {', '.join(clashes)} set both by keyword and in extra; "
-                    "keep one of them"
+                    f"widget {self.name!r}: {', '.join(clashes)} set both by keyword and in extra; keep one of them"
                 )
         registry = CURRENT_WIDGETS.get()
         if registry is not None:
@@ -564,8 +557,7 @@ class Widget(metaclass=_WidgetMeta):
         previous = self._next.get(key)
         if previous is not None and previous is not target:
             raise ValueError(
-                f"widget {self.name!r}: {key!r} already leads to {_target_name(previous)!r}; "
-                "connect each event once"
+                f"widget {self.name!r}: {key!r} already leads to {_target_name(previous)!r}; connect each event once"
             )
         self._next[key] = target
 

@@ -93,10 +93,15 @@ class SplitBasedOn(Widget):
     def _render_transitions(self, properties: dict[str, Any], filler: Filler) -> list[dict[str, Any]]:
         matches = len(self._matches)
         order = ("noMatch", *("match",) * matches) if self.event_order is None else self.event_order
-        if order.count("match") != matches or order.count("noMatch") > 1 or not set(order) <= {
-            "noMatch",
-            "match",
-        }:
+        if (
+            order.count("match") != matches
+            or order.count("noMatch") > 1
+            or not set(order)
+            <= {
+                "noMatch",
+                "match",
+            }
+        ):
             raise ValueError(
                 f"split {self.name!r}: event_order must list 'noMatch' at most once and 'match' once per "
                 f"when() branch ({matches}), got {list(order)}"
@@ -109,9 +114,7 @@ class SplitBasedOn(Widget):
             key: str | int = event
             if event == "match":
                 key = index
-                transition["conditions"] = [
-                    condition.render(split_input, filler) for condition in self._matches[index]
-                ]
+                transition["conditions"] = [condition.render(split_input, filler) for condition in self._matches[index]]
                 index += 1
             target = self._next.get(key)
             if target is not None:
@@ -572,7 +575,7 @@ class RunSubflow(Widget):
     on_failed = Event("failed")
 
     flow_sid: str = string(sid="FW", literal_sid=True)
-    flow_revision: str = string(suggested=("LatestPublished", "LatestDraft"))
+    flow_revision: str = string()
     parameters: KeyValues | None = key_values(default=None)
 
 
