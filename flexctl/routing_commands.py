@@ -1,7 +1,262 @@
-"""Subcommands (placeholder: filled in by the issue that owns them)."""
+"""TaskRouter subcommands: ``route`` (where a task goes), ``check-expression`` and ``lint``.
+
+``WORKFLOW`` is a configuration JSON file (``${PLACEHOLDER}`` queue values allowed; a Workflow
+resource as the REST API returns it, with a ``configuration`` string, also works). A stack name
+(``STACK`` or ``STACK:workflow name``) will work once the Pulumi program exists: that issue fills in
+``load_stack_workflows``, the single extension point here.
+
+Exit codes: 0 done (``lint``: no findings; ``check-expression``: valid), 1 findings, an invalid
+expression or unusable input, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flexctl.cli import Subparsers
 
+if TYPE_CHECKING:
+    from taskrouter.models import TaskQueue, Workflow
+    from taskrouter.routing import Worker
+
+KINDS = ("filter", "target", "queue", "skip_if", "order_by")
+# Queue fields a --queues file may give, in the API's snake_case or the twilio CLI's camelCase.
+QUEUE_FIELDS = {"friendly_name": "friendly_name", "friendlyName": "friendly_name",
+                "target_workers": "target_workers", "targetWorkers": "target_workers",
+                "max_reserved_workers": "max_reserved_workers", "maxReservedWorkers": "max_reserved_workers",
+                "task_order": "task_order", "taskOrder": "task_order"}
+
+
+class RoutingInputError(Exception):
+    """An input file or argument that cannot be used; the message says which and how to fix it."""
+
 
 def register(subparsers: Subparsers) -> None:
-    """Add this module's subcommands."""
+    """Add ``route``, ``check-expression`` and ``lint``."""
+    route = subparsers.add_parser(
+        "route", help="show which filter matches a task and which queues it goes through",
+        description="Route a task's attributes through a workflow: the filter that matches, the queues tried "
+                    "in order with their timeouts, and (with --workers) who is eligible at each step.")
+    route.add_argument("workflow", metavar="WORKFLOW", help="workflow configuration JSON file (or, later, a stack)")
+    route.add_argument("--task", required=True, metavar="JSON", help="task attributes as JSON, or @FILE")
+    route.add_argument("--workers", type=Path, metavar="WORKERS.json",
+                       help="worker pool: a JSON list of workers (friendly_name, attributes, activity_name, sid)")
+    route.add_argument("--queues", type=Path, metavar="QUEUES.json",
+                       help="queue value (SID or ${PLACEHOLDER}) -> {friendly_name, target_workers}, or a list "
+                            "of queue resources with sid")
+    route.add_argument("--at", metavar="ISO-TIME", help="UTC time for taskrouter.* variables (default: now)")
+    route.add_argument("--json", action="store_true", help="print the route as JSON")
+    route.set_defaults(handler=run_route)
+
+    check = subparsers.add_parser(
+        "check-expression", help="parse a TaskRouter expression and show errors and probable mistakes",
+        description="Exit 0 if the expression is valid (warnings are printed but do not fail), else 1 with "
+                    "the column, the message and the fix.")
+    check.add_argument("expression", metavar="EXPR")
+    check.add_argument("--kind", choices=KINDS, default="filter",
+                       help="where the expression is used (default: filter)")
+    check.set_defaults(handler=run_check_expression)
+
+    lint = subparsers.add_parser(
+        "lint", help="find routing mistakes in a workflow configuration",
+        description="Report unreachable filters and targets, undefined queues (with --queues), type "
+                    "mismatches and probable expression mistakes, one per line; exit 1 if any.")
+    lint.add_argument("workflow", metavar="WORKFLOW", help="workflow configuration JSON file (or, later, a stack)")
+    lint.add_argument("--queues", type=Path, metavar="QUEUES.json",
+                      help="the queues that exist; any other queue value is reported (same format as route)")
+    lint.add_argument("--task", metavar="JSON", help="a sample task (JSON or @FILE) whose attribute types to check")
+    lint.set_defaults(handler=run_lint)
+
+
+def run_route(args: argparse.Namespace) -> int:
+    """Handle ``flexctl route``."""
+    from taskrouter.routing import route
+
+    try:
+        queues = load_queues(args.queues) if args.queues else None
+        workflow = load_workflow(args.workflow, queues)
+        task = load_object(args.task, "--task")
+        workers = load_workers(args.workers) if args.workers else None
+        now = parse_time(args.at) if args.at else datetime.now(UTC)
+    except RoutingInputError as error:
+        return _fail("route", error)
+    result = route(workflow, task, workers=workers, now=now)
+    print(json.dumps(result.to_dict(), indent=2, sort_keys=True) if args.json else result.render())
+    return 0
+
+
+def run_check_expression(args: argparse.Namespace) -> int:
+    """Handle ``flexctl check-expression``."""
+    from taskrouter.expression import check, parse
+
+    diagnostics = check(args.expression, args.kind)
+    for diagnostic in diagnostics:
+        print(diagnostic)
+    if any(diagnostic.severity == "error" for diagnostic in diagnostics):
+        return 1
+    print(f"valid {args.kind} expression: {parse(args.expression, args.kind)}")
+    return 0
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Handle ``flexctl lint``."""
+    from taskrouter.lint import json_types, lint, lint_configuration
+
+    try:
+        queues = load_queues(args.queues) if args.queues else None
+        task_types = json_types(load_object(args.task, "--task")) if args.task else None
+        path = Path(args.workflow)
+        if path.is_file():
+            data, name = read_configuration(path)
+            findings = lint_configuration(data, friendly_name=name, queues=queues, task_types=task_types)
+        else:
+            workflow = load_workflow(args.workflow, queues)
+            findings = lint(workflow, task_types=task_types)
+    except RoutingInputError as error:
+        return _fail("lint", error)
+    for finding in findings:
+        print(finding)
+    if not findings:
+        print(f"{args.workflow}: no findings")
+    return 1 if findings else 0
+
+
+def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
+    """The workflows a stack deploys, by friendly name.
+
+    Extension point: the issue that builds the Pulumi program fills this in (reading the stack's
+    config and building the workflows in ``flows/``). Until then no stack is known.
+    """
+    raise RoutingInputError(f"{stack!r} is not a file, and stack names are not supported yet (they will be "
+                            "once the Pulumi program exists); pass the path of a workflow configuration JSON file")
+
+
+def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workflow:
+    """A workflow from a configuration file, or from a stack (``STACK`` or ``STACK:workflow name``)."""
+    from taskrouter.configuration import ConfigurationError
+    from taskrouter.models import Workflow
+
+    path = Path(source)
+    if path.is_file():
+        data, name = read_configuration(path)
+        try:
+            return Workflow.from_configuration(data, friendly_name=name, queues=queues)
+        except ConfigurationError as error:
+            raise RoutingInputError(f"{path}: {error}") from None
+    stack, _, wanted = source.partition(":")
+    workflows = load_stack_workflows(stack)
+    if wanted in workflows:
+        return workflows[wanted]
+    if not wanted and len(workflows) == 1:
+        return next(iter(workflows.values()))
+    raise RoutingInputError(f"stack {stack!r} has workflows {', '.join(map(repr, workflows)) or 'none'}; "
+                            f"name one as {stack}:<workflow name>")
+
+
+def read_configuration(path: Path) -> tuple[object, str]:
+    """A configuration from a file, and a workflow name for it; a Workflow resource is unwrapped."""
+    data = _read_json(path)
+    name = path.stem[:64]
+    if isinstance(data, dict) and "configuration" in data and "task_routing" not in data:
+        name = str(data.get("friendly_name") or data.get("friendlyName") or name)[:64]
+        data = data["configuration"]  # the REST API returns it as a JSON string; check_configuration reads both
+    return data, name
+
+
+def load_queues(path: Path) -> dict[str, TaskQueue]:
+    """Queue models by the value the configuration uses for them (SID or placeholder)."""
+    from pydantic import ValidationError
+
+    from taskrouter.models import TaskQueue
+
+    data = _read_json(path)
+    if isinstance(data, list):
+        if not all(isinstance(item, dict) and isinstance(item.get("sid"), str) for item in data):
+            raise RoutingInputError(f"{path}: a list of queues needs a \"sid\" string in every item")
+        data = {item["sid"]: item for item in data}
+    if not isinstance(data, dict) or not all(isinstance(value, dict) for value in data.values()):
+        raise RoutingInputError(f"{path}: expected {{\"<queue SID or ${{PLACEHOLDER}}>\": {{\"friendly_name\": "
+                                "\"Everyone\", \"target_workers\": \"1==1\"}, ...}")
+    queues = {}
+    for reference, fields in data.items():
+        known = {QUEUE_FIELDS[key]: value for key, value in fields.items() if key in QUEUE_FIELDS}
+        try:
+            queues[reference] = TaskQueue(key=reference, **known)
+        except ValidationError as error:
+            raise RoutingInputError(f"{path}: queue {reference!r}: {_first_error(error)}") from None
+    return queues
+
+
+def load_workers(path: Path) -> list[Worker]:
+    """The worker pool in a file: a list of workers, or an object with a ``workers`` list."""
+    from pydantic import ValidationError
+
+    from taskrouter.routing import Worker
+
+    data = _read_json(path)
+    items = data.get("workers") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise RoutingInputError(f"{path}: expected a JSON list of workers, e.g. [{{\"friendly_name\": \"Alice\", "
+                                "\"attributes\": {\"routing\": {\"skills\": [\"vip\"]}}}]")
+    workers = []
+    for index, item in enumerate(items):
+        try:
+            workers.append(Worker.model_validate(item))
+        except (ValidationError, ValueError) as error:
+            detail = _first_error(error) if isinstance(error, ValidationError) else str(error)
+            raise RoutingInputError(f"{path}: worker [{index}]: {detail}") from None
+    return workers
+
+
+def load_object(text: str, option: str) -> dict[str, Any]:
+    """A JSON object given inline or as ``@FILE``."""
+    if text.startswith("@"):
+        data = _read_json(Path(text[1:]))
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise RoutingInputError(f"{option} is not valid JSON ({error.msg} at column {error.colno}); "
+                                    "write an object such as '{\"vip\": true, \"language\": \"es\"}'") from None
+    if not isinstance(data, dict):
+        raise RoutingInputError(f"{option} must be a JSON object of task attributes, e.g. '{{\"vip\": true}}'")
+    return data
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO time, taken as UTC unless it names another offset."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise RoutingInputError(f"--at {text!r} is not an ISO time; write e.g. 2024-05-06T14:30") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RoutingInputError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise RoutingInputError(f"{path} is not UTF-8 text") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RoutingInputError(f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})") from None
+
+
+def _first_error(error: Any) -> str:
+    detail = error.errors()[0]
+    where = ".".join(str(part) for part in detail["loc"])
+    return f"{where}: {detail['msg']}" if where else str(detail["msg"])
+
+
+def _fail(command: str, error: RoutingInputError) -> int:
+    print(f"flexctl {command}: {error}", file=sys.stderr)
+    return 1
