@@ -1,0 +1,81 @@
+"""`python -m twilio_emulator`: serve the local Twilio API until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from twilio_emulator.config import DEFAULT_STACK_FILE, StackDefaults, StackFileError, read_stack_defaults
+from twilio_emulator.server import Emulator
+from twilio_emulator.state import StateFileError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m twilio_emulator",
+        description="A local Twilio API (Studio, TaskRouter, IncomingPhoneNumbers, Conversations addresses) "
+        "for flex-pre-agent. Defaults come from Pulumi.local.yaml; flags override them.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8787, help="port to bind; 0 picks a free one (default: 8787)")
+    parser.add_argument("--account-sid", help="the emulated account (default: the stack's accountSid)")
+    parser.add_argument("--auth-token", help="the token clients must send (default: the stack's authToken)")
+    parser.add_argument(
+        "--phone-number", dest="phone_numbers", action="extend", nargs="+", metavar="+E164",
+        help="incoming numbers the account owns; repeatable (default: the stack's phoneNumbers)",
+    )
+    parser.add_argument("--api-key", help="also accept this API key SID (SK...) as username")
+    parser.add_argument("--api-secret", help="the secret of --api-key")
+    parser.add_argument("--state", type=Path, help="JSON file that keeps the data across restarts")
+    parser.add_argument(
+        "--stack-file", type=Path, help=f"stack file to read defaults from (default: {DEFAULT_STACK_FILE.name})"
+    )
+    return parser
+
+
+def _defaults(args: argparse.Namespace) -> StackDefaults:
+    """The stack file's values, read only when a flag leaves something unset."""
+    if args.account_sid and args.auth_token and args.phone_numbers is not None and args.stack_file is None:
+        return StackDefaults()
+    return read_stack_defaults(args.stack_file or DEFAULT_STACK_FILE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        defaults = _defaults(args)
+        emulator = Emulator(
+            account_sid=args.account_sid or defaults.account_sid or "",
+            auth_token=args.auth_token or defaults.auth_token or "",
+            phone_numbers=args.phone_numbers if args.phone_numbers is not None else defaults.phone_numbers,
+            host=args.host,
+            port=args.port,
+            state_file=args.state,
+            api_key=args.api_key,
+            api_secret=args.api_secret,
+        )
+        url = emulator.start()
+    except (StackFileError, StateFileError, ValueError, OSError) as error:
+        print(f"twilio_emulator: {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    print(f"listening on {url}", flush=True)
+    stop.wait()
+    emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
