@@ -114,7 +114,7 @@ class Constant:
     """A string, number, boolean or null literal."""
 
     value: Scalar
-    start: int = field(default=0, compare=False)
+    start: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class Reference:
     """A key path such as ``task.languages[0]``: names and array indexes."""
 
     path: tuple[str | int, ...]
-    start: int = field(default=0, compare=False)
+    start: int = field(default=0, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -138,7 +138,7 @@ class ArrayLiteral:
     """An array such as ``['en', 'es']``."""
 
     items: tuple[Operand, ...]
-    start: int = field(default=0, compare=False)
+    start: int = field(default=0, compare=False, repr=False)
 
 
 Operand: TypeAlias = Constant | Reference | ArrayLiteral
@@ -151,7 +151,7 @@ class Comparison:
     left: Operand
     operator: Operator
     right: Operand
-    start: int = field(default=0, compare=False)
+    start: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,8 @@ class Logical:
 
     operator: Literal["AND", "OR"]
     operands: tuple[Condition, ...]
-    start: int = field(default=0, compare=False)
-    grouped: bool = field(default=False, compare=False)  # written in parentheses in the source
+    start: int = field(default=0, compare=False, repr=False)
+    grouped: bool = field(default=False, compare=False, repr=False)  # parenthesised in the source
 
 
 Condition: TypeAlias = Comparison | Logical

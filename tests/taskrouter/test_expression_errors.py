@@ -1,0 +1,114 @@
+"""Invalid expressions fail with the right column, a caret under the fault, and a fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from taskrouter import ExpressionError, ExpressionKind, check, parse
+
+# (expression, kind, 1-based column of the fault, error code)
+INVALID: list[tuple[str, ExpressionKind, int, str]] = [
+    ("", "filter", 1, "empty"),
+    ("   ", "filter", 1, "empty"),
+    ("skill-level > 3", "filter", 6, "hyphen-in-key"),
+    ("routing.skill-level > 3", "queue", 14, "hyphen-in-key"),
+    ("vip ==", "filter", 7, "syntax"),
+    ("vip", "filter", 4, "syntax"),
+    ("a AND b", "filter", 3, "syntax"),
+    ("(a == 1", "filter", 1, "syntax"),
+    ("a == 1)", "filter", 7, "syntax"),
+    ("a == 1 b == 2", "filter", 8, "syntax"),
+    ("a == 1 == 2", "filter", 8, "syntax"),
+    ("a == 'abc", "filter", 6, "syntax"),
+    ('a == "abc', "filter", 6, "syntax"),
+    ("a IN [1, 2", "filter", 6, "syntax"),
+    ("a IN [1 2]", "filter", 9, "syntax"),
+    ("a IN [1,]", "filter", 9, "syntax"),
+    ("a.b. == 1", "filter", 5, "syntax"),
+    ("5abc == 1", "filter", 1, "syntax"),
+    ("a == 1.", "filter", 6, "syntax"),
+    ("a == 1 && b == 2", "filter", 8, "syntax"),
+    ("a == 1 || b == 2", "filter", 8, "syntax"),
+    ("a <> 1", "filter", 3, "syntax"),
+    ("a === 1", "filter", 3, "syntax"),
+    ("!(a == 1)", "filter", 1, "syntax"),
+    ("NOT a == 1", "filter", 1, "syntax"),
+    ("a NOT HAS 'x'", "filter", 3, "syntax"),
+    ("a == ${QUEUE}", "filter", 6, "syntax"),
+    ("a == 1 - 2", "filter", 8, "syntax"),
+    ("a == AND", "filter", 6, "syntax"),
+    ("a ~ 1", "filter", 3, "syntax"),
+    ("taskrouter.now > 1", "filter", 1, "unknown-variable"),
+    ("language == 'es'", "target", 1, "missing-prefix"),
+    ("task.language == es", "target", 18, "missing-prefix"),
+    ("task == 1", "target", 1, "missing-prefix"),
+    ("task.language IN [en]", "target", 19, "missing-prefix"),
+    ("task.x == 1", "queue", 1, "task-in-queue"),
+    ("workers.busy == 0", "skip_if", 1, "unknown-variable"),
+    ("available == 0", "skip_if", 1, "unknown-variable"),
+    ("workers.WA123 > 0", "skip_if", 1, "unknown-variable"),
+    ("worker.level", "order_by", 13, "syntax"),
+    ("worker.level UP", "order_by", 14, "syntax"),
+    ("level DESC", "order_by", 1, "missing-prefix"),
+    ("worker.a ASC worker.b DESC", "order_by", 14, "syntax"),
+    ("worker.a ASC,", "order_by", 14, "syntax"),
+    ("'x' DESC", "order_by", 1, "syntax"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "column", "code"), INVALID, ids=[f"{k}:{t!r}" for t, k, _, _ in INVALID])
+def test_invalid_expression_fails_at_its_column(text: str, kind: ExpressionKind, column: int, code: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, kind)
+    assert (caught.value.column, caught.value.code) == (column, code)
+
+
+@pytest.mark.parametrize(("text", "kind", "column", "code"), INVALID, ids=[f"{k}:{t!r}" for t, k, _, _ in INVALID])
+def test_invalid_expression_is_reported_by_check_as_one_error(text: str, kind: ExpressionKind, column: int,
+                                                              code: str) -> None:
+    diagnostics = check(text, kind)
+    assert [(d.severity, d.column, d.code) for d in diagnostics] == [("error", column, code)]
+
+
+def test_error_text_has_message_expression_caret_and_fix() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse("skill-level > 3")
+    assert str(caught.value).splitlines() == [
+        "column 6: 'skill-level' contains a hyphen: TaskRouter does not support hyphens in keys "
+        "(it would read 'skill' minus something)",
+        "  skill-level > 3",
+        "       ^",
+        "  fix: rename the attribute to skill_level (in the attributes and here)",
+    ]
+
+
+def test_error_keeps_message_hint_and_expression_apart() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse("vip ==")
+    error = caught.value
+    assert (error.message, error.expression) == ("expected a value after '==', found the end of the expression",
+                                                 "vip ==")
+    assert "true/false/null" in error.hint
+
+
+def test_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="column 1"):
+        parse("", "filter")
+
+
+def test_caret_lines_up_under_a_fault_after_a_newline() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse("a == 1\nAND b ==")
+    lines = str(caught.value).splitlines()
+    assert lines[2].index("^") - 2 == caught.value.column - 1
+    assert lines[1] == "  a == 1 AND b =="
+
+
+def test_missing_prefix_hint_offers_quoting_a_bare_word() -> None:
+    with pytest.raises(ExpressionError, match="quote it: 'es'"):
+        parse("task.language == es", "target")
+
+
+def test_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown expression kind"):
+        parse("1==1", "workflow")  # type: ignore[arg-type]
