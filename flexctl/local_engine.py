@@ -29,6 +29,8 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from components.providers.base import canonical
+
 PROVIDER_KEY = "__provider"
 DYNAMIC_PREFIX = "pulumi-python:dynamic"
 
@@ -171,7 +173,9 @@ class LocalEngine:
             outputs = from_struct(response.properties)
             inputs = from_struct(response.inputs) if response.HasField("inputs") else resource.inputs
             changed = sorted(
-                key for key in set(outputs) | set(resource.outputs) if outputs.get(key) != resource.outputs.get(key)
+                key
+                for key in set(outputs) | set(resource.outputs)
+                if canonical(outputs.get(key)) != canonical(resource.outputs.get(key))
             )
             resource.outputs, resource.inputs = outputs, inputs
             steps.append(Step("drift" if changed else "read", urn, tuple(changed)))

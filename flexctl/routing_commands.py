@@ -27,10 +27,16 @@ if TYPE_CHECKING:
 
 KINDS = ("filter", "target", "queue", "skip_if", "order_by")
 # Queue fields a --queues file may give, in the API's snake_case or the twilio CLI's camelCase.
-QUEUE_FIELDS = {"friendly_name": "friendly_name", "friendlyName": "friendly_name",
-                "target_workers": "target_workers", "targetWorkers": "target_workers",
-                "max_reserved_workers": "max_reserved_workers", "maxReservedWorkers": "max_reserved_workers",
-                "task_order": "task_order", "taskOrder": "task_order"}
+QUEUE_FIELDS = {
+    "friendly_name": "friendly_name",
+    "friendlyName": "friendly_name",
+    "target_workers": "target_workers",
+    "targetWorkers": "target_workers",
+    "max_reserved_workers": "max_reserved_workers",
+    "maxReservedWorkers": "max_reserved_workers",
+    "task_order": "task_order",
+    "taskOrder": "task_order",
+}
 
 
 class RoutingInputError(Exception):
@@ -40,36 +46,53 @@ class RoutingInputError(Exception):
 def register(subparsers: Subparsers) -> None:
     """Add ``route``, ``check-expression`` and ``lint``."""
     route = subparsers.add_parser(
-        "route", help="show which filter matches a task and which queues it goes through",
+        "route",
+        help="show which filter matches a task and which queues it goes through",
         description="Route a task's attributes through a workflow: the filter that matches, the queues tried "
-                    "in order with their timeouts, and (with --workers) who is eligible at each step.")
+        "in order with their timeouts, and (with --workers) who is eligible at each step.",
+    )
     route.add_argument("workflow", metavar="WORKFLOW", help="workflow configuration JSON file (or, later, a stack)")
     route.add_argument("--task", required=True, metavar="JSON", help="task attributes as JSON, or @FILE")
-    route.add_argument("--workers", type=Path, metavar="WORKERS.json",
-                       help="worker pool: a JSON list of workers (friendly_name, attributes, activity_name, sid)")
-    route.add_argument("--queues", type=Path, metavar="QUEUES.json",
-                       help="queue value (SID or ${PLACEHOLDER}) -> {friendly_name, target_workers}, or a list "
-                            "of queue resources with sid")
+    route.add_argument(
+        "--workers",
+        type=Path,
+        metavar="WORKERS.json",
+        help="worker pool: a JSON list of workers (friendly_name, attributes, activity_name, sid)",
+    )
+    route.add_argument(
+        "--queues",
+        type=Path,
+        metavar="QUEUES.json",
+        help="queue value (SID or ${PLACEHOLDER}) -> {friendly_name, target_workers}, or a list "
+        "of queue resources with sid",
+    )
     route.add_argument("--at", metavar="ISO-TIME", help="UTC time for taskrouter.* variables (default: now)")
     route.add_argument("--json", action="store_true", help="print the route as JSON")
     route.set_defaults(handler=run_route)
 
     check = subparsers.add_parser(
-        "check-expression", help="parse a TaskRouter expression and show errors and probable mistakes",
+        "check-expression",
+        help="parse a TaskRouter expression and show errors and probable mistakes",
         description="Exit 0 if the expression is valid (warnings are printed but do not fail), else 1 with "
-                    "the column, the message and the fix.")
+        "the column, the message and the fix.",
+    )
     check.add_argument("expression", metavar="EXPR")
-    check.add_argument("--kind", choices=KINDS, default="filter",
-                       help="where the expression is used (default: filter)")
+    check.add_argument("--kind", choices=KINDS, default="filter", help="where the expression is used (default: filter)")
     check.set_defaults(handler=run_check_expression)
 
     lint = subparsers.add_parser(
-        "lint", help="find routing mistakes in a workflow configuration",
+        "lint",
+        help="find routing mistakes in a workflow configuration",
         description="Report unreachable filters and targets, undefined queues (with --queues), type "
-                    "mismatches and probable expression mistakes, one per line; exit 1 if any.")
+        "mismatches and probable expression mistakes, one per line; exit 1 if any.",
+    )
     lint.add_argument("workflow", metavar="WORKFLOW", help="workflow configuration JSON file (or, later, a stack)")
-    lint.add_argument("--queues", type=Path, metavar="QUEUES.json",
-                      help="the queues that exist; any other queue value is reported (same format as route)")
+    lint.add_argument(
+        "--queues",
+        type=Path,
+        metavar="QUEUES.json",
+        help="the queues that exist; any other queue value is reported (same format as route)",
+    )
     lint.add_argument("--task", metavar="JSON", help="a sample task (JSON or @FILE) whose attribute types to check")
     lint.set_defaults(handler=run_lint)
 
@@ -133,8 +156,10 @@ def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
     Extension point: the issue that builds the Pulumi program fills this in (reading the stack's
     config and building the workflows in ``flows/``). Until then no stack is known.
     """
-    raise RoutingInputError(f"{stack!r} is not a file, and stack names are not supported yet (they will be "
-                            "once the Pulumi program exists); pass the path of a workflow configuration JSON file")
+    raise RoutingInputError(
+        f"{stack!r} is not a file, and stack names are not supported yet (they will be "
+        "once the Pulumi program exists); pass the path of a workflow configuration JSON file"
+    )
 
 
 def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workflow:
@@ -155,8 +180,10 @@ def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workfl
         return workflows[wanted]
     if not wanted and len(workflows) == 1:
         return next(iter(workflows.values()))
-    raise RoutingInputError(f"stack {stack!r} has workflows {', '.join(map(repr, workflows)) or 'none'}; "
-                            f"name one as {stack}:<workflow name>")
+    raise RoutingInputError(
+        f"stack {stack!r} has workflows {', '.join(map(repr, workflows)) or 'none'}; "
+        f"name one as {stack}:<workflow name>"
+    )
 
 
 def read_configuration(path: Path) -> tuple[object, str]:
@@ -178,11 +205,13 @@ def load_queues(path: Path) -> dict[str, TaskQueue]:
     data = _read_json(path)
     if isinstance(data, list):
         if not all(isinstance(item, dict) and isinstance(item.get("sid"), str) for item in data):
-            raise RoutingInputError(f"{path}: a list of queues needs a \"sid\" string in every item")
+            raise RoutingInputError(f'{path}: a list of queues needs a "sid" string in every item')
         data = {item["sid"]: item for item in data}
     if not isinstance(data, dict) or not all(isinstance(value, dict) for value in data.values()):
-        raise RoutingInputError(f"{path}: expected {{\"<queue SID or ${{PLACEHOLDER}}>\": {{\"friendly_name\": "
-                                "\"Everyone\", \"target_workers\": \"1==1\"}, ...}")
+        raise RoutingInputError(
+            f'{path}: expected {{"<queue SID or ${{PLACEHOLDER}}>": {{"friendly_name": '
+            '"Everyone", "target_workers": "1==1"}, ...}'
+        )
     queues = {}
     for reference, fields in data.items():
         known = {QUEUE_FIELDS[key]: value for key, value in fields.items() if key in QUEUE_FIELDS}
@@ -202,8 +231,10 @@ def load_workers(path: Path) -> list[Worker]:
     data = _read_json(path)
     items = data.get("workers") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise RoutingInputError(f"{path}: expected a JSON list of workers, e.g. [{{\"friendly_name\": \"Alice\", "
-                                "\"attributes\": {\"routing\": {\"skills\": [\"vip\"]}}}]")
+        raise RoutingInputError(
+            f'{path}: expected a JSON list of workers, e.g. [{{"friendly_name": "Alice", '
+            '"attributes": {"routing": {"skills": ["vip"]}}}]'
+        )
     workers = []
     for index, item in enumerate(items):
         try:
@@ -222,8 +253,10 @@ def load_object(text: str, option: str) -> dict[str, Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise RoutingInputError(f"{option} is not valid JSON ({error.msg} at column {error.colno}); "
-                                    "write an object such as '{\"vip\": true, \"language\": \"es\"}'") from None
+            raise RoutingInputError(
+                f"{option} is not valid JSON ({error.msg} at column {error.colno}); "
+                'write an object such as \'{"vip": true, "language": "es"}\''
+            ) from None
     if not isinstance(data, dict):
         raise RoutingInputError(f"{option} must be a JSON object of task attributes, e.g. '{{\"vip\": true}}'")
     return data

@@ -172,10 +172,18 @@ class TwilioProvider(ResourceProvider):
         # refresh never invents a change the next `up` would have to revert.
         managed = self.inputs_of(props)
         inputs = {
-            key: live_inputs[key] if key in live_inputs and value is not None else value
+            key: self._unless_same(value, live_inputs[key], self.fields[key].json)
+            if key in live_inputs and value is not None
+            else value
             for key, value in managed.items()
         }
-        return ReadResult(id_, {**inputs, **live_outs}, inputs)
+        outs = {key: self._unless_same(props.get(key), value) for key, value in live_outs.items()}
+        return ReadResult(id_, {**inputs, **outs}, inputs)
+
+    @staticmethod
+    def _unless_same(old: Any, live: Any, as_json: bool = False) -> Any:
+        """The live value, or the state's own spelling of it when both are the same data."""
+        return old if canonical(old, as_json) == canonical(live, as_json) else live
 
     def delete(self, id_: str, props: Props) -> None:
         self._guard_stack_account(props)
