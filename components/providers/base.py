@@ -26,7 +26,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from components.providers.twilio_api import (
     ACCOUNT_SID_KEY,
@@ -247,18 +247,18 @@ class TwilioProvider(ResourceProvider):
     def _calling(self, action: str, props: Mapping[str, Any]) -> Iterator[Connection]:
         try:
             yield self.connection()
-        except TwilioRestException as error:
+        except TwilioException as error:
             raise TwilioProviderError(self._explain(action, props, error)) from None
         except TwilioSetupError as error:
             raise TwilioProviderError(f"{self.describe(props)}: cannot {action}: {error}") from None
 
-    def _explain(self, action: str, props: Mapping[str, Any], error: TwilioRestException) -> str:
-        code = error.code or "none"
-        message = error.msg.removeprefix(f"Unable to {action} record: ")
-        text = f"{self.describe(props)}: {action} failed: Twilio error {code} (HTTP {error.status}): {message}"
-        details = self.explain_details(props, error.details)
-        hint = _HINTS.get(error.code or 0)
-        return text + "".join(f"\n  - {line}" for line in details) + (f"\n  fix: {hint}" if hint else "")
+    def _explain(self, action: str, props: Mapping[str, Any], error: TwilioException) -> str:
+        status, code, message, details = _error_parts(error)
+        message = message.removeprefix(f"Unable to {action} record: ")
+        text = f"{self.describe(props)}: {action} failed: Twilio error {code or 'none'} (HTTP {status}): {message}"
+        lines = self.explain_details(props, details)
+        hint = _HINTS.get(code or 0)
+        return text + "".join(f"\n  - {line}" for line in lines) + (f"\n  fix: {hint}" if hint else "")
 
     def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
         """Lines that make Twilio's error details readable; subclasses map paths to names."""
@@ -266,6 +266,23 @@ class TwilioProvider(ResourceProvider):
             return []
         errors = details.get("errors") or []
         return [f"{e.get('property_path', '')}: {e.get('message', '')}" for e in errors if isinstance(e, Mapping)]
+
+
+def _error_parts(error: TwilioException) -> tuple[Any, int | None, str, Any]:
+    """(HTTP status, Twilio code, message, details) of either kind of SDK error.
+
+    Single-record calls raise TwilioRestException; list pages raise a bare TwilioException that
+    carries the HTTP response.
+    """
+    if isinstance(error, TwilioRestException):
+        return error.status, error.code, error.msg, error.details
+    response = error.args[1] if len(error.args) > 1 else None
+    try:
+        body = json.loads(response.text) if response is not None else {}
+    except (ValueError, AttributeError):
+        body = {}
+    status = getattr(response, "status_code", None)
+    return status, body.get("code"), str(body.get("message") or error.args[0]), body.get("details")
 
 
 def unset_if_none(value: Any) -> Any:

@@ -1,0 +1,69 @@
+"""Provider calls against the emulator: errors for humans, numbers never bought, adoption by SID."""
+
+import json
+from typing import Any
+
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from components.providers.base import TwilioProvider, TwilioProviderError
+from components.providers.taskrouter import ActivityProvider, WorkflowProvider, WorkspaceProvider
+from components.providers.triggers import PhoneNumberBindingProvider
+from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, AUTH_TOKEN_KEY, make_client
+
+
+def connected(provider: TwilioProvider, emulator: Any) -> TwilioProvider:
+    config = {ACCOUNT_SID_KEY: emulator.account_sid, AUTH_TOKEN_KEY: emulator.auth_token}
+    provider.configure(ConfigureRequest(Config({**config, API_BASE_URL_KEY: emulator.base_url}, "flex-pre-agent")))
+    return provider
+
+
+def flex_workspace(emulator: Any) -> Any:
+    client = make_client(emulator.account_sid, emulator.account_sid, emulator.auth_token, emulator.base_url)
+    return next(w for w in client.taskrouter.v1.workspaces.list() if w.friendly_name == "Flex Task Assignment")
+
+
+def test_twilio_errors_name_the_resource_and_carry_code_and_message(emulator: Any) -> None:
+    workspace = flex_workspace(emulator)
+    provider = connected(WorkflowProvider(), emulator)
+    config = json.dumps({"task_routing": {"default_filter": {"queue": "WQ" + "0" * 32}}})
+    with pytest.raises(TwilioProviderError) as caught:
+        provider.create({"workspace_sid": workspace.sid, "friendly_name": "VIP routing", "configuration": config})
+    message = str(caught.value)
+    assert message.startswith("Workflow 'VIP routing': create failed: Twilio error 20001 (HTTP 400):")
+    assert "WQ" + "0" * 32 in message
+
+
+def test_binding_never_buys_a_number_it_cannot_find(emulator: Any) -> None:
+    provider = connected(PhoneNumberBindingProvider(), emulator)
+    with pytest.raises(TwilioProviderError, match="never buys numbers"):
+        provider.create({"phone_number": "+15005550099", "webhook_url": "https://x", "voice": True, "messaging": False})
+    assert not [r for r in emulator.requests() if r["method"] == "POST"]
+
+
+def test_an_object_can_be_adopted_by_sid_and_is_only_released(emulator: Any) -> None:
+    workspace = flex_workspace(emulator)
+    provider = connected(WorkspaceProvider(), emulator)
+    created = provider.create({"friendly_name": "Renamed by us", "adopt_sid": workspace.sid})
+    assert created.id == workspace.sid
+    outs = created.outs or {}
+    assert outs["adopted"] is True
+    provider.delete(created.id, outs)
+    client = make_client(emulator.account_sid, emulator.account_sid, emulator.auth_token, emulator.base_url)
+    assert client.taskrouter.v1.workspaces(workspace.sid).fetch().friendly_name == "Renamed by us"
+
+
+def test_adopting_an_activity_with_other_availability_explains_the_fix(emulator: Any) -> None:
+    workspace = flex_workspace(emulator)
+    provider = connected(ActivityProvider(), emulator)
+    with pytest.raises(TwilioProviderError, match="Twilio cannot change that; rename this activity"):
+        provider.create({"workspace_sid": workspace.sid, "friendly_name": "Offline", "available": True})
+
+
+def test_bad_credentials_are_explained(emulator: Any) -> None:
+    provider = WorkspaceProvider()
+    config = {ACCOUNT_SID_KEY: emulator.account_sid, AUTH_TOKEN_KEY: "wrong", API_BASE_URL_KEY: emulator.base_url}
+    provider.configure(ConfigureRequest(Config(config, "flex-pre-agent")))
+    with pytest.raises(TwilioProviderError, match=r"Twilio error 20003(.|\n)*fix: check the credentials"):
+        provider.create({"friendly_name": "x"})
