@@ -135,3 +135,33 @@ def test_preview_from_empty_plans_every_create_without_writing(stack: Stack) -> 
     assert named(steps) == dict.fromkeys(FLEX_DEFAULTS | CREATED, "create")
     assert stack.writes() == []
     assert stack.engine.state == {}
+
+
+def test_rate_limits_and_server_errors_are_retried_through_the_whole_stack(stack: Stack) -> None:
+    stack.emulator.inject_fault(status=429, count=2, retry_after="0")
+
+    steps = stack.engine.up()
+
+    assert set(named(steps).values()) == {"create"}
+    assert [r["status"] for r in stack.emulator.requests()][:2] == [429, 429]
+    stack.emulator.inject_fault(status=503, count=1, retry_after="0")
+    stack.set("greeting", "After a 503")
+    assert named(stack.engine.up())["ivr"] == "update"
+
+
+def test_changing_an_immutable_field_replaces_the_object_deleting_it_first(stack: Stack) -> None:
+    stack.engine.up()
+    old_sid = stack.output("lunch", "sid")
+    stack.emulator.reset_log()
+    stack.set("lunchAvailable", "true")
+
+    steps = stack.engine.up()
+
+    assert {name: op for name, op in named(steps).items() if op != "same"} == {"lunch": "replace"}
+    new_sid = stack.output("lunch", "sid")
+    assert new_sid != old_sid
+    methods = [r["method"] for r in stack.writes()]
+    assert methods == ["DELETE", "POST"]
+    workspace = stack.output("flex-workspace", "sid")
+    lunch = stack.client.taskrouter.v1.workspaces(workspace).activities(new_sid).fetch()
+    assert lunch.available is True

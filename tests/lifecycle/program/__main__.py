@@ -1,6 +1,7 @@
 """A small program that uses every Twilio resource type, for the lifecycle tests.
 
-Config keys ``greeting`` and ``supportMaxReserved`` let a test change exactly one widget or one queue.
+Config keys ``greeting``, ``supportMaxReserved`` and ``lunchAvailable`` let a test change exactly one
+widget, one queue, or an activity's immutable availability.
 """
 
 import json
@@ -24,6 +25,7 @@ settings = load_stack_settings()
 config = pulumi.Config()
 greeting = config.get("greeting") or "Thanks for calling. Connecting you to an agent."
 support_max_reserved = config.get_int("supportMaxReserved") or 1
+lunch_available = config.get_bool("lunchAvailable") or False
 
 # Flex defaults: adopted, never duplicated, never deleted.
 workspace = Workspace("flex-workspace", friendly_name="Flex Task Assignment")
@@ -40,7 +42,7 @@ assign_to_anyone = Workflow(
 )
 
 # Created by the program.
-lunch = Activity("lunch", workspace_sid=workspace.sid, friendly_name="Lunch", available=False)
+lunch = Activity("lunch", workspace_sid=workspace.sid, friendly_name="Lunch", available=lunch_available)
 callback = TaskChannel("callback", workspace_sid=workspace.sid, unique_name="callback", friendly_name="Callback")
 support = TaskQueue(
     "support",
