@@ -1,7 +1,122 @@
-"""Subcommands (placeholder: filled in by the issue that owns them)."""
+"""Studio subcommands: ``validate`` a flow definition and ``import`` a Console export as builder code.
+
+Exit codes: 0 success; 1 the flow has problems (``validate``); 2 the file cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
 
 from flexctl.cli import Subparsers
 
 
+class StudioFileError(Exception):
+    """A file that cannot be used; the message names the file and says how to fix it."""
+
+
 def register(subparsers: Subparsers) -> None:
-    """Add this module's subcommands."""
+    """Add the ``validate`` and ``import`` subcommands."""
+    validate = subparsers.add_parser(
+        "validate",
+        help="check a Studio flow definition before any API call",
+        description=(
+            "Check a Studio flow definition (or a single widget state): schema, graph, reachability, Liquid "
+            "references and trigger fit. Prints one line per problem; exits 1 if there are errors."
+        ),
+    )
+    validate.add_argument("flow", type=Path, metavar="FLOW.json", help="flow definition or widget JSON file")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.set_defaults(handler=run_validate)
+
+    importer = subparsers.add_parser(
+        "import",
+        help="turn a Studio Console export into Python builder code",
+        description=(
+            "Write a Python module that rebuilds the flow (or widget) with the studio builder; ${NAME} "
+            "placeholders become parameters. Running the module prints JSON equal to the input."
+        ),
+    )
+    importer.add_argument("flow", type=Path, metavar="FLOW.json", help="flow definition or widget JSON file")
+    importer.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the module here, not to stdout")
+    importer.set_defaults(handler=run_import)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Handle ``flexctl validate``."""
+    from studio.importer import is_flow_definition
+    from studio.validate import validate_definition, validate_state
+
+    try:
+        data = load_json(args.flow)
+    except StudioFileError as error:
+        return _fail("validate", error)
+    problems = validate_definition(data) if is_flow_definition(data) or "type" not in data else validate_state(data)
+    for problem in problems:
+        print(f"{args.flow}: {problem}")
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    failed = errors > 0 or (args.strict and warnings > 0)
+    verdict = "invalid" if failed else "valid"
+    print(f"{args.flow}: {verdict} ({_count(errors, 'error')}, {_count(warnings, 'warning')})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Handle ``flexctl import``."""
+    from studio.importer import FlowImportError, import_definition
+
+    try:
+        data = load_json(args.flow)
+        source = import_definition(data, source=args.flow.name)
+    except StudioFileError as error:
+        return _fail("import", error)
+    except FlowImportError as error:
+        return _fail("import", StudioFileError(f"{args.flow}: {error}"))
+    if args.output is None:
+        sys.stdout.write(source)
+        return 0
+    try:
+        args.output.write_text(source, encoding="utf-8")
+    except OSError as error:
+        return _fail("import", StudioFileError(f"cannot write {args.output}: {error.strerror}; pick another path"))
+    return 0
+
+
+def load_json(path: Path) -> dict[str, object]:
+    """Read a JSON object from ``path``; a Flow resource (``{"definition": {...}}``) is unwrapped.
+
+    Raises:
+        StudioFileError: the file is missing, not UTF-8, not JSON, or not a JSON object.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise StudioFileError(f"cannot read {path}: {error.strerror}; pass the path of a flow JSON file") from None
+    except UnicodeDecodeError:
+        raise StudioFileError(f"{path} is not UTF-8 text; pass the path of a flow JSON file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StudioFileError(
+            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg}); fix the file or export it again"
+        ) from None
+    if not isinstance(data, dict):
+        raise StudioFileError(
+            f"{path}: expected a JSON object (a flow definition or a widget), not {type(data).__name__}"
+        )
+    definition = data.get("definition")
+    if "states" not in data and isinstance(definition, dict):
+        return definition
+    return data
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _fail(command: str, error: StudioFileError) -> int:
+    print(f"flexctl {command}: {error}", file=sys.stderr)
+    return 2
