@@ -79,7 +79,7 @@ def test_console_edit_shows_on_refresh_and_next_up_puts_the_program_back(stack: 
     flows = stack.client.studio.v2.flows
     original = flows(flow_sid).fetch().definition
     edited = json.loads(json.dumps(original))
-    edited["states"][1]["properties"]["say"] = "Edited in the console"
+    next(state for state in edited["states"] if state["name"] == "greet")["properties"]["say"] = "Edited in the console"
     flows(flow_sid).update(status="published", definition=edited)
 
     refreshed = {s.urn.rsplit("::", 1)[-1]: s for s in stack.engine.refresh()}
