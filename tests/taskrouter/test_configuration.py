@@ -1,0 +1,176 @@
+"""check_configuration: the JSON shape and every expression, reported by path, never raising."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskrouter import check_configuration
+
+
+def config(*filters: dict[str, Any], default: dict[str, Any] | None = None) -> dict[str, Any]:
+    routing: dict[str, Any] = {"filters": list(filters)}
+    if default is not None:
+        routing["default_filter"] = default
+    return {"task_routing": routing}
+
+
+def problems(data: object) -> list[tuple[str, str]]:
+    return [(problem.path, problem.message) for problem in check_configuration(data)]
+
+
+def paths(data: object) -> list[str]:
+    return [problem.path for problem in check_configuration(data)]
+
+
+def test_flex_default_configuration_has_no_problem() -> None:
+    assert check_configuration({"task_routing": {"filters": [], "default_filter": {"queue": "WQ0"}}}) == []
+
+
+def test_only_a_default_filter_is_enough() -> None:
+    assert check_configuration({"task_routing": {"default_filter": {"queue": "WQ0"}}}) == []
+
+
+def test_every_target_key_with_valid_values_has_no_problem() -> None:
+    target = {"queue": "${QUEUE_SID}", "priority": "10", "timeout": 30, "expression": "task.a == worker.b",
+              "order_by": "worker.level DESC", "skip_if": "workers.available == 0", "known_worker_sid": "task.agent"}
+    assert check_configuration(config({"expression": "1==1", "targets": [target, {}]})) == []
+
+
+def test_json_text_is_accepted() -> None:
+    assert check_configuration(json.dumps(config(default={"queue": "WQ0"}))) == []
+
+
+def test_bytes_are_accepted() -> None:
+    assert check_configuration(json.dumps(config(default={"queue": "WQ0"})).encode()) == []
+
+
+def test_queue_values_need_not_be_sids() -> None:
+    assert check_configuration(config({"expression": "1==1", "targets": [{"queue": "not a sid"}]})) == []
+
+
+def test_invalid_json_text_is_one_problem_at_the_root() -> None:
+    assert paths("{") == [""]
+
+
+def test_non_object_is_one_problem_at_the_root() -> None:
+    assert paths([]) == [""]
+
+
+def test_task_routing_is_required() -> None:
+    assert paths({}) == ["task_routing"]
+
+
+def test_unknown_root_key_is_named() -> None:
+    assert paths({"task_routing": {}, "routing": 1}) == ["routing"]
+
+
+def test_unknown_target_key_suggests_the_close_one() -> None:
+    ((path, message),) = problems(config({"expression": "1==1", "targets": [{"queue": "Q", "timout": 5}]}))
+    assert path == "task_routing.filters[0].targets[0].timout"
+    assert "did you mean 'timeout'" in message
+
+
+def test_filters_must_be_an_array() -> None:
+    assert paths({"task_routing": {"filters": {}}}) == ["task_routing.filters"]
+
+
+def test_filter_needs_an_expression() -> None:
+    assert paths(config({"targets": [{"queue": "Q"}]})) == ["task_routing.filters[0].expression"]
+
+
+def test_filter_needs_targets() -> None:
+    assert paths(config({"expression": "1==1"})) == ["task_routing.filters[0].targets"]
+
+
+def test_filter_targets_must_not_be_empty() -> None:
+    assert paths(config({"expression": "1==1", "targets": []})) == ["task_routing.filters[0].targets"]
+
+
+def test_first_target_needs_a_queue() -> None:
+    assert paths(config({"expression": "1==1", "targets": [{"timeout": 5}]})) == [
+        "task_routing.filters[0].targets[0].queue"]
+
+
+def test_later_target_inherits_the_queue() -> None:
+    assert check_configuration(config({"expression": "1==1", "targets": [{"queue": "Q", "timeout": 5},
+                                                                         {"priority": 2}]})) == []
+
+
+def test_default_filter_needs_a_queue() -> None:
+    assert paths(config(default={})) == ["task_routing.default_filter.queue"]
+
+
+@pytest.mark.parametrize("value", [-1, "ten", 1.5, True, None, "-3"])
+def test_priority_must_be_a_non_negative_integer(value: object) -> None:
+    assert paths(config({"expression": "1==1", "targets": [{"queue": "Q", "priority": value}]})) == [
+        "task_routing.filters[0].targets[0].priority"]
+
+
+@pytest.mark.parametrize("value", [0, "0", -5, "soon", False])
+def test_timeout_must_be_a_positive_integer(value: object) -> None:
+    assert paths(config({"expression": "1==1", "targets": [{"queue": "Q", "timeout": value}]})) == [
+        "task_routing.filters[0].targets[0].timeout"]
+
+
+@pytest.mark.parametrize("value", [3, "", "  "])
+def test_queue_must_be_a_non_empty_string(value: object) -> None:
+    assert paths(config({"expression": "1==1", "targets": [{"queue": value}]})) == [
+        "task_routing.filters[0].targets[0].queue"]
+
+
+def test_known_worker_fields_are_exclusive() -> None:
+    target = {"queue": "Q", "known_worker_sid": "task.a", "known_worker_friendly_name": "task.b"}
+    assert paths(config({"expression": "1==1", "targets": [target]})) == [
+        "task_routing.filters[0].targets[0].known_worker_friendly_name"]
+
+
+def test_known_worker_must_reference_a_task_attribute() -> None:
+    target = {"queue": "Q", "known_worker_sid": "WK0123"}
+    assert paths(config({"expression": "1==1", "targets": [target]})) == [
+        "task_routing.filters[0].targets[0].known_worker_sid"]
+
+
+@pytest.mark.parametrize(("key", "value", "kind"), [
+    ("expression", "language == 'es'", "target"),
+    ("order_by", "worker.level", "order_by"),
+    ("skip_if", "available == 0", "skip_if"),
+])
+def test_target_expressions_are_parsed_with_their_kind(key: str, value: str, kind: str) -> None:
+    ((path, message),) = problems(config({"expression": "1==1", "targets": [{"queue": "Q", key: value}]}))
+    assert path == f"task_routing.filters[0].targets[0].{key}"
+    assert message.startswith(f"invalid {kind} expression")
+
+
+def test_filter_expression_problem_names_its_column_and_fix() -> None:
+    ((path, message),) = problems(config({"expression": "skill-level > 3", "targets": [{"queue": "Q"}]}))
+    assert path == "task_routing.filters[0].expression"
+    assert "column 6" in message
+    assert "fix: rename the attribute to skill_level" in message
+
+
+def test_expression_must_be_a_string() -> None:
+    assert paths(config({"expression": 1, "targets": [{"queue": "Q"}]})) == ["task_routing.filters[0].expression"]
+
+
+def test_every_problem_is_reported_not_only_the_first() -> None:
+    data = {"task_routing": {"filters": [{"expression": "(", "targets": [{"timeout": 0}]}, 7]}}
+    assert len(check_configuration(data)) == 4
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["task_routing", "filters", "default_filter", "expression", "targets", "queue", "timeout",
+                         "priority", "skip_if", "order_by", "known_worker_sid", "x"]), inner, max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values)
+def test_any_json_gets_a_list_of_problems_never_an_exception(data: object) -> None:
+    assert all(problem.message for problem in check_configuration(data))
