@@ -85,6 +85,8 @@ def _auto_creation(call: Call, current: dict[str, Any]) -> dict[str, Any]:
                 "create the flow first or use the SID of an existing one"
             )
         merged.setdefault("studio_retry_count", 3)
+    if merged["type"] == "webhook":
+        merged.setdefault("webhook_method", "POST")
     if merged["type"] == "webhook" and not merged.get("webhook_url"):
         raise bad_request(
             "Missing required parameter AutoCreation.WebhookUrl in the post body: "

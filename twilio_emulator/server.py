@@ -227,6 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "TwilioEmulator"
     timeout = 300  # idle keep-alive connections are closed after this many seconds
+    disable_nagle_algorithm = True  # headers and body go out in two writes; don't wait for delayed ACKs
     server: _Server
 
     def _serve(self) -> None:
@@ -338,7 +339,7 @@ class Emulator:
 
         def serve(server: _Server) -> None:
             serving.set()
-            server.serve_forever(poll_interval=0.05)
+            server.serve_forever(poll_interval=0.01)  # how soon stop() is noticed
 
         self._thread = threading.Thread(target=serve, args=(self._server,), name="twilio-emulator", daemon=True)
         self._thread.start()

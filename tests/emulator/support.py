@@ -24,6 +24,18 @@ AUTH_TOKEN = "test-auth-token"
 PHONE_NUMBERS = ("+15005550006", "+15005550007")
 READY_PREFIX = "listening on "
 READY_TIMEOUT = 30.0
+# The smallest flow Studio accepts, as its Flow Validate docs show it.
+MINIMAL_FLOW: dict[str, Any] = {
+    "description": "A New Flow",
+    "states": [{
+        "name": "Trigger",
+        "type": "trigger",
+        "transitions": [{"event": "incomingMessage"}, {"event": "incomingCall"}, {"event": "incomingRequest"}],
+        "properties": {"offset": {"x": 0, "y": 0}},
+    }],
+    "initial_state": "Trigger",
+    "flags": {"allow_concurrent_calls": True},
+}
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,9 @@ from typing import Any
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-TRIGGER: dict[str, Any] = {
-    "name": "Trigger",
-    "type": "trigger",
-    "transitions": [{"event": "incomingMessage"}, {"event": "incomingCall"}, {"event": "incomingRequest"}],
-    "properties": {"offset": {"x": 0, "y": 0}},
-}
-DEFINITION: dict[str, Any] = {
-    "description": "A New Flow",
-    "states": [TRIGGER],
-    "initial_state": "Trigger",
-    "flags": {"allow_concurrent_calls": True},
-}
+from tests.emulator.support import MINIMAL_FLOW
+
+DEFINITION = MINIMAL_FLOW
 
 
 def broken_definition() -> dict[str, Any]:
