@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -235,15 +236,14 @@ class LocalEngine:
             raise EngineError(f"{method} of {urn} failed:\n{_last_error_line(details)}") from None
 
 
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
+
+
 def _last_error_line(details: str | None) -> str:
-    """The provider server returns a whole traceback; the last line is the message for humans."""
-    lines = [line for line in (details or "").strip().splitlines() if line.strip()]
-    message = lines[-1] if lines else "(no details)"
-    # Multi-line messages (a list of problems) follow the exception line.
-    for index, line in enumerate(lines):
-        if line.startswith(("components.providers", "TwilioProviderError", "flexctl")) or "Error: " in line[:80]:
-            return "\n".join(lines[index:])
-    return message
+    """The provider server sends a whole traceback; people need the exception's message (all its lines)."""
+    lines = (details or "").strip().splitlines()
+    starts = [index for index, line in enumerate(lines) if _EXCEPTION_LINE.match(line)]
+    return "\n".join(lines[starts[-1] :]) if starts else (lines[-1] if lines else "(no details)")
 
 
 class _Run(pulumi.runtime.Mocks):

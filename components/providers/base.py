@@ -10,7 +10,7 @@ Twilio error names the resource and carries Twilio's code and message.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -290,8 +290,3 @@ def unset_if_none(value: Any) -> Any:
     from twilio.base import values
 
     return values.unset if value is None else value
-
-
-def first(items: Iterator[Any] | list[Any], predicate: Callable[[Any], bool]) -> Any | None:
-    """The first item that satisfies ``predicate``, or None."""
-    return next((item for item in items if predicate(item)), None)

@@ -4,8 +4,10 @@ import base64
 import json
 from collections.abc import Sequence
 
+import pytest
+
 from components.providers.base import canonical
-from flexctl.local_engine import Step
+from flexctl.local_engine import EngineError, Step
 from tests.lifecycle.conftest import Stack
 
 FLEX_DEFAULTS = {"flex-workspace", "everyone", "voice", "offline", "assign-to-anyone"}
@@ -165,3 +167,22 @@ def test_changing_an_immutable_field_replaces_the_object_deleting_it_first(stack
     workspace = stack.output("flex-workspace", "sid")
     lunch = stack.client.taskrouter.v1.workspaces(workspace).activities(new_sid).fetch()
     assert lunch.available is True
+
+
+def test_bad_input_fails_with_the_reason_and_deploys_nothing(stack: Stack) -> None:
+    stack.set("supportMaxReserved", "99")
+
+    with pytest.raises(EngineError, match="max_reserved_workers"):
+        stack.engine.up()
+
+    assert stack.writes() == []
+    assert stack.engine.state == {}
+
+
+def test_provider_errors_reach_the_user_with_twilios_code(stack: Stack) -> None:
+    stack.engine.up()
+    stack.client.studio.v2.flows(stack.output("ivr", "sid")).delete()  # gone behind Pulumi's back
+    stack.set("greeting", "Nobody will hear this")
+
+    with pytest.raises(EngineError, match=r"StudioFlow 'Lifecycle IVR': update failed: Twilio error 20404(.|\n)*refresh"):
+        stack.engine.up()
