@@ -184,5 +184,6 @@ def test_provider_errors_reach_the_user_with_twilios_code(stack: Stack) -> None:
     stack.client.studio.v2.flows(stack.output("ivr", "sid")).delete()  # gone behind Pulumi's back
     stack.set("greeting", "Nobody will hear this")
 
-    with pytest.raises(EngineError, match=r"StudioFlow 'Lifecycle IVR': update failed: Twilio error 20404(.|\n)*refresh"):
+    expected = r"StudioFlow 'Lifecycle IVR': update failed: Twilio error 20404(.|\n)*refresh"
+    with pytest.raises(EngineError, match=expected):
         stack.engine.up()
