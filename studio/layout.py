@@ -102,14 +102,19 @@ class _Layout:
     """One layout computation; see the module docstring for the method."""
 
     def __init__(self, states: Sequence[Mapping[str, Any]], initial_state: str, fixed: Mapping[str, Offset]) -> None:
+        names = [str(state.get("name", "")) for state in states]
         self.order: dict[str, int] = {}
-        for state in states:
-            self.order.setdefault(str(state.get("name", "")), len(self.order))
+        for name in names:
+            self.order.setdefault(name, len(self.order))
         self.fixed = {name: off for name, off in fixed.items() if name in self.order}
         self.children: dict[str, list[str]] = {name: [] for name in self.order}
-        for edge in iter_edges(states):
-            if edge.source in self.order and edge.target in self.order:
-                self.children[edge.source].append(edge.target)
+        # The same edges as iter_edges(), read inline: this runs on every build of every flow.
+        for name, state in zip(names, states, strict=True):
+            kids = self.children[name]
+            for transition in state.get("transitions") or ():
+                target = transition.get("next")
+                if isinstance(target, str) and target in self.order:
+                    kids.append(target)
         self.initial_state = initial_state
         self.discovered: dict[str, int] = {}  # depth-first preorder: transition order
         self.row: dict[str, int] = {}
@@ -167,24 +172,24 @@ class _Layout:
 
     def _place(self, topo: list[str], forward: Mapping[str, list[str]], base_column: int) -> None:
         """Assign rows (longest path) and columns (primary parent + sibling rank) to ``topo``."""
+        row, fixed, discovered, column = self.row, self.fixed, self.discovered, self.column
         for name in topo:
-            if name in self.fixed:
+            if name in fixed:
                 # A user-placed widget's children go below it: the first row under its box.
-                self.row[name] = -(-self.fixed[name][1] // ROW_HEIGHT)
+                row[name] = -(-fixed[name][1] // ROW_HEIGHT)
+                below = row[name] + 1
             else:
-                self.row.setdefault(name, 0)
+                below = row.setdefault(name, 0) + 1
             for child in forward[name]:
-                if child not in self.fixed:
-                    self.row[child] = max(self.row.get(child, 0), self.row[name] + 1)
+                if child not in fixed and row.get(child, 0) < below:
+                    row[child] = below
         primary: dict[str, str] = {}
         for name in topo:
+            # The parent on the lowest row wins; ties go to the first one in transition order.
+            key = (-row[name], discovered[name])
             for child in forward[name]:
                 best = primary.get(child)
-                # The parent on the lowest row wins; ties go to the first one in transition order.
-                if best is None or (-self.row[name], self.discovered[name]) < (
-                    -self.row[best],
-                    self.discovered[best],
-                ):
+                if best is None or key < (-row[best], discovered[best]):
                     primary[child] = name
         rank: dict[str, int] = {}
         for name in topo:
@@ -193,15 +198,16 @@ class _Layout:
                 if primary[child] == name and child not in rank:
                     rank[child] = ranked
                     ranked += 1
-        for name in sorted((n for n in topo if n not in self.fixed), key=lambda n: (self.row[n], self.order[n])):
+        order = self.order
+        for _, _, name in sorted((row[n], order[n], n) for n in topo if n not in fixed):
             parent = primary.get(name)
             if parent is None:
                 wanted = base_column
-            elif parent in self.fixed:
-                wanted = (self.fixed[parent][0] + COLUMN_WIDTH // 2) // COLUMN_WIDTH + rank[name]
+            elif parent in fixed:
+                wanted = (fixed[parent][0] + COLUMN_WIDTH // 2) // COLUMN_WIDTH + rank[name]
             else:
-                wanted = self.column[parent] + rank[name]
-            self.column[name] = self._claim(self.row[name], wanted)
+                wanted = column[parent] + rank[name]
+            column[name] = self._claim(row[name], wanted)
 
     def _claim(self, row: int, column: int) -> int:
         """Occupy and return the first free cell at or right of ``column`` in ``row``."""
