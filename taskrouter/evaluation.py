@@ -18,6 +18,7 @@ import operator as operators
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import cast
 
 from taskrouter.expression import (
     ArrayLiteral,
@@ -98,8 +99,7 @@ def compare(operator: str, left: Value, right: Value) -> bool:
     if operator == "CONTAINS":
         return isinstance(left, str) and isinstance(right, str) and right in left
     if same_type(left, right) and isinstance(left, int | float | str) and not isinstance(left, bool):
-        orderable: tuple[float | str, float | str] = (left, right)  # type: ignore[assignment]  # same_type
-        return bool(_ORDERINGS[operator](*orderable))
+        return bool(_ORDERINGS[operator](left, cast(float | str, right)))  # same_type: right is like left
     return False
 
 

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, cast
 
 ExpressionKind = Literal["filter", "target", "queue", "skip_if", "order_by"]
 EXPRESSION_KINDS: tuple[ExpressionKind, ...] = ("filter", "target", "queue", "skip_if", "order_by")
@@ -291,7 +291,8 @@ class _Token:
     kind: TokenKind
     text: str
     start: int
-    value: Scalar | tuple[str | int, ...] = None
+    value: Scalar = None
+    path: tuple[str | int, ...] = ()  # reference tokens only
 
 
 class _Lexer:
@@ -324,8 +325,9 @@ class _Lexer:
         self.tokens.append(_Token("end", "", len(text)))
         return self.tokens
 
-    def push(self, kind: TokenKind, text: str, start: int, value: Scalar | tuple[str | int, ...] = None) -> None:
-        self.tokens.append(_Token(kind, text, start, value))
+    def push(self, kind: TokenKind, text: str, start: int, value: Scalar = None,
+             path: tuple[str | int, ...] = ()) -> None:
+        self.tokens.append(_Token(kind, text, start, value, path))
         self.pos = start + len(text)
 
     def operand_expected(self) -> bool:
@@ -387,7 +389,7 @@ class _Lexer:
             else:
                 break
         self.reject_hyphen(start, pos)
-        self.push("reference", self.text[start:pos], start, tuple(path))
+        self.push("reference", self.text[start:pos], start, path=tuple(path))
 
     def reject_hyphen(self, start: int, pos: int) -> None:
         if self.text[pos:pos + 1] == "-" and _SEGMENT.match(self.text[pos + 1:pos + 2]):
@@ -513,10 +515,10 @@ class _Parser:
         token = self.token
         if token.kind == "operator":
             self.advance()
-            return token.value  # type: ignore[return-value]  # the lexer only stores Operator values here
+            return cast(Operator, token.value)  # the lexer stores only operators here
         if self.is_keyword(*_WORD_OPERATORS):
             self.advance()
-            return token.value  # type: ignore[return-value]
+            return cast(Operator, token.value)
         if self.is_keyword("NOT"):
             self.advance()
             if not self.is_keyword("IN"):
@@ -530,10 +532,10 @@ class _Parser:
         token = self.token
         if token.kind in ("string", "number", "literal"):
             self.advance()
-            return Constant(token.value, token.start)  # type: ignore[arg-type]  # scalar tokens hold Scalars
+            return Constant(token.value, token.start)
         if token.kind == "reference":
             self.advance()
-            return Reference(token.value, token.start)  # type: ignore[arg-type]  # reference tokens hold paths
+            return Reference(token.path, token.start)
         if token.text == "[" and token.kind == "punct":
             return self.array()
         hint = "write a quoted string, a number, true/false/null, a key or an [array]"
@@ -575,7 +577,7 @@ class _Parser:
             raise self.fail(f"expected ASC or DESC after '{token.text}', found {self.describe(direction)}",
                             direction, f"write {token.text} ASC (smallest first) or {token.text} DESC")
         self.advance()
-        return OrderClause(Reference(token.value, token.start), "ASC" if direction.text.upper() == "ASC" else "DESC")  # type: ignore[arg-type]
+        return OrderClause(Reference(token.path, token.start), "ASC" if direction.text.upper() == "ASC" else "DESC")
 
     def finish(self) -> None:
         token = self.token
@@ -594,8 +596,8 @@ def _kind_error(text: str, reference: Reference, message: str, hint: str, code: 
     return ExpressionError(message, column=reference.start + 1, hint=hint, expression=text, code=code)
 
 
-def _check_time_variable(text: str, reference: Reference, offset: int = 0) -> None:
-    if len(reference.path) != 2 + offset or reference.path[1 + offset] not in TIME_VARIABLES:
+def _check_time_variable(text: str, reference: Reference) -> None:
+    if len(reference.path) != 2 or reference.path[1] not in TIME_VARIABLES:
         raise _kind_error(text, reference, f"unknown time-of-day variable '{reference.name}'",
                           "use taskrouter." + ", taskrouter.".join(TIME_VARIABLES), "unknown-variable")
 
@@ -775,7 +777,7 @@ def parse_task_reference(text: str) -> Reference:
     if len(tokens) != 2 or tokens[0].kind != "reference":
         raise ExpressionError("expected a reference to a task attribute", column=1, expression=text,
                               hint="write task.<attribute>, e.g. task.agent_sid", code="known-worker")
-    reference = Reference(tokens[0].value, 0)  # type: ignore[arg-type]  # reference tokens hold paths
+    reference = Reference(tokens[0].path, 0)
     if reference.path[0] != "task" or len(reference.path) < 2:
         raise ExpressionError(f"'{reference.name}' is not a task attribute", column=1, expression=text,
                               hint=f"write task.{reference.name}", code="known-worker")

@@ -79,9 +79,9 @@ def json_types(sample: Mapping[str, object], prefix: str = "") -> dict[str, Json
         if isinstance(value, Mapping):
             types.update(json_types(value, f"{path}."))
         elif isinstance(value, list):
-            item_types = {json_type(item) for item in value} - {None}
+            item_types = {kind for kind in map(json_type, value) if kind is not None}
             if len(item_types) == 1:
-                types[f"{path}[]"] = item_types.pop()  # type: ignore[assignment]  # None was removed
+                types[f"{path}[]"] = item_types.pop()
     return types
 
 
@@ -153,10 +153,10 @@ def _expression_places(workflow: Workflow) -> Iterator[_Place]:
     for index, item in enumerate(workflow.filters):
         yield _Place(f"{filter_path(index)}.expression", item.expression, "filter")
     for path, target in workflow.targets():
-        for key, kind in (("expression", "target"), ("skip_if", "skip_if")):
-            text = getattr(target, key)
-            if text is not None:
-                yield _Place(f"{path}.{key}", text, kind)  # type: ignore[arg-type]  # literal kinds above
+        if target.expression is not None:
+            yield _Place(f"{path}.expression", target.expression, "target")
+        if target.skip_if is not None:
+            yield _Place(f"{path}.skip_if", target.skip_if, "skip_if")
     for queue in workflow.queues():
         yield _Place(f"task_queues[{queue.key}].target_workers", queue.target_workers, "queue")
 
@@ -173,7 +173,9 @@ def _key(reference: Reference, kind: ExpressionKind) -> tuple[Namespace, str] | 
     if root == "taskrouter" and kind in ("filter", "target"):
         return "taskrouter", rest
     if kind == "target":
-        return (root, rest) if root in ("task", "worker") and rest else None  # type: ignore[return-value]
+        if root == "task" and rest:
+            return "task", rest
+        return ("worker", rest) if root == "worker" and rest else None
     if kind == "skip_if":
         return "workers", rest
     return ("task" if kind == "filter" else "worker"), reference.name

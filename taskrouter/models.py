@@ -338,7 +338,9 @@ class Workspace(_Model):
                 raise ValueError(f"{where} is {name!r}, which is not an activity of this workspace; "
                                  f"use one of {', '.join(sorted(activities))} or add it to activities")
         for workflow in self.workflows:
-            for path, queue in undefined_queues(workflow, self.task_queues):
+            missing = undefined_queues(workflow, self.task_queues)
+            if missing:
+                path, queue = missing[0]
                 raise ValueError(f"workflow {workflow.friendly_name!r} routes to queue {queue.key!r} at {path}, "
                                  "but task_queues does not define that queue; add it to task_queues")
         return self
