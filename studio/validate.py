@@ -68,6 +68,7 @@ _SID_BODY = re.compile(r"[0-9a-fA-F]{32}")
 _NUMBER = re.compile(r"-?\d+")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+_CONDITION_TYPE_SET = frozenset(CONDITION_TYPES)
 _CONDITION_FORMATS = {
     "is_before_time": (_TIME, "a time HH:MM"),
     "is_after_time": (_TIME, "a time HH:MM"),
@@ -77,9 +78,19 @@ _CONDITION_FORMATS = {
     "greater_than": (_NUMBER, "a number"),
 }
 _FLOW_KEYS = ("description", "$schema", "flags", "initial_state", "states")
+_FLOW_KEY_SET = frozenset(_FLOW_KEYS)
 _STATE_KEYS = ("name", "type", "transitions", "properties")
+_STATE_KEY_SET = frozenset(_STATE_KEYS)
 _TRANSITION_KEYS = ("event", "next", "conditions")
+_TRANSITION_KEY_SET = frozenset(_TRANSITION_KEYS)
 _CONDITION_KEYS = ("friendly_name", "arguments", "type", "value")
+# The widget types that need a call or a REST API trigger.
+_REQUIRING: dict[str, WidgetSpec] = {spec.type: spec for spec in CATALOGUE.values() if spec.requires is not None}
+# The properties whose absence is worth a problem, by widget type (most properties are optional).
+_EXPECTED: dict[str, tuple[PropSpec, ...]] = {
+    spec.type: tuple(prop for prop in spec.props.values() if prop.required or prop.recommended)
+    for spec in CATALOGUE.values()
+}
 _JSON_TYPE_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -134,7 +145,7 @@ def validate_definition(definition: object) -> list[Problem]:
 def validate_state(state: object) -> list[Problem]:
     """Problems of a single widget state (schema and events only: no flow around it to check the graph)."""
     validator = _Validator()
-    validator.state(state, "#")
+    validator.state(dict(state) if isinstance(state, Mapping) else state, "#")
     return validator.problems
 
 
@@ -198,6 +209,8 @@ class _Validator:
         self.problems: list[Problem] = []
         # (state index, referenced widget name, property path) of each {{widgets.NAME}}
         self.references: list[tuple[int, str, str]] = []
+        # (state index, transition index, next, event) of each transition with a next
+        self.links: list[tuple[int, int, str, object]] = []
         self.state_index = 0
 
     def add(
@@ -220,7 +233,9 @@ class _Validator:
     # -- the envelope -------------------------------------------------------------------------------
 
     def definition(self, definition: object) -> list[Problem]:
-        if not isinstance(definition, Mapping):
+        if isinstance(definition, Mapping) and not isinstance(definition, dict):
+            definition = dict(definition)
+        if not isinstance(definition, dict):
             self.add(
                 "schema",
                 "not-an-object",
@@ -230,7 +245,7 @@ class _Validator:
             )
             return self.problems
         for key in definition:
-            if key not in _FLOW_KEYS:
+            if key not in _FLOW_KEY_SET:
                 self.add(
                     "schema",
                     "unknown-key",
@@ -280,7 +295,7 @@ class _Validator:
         if "flags" not in definition:
             return
         flags = definition["flags"]
-        if not isinstance(flags, Mapping):
+        if not isinstance(flags, dict):
             self.add("schema", "json-type", f"flags must be an object, not {describe(flags)}", None, "#/flags")
             return
         if "allow_concurrent_calls" not in flags:
@@ -339,7 +354,7 @@ class _Validator:
     # -- one state ------------------------------------------------------------------------------------
 
     def state(self, state: object, path: str) -> None:
-        if not isinstance(state, Mapping):
+        if not isinstance(state, dict):
             self.add(
                 "schema",
                 "not-an-object",
@@ -383,7 +398,7 @@ class _Validator:
                     warning=True,
                 )
         for key in state:
-            if key not in _STATE_KEYS:
+            if key not in _STATE_KEY_SET:
                 self.add(
                     "schema",
                     "unknown-key",
@@ -415,7 +430,7 @@ class _Validator:
             self.transitions(state["transitions"], spec, widget, f"{path}/transitions", state.get("properties"))
 
     def properties(self, properties: object, spec: WidgetSpec | None, widget: str | None, path: str) -> None:
-        if not isinstance(properties, Mapping):
+        if not isinstance(properties, dict):
             self.add(
                 "schema", "not-an-object", f"properties must be an object, not {describe(properties)}", widget, path
             )
@@ -442,7 +457,7 @@ class _Validator:
                 self.scan_references(value, prop_path)
         if spec is None:
             return
-        for prop in spec.props.values():
+        for prop in _EXPECTED[spec.type]:
             if prop.json in properties:
                 continue
             if prop.required:
@@ -475,9 +490,8 @@ class _Validator:
                 )
 
     def offset(self, value: object, widget: str | None, path: str) -> None:
-        if isinstance(value, Mapping) and all(
-            isinstance(value.get(axis), int) and not isinstance(value.get(axis), bool) for axis in "xy"
-        ):
+        # type() is, not isinstance: a bool is no coordinate
+        if isinstance(value, dict) and type(value.get("x")) is int and type(value.get("y")) is int:
             return
         self.add(
             "schema",
@@ -495,7 +509,8 @@ class _Validator:
                 self.text(value, prop, widget, path, confirmed)
                 return
             if expected == "integer" and prop.liquid and is_template(value):
-                self.scan_references(value, path)
+                if "widgets" in value:
+                    self.scan_text(value, path)
                 return
         elif expected == "integer" and isinstance(value, int) and not isinstance(value, bool):
             self.range(value, prop, widget, path)
@@ -505,7 +520,7 @@ class _Validator:
         elif expected == "array" and isinstance(value, list):
             self.items(value, prop, widget, path, confirmed)
             return
-        elif expected == "object" and isinstance(value, Mapping):
+        elif expected == "object" and isinstance(value, dict):
             self.scan_references(value, path)
             return
         liquid = " or a Liquid expression" if expected == "integer" and prop.liquid else ""
@@ -521,7 +536,7 @@ class _Validator:
 
     def text(self, value: str, prop: PropSpec, widget: str | None, path: str, confirmed: bool) -> None:
         if "widgets" in value:
-            self.scan_references(value, path)
+            self.scan_text(value, path)
         if prop.literal_sid and is_template(value):
             self.add(
                 "schema",
@@ -594,7 +609,7 @@ class _Validator:
         if prop.kind == "key_values":
             for index, item in enumerate(value):
                 item_path = f"{path}/{index}"
-                if not isinstance(item, Mapping):
+                if not isinstance(item, dict):
                     self.add(
                         "schema",
                         "not-an-object",
@@ -633,7 +648,12 @@ class _Validator:
                         f"{item_path}/value",
                         warning=True,
                     )
-                self.scan_references(item, item_path)
+                for part in ("key", "value"):
+                    text = item.get(part)
+                    if isinstance(text, str) and "widgets" in text:
+                        self.scan_text(text, f"{item_path}/{part}")
+                    elif isinstance(text, list | dict):
+                        self.scan_references(text, f"{item_path}/{part}")
         elif prop.kind == "string_list":
             for index, item in enumerate(value):
                 if not isinstance(item, str):
@@ -661,8 +681,11 @@ class _Validator:
     def scan_references(self, value: object, path: str) -> None:
         for text in _strings(value):
             if "widgets" in text:
-                for name in widget_references(text):
-                    self.references.append((self.state_index, name, path))
+                self.scan_text(text, path)
+
+    def scan_text(self, text: str, path: str) -> None:
+        for name in widget_references(text):
+            self.references.append((self.state_index, name, path))
 
     # -- transitions ----------------------------------------------------------------------------------
 
@@ -677,7 +700,7 @@ class _Validator:
         confirmed = spec is None or spec.confirmed
         for index, transition in enumerate(transitions):
             item_path = f"{path}/{index}"
-            if not isinstance(transition, Mapping):
+            if not isinstance(transition, dict):
                 self.add(
                     "schema",
                     "not-an-object",
@@ -687,7 +710,7 @@ class _Validator:
                 )
                 continue
             for key in transition:
-                if key not in _TRANSITION_KEYS:
+                if key not in _TRANSITION_KEY_SET:
                     self.add(
                         "schema",
                         "unknown-key",
@@ -737,6 +760,8 @@ class _Validator:
                     widget,
                     f"{item_path}/next",
                 )
+            elif nxt:
+                self.links.append((self.state_index, index, nxt, transition.get("event")))
             if "conditions" in transition:
                 if is_split and event == "match":
                     self.conditions(transition["conditions"], widget, f"{item_path}/conditions")
@@ -766,7 +791,7 @@ class _Validator:
             self.add("graph", "conditions", "a 'match' transition needs conditions: add at least one", widget, path)
         for index, condition in enumerate(conditions):
             item_path = f"{path}/{index}"
-            if not isinstance(condition, Mapping):
+            if not isinstance(condition, dict):
                 self.add(
                     "schema",
                     "not-an-object",
@@ -804,7 +829,7 @@ class _Validator:
                 )
             condition_type = condition.get("type")
             if "type" in condition:
-                if not isinstance(condition_type, str) or condition_type not in CONDITION_TYPES:
+                if not isinstance(condition_type, str) or condition_type not in _CONDITION_TYPE_SET:
                     self.add(
                         "schema",
                         "enum",
@@ -839,8 +864,8 @@ class _Validator:
         names: list[str | None] = []
         types: list[str | None] = []
         for index, state in enumerate(states):
-            name = state.get("name") if isinstance(state, Mapping) else None
-            widget_type = state.get("type") if isinstance(state, Mapping) else None
+            name = state.get("name") if isinstance(state, dict) else None
+            widget_type = state.get("type") if isinstance(state, dict) else None
             names.append(name if isinstance(name, str) else None)
             types.append(widget_type if isinstance(widget_type, str) else None)
             if not isinstance(name, str):
@@ -855,56 +880,27 @@ class _Validator:
                 )
             else:
                 index_of[name] = index
-        edges: list[list[int]] = [[] for _ in states]
-        trigger_events: list[tuple[str, int]] = []
-        for index, state in enumerate(states):
-            transitions = state.get("transitions") if isinstance(state, Mapping) else None
-            if not isinstance(transitions, list):
-                continue
-            for number, transition in enumerate(transitions):
-                if not isinstance(transition, Mapping):
-                    continue
-                nxt = transition.get("next")
-                if not isinstance(nxt, str) or not nxt:
-                    continue
-                target = index_of.get(nxt)
-                if target is None:
-                    self.add(
-                        "graph",
-                        "unknown-next",
-                        f"transition {transition.get('event')!r} leads to {nxt!r}, "
-                        f"which is not a widget of this flow: {suggest(nxt, list(index_of))}",
-                        names[index],
-                        f"#/states/{index}/transitions/{number}/next",
-                    )
-                    continue
-                edges[index].append(target)
-                if types[index] == "trigger" and names[index] == initial_state:
-                    trigger_events.append((str(transition.get("event")), target))
         triggers = [index for index, widget_type in enumerate(types) if widget_type == "trigger"]
         self.trigger_count(triggers, names)
-        start = index_of.get(initial_state) if initial_state is not None else None
-        if initial_state is not None and states:
-            if start is None:
+        start = self.start(initial_state, index_of, names, types) if states else None
+        edges: list[list[int]] = [[] for _ in states]
+        trigger_events: list[tuple[str, int]] = []
+        for index, number, nxt, event in self.links:
+            target = index_of.get(nxt)
+            if target is None:
                 self.add(
                     "graph",
-                    "initial-state",
-                    f"initial_state {initial_state!r} names no widget: "
-                    f"{suggest(initial_state, [n for n in names if n])}",
-                    None,
-                    "#/initial_state",
+                    "unknown-next",
+                    f"transition {event!r} leads to {nxt!r}, which is not a widget of this flow: "
+                    f"{suggest(nxt, list(index_of))}",
+                    names[index],
+                    f"#/states/{index}/transitions/{number}/next",
                 )
-            elif types[start] != "trigger":
-                self.add(
-                    "graph",
-                    "initial-state",
-                    f"initial_state {initial_state!r} is a {types[start]} widget; set it to the trigger's name",
-                    None,
-                    "#/initial_state",
-                )
-                start = None
-        roots = [start] if start is not None else triggers
-        reached = _reachable(edges, roots)
+                continue
+            edges[index].append(target)
+            if index == start:
+                trigger_events.append((str(event), target))
+        reached = _reachable(edges, [start] if start is not None else triggers)
         for index, name in enumerate(names):
             if not reached[index] and types[index] != "trigger" and name is not None:
                 self.add(
@@ -915,15 +911,35 @@ class _Validator:
                     f"#/states/{index}",
                     warning=True,
                 )
-        needs_trigger_fit = any(
-            (spec := CATALOGUE.get(widget_type or "")) is not None and spec.requires for widget_type in types
-        )
-        if not self.references and not needs_trigger_fit:
-            return
-        descendants = _descendants(edges)
-        self.liquid(index_of, names, descendants)
-        if needs_trigger_fit and start is not None:
-            self.trigger_fit(trigger_events, names, types, descendants)
+        self.liquid(index_of, names, edges)
+        if start is not None:
+            self.trigger_fit(trigger_events, names, types, edges)
+
+    def start(
+        self, initial_state: str | None, index_of: Mapping[str, int], names: list[str | None], types: list[str | None]
+    ) -> int | None:
+        """The index of the trigger ``initial_state`` names, reporting it when it names none."""
+        if initial_state is None:
+            return None
+        start = index_of.get(initial_state)
+        if start is None:
+            self.add(
+                "graph",
+                "initial-state",
+                f"initial_state {initial_state!r} names no widget: {suggest(initial_state, [n for n in names if n])}",
+                None,
+                "#/initial_state",
+            )
+        elif types[start] != "trigger":
+            self.add(
+                "graph",
+                "initial-state",
+                f"initial_state {initial_state!r} is a {types[start]} widget; set it to the trigger's name",
+                None,
+                "#/initial_state",
+            )
+            return None
+        return start
 
     def trigger_count(self, triggers: list[int], names: list[str | None]) -> None:
         if not triggers:
@@ -945,7 +961,8 @@ class _Validator:
                 f"#/states/{index}/type",
             )
 
-    def liquid(self, index_of: Mapping[str, int], names: list[str | None], descendants: list[int]) -> None:
+    def liquid(self, index_of: Mapping[str, int], names: list[str | None], edges: list[list[int]]) -> None:
+        descendants: list[int] | None = None
         for state_index, name, path in self.references:
             source = index_of.get(name)
             widget = names[state_index]
@@ -957,12 +974,17 @@ class _Validator:
                     widget,
                     path,
                 )
-            elif not descendants[source] >> state_index & 1:
+                continue
+            if state_index in edges[source]:
+                continue  # the usual case, read right after: no need for the reachability sets
+            if descendants is None:
+                descendants = _descendants(edges)
+            if not descendants[source] >> state_index & 1:
                 self.add(
                     "liquid",
                     "reference-not-before",
-                    f"{{{{widgets.{name}}}}} is read before {name!r} runs: no "
-                    f"path leads from {name!r} to {widget!r}; read it only after {name!r}",
+                    f"{{{{widgets.{name}}}}} is read before {name!r} runs: no path leads from {name!r} to "
+                    f"{widget!r}; read it only after {name!r}",
                     widget,
                     path,
                 )
@@ -972,35 +994,35 @@ class _Validator:
         trigger_events: list[tuple[str, int]],
         names: list[str | None],
         types: list[str | None],
-        descendants: list[int],
+        edges: list[list[int]],
     ) -> None:
-        reach = [(event, descendants[target] | 1 << target) for event, target in trigger_events]
-        for index, widget_type in enumerate(types):
-            spec = CATALOGUE.get(widget_type or "")
-            if spec is None or spec.requires is None:
-                continue
-            events = [event for event, bits in reach if bits >> index & 1]
-            if not events:
+        needs = [(index, spec) for index, t in enumerate(types) if (spec := _REQUIRING.get(t or "")) is not None]
+        if not needs:
+            return
+        events = [event for event, _ in trigger_events]
+        reaching = _events_reaching(edges, [target for _, target in trigger_events])
+        for index, spec in needs:
+            mask = reaching[index]
+            found = [event for bit, event in enumerate(events) if mask >> bit & 1]
+            if not found:
                 continue
             if spec.requires == "rest_api":
-                others = [event for event in events if event != REST_API_EVENT]
+                others = [event for event in found if event != REST_API_EVENT]
                 if others:
                     self.add(
                         "trigger",
                         "rest-api-only",
-                        f"{spec.type} can only be used in flows triggered by the "
-                        f"REST API, but {names[index]!r} is reached from {', '.join(others)}; connect it only "
-                        f"under {REST_API_EVENT}",
+                        f"{spec.type} can only be used in flows triggered by the REST API, but {names[index]!r} is "
+                        f"reached from {', '.join(others)}; connect it only under {REST_API_EVENT}",
                         names[index],
                         f"#/states/{index}",
                     )
-            elif spec.requires == "voice" and all(event in MESSAGING_EVENTS for event in events):
+            elif spec.requires == "voice" and all(event in MESSAGING_EVENTS for event in found):
                 self.add(
                     "trigger",
                     "voice-on-messaging",
-                    f"{spec.type} needs a call, but {names[index]!r} is reached "
-                    f"only from {', '.join(events)} (messaging); connect it under incomingCall or use a "
-                    "messaging widget",
+                    f"{spec.type} needs a call, but {names[index]!r} is reached only from {', '.join(found)} "
+                    "(messaging); connect it under incomingCall or use a messaging widget",
                     names[index],
                     f"#/states/{index}",
                 )
@@ -1010,7 +1032,7 @@ def _strings(value: object) -> Iterator[str]:
     """Every string inside a JSON value."""
     if isinstance(value, str):
         yield value
-    elif isinstance(value, Mapping):
+    elif isinstance(value, dict):
         for item in value.values():
             yield from _strings(item)
     elif isinstance(value, list):
@@ -1029,6 +1051,27 @@ def _reachable(edges: Sequence[Sequence[int]], roots: Sequence[int]) -> list[boo
                 seen[target] = True
                 stack.append(target)
     return seen
+
+
+def _events_reaching(edges: Sequence[Sequence[int]], starts: Sequence[int]) -> list[int]:
+    """For each node, the bit set of the ``starts`` (by position) from which it can be reached.
+
+    One propagation from all starts at once: a node is revisited only when it gains a bit, so at most
+    once per start (there are five trigger events) and usually once in all.
+    """
+    reaching = [0] * len(edges)
+    pending: list[int] = []
+    for bit, start in enumerate(starts):
+        reaching[start] |= 1 << bit
+        pending.append(start)
+    while pending:
+        node = pending.pop()
+        mask = reaching[node]
+        for successor in edges[node]:
+            if reaching[successor] | mask != reaching[successor]:
+                reaching[successor] |= mask
+                pending.append(successor)
+    return reaching
 
 
 def _descendants(edges: Sequence[Sequence[int]]) -> list[int]:
@@ -1052,36 +1095,34 @@ def _descendants(edges: Sequence[Sequence[int]]) -> list[int]:
         counter += 1
         stack.append(root)
         on_stack[root] = True
-        work = [(root, 0)]
+        work: list[tuple[int, Iterator[int]]] = [(root, iter(edges[root]))]
         while work:
-            node, position = work[-1]
-            successors = edges[node]
-            if position < len(successors):
-                work[-1] = (node, position + 1)
-                successor = successors[position]
+            node, successors = work[-1]
+            for successor in successors:
                 if order[successor] == -1:
                     order[successor] = low[successor] = counter
                     counter += 1
                     stack.append(successor)
                     on_stack[successor] = True
-                    work.append((successor, 0))
-                elif on_stack[successor]:
-                    low[node] = min(low[node], order[successor])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == order[node]:
-                members: list[int] = []
-                while True:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    component[member] = len(components)
-                    members.append(member)
-                    if member == node:
-                        break
-                components.append(members)
+                    work.append((successor, iter(edges[successor])))
+                    break
+                if on_stack[successor] and order[successor] < low[node]:
+                    low[node] = order[successor]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == order[node]:
+                    members: list[int] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack[member] = False
+                        component[member] = len(components)
+                        members.append(member)
+                        if member == node:
+                            break
+                    components.append(members)
     reach = [0] * len(components)
     for number, members in enumerate(components):
         bits = 0
