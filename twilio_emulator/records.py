@@ -30,6 +30,11 @@ def rfc2822(iso: str) -> str:
     return format_datetime(datetime.strptime(iso, ISO_FORMAT).replace(tzinfo=UTC))
 
 
+def sent(values: dict[str, Any]) -> dict[str, Any]:
+    """The field values a request set: parameters it did not send come as None and are dropped."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def apply_changes(record: object, changes: dict[str, Any]) -> None:
     """Set validated field values on a record (handlers validate every parameter first, then apply)."""
     for name, value in changes.items():

@@ -110,21 +110,18 @@ def create_flow(call: Call) -> Reply:
     friendly_name = call.form.required("FriendlyName")
     status = call.form.choice("Status", STATUSES, required=True)
     definition, warnings = _checked_definition(call)
-    stamp = now()
-    flow = Flow(sid=new_sid("FW"), revision=1, date_created=stamp)
-    _save_revision(
-        call,
-        FlowRevision(
-            sid=flow.sid,
-            revision=1,
-            friendly_name=friendly_name,
-            status=status,
-            definition=definition,
-            commit_message=call.form.text("CommitMessage"),
-            warnings=warnings,
-            date_created=stamp,
-        ),
+    revision = FlowRevision(
+        sid=new_sid("FW"),
+        revision=1,
+        friendly_name=friendly_name,
+        status=status,
+        definition=definition,
+        commit_message=call.form.text("CommitMessage"),
+        warnings=warnings,
+        date_created=now(),
     )
+    flow = Flow(sid=revision.sid, revision=1, date_created=revision.date_created)
+    _save_revision(call, revision)
     call.state.flows[flow.sid] = flow
     return Reply(201, _render_flow(call, flow))
 
@@ -146,22 +143,19 @@ def update_flow(call: Call) -> Reply:
     definition, warnings = (
         _checked_definition(call) if call.form.has("Definition") else (latest.definition, latest.warnings)
     )
-    stamp = now()
-    flow.revision += 1
-    flow.date_updated = stamp
-    _save_revision(
-        call,
-        FlowRevision(
-            sid=flow.sid,
-            revision=flow.revision,
-            friendly_name=call.form.text("FriendlyName") or latest.friendly_name,
-            status=status,
-            definition=definition,
-            commit_message=call.form.text("CommitMessage"),
-            warnings=warnings,
-            date_created=stamp,
-        ),
+    revision = FlowRevision(
+        sid=flow.sid,
+        revision=flow.revision + 1,
+        friendly_name=call.form.text("FriendlyName") or latest.friendly_name,
+        status=status,
+        definition=definition,
+        commit_message=call.form.text("CommitMessage"),
+        warnings=warnings,
+        date_created=now(),
     )
+    _save_revision(call, revision)
+    flow.revision = revision.revision
+    flow.date_updated = revision.date_created
     return Reply(200, _render_flow(call, flow))
 
 

@@ -19,6 +19,7 @@ from twilio_emulator.records import (
     apply_changes,
     new_sid,
     now,
+    sent,
 )
 from twilio_emulator.routing import Call, Reply, Route
 from twilio_emulator.state import State
@@ -288,20 +289,18 @@ def update_workspace(call: Call) -> Reply:
             f"Workspace {workspace.sid} ({workspace.friendly_name}) is a Flex workspace: Flex workspaces are "
             "always multitasking, so MultiTaskEnabled cannot be set to false"
         )
-    default_activity = _activity_sid(call, workspace, "DefaultActivitySid")
-    timeout_activity = _activity_sid(call, workspace, "TimeoutActivitySid")
-    workspace.friendly_name = form.text("FriendlyName", max_length=64) or workspace.friendly_name
-    workspace.default_activity_sid = default_activity or workspace.default_activity_sid
-    workspace.timeout_activity_sid = timeout_activity or workspace.timeout_activity_sid
+    changes = sent({
+        "friendly_name": form.text("FriendlyName", max_length=64) or None,
+        "default_activity_sid": _activity_sid(call, workspace, "DefaultActivitySid"),
+        "timeout_activity_sid": _activity_sid(call, workspace, "TimeoutActivitySid"),
+        "multi_task_enabled": multi_task,
+        "prioritize_queue_order": form.choice("PrioritizeQueueOrder", QUEUE_ORDERS),
+    })
     if form.has("EventCallbackUrl"):
-        workspace.event_callback_url = form.url("EventCallbackUrl")
+        changes["event_callback_url"] = form.url("EventCallbackUrl")
     if form.has("EventsFilter"):
-        workspace.events_filter = form.text("EventsFilter")
-    if multi_task is not None:
-        workspace.multi_task_enabled = multi_task
-    workspace.prioritize_queue_order = (
-        form.choice("PrioritizeQueueOrder", QUEUE_ORDERS) or workspace.prioritize_queue_order
-    )
+        changes["events_filter"] = form.text("EventsFilter")
+    apply_changes(workspace, changes)
     workspace.date_updated = now()
     return Reply(200, _render_workspace(call, workspace))
 
@@ -467,11 +466,11 @@ def fetch_channel(call: Call) -> Reply:
 def update_channel(call: Call) -> Reply:
     channel = _channel(call)
     friendly_name = call.form.text("FriendlyName", max_length=64)
-    if friendly_name:
-        channel.friendly_name = _no_hyphen("FriendlyName", friendly_name)
-    optimized = call.form.boolean("ChannelOptimizedRouting")
-    if optimized is not None:
-        channel.channel_optimized_routing = optimized
+    changes = sent({
+        "friendly_name": _no_hyphen("FriendlyName", friendly_name) if friendly_name else None,
+        "channel_optimized_routing": call.form.boolean("ChannelOptimizedRouting"),
+    })
+    apply_changes(channel, changes)
     channel.date_updated = now()
     return Reply(200, _render_channel(call, channel))
 
@@ -531,7 +530,7 @@ def _queue_changes(call: Call, workspace: Workspace) -> dict[str, Any]:
         "max_reserved_workers": form.integer("MaxReservedWorkers", minimum=1, maximum=50),
         "task_order": form.choice("TaskOrder", QUEUE_ORDERS),
     }
-    changes = {name: value for name, value in changes.items() if value is not None}
+    changes = sent(changes)
     for param, field in (
         ("ReservationActivitySid", "reservation_activity_sid"),
         ("AssignmentActivitySid", "assignment_activity_sid"),
@@ -587,7 +586,7 @@ def delete_queue(call: Call) -> Reply:
     queue = _child(call, call.state.task_queues, "WQ")
     users = [
         w for w in _children(call.state.workflows, queue.workspace_sid)
-        if queue.sid in validation.referenced_queue_sids(json.loads(w.configuration))
+        if queue.sid in validation.referenced_queue_sids(w.configuration)
     ]
     if users:
         names = ", ".join(f"{w.sid} ({w.friendly_name})" for w in users)
@@ -656,7 +655,7 @@ def _workflow_changes(call: Call, workspace: Workspace, *, creating: bool) -> di
         "configuration": _checked_configuration(call, workspace, required=creating),
         "task_reservation_timeout": form.integer("TaskReservationTimeout", minimum=1, maximum=86400),
     }
-    changes = {name: value for name, value in changes.items() if value is not None}
+    changes = sent(changes)
     for param, field in (
         ("AssignmentCallbackUrl", "assignment_callback_url"),
         ("FallbackAssignmentCallbackUrl", "fallback_assignment_callback_url"),

@@ -121,6 +121,23 @@ def test_81022_details_say_what_and_where(flows: Any) -> None:
     assert any(error["property_path"].startswith("#/states/0/transitions/1") for error in errors)
 
 
+def test_an_unknown_widget_type_is_rejected_with_81022(flows: Any) -> None:
+    definition = copy.deepcopy(DEFINITION)
+    definition["states"].append({"name": "odd", "type": "bogus-widget", "transitions": [], "properties": {}})
+    with pytest.raises(TwilioRestException) as caught:
+        flows.create(friendly_name="IVR", status="draft", definition=definition)
+    assert caught.value.code == 81022
+    assert [e["property_path"] for e in caught.value.details["errors"]] == ["#/states/1/type"]
+
+
+def test_advice_studio_does_not_enforce_is_accepted(flows: Any) -> None:
+    definition = copy.deepcopy(DEFINITION)
+    orphan = {"name": "orphan", "type": "say-play", "transitions": [{"event": "audioComplete"}],
+              "properties": {"say": "Hello", "loop": 1}}
+    definition["states"].append(orphan)  # no trigger event leads to it: our lint warns, Studio does not
+    assert flows.create(friendly_name="IVR", status="draft", definition=definition).warnings == []
+
+
 def test_an_invalid_update_makes_no_revision(flows: Any, flow: Any) -> None:
     with pytest.raises(TwilioRestException):
         flows(flow.sid).update(status="published", definition=broken_definition())

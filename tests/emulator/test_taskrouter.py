@@ -75,6 +75,12 @@ def test_an_activity_of_another_workspace_cannot_become_default(client: Any, ws:
     assert "is not an Activity of Workspace" in caught.value.msg
 
 
+def test_a_rejected_workspace_update_changes_nothing(ws: Any) -> None:
+    with pytest.raises(TwilioRestException, match="EventCallbackUrl"):
+        ws.update(friendly_name="Renamed", event_callback_url="not a url")
+    assert ws.fetch().friendly_name == "Support"
+
+
 def test_the_flex_workspace_cannot_stop_multitasking(client: Any) -> None:
     (flex,) = client.taskrouter.v1.workspaces.list(friendly_name="Flex Task Assignment")
     with pytest.raises(TwilioRestException, match="always multitasking"):
