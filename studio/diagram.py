@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from studio.layout import WIDGET_WIDTH, Offset, definition_offsets, layout_order
+from studio.layout import WIDGET_WIDTH, Offset, definition_offsets, layout_order, states_by_name
 
 SPLIT_TYPE = "split-based-on"
 LABEL_LIMIT = 40
@@ -91,7 +91,7 @@ def to_mermaid(definition: Mapping[str, Any], marks: Marks | None = None) -> str
             ``added``/``removed`` edges), drawn with classDefs and linkStyles.
     """
     marks = marks or Marks()
-    states = _states_by_name(definition)
+    states = states_by_name(definition)
     order = layout_order(definition_offsets(definition))
     lines = ["flowchart TD"]
     missing: list[str] = []
@@ -130,13 +130,6 @@ def _node_label(name: str, widget_type: str, mark: str | None) -> str:
     return f"{mermaid_text(prefix + name)}<br/><i>{mermaid_text(widget_type)}</i>"
 
 
-def _states_by_name(definition: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    states: dict[str, Mapping[str, Any]] = {}
-    for state in definition.get("states") or ():
-        states.setdefault(str(state.get("name", "")), state)
-    return states
-
-
 # --- SVG ---------------------------------------------------------------------------------------
 
 BOX_HEIGHT = 90
@@ -149,7 +142,7 @@ NAME_LIMIT = 34
 
 def to_svg(definition: Mapping[str, Any]) -> str:
     """Render a flow definition as a standalone SVG document, boxes at their canvas offsets."""
-    states = _states_by_name(definition)
+    states = states_by_name(definition)
     offsets = definition_offsets(definition)
     order = layout_order(offsets)
     xs = [x for x, _ in offsets.values()] or [0]

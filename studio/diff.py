@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from studio.diagram import Marks, to_mermaid
-from studio.layout import Edge, Offset, iter_edges, offset_of
+from studio.layout import Edge, Offset, iter_edges, offset_of, states_by_name
 
 OFFSET_KEY = "offset"
 CELL_LIMIT = 80
@@ -112,7 +112,7 @@ class FlowDiff:
 
 def diff_flows(old: Mapping[str, Any], new: Mapping[str, Any]) -> FlowDiff:
     """Compare two flow definitions (``old`` first) widget by widget and edge by edge."""
-    old_states, new_states = _by_name(old), _by_name(new)
+    old_states, new_states = states_by_name(old), states_by_name(new)
     changed: list[WidgetChange] = []
     moved: list[WidgetMove] = []
     for name, after in new_states.items():
@@ -138,13 +138,6 @@ def diff_flows(old: Mapping[str, Any], new: Mapping[str, Any]) -> FlowDiff:
         old_definition=old,
         new_definition=new,
     )
-
-
-def _by_name(definition: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    states: dict[str, Mapping[str, Any]] = {}
-    for state in definition.get("states") or ():
-        states.setdefault(str(state.get("name", "")), state)
-    return states
 
 
 def _ref(state: Mapping[str, Any]) -> WidgetRef:
@@ -321,8 +314,8 @@ def _code(text: str) -> str:
 
 def _marked_definition(diff: FlowDiff) -> tuple[dict[str, Any], Marks]:
     """Return the new flow plus its removed widgets and edges, with marks for every change."""
-    old_states = _by_name(diff.old_definition)
-    states = [dict(state) for state in _by_name(diff.new_definition).values()]
+    old_states = states_by_name(diff.old_definition)
+    states = [dict(state) for state in states_by_name(diff.new_definition).values()]
     by_name = {str(state.get("name", "")): state for state in states}
     states += [dict(old_states[w.name]) for w in diff.removed]
     for edge in diff.edges_removed:

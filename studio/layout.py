@@ -14,7 +14,8 @@ blocks every grid cell its box touches.
   first) and take the nearest free cell to the right of the one they want.
 
 Stability follows: a new leaf appended to the definition takes a free cell and moves no other
-widget, and a new edge only moves the widgets whose layer or primary parent it changes.
+widget. Other edits move the widgets whose layer, primary parent or sibling rank they change (and
+their descendants), plus any widget of the same row pushed aside by a widget that claims first.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
             target = transition.get("next")
             if target:
                 yield Edge(source, str(transition.get("event", "")), str(target))
+
+
+def states_by_name(definition: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Return the definition's states by name, in order (the first of a repeated name wins)."""
+    states: dict[str, Mapping[str, Any]] = {}
+    for state in definition.get("states") or ():
+        states.setdefault(str(state.get("name", "")), state)
+    return states
 
 
 def offset_of(state: Mapping[str, Any]) -> Offset | None:

@@ -22,6 +22,7 @@ from studio.layout import (
     iter_edges,
     layout_order,
     offset_of,
+    states_by_name,
 )
 from tests.studio.test_layout_strategies import (
     CORPUS_FLOWS,
@@ -219,3 +220,8 @@ def test_unusable_offsets_count_as_absent(properties: dict[str, Any]) -> None:
 
 def test_layout_order_reads_top_to_bottom_then_left_to_right() -> None:
     assert layout_order({"c": (350, 250), "b": (0, 250), "a": (0, 0)}) == ["a", "b", "c"]
+
+
+def test_states_by_name_keeps_the_first_of_a_repeated_name() -> None:
+    first, second = state("a", "say-play"), state("a", "send-to-flex")
+    assert states_by_name(flow(first, second)) == {"a": first}
