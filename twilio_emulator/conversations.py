@@ -7,7 +7,7 @@ from typing import Any
 from twilio_emulator.errors import bad_request, not_found
 from twilio_emulator.paging import meta_page
 from twilio_emulator.params import is_sid
-from twilio_emulator.records import AddressConfiguration, apply_changes, new_sid, now
+from twilio_emulator.records import AddressConfiguration, apply_changes, new_sid, now, sent
 from twilio_emulator.routing import Call, Reply, Route
 
 ADDRESS_TYPES = ("sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat")
@@ -54,7 +54,7 @@ def _auto_creation(call: Call, current: dict[str, Any]) -> dict[str, Any]:
     """`AutoCreation.*` parameters merged over `current`, validated."""
     form = call.form
     merged = dict(current)
-    given: dict[str, Any] = {
+    merged.update(sent({
         "enabled": form.boolean("AutoCreation.Enabled"),
         "type": form.choice("AutoCreation.Type", AUTO_CREATION_TYPES),
         "conversation_service_sid": form.sid("AutoCreation.ConversationServiceSid", "IS"),
@@ -62,8 +62,7 @@ def _auto_creation(call: Call, current: dict[str, Any]) -> dict[str, Any]:
         "webhook_method": form.choice("AutoCreation.WebhookMethod", ("get", "post"), case_insensitive=True),
         "studio_flow_sid": form.sid("AutoCreation.StudioFlowSid", "FW"),
         "studio_retry_count": form.integer("AutoCreation.StudioRetryCount", minimum=0, maximum=3),
-    }
-    merged.update({key: value for key, value in given.items() if value is not None})
+    }))
     if isinstance(merged.get("webhook_method"), str):
         merged["webhook_method"] = merged["webhook_method"].upper()
     if form.has("AutoCreation.WebhookFilters"):
@@ -87,11 +86,11 @@ def _auto_creation(call: Call, current: dict[str, Any]) -> dict[str, Any]:
         merged.setdefault("studio_retry_count", 3)
     if merged["type"] == "webhook":
         merged.setdefault("webhook_method", "POST")
-    if merged["type"] == "webhook" and not merged.get("webhook_url"):
-        raise bad_request(
-            "Missing required parameter AutoCreation.WebhookUrl in the post body: "
-            "AutoCreation.Type=webhook needs the URL to call"
-        )
+        if not merged.get("webhook_url"):
+            raise bad_request(
+                "Missing required parameter AutoCreation.WebhookUrl in the post body: "
+                "AutoCreation.Type=webhook needs the URL to call"
+            )
     return merged
 
 

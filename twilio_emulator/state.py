@@ -8,7 +8,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from twilio_emulator.records import (
     Activity,
@@ -25,11 +25,6 @@ from twilio_emulator.records import (
 
 STATE_FORMAT = "flex-pre-agent/twilio-emulator-state"
 STATE_VERSION = 1
-
-
-class Record(Protocol):
-    @property
-    def key(self) -> str: ...
 
 
 @dataclass

@@ -91,9 +91,18 @@ class EmulatorHandle:
         return (self.account_sid, self.auth_token)
 
     def api(self, method: str, path: str, **kwargs: Any) -> HttpAnswer:
-        """A raw API request with the account's credentials (pass `auth=` to override)."""
+        """A raw API request with the account's credentials (pass `auth=` to override).
+
+        The answer is checked against the OpenAPI response schema of its operation, like the SDK's are.
+        """
+        from tests.emulator.openapi_check import check_response
+
         kwargs.setdefault("auth", self.auth)
-        return http(self.base_url, method, path, **kwargs)
+        answer = http(self.base_url, method, path, **kwargs)
+        product, _, rest = path.lstrip("/").partition("/")
+        text = "" if answer.body is None else json.dumps(answer.body)
+        check_response(method, f"https://{product}.twilio.com/{rest}", answer.status, text)
+        return answer
 
     def requests(self) -> list[dict[str, Any]]:
         """The API requests served since the last reset: `{method, path, status}`."""
