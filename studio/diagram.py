@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from studio.layout import WIDGET_WIDTH, Offset, definition_offsets, layout_order, states_by_name
+from studio.layout import ROW_HEIGHT, WIDGET_WIDTH, Offset, definition_offsets, layout_order, states_by_name
 
 SPLIT_TYPE = "split-based-on"
 LABEL_LIMIT = 40
@@ -138,6 +138,8 @@ MARGIN = 40
 LOOP_ROOM = 120
 """Extra width on the right for arrows that go back up (retry loops)."""
 NAME_LIMIT = 34
+GUTTER_BEND = 24
+"""How far right of a box a side-routed arrow bends: inside the gap between layout columns."""
 
 
 def to_svg(definition: Mapping[str, Any]) -> str:
@@ -158,10 +160,10 @@ def to_svg(definition: Mapping[str, Any]) -> str:
         'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>',
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
-    for name in order:
-        parts += _svg_edges(name, states[name], at)
-    for name in order:
-        parts.append(_svg_box(name, str(states[name].get("type", "")), at[name]))
+    edges = [edge for name in order for edge in _svg_edges(name, states[name], at)]
+    parts += [path for path, _ in edges]
+    parts += [_svg_box(name, str(states[name].get("type", "")), at[name]) for name in order]
+    parts += [label for _, label in edges]  # last, so no box hides an arrow's event
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -179,7 +181,8 @@ def _svg_box(name: str, widget_type: str, at: Offset) -> str:
     )
 
 
-def _svg_edges(name: str, state: Mapping[str, Any], at: Mapping[str, Offset]) -> Iterable[str]:
+def _svg_edges(name: str, state: Mapping[str, Any], at: Mapping[str, Offset]) -> Iterator[tuple[str, str]]:
+    """Yield each connected transition of ``name`` as its SVG path and its event label."""
     connected = [t for t in state.get("transitions") or () if t.get("next") and str(t["next"]) in at]
     widget_type = str(state.get("type", ""))
     for index, transition in enumerate(connected):
@@ -188,12 +191,10 @@ def _svg_edges(name: str, state: Mapping[str, Any], at: Mapping[str, Offset]) ->
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py in curve[1:])
         yield (
             f'<path class="transition" d="M{curve[0][0]:.1f},{curve[0][1]:.1f} C{path}" fill="none" '
-            f'stroke="#57606a" stroke-width="1.5" marker-end="url(#arrow)"/>'
-        )
-        yield (
+            f'stroke="#57606a" stroke-width="1.5" marker-end="url(#arrow)"/>',
             f'<text class="event" x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="12" '
             f'stroke="white" stroke-width="4" paint-order="stroke">'
-            f"{escape(edge_label(transition, widget_type))}</text>"
+            f"{escape(edge_label(transition, widget_type))}</text>",
         )
 
 
@@ -204,15 +205,18 @@ def _edge_curve(index: int, count: int, source: Offset, target: Offset) -> tuple
     """Return the cubic Bézier control points of a source's ``index``-th of ``count`` arrows."""
     (sx, sy), (tx, ty) = source, target
     share = (index + 1) / (count + 1)
-    if ty > sy + BOX_HEIGHT:  # downwards: leave from the arrow's own port along the bottom edge
+    downwards = ty > sy + BOX_HEIGHT
+    # An arrow straight down past a whole row would cross the widgets in between.
+    skips_rows = ty - sy > ROW_HEIGHT * 3 / 2 and abs(tx - sx) < WIDGET_WIDTH
+    if downwards and not skips_rows:  # leave from the arrow's own port along the bottom edge
         start = (sx + WIDGET_WIDTH * share, float(sy + BOX_HEIGHT))
         end = (tx + WIDGET_WIDTH / 2, float(ty))
         middle = (start[1] + end[1]) / 2
         return start, (start[0], middle), (end[0], middle), end
-    # Back up (a retry loop): out of the right side, round, into the target's right side.
+    # Retry loops and long jumps: out of the right side, along the gutter, into the target's right side.
     start = (float(sx + WIDGET_WIDTH), sy + BOX_HEIGHT * share)
     end = (float(tx + WIDGET_WIDTH), ty + BOX_HEIGHT / 3)
-    bend = float(max(sx, tx) + WIDGET_WIDTH + 50 + 15 * index)
+    bend = float(max(sx, tx) + WIDGET_WIDTH + GUTTER_BEND + 8 * (index % 4))
     return start, (bend, start[1]), (bend, end[1]), end
 
 
