@@ -116,4 +116,7 @@ def _definition_problems(definition: Any) -> list[str]:
         return ["definition must be a JSON object with initial_state and states"]
     from studio.validate import validate_definition
 
+    # Not `rejected_by_studio`: that also rejects widget types our catalogue does not model, and real
+    # Studio may well know them (a generic widget must never block a user). The emulator, whose
+    # catalogue is ours, does reject them.
     return [str(p) for p in validate_definition(data) if p.enforced_by_studio and p.severity == "error"]
