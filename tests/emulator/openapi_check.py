@@ -8,17 +8,17 @@ strict on purpose: every property a resource schema lists must be present and no
 from __future__ import annotations
 
 import json
-import os
 import re
 from email.utils import parsedate_to_datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]  # no stubs pinned
 
-SPEC_DIR = Path(os.environ.get("TWILIO_OAI_DIR", Path(__file__).resolve().parents[3] / "shared" / "twilio-oai"))
+from tests.shared_data import OPENAPI
+
+SPEC_DIR = OPENAPI
 SPEC_FILES = {
     "studio.twilio.com": "twilio_studio_v2.json",
     "taskrouter.twilio.com": "twilio_taskrouter_v1.json",

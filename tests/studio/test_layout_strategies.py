@@ -11,7 +11,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-CORPUS_FLOWS = sorted(Path("/work/shared/corpus/flows").glob("*.json"))
+from tests.shared_data import CORPUS
+
+CORPUS_FLOWS = sorted((CORPUS / "flows").glob("*.json"))
 
 State = dict[str, Any]
 Definition = dict[str, Any]

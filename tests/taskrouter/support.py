@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from taskrouter import TaskQueue, Worker
+from tests.shared_data import CORPUS as SHARED_CORPUS
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-CORPUS = Path(os.environ.get("FLEX_CORPUS_DIR", SHARED / "corpus")) / "workflows"
+CORPUS = SHARED_CORPUS / "workflows"
 CORPUS_WORKFLOWS = sorted(CORPUS.glob("*.json"))
 
 EVERYONE = TaskQueue(key="everyone", friendly_name="Everyone")
