@@ -88,6 +88,8 @@ def quote(text: str) -> str:
 class Literals:
     """Formats JSON values as Python expressions, turning placeholders into parameter constants.
 
+    Placeholders are only looked for in strings, never in object keys (rendering fills values only).
+
     Args:
         constants: the Python constant of each parameter name.
     """
@@ -107,7 +109,7 @@ class Literals:
             return single
         inner = " " * (indent + INDENT)
         chunks = self._chunks(pieces, value, WIDTH - len(inner))
-        if len(chunks) == 1:
+        if len(chunks) <= 1:
             return single
         lines = [self._join(chunk, value) for chunk in chunks]
         if self._uses_plus(pieces):
@@ -195,7 +197,7 @@ class Literals:
         if isinstance(value, Mapping):
             lines = []
             for key, item in value.items():
-                key_text = self.text(str(key), inner, inner)
+                key_text = quote(str(key))
                 lines.append(f"{key_text}: {self.value(item, inner, inner + len(key_text) + 2)},")
             return "{\n" + "".join(f"{' ' * inner}{line}\n" for line in lines) + " " * indent + "}"
         items = list(value) if isinstance(value, list | tuple) else [value]
@@ -206,17 +208,20 @@ class Literals:
     def flat(self, value: object) -> str | None:
         """The value on one line, or None if some string in it is too long to share a line."""
         if isinstance(value, str):
-            text = self._join(self._pieces(value), value)
+            pieces = self._pieces(value)
+            if len(pieces) == 1 and pieces[0][0] == "param":
+                return pieces[0][1]
+            text = self._join(pieces, value)
             return text if len(text) <= WIDTH else None
         if value is None or isinstance(value, bool | int | float):
             return repr(value)
         if isinstance(value, Mapping):
             parts = []
             for key, item in value.items():
-                key_text, item_text = self.flat(str(key)), self.flat(item)
-                if key_text is None or item_text is None:
+                item_text = self.flat(item)
+                if item_text is None:
                     return None
-                parts.append(f"{key_text}: {item_text}")
+                parts.append(f"{quote(str(key))}: {item_text}")
             return "{" + ", ".join(parts) + "}"
         if isinstance(value, list | tuple):
             items = [self.flat(item) for item in value]

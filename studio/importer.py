@@ -256,11 +256,10 @@ class _Writer:
         lines.append(" " * indent + tail)
         return "\n".join(lines)
 
-    def construction(self, plan: _Plan, indent: int, *, assign: bool = True) -> str:
-        """The constructor call, assigned to the plan's variable when other code uses it."""
+    def construction(self, plan: _Plan, indent: int, lead: str) -> str:
+        """The constructor call after ``lead`` (an assignment, ``return `` or nothing)."""
         self.imports.add(plan.class_name)
-        target = f"{plan.variable} = " if assign else ""
-        return self.call(f"{target}{plan.class_name}(", plan.arguments, indent, ")")
+        return self.call(f"{lead}{plan.class_name}(", plan.arguments, indent, ")")
 
     def keyword(self, keyword: str | None, value: Any, indent: int, column: int) -> str:
         """``keyword=value`` (or the value alone) as source starting at ``column``."""
@@ -332,7 +331,10 @@ class _FlowWriter(_Writer):
         flow_call = self.flow_call(states)
         used = {plan.variable for plan in plans if plan.connections}
         used |= {payload[-1] for plan in plans for _, payload in plan.connections}
-        body = [self.construction(plan, 2 * INDENT, assign=plan.variable in used) for plan in plans]
+        body = [
+            self.construction(plan, 2 * INDENT, f"{plan.variable} = " if plan.variable in used else "")
+            for plan in plans
+        ]
         connections = [
             self.connection(plan, kind, payload, 2 * INDENT) for plan in plans for kind, payload in plan.connections
         ]
@@ -406,9 +408,9 @@ class _StateWriter(_Writer):
         self.imports.add("canonical_json")
         connections = [self.connection(plan, kind, payload, INDENT) for kind, payload in plan.connections]
         if connections:
-            body = [self.construction(plan, INDENT), *connections, f"    return {plan.variable}"]
+            body = [self.construction(plan, INDENT, f"{plan.variable} = "), *connections, f"    return {plan.variable}"]
         else:
-            body = ["    return " + self.construction(plan, INDENT, assign=False).lstrip()]
+            body = [self.construction(plan, INDENT, "return ")]
         parameters = self.parameter_lines()
         lines = [
             *self.header(
@@ -466,11 +468,11 @@ class _ConditionCall:
 
 
 def _placeholders(value: object) -> list[str]:
-    """Every placeholder name in the strings of a JSON value (keys included)."""
+    """Every placeholder name in the string values of a JSON value (keys are never filled)."""
     if isinstance(value, str):
         return PLACEHOLDER.findall(value) if "${" in value else []
     if isinstance(value, Mapping):
-        return [name for key, item in value.items() for name in (*_placeholders(str(key)), *_placeholders(item))]
+        return [name for item in value.values() for name in _placeholders(item)]
     if isinstance(value, list):
         return [name for item in value for name in _placeholders(item)]
     return []
@@ -519,7 +521,8 @@ def _as_keyword_value(prop: PropSpec, value: Any) -> Any:
     if prop.kind != "key_values":
         return value
     keys = [item["key"] for item in value]
-    if len(set(keys)) == len(keys):
+    # a dict keyword's keys are written as plain strings, so keys with placeholders take the pairs form
+    if len(set(keys)) == len(keys) and not any("${" in key for key in keys):
         return {item["key"]: item["value"] for item in value}
     return _KeyValuePairs(tuple((item["key"], item["value"]) for item in value))
 

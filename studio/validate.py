@@ -64,6 +64,47 @@ STUDIO_ENFORCED_CODES = frozenset(
 )
 """Problem codes of the rules Studio's own validator enforces (studio-widgets.md §1.2)."""
 
+RULES: dict[str, str] = {
+    # schema
+    "not-an-object": "the definition, a state, a transition, a condition or properties is not a JSON object",
+    "missing-key": "a required key of the definition, a state, a transition, a condition or a key/value item",
+    "json-type": "a value of the wrong JSON type",
+    "empty": "initial_state is an empty string",
+    "state-count": "states has 0 or more than 1000 items",
+    "schema-url": "$schema is not the flow-definition schema URL",
+    "flags": "flags without allow_concurrent_calls",
+    UNKNOWN_WIDGET_TYPE: "a widget type Studio does not know (a warning here, so no one is blocked)",
+    "required": "a required widget property is missing",
+    "enum": "a value outside a property's (or a condition type's) enumeration",
+    "liquid-not-allowed": "Liquid where Studio wants a literal SID",
+    "unknown-key": "a key the definition format does not have",
+    "empty-name": "a widget name is an empty string",
+    "unknown-property": "a property the widget type does not have (sent as is)",
+    "recommended": "a property the widget rarely works without is missing",
+    "one-of": "none of a group of properties of which the widget needs one is set",
+    "suggested": "a value other than the usual ones",
+    "number": "a number-in-a-string property holds no number",
+    "range": "a number outside the sensible range",
+    "sid-format": "a literal SID that does not look like one of its kind",
+    "value-type": "a key/value item whose value is not a string",
+    "condition-value": "a date, time or number condition compared with a value of another form",
+    # graph
+    "duplicate-name": "two widgets share a name",
+    "unknown-next": "a transition leads to a state that does not exist",
+    "invalid-event": "an event the widget type does not have",
+    "duplicate-event": "an event listed twice on one widget",
+    "conditions": "conditions outside a split's match transitions, or a match without conditions",
+    "initial-state": "initial_state does not name the trigger",
+    "trigger-count": "no trigger, or more than one",
+    # reachability, liquid, trigger
+    "unreachable": "a widget no trigger event reaches",
+    "unknown-widget-reference": "{{widgets.NAME}} names no widget",
+    "reference-not-before": "{{widgets.NAME}} is read where NAME has not run on any path",
+    "rest-api-only": "a REST-API-only widget reached from another trigger event",
+    "voice-on-messaging": "a voice widget reached only from messaging trigger events",
+}
+"""Every problem code the validator reports, with what it means."""
+
 _SID_BODY = re.compile(r"[0-9a-fA-F]{32}")
 _NUMBER = re.compile(r"-?\d+")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")

@@ -1,0 +1,66 @@
+"""Shared test helpers for the Studio toolkit: valid sample values and running generated modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from studio.spec import PropSpec
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS_FILES = sorted([*CORPUS.glob("flows/*.json"), *CORPUS.glob("widgets/*.json")])
+SID_HEX = "0123456789abcdef0123456789abcdef"
+
+
+def sample_json(prop: PropSpec) -> Any:
+    """A valid JSON value for a property, as Studio stores it."""
+    if prop.enum:
+        return prop.enum[0]
+    if prop.sid_prefix:
+        return prop.sid_prefix + SID_HEX
+    kind = prop.kind
+    if kind == "string":
+        return prop.suggested[0] if prop.suggested else "text"
+    if kind == "numeric_string":
+        return str(prop.minimum if prop.minimum is not None else 30)
+    if kind == "boolean_string":
+        return "true"
+    if kind == "integer":
+        return prop.minimum if prop.minimum is not None else 1
+    if kind == "boolean":
+        return True
+    if kind == "key_values":
+        return [{"key": "k", "value": "v"}]
+    if kind == "string_list":
+        return [prop.suggested[0] if prop.suggested else "item"]
+    if kind == "array":
+        return []
+    return {}
+
+
+def sample_keyword(prop: PropSpec) -> Any:
+    """The builder's keyword value that renders :func:`sample_json` (Python-friendly where it can be)."""
+    if prop.kind == "numeric_string":
+        return int(sample_json(prop))
+    if prop.kind == "boolean_string":
+        return True
+    if prop.kind == "key_values":
+        return {"k": "v"}
+    return sample_json(prop)
+
+
+def load(path: Path) -> Any:
+    """The decoded JSON of a file."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def run_generated(source: str) -> str:
+    """Execute a module written by the importer (in this process) and return what its main would print."""
+    namespace: dict[str, Any] = {"__name__": "generated_flow"}
+    exec(compile(source, "<generated>", "exec"), namespace)
+    if "build_flow" in namespace:
+        return str(namespace["build_flow"]().to_json(placeholders=True))
+    from studio import canonical_json
+
+    return canonical_json(namespace["build_widget"]().to_state(placeholders=True))
