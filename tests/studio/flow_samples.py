@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from studio.spec import PropSpec
+from tests.shared_data import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 CORPUS_FILES = sorted([*CORPUS.glob("flows/*.json"), *CORPUS.glob("widgets/*.json")])
 SID_HEX = "0123456789abcdef0123456789abcdef"
 
