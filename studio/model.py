@@ -561,10 +561,6 @@ class Widget(metaclass=_WidgetMeta):
             )
         self._next[key] = target
 
-    def targets(self) -> list[Widget | str]:
-        """The widgets (or state names) this widget's transitions lead to."""
-        return list(self._next.values())
-
     # -- rendering ----------------------------------------------------------------------------------
 
     def to_state(self, values: Mapping[str, str] | None = None, *, placeholders: bool = False) -> dict[str, Any]:
@@ -583,8 +579,9 @@ class Widget(metaclass=_WidgetMeta):
     def render(self, filler: Filler) -> dict[str, Any]:
         """This widget as a state object, its placeholders filled by ``filler``."""
         properties: dict[str, Any] = {}
+        fields = self.__dict__  # every dataclass field is here; faster than getattr on the hot path
         for attr, json, render in self._props:
-            value = getattr(self, attr)
+            value = fields[attr]
             if value is not None:
                 properties[json] = render(value, filler)
         if self.extra:

@@ -107,8 +107,3 @@ class Filler:
         if self.keep:
             return match.group(0)
         raise _Missing(name)
-
-
-def placeholder_names(value: str) -> list[str]:
-    """Return the parameter names used in a string, in order of appearance."""
-    return PLACEHOLDER.findall(value)

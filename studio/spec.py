@@ -24,14 +24,6 @@ PROFILE_WIDGET_TYPES: dict[str, str] = {
     "update_profile_traits": "update-profile-traits",
 }
 
-# Trigger events in the order Console exports them.
-TRIGGER_EVENTS = (
-    "incomingMessage",
-    "incomingCall",
-    "incomingConversationMessage",
-    "incomingRequest",
-    "incomingParent",
-)
 # Trigger events that start a flow without a call, so voice widgets cannot work on their paths.
 MESSAGING_EVENTS = frozenset({"incomingMessage", "incomingConversationMessage"})
 REST_API_EVENT = "incomingRequest"

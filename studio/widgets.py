@@ -85,11 +85,6 @@ class SplitBasedOn(Widget):
         self._matches.append(conditions)
         return Port(self, len(self._matches) - 1)
 
-    @property
-    def branches(self) -> list[tuple[tuple[Condition, ...], Widget | str | None]]:
-        """The ``match`` branches in order: their conditions and where they lead."""
-        return [(conditions, self._next.get(index)) for index, conditions in enumerate(self._matches)]
-
     def _render_transitions(self, properties: dict[str, Any], filler: Filler) -> list[dict[str, Any]]:
         matches = len(self._matches)
         order = ("noMatch", *("match",) * matches) if self.event_order is None else self.event_order

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +26,17 @@ from studio import (
     canonical_json,
 )
 from studio.layout import compute_offsets
+
+
+def test_toolkit_imports_neither_pulumi_nor_twilio() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    modules = [f"studio.{path.stem}" for path in (repo / "studio").glob("*.py") if path.stem != "__init__"]
+    code = (
+        f"import sys, {', '.join(modules)}; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pulumi', 'twilio'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def next_of(widget_state: dict[str, object], event: str) -> object:
