@@ -529,7 +529,9 @@ class Widget(metaclass=_WidgetMeta):
 
     def on(self, event: str) -> Port:
         """The port of ``event`` (prefer the typed ``on_<event>`` attributes where they exist)."""
-        if event not in self.spec.events or event in self.EXTRA_EVENTS:
+        if event in self.EXTRA_EVENTS:
+            raise ValueError(f"widget {self.name!r}: add {event!r} branches with when(Condition...), not on()")
+        if event not in self.spec.events:
             raise ValueError(
                 f"{self.widget_type} widget {self.name!r} has no event {event!r}: "
                 f"{suggest(event, [e for e in self.spec.events if e not in self.EXTRA_EVENTS])}"
@@ -545,9 +547,10 @@ class Widget(metaclass=_WidgetMeta):
     def __rshift__(self, target: Widget | str | Fragment) -> Widget | str | Fragment:
         event = self.spec.primary_event
         if event is None:
+            example = self.spec.events[0] if self.spec.events else "event"
             raise TypeError(
-                f"{self.widget_type} widget {self.name!r} has several outcomes; pick one, e.g. "
-                f"{self.name}.on({self.spec.events[0]!r}) >> ..."
+                f"{self.widget_type} widget {self.name!r} has no single outcome to follow; pick one, e.g. "
+                f"{self.name}.on({example!r}) >> ..."
             )
         return Port(self, event) >> target
 
@@ -556,8 +559,9 @@ class Widget(metaclass=_WidgetMeta):
             raise TypeError(f"widget {self.name!r}: a transition leads to a widget or a state name, not {target!r}")
         previous = self._next.get(key)
         if previous is not None and previous is not target:
+            what = f"branch {key + 1}" if isinstance(key, int) else repr(key)
             raise ValueError(
-                f"widget {self.name!r}: {key!r} already leads to {_target_name(previous)!r}; connect each event once"
+                f"widget {self.name!r}: {what} already leads to {_target_name(previous)!r}; connect each event once"
             )
         self._next[key] = target
 

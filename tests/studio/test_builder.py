@@ -16,6 +16,7 @@ from studio import (
     Flow,
     Fragment,
     GatherInputOnCall,
+    GenericWidget,
     MissingParameterError,
     Parameter,
     SayPlay,
@@ -37,6 +38,21 @@ def test_toolkit_imports_neither_pulumi_nor_twilio() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_package_docstring_example_builds_the_flow_it_documents() -> None:
+    import textwrap
+
+    import studio
+
+    doc = studio.__doc__ or ""
+    block = doc.split("::\n", 1)[1]
+    code = textwrap.dedent(block.split("\n\nThe Pulumi layer", 1)[0])
+    namespace: dict[str, object] = {}
+    exec(code, namespace)
+    flow = namespace["flow"]
+    assert isinstance(flow, Flow)
+    assert flow.parameter_names() == ["VOICE_CHANNEL_SID", "WORKFLOW_SID"]
 
 
 def next_of(widget_state: dict[str, object], event: str) -> object:
@@ -76,7 +92,7 @@ def test_widget_shift_follows_its_primary_event() -> None:
 
 def test_widget_shift_without_primary_event_asks_to_pick_one() -> None:
     menu = GatherInputOnCall("menu", say="Press 1")
-    with pytest.raises(TypeError, match=r"menu.*several outcomes.*menu\.on\('keypress'\)"):
+    with pytest.raises(TypeError, match=r"menu.*no single outcome.*menu\.on\('keypress'\)"):
         menu >> SayPlay("x", say="x")
 
 
@@ -96,6 +112,16 @@ def test_connecting_an_event_twice_is_refused() -> None:
 def test_on_with_an_unknown_event_suggests_the_right_one() -> None:
     with pytest.raises(ValueError, match="did you mean 'keypress'"):
         GatherInputOnCall("menu").on("keypres")
+
+
+def test_split_branches_are_added_with_when_not_on() -> None:
+    with pytest.raises(ValueError, match=r"add 'match' branches with when\(Condition"):
+        SplitBasedOn("route", input="{{x}}").on("match")
+
+
+def test_generic_widget_shift_asks_for_an_event() -> None:
+    with pytest.raises(TypeError, match=r"x\.on\('event'\)"):
+        GenericWidget("x", type="custom") >> "y"
 
 
 def test_on_returns_the_port_of_a_known_event() -> None:
