@@ -127,6 +127,13 @@ _TRANSITION_KEY_SET = frozenset(_TRANSITION_KEYS)
 _CONDITION_KEYS = ("friendly_name", "arguments", "type", "value")
 # The widget types that need a call or a REST API trigger.
 _REQUIRING: dict[str, WidgetSpec] = {spec.type: spec for spec in CATALOGUE.values() if spec.requires is not None}
+# String properties with no rule on their text (most of them): only their Liquid references are read.
+_FREE_TEXT = frozenset(
+    id(prop)
+    for spec in CATALOGUE.values()
+    for prop in spec.props.values()
+    if prop.kind == "string" and not (prop.enum or prop.suggested or prop.sid_prefix or prop.literal_sid)
+)
 # The properties whose absence is worth a problem, by widget type (most properties are optional).
 _EXPECTED: dict[str, tuple[PropSpec, ...]] = {
     spec.type: tuple(prop for prop in spec.props.values() if prop.required or prop.recommended)
@@ -438,16 +445,17 @@ class _Validator:
                     f"{path}/type",
                     warning=True,
                 )
-        for key in state:
-            if key not in _STATE_KEY_SET:
-                self.add(
-                    "schema",
-                    "unknown-key",
-                    f"unknown widget key {key!r}: {suggest(str(key), _STATE_KEYS)}",
-                    widget,
-                    f"{path}/{key}",
-                    warning=True,
-                )
+        if not state.keys() <= _STATE_KEY_SET:
+            for key in state:
+                if key not in _STATE_KEY_SET:
+                    self.add(
+                        "schema",
+                        "unknown-key",
+                        f"unknown widget key {key!r}: {suggest(str(key), _STATE_KEYS)}",
+                        widget,
+                        f"{path}/{key}",
+                        warning=True,
+                    )
         if "properties" not in state:
             if widget_type != "trigger":
                 self.add(
@@ -578,6 +586,8 @@ class _Validator:
     def text(self, value: str, prop: PropSpec, widget: str | None, path: str, confirmed: bool) -> None:
         if "widgets" in value:
             self.scan_text(value, path)
+        if id(prop) in _FREE_TEXT:
+            return
         if prop.literal_sid and is_template(value):
             self.add(
                 "schema",
@@ -740,36 +750,38 @@ class _Validator:
         is_split = spec is not None and spec.type == "split-based-on"
         confirmed = spec is None or spec.confirmed
         for index, transition in enumerate(transitions):
-            item_path = f"{path}/{index}"
             if not isinstance(transition, dict):
                 self.add(
                     "schema",
                     "not-an-object",
                     f"a transition is an object with event and next, not {describe(transition)}",
                     widget,
-                    item_path,
+                    f"{path}/{index}",
                 )
                 continue
-            for key in transition:
-                if key not in _TRANSITION_KEY_SET:
-                    self.add(
-                        "schema",
-                        "unknown-key",
-                        f"unknown transition key {key!r}: {suggest(str(key), _TRANSITION_KEYS)}",
-                        widget,
-                        f"{item_path}/{key}",
-                        warning=True,
-                    )
+            if not transition.keys() <= _TRANSITION_KEY_SET:
+                for key in transition:
+                    if key not in _TRANSITION_KEY_SET:
+                        self.add(
+                            "schema",
+                            "unknown-key",
+                            f"unknown transition key {key!r}: {suggest(str(key), _TRANSITION_KEYS)}",
+                            widget,
+                            f"{path}/{index}/{key}",
+                            warning=True,
+                        )
             event = transition.get("event")
             if "event" not in transition:
-                self.add("schema", "missing-key", "the transition has no event: add one", widget, f"{item_path}/event")
+                self.add(
+                    "schema", "missing-key", "the transition has no event: add one", widget, f"{path}/{index}/event"
+                )
             elif not isinstance(event, str):
                 self.add(
                     "schema",
                     "json-type",
                     f"event must be a string, not {describe(event)}",
                     widget,
-                    f"{item_path}/event",
+                    f"{path}/{index}/event",
                 )
                 event = None
             elif spec is not None:
@@ -779,7 +791,7 @@ class _Validator:
                         "invalid-event",
                         f"{spec.type} has no event {event!r}: {suggest(event, spec.events)}",
                         widget,
-                        f"{item_path}/event",
+                        f"{path}/{index}/event",
                         confirmed=confirmed,
                     )
                 elif event in seen and event != "match":
@@ -788,7 +800,7 @@ class _Validator:
                         "duplicate-event",
                         f"event {event!r} is listed twice (also transition {seen[event]}); keep one",
                         widget,
-                        f"{item_path}/event",
+                        f"{path}/{index}/event",
                         confirmed=confirmed,
                     )
                 seen.setdefault(event, index)
@@ -799,20 +811,20 @@ class _Validator:
                     "json-type",
                     f"next must be a widget name (a string), not {describe(nxt)}",
                     widget,
-                    f"{item_path}/next",
+                    f"{path}/{index}/next",
                 )
             elif nxt:
                 self.links.append((self.state_index, index, nxt, transition.get("event")))
             if "conditions" in transition:
                 if is_split and event == "match":
-                    self.conditions(transition["conditions"], widget, f"{item_path}/conditions")
+                    self.conditions(transition["conditions"], widget, f"{path}/{index}/conditions")
                 elif spec is not None:
                     self.add(
                         "graph",
                         "conditions",
                         f"only split-based-on 'match' transitions have conditions; remove them from {event!r}",
                         widget,
-                        f"{item_path}/conditions",
+                        f"{path}/{index}/conditions",
                         warning=True,
                     )
             elif is_split and event == "match":
@@ -821,7 +833,7 @@ class _Validator:
                     "conditions",
                     "a 'match' transition needs conditions: add at least one",
                     widget,
-                    f"{item_path}/conditions",
+                    f"{path}/{index}/conditions",
                 )
 
     def conditions(self, conditions: object, widget: str | None, path: str) -> None:
