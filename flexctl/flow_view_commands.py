@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from flexctl.cli import Subparsers
+from flexctl.cli import InputError, Subparsers, fail, read_json_file
 
 
-class FlowFileError(Exception):
+class FlowFileError(InputError):
     """A flow definition file that cannot be used; the message says which file and why."""
 
 
@@ -75,18 +74,7 @@ def load_definition(path: Path) -> dict[str, Any]:
     Raises:
         FlowFileError: the file is missing, is not JSON, or holds no ``states`` list.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise FlowFileError(f"cannot read {path}: {error.strerror}. Pass the path of a flow JSON file.") from None
-    except UnicodeDecodeError:
-        raise FlowFileError(f"{path} is not UTF-8 text. Pass the path of a flow JSON file.") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FlowFileError(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg}). Fix the file or export it again."
-        ) from None
+    data = read_json_file(path, FlowFileError)
     if isinstance(data, dict) and isinstance(data.get("definition"), dict):
         data = data["definition"]
     if not isinstance(data, dict) or not isinstance(data.get("states"), list):
@@ -101,5 +89,4 @@ def load_definition(path: Path) -> dict[str, Any]:
 
 
 def _fail(command: str, error: FlowFileError) -> int:
-    print(f"flexctl {command}: {error}", file=sys.stderr)
-    return 1
+    return fail(command, error)

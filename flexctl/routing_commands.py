@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flexctl.cli import Subparsers
+from flexctl.cli import InputError, Subparsers, fail, read_json_file
 
 if TYPE_CHECKING:
     from taskrouter.models import TaskQueue, Workflow
@@ -39,7 +38,7 @@ QUEUE_FIELDS = {
 }
 
 
-class RoutingInputError(Exception):
+class RoutingInputError(InputError):
     """An input file or argument that cannot be used; the message says which and how to fix it."""
 
 
@@ -272,16 +271,7 @@ def parse_time(text: str) -> datetime:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise RoutingInputError(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise RoutingInputError(f"{path} is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise RoutingInputError(f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg})") from None
+    return read_json_file(path, RoutingInputError)
 
 
 def _first_error(error: Any) -> str:
@@ -291,5 +281,4 @@ def _first_error(error: Any) -> str:
 
 
 def _fail(command: str, error: RoutingInputError) -> int:
-    print(f"flexctl {command}: {error}", file=sys.stderr)
-    return 1
+    return fail(command, error)

@@ -6,14 +6,13 @@ Exit codes: 0 success; 1 the flow has problems (``validate``); 2 the file cannot
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from flexctl.cli import Subparsers
+from flexctl.cli import InputError, Subparsers, fail, read_json_file
 
 
-class StudioFileError(Exception):
+class StudioFileError(InputError):
     """A file that cannot be used; the message names the file and says how to fix it."""
 
 
@@ -91,18 +90,7 @@ def load_json(path: Path) -> dict[str, object]:
     Raises:
         StudioFileError: the file is missing, not UTF-8, not JSON, or not a JSON object.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise StudioFileError(f"cannot read {path}: {error.strerror}; pass the path of a flow JSON file") from None
-    except UnicodeDecodeError:
-        raise StudioFileError(f"{path} is not UTF-8 text; pass the path of a flow JSON file") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise StudioFileError(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg}); fix the file or export it again"
-        ) from None
+    data = read_json_file(path, StudioFileError)
     if not isinstance(data, dict):
         raise StudioFileError(
             f"{path}: expected a JSON object (a flow definition or a widget), not {type(data).__name__}"
@@ -118,5 +106,4 @@ def _count(number: int, noun: str) -> str:
 
 
 def _fail(command: str, error: StudioFileError) -> int:
-    print(f"flexctl {command}: {error}", file=sys.stderr)
-    return 2
+    return fail(command, error, status=2)
