@@ -84,14 +84,9 @@ def canonical(value: Any, as_json: bool = False) -> Any:
     return value
 
 
-def is_unknown(value: Any) -> bool:
-    """True for a value Pulumi does not know yet (in a preview)."""
-    return isinstance(value, Unknown)
-
-
 def has_unknowns(value: Any) -> bool:
-    """True when the value or anything inside it is unknown."""
-    if is_unknown(value):
+    """True when the value, or anything inside it, is not known yet (in a preview)."""
+    if isinstance(value, Unknown):
         return True
     if isinstance(value, Mapping):
         return any(has_unknowns(v) for v in value.values())
@@ -124,10 +119,8 @@ class TwilioProvider(ResourceProvider):
         self._config = {key: req.config.get(key) for key in _CONFIG_KEYS}
 
     def check(self, _olds: Props, news: Props) -> CheckResult:
-        failures = [
-            CheckFailure(key, reason)
-            for key, reason in self.validate({k: v for k, v in news.items() if not has_unknowns(v)})
-        ]
+        known = {key: canonical(value) for key, value in news.items() if not has_unknowns(value)}
+        failures = [CheckFailure(key, reason) for key, reason in self.validate(known)]
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
@@ -216,8 +209,12 @@ class TwilioProvider(ResourceProvider):
     # ---- helpers -------------------------------------------------------------------------------
 
     def inputs_of(self, props: Mapping[str, Any]) -> Props:
-        """The declared inputs in ``props`` (never ``__provider`` or outputs)."""
-        return {key: props.get(key) for key in self.fields}
+        """The declared inputs in ``props`` (never ``__provider`` or outputs), as canonical values.
+
+        Canonical here means the numbers the gRPC path turned into floats are whole numbers again,
+        so no provider has to convert them one field at a time.
+        """
+        return {key: canonical(props.get(key)) for key in self.fields}
 
     def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
         """Inputs whose canonical values differ; an unknown new value counts as a change."""

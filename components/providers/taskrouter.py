@@ -37,17 +37,21 @@ class TaskRouterProvider(TwilioProvider):
         """The SDK list object this resource lives in."""
         raise NotImplementedError
 
+    def settable(self) -> list[str]:
+        """The inputs that are the object's own fields (not its parent workspace, not how to adopt it)."""
+        return [key for key in self.fields if key != "workspace_sid" and key not in ADOPTION_FIELDS]
+
     def create_params(self, inputs: Props) -> Props:
         """Keyword arguments of the SDK's create call."""
-        return self.update_params(inputs)
+        return {key: inputs.get(key) for key in self.settable()}
 
     def update_params(self, inputs: Props) -> Props:
-        """Keyword arguments of the SDK's update call."""
-        raise NotImplementedError
+        """Keyword arguments of the SDK's update call (all fields, unless Twilio fixes some at creation)."""
+        return self.create_params(inputs)
 
     def live_inputs(self, instance: Any) -> Props:
         """The inputs as Twilio has them now."""
-        raise NotImplementedError
+        return {key: getattr(instance, key) for key in self.settable()}
 
     def outputs(self, instance: Any) -> Props:
         return {"sid": instance.sid, "account_sid": instance.account_sid}
@@ -123,12 +127,6 @@ class WorkspaceProvider(TaskRouterProvider):
     def collection(self, conn: Connection, props: Props) -> Any:
         return conn.client().taskrouter.v1.workspaces
 
-    def update_params(self, inputs: Props) -> Props:
-        return {key: inputs.get(key) for key in self.fields if key not in ADOPTION_FIELDS}
-
-    def live_inputs(self, instance: Any) -> Props:
-        return {key: getattr(instance, key) for key in self.fields if key not in ADOPTION_FIELDS}
-
     def outputs(self, instance: Any) -> Props:
         return {
             **super().outputs(instance),
@@ -151,14 +149,8 @@ class ActivityProvider(TaskRouterProvider):
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).activities
 
-    def create_params(self, inputs: Props) -> Props:
-        return {"friendly_name": inputs["friendly_name"], "available": inputs.get("available")}
-
     def update_params(self, inputs: Props) -> Props:
         return {"friendly_name": inputs["friendly_name"]}
-
-    def live_inputs(self, instance: Any) -> Props:
-        return {"friendly_name": instance.friendly_name, "available": instance.available}
 
     def check_adoptable(self, existing: Any, inputs: Props) -> None:
         wanted = inputs.get("available")
@@ -188,21 +180,8 @@ class TaskChannelProvider(TaskRouterProvider):
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).task_channels
 
-    def create_params(self, inputs: Props) -> Props:
-        return {**self.update_params(inputs), "unique_name": inputs["unique_name"]}
-
     def update_params(self, inputs: Props) -> Props:
-        return {
-            "friendly_name": inputs["friendly_name"],
-            "channel_optimized_routing": inputs.get("channel_optimized_routing"),
-        }
-
-    def live_inputs(self, instance: Any) -> Props:
-        return {
-            "friendly_name": instance.friendly_name,
-            "unique_name": instance.unique_name,
-            "channel_optimized_routing": instance.channel_optimized_routing,
-        }
+        return {key: value for key, value in self.create_params(inputs).items() if key != "unique_name"}
 
 
 class TaskQueueProvider(TaskRouterProvider):
@@ -223,7 +202,7 @@ class TaskQueueProvider(TaskRouterProvider):
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems = []
         reserved = inputs.get("max_reserved_workers")
-        if reserved is not None and not 1 <= int(reserved) <= 50:
+        if reserved is not None and not (isinstance(reserved, int) and 1 <= reserved <= 50):
             problems.append(("max_reserved_workers", f"is {reserved}; Twilio allows 1 to 50"))
         order = inputs.get("task_order")
         if order is not None and order not in TASK_ORDERS:
@@ -232,15 +211,6 @@ class TaskQueueProvider(TaskRouterProvider):
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).task_queues
-
-    def update_params(self, inputs: Props) -> Props:
-        params = {key: inputs.get(key) for key in self.fields if key not in {"workspace_sid", *ADOPTION_FIELDS}}
-        if params["max_reserved_workers"] is not None:
-            params["max_reserved_workers"] = int(params["max_reserved_workers"])
-        return params
-
-    def live_inputs(self, instance: Any) -> Props:
-        return {key: getattr(instance, key) for key in self.update_params(dict.fromkeys(self.fields))}
 
 
 class WorkflowProvider(TaskRouterProvider):
@@ -260,24 +230,10 @@ class WorkflowProvider(TaskRouterProvider):
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).workflows
 
-    def update_params(self, inputs: Props) -> Props:
-        timeout = inputs.get("task_reservation_timeout")
-        return {
-            "friendly_name": inputs["friendly_name"],
-            "configuration": _json_text(canonical(inputs["configuration"], as_json=True)),
-            "assignment_callback_url": inputs.get("assignment_callback_url"),
-            "fallback_assignment_callback_url": inputs.get("fallback_assignment_callback_url"),
-            "task_reservation_timeout": None if timeout is None else int(timeout),
-        }
-
-    def live_inputs(self, instance: Any) -> Props:
-        return {
-            "friendly_name": instance.friendly_name,
-            "configuration": instance.configuration,
-            "assignment_callback_url": instance.assignment_callback_url,
-            "fallback_assignment_callback_url": instance.fallback_assignment_callback_url,
-            "task_reservation_timeout": instance.task_reservation_timeout,
-        }
+    def create_params(self, inputs: Props) -> Props:
+        # Twilio takes the configuration as JSON text; the program may have passed a mapping.
+        configuration = canonical(inputs["configuration"], as_json=True)
+        return {**super().create_params(inputs), "configuration": _json_text(configuration)}
 
 
 def _json_text(data: Any) -> str:

@@ -120,7 +120,7 @@ class ConversationsAddressProvider(TwilioProvider):
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         retries = inputs.get("retry_count")
-        if retries is not None and not 0 <= int(retries) <= 3:
+        if retries is not None and not (isinstance(retries, int) and 0 <= retries <= 3):
             return [("retry_count", f"is {retries}; Twilio allows 0 to 3")]
         return []
 
@@ -183,7 +183,7 @@ class ConversationsAddressProvider(TwilioProvider):
             "auto_creation_enabled": True,
             "auto_creation_type": "studio",
             "auto_creation_studio_flow_sid": inputs["flow_sid"],
-            "auto_creation_studio_retry_count": unset_if_none(None if retries is None else int(retries)),
+            "auto_creation_studio_retry_count": unset_if_none(retries),
             "auto_creation_conversation_service_sid": unset_if_none(inputs.get("conversation_service_sid")),
         }
 
