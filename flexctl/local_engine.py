@@ -9,7 +9,6 @@ JSON file). This is what the lifecycle tests and ``flexctl demo`` use; with the 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import runpy
@@ -18,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -158,15 +157,10 @@ class LocalEngine:
         """Read every resource from the live service; report and record what changed outside Pulumi."""
         steps = []
         for urn, resource in list(self.state.items()):
-            response = self._call(
-                "Read",
-                resource,
-                lambda r=resource: self.provider.stub.Read(  # type: ignore[misc]
-                    provider_pb2.ReadRequest(
-                        id=r.id, urn=r.urn, properties=to_struct(r.outputs), inputs=to_struct(r.inputs)
-                    )
-                ),
+            request = provider_pb2.ReadRequest(
+                id=resource.id, urn=urn, properties=to_struct(resource.outputs), inputs=to_struct(resource.inputs)
             )
+            response = self._call(urn, self.provider.stub.Read, request)
             if not response.id:
                 del self.state[urn]
                 steps.append(Step("gone", urn))
@@ -190,14 +184,6 @@ class LocalEngine:
             steps.append(Step("delete", urn))
         return steps
 
-    # ---- persistence ---------------------------------------------------------------------------
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps([asdict(r) for r in self.state.values()], indent=2, sort_keys=True) + "\n")
-
-    def load(self, path: Path) -> None:
-        self.state = {r["urn"]: ResourceState(**r) for r in json.loads(path.read_text())} if path.exists() else {}
-
     # ---- internals -----------------------------------------------------------------------------
 
     def _run_program(self, run: _Run) -> None:
@@ -217,23 +203,19 @@ class LocalEngine:
         return f"urn:pulumi:{self.stack}::{self.project}::{typ}::{name}"
 
     def _delete(self, resource: ResourceState) -> None:
-        self._call(
-            "Delete",
-            resource,
-            lambda: self.provider.stub.Delete(
-                provider_pb2.DeleteRequest(id=resource.id, urn=resource.urn, properties=to_struct(resource.outputs))
-            ),
-        )
+        request = provider_pb2.DeleteRequest(id=resource.id, urn=resource.urn, properties=to_struct(resource.outputs))
+        self._call(resource.urn, self.provider.stub.Delete, request)
         self.state.pop(resource.urn, None)
 
     @staticmethod
-    def _call(method: str, resource: ResourceState | str, fn: Callable[[], Any]) -> Any:
+    def _call(urn: str, method: Callable[[Any], Any], request: Any) -> Any:
+        """One gRPC call to the provider server; a failure names the call, the resource and the message."""
         try:
-            return fn()
+            return method(request)
         except grpc.RpcError as error:
-            urn = resource if isinstance(resource, str) else resource.urn
             details = error.details() if hasattr(error, "details") else str(error)
-            raise EngineError(f"{method} of {urn} failed:\n{_last_error_line(details)}") from None
+            name = type(request).__name__.removesuffix("Request")
+            raise EngineError(f"{name} of {urn} failed:\n{_last_error_line(details)}") from None
 
 
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): ")
@@ -277,26 +259,16 @@ class _Run(pulumi.runtime.Mocks):
         engine, stub = self.engine, self.engine.provider.stub
         news = {key: _unwrap_secret(value) for key, value in args.inputs.items()}
         old = engine.state.get(urn)
-        checked = LocalEngine._call(
-            "Check",
-            urn,
-            lambda: stub.Check(
-                provider_pb2.CheckRequest(urn=urn, olds=to_struct(old.inputs if old else {}), news=to_struct(news))
-            ),
-        )
+        check = provider_pb2.CheckRequest(urn=urn, olds=to_struct(old.inputs if old else {}), news=to_struct(news))
+        checked = LocalEngine._call(urn, stub.Check, check)
         if checked.failures:
             problems = "\n".join(f"  - {f.property}: {f.reason}" for f in checked.failures)
             raise EngineError(f"{urn.rsplit('::', 1)[-1]} has invalid inputs:\n{problems}")
         inputs = from_struct(checked.inputs)
         if old is None:
             return self._create(urn, args, inputs)
-        diff = LocalEngine._call(
-            "Diff",
-            urn,
-            lambda: stub.Diff(
-                provider_pb2.DiffRequest(id=old.id, urn=urn, olds=to_struct(old.outputs), news=checked.inputs)
-            ),
-        )
+        diff_request = provider_pb2.DiffRequest(id=old.id, urn=urn, olds=to_struct(old.outputs), news=checked.inputs)
+        diff = LocalEngine._call(urn, stub.Diff, diff_request)
         if diff.changes == provider_pb2.DiffResponse.DIFF_NONE:
             old.inputs = inputs
             self._record(Step("same", urn))
@@ -311,13 +283,8 @@ class _Run(pulumi.runtime.Mocks):
         if self.preview:
             self._record(Step("update", urn))
             return old.id, {**old.outputs, **inputs}
-        updated = LocalEngine._call(
-            "Update",
-            urn,
-            lambda: stub.Update(
-                provider_pb2.UpdateRequest(id=old.id, urn=urn, olds=to_struct(old.outputs), news=checked.inputs)
-            ),
-        )
+        update = provider_pb2.UpdateRequest(id=old.id, urn=urn, olds=to_struct(old.outputs), news=checked.inputs)
+        updated = LocalEngine._call(urn, stub.Update, update)
         old.inputs, old.outputs = inputs, from_struct(updated.properties)
         self._record(Step("update", urn))
         return old.id, old.outputs
@@ -329,11 +296,8 @@ class _Run(pulumi.runtime.Mocks):
         if self.preview:
             self._record(step)
             return None, inputs
-        created = LocalEngine._call(
-            "Create",
-            urn,
-            lambda: self.engine.provider.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=to_struct(inputs))),
-        )
+        create = provider_pb2.CreateRequest(urn=urn, properties=to_struct(inputs))
+        created = LocalEngine._call(urn, self.engine.provider.stub.Create, create)
         resource = ResourceState(urn, args.typ, args.name, created.id, inputs, from_struct(created.properties))
         with self._lock:
             self.engine.state[urn] = resource
