@@ -1,18 +1,29 @@
-# Every target installs what it needs from the repo's own requirement files.
+# Every target installs what it needs from the repo's own files: Python pins (requirements*.txt), Debian
+# packages (tools/debian-packages.txt) and the Pulumi CLI, built once from its Go modules (tools/pulumi/build.sh).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEBIAN := $(VENV)/.debian-installed
+ENGINE := tools/pulumi/build.sh
 
-.PHONY: demo test lint typecheck unit bench emulator clean
+.PHONY: demo test lint typecheck unit bench emulator engine clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+$(DEBIAN): tools/debian-packages.txt | $(STAMP)
+	tools/debian-packages.sh
+	touch $(DEBIAN)
+
+## make engine: build (once) or find the Pulumi CLI at the SDK's pinned version.
+engine:
+	@$(ENGINE) >/dev/null
+
 ## make demo: set everything up and run the main job against the embedded emulator (no Twilio account).
-demo: $(STAMP)
+demo: $(STAMP) $(DEBIAN) engine
 	$(PY) -m flexctl demo
 
 ## make test: lint, types and the whole test suite.
@@ -24,7 +35,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(DEBIAN) engine
 	$(PY) -m pytest -n 2 -q
 
 bench: $(STAMP)
@@ -34,4 +45,4 @@ emulator: $(STAMP)
 	$(PY) -m twilio_emulator
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis .pulumi-local
