@@ -28,6 +28,22 @@ The Pulumi layer (or anyone) then renders it, filling the per-environment parame
 ``Output.all(...).apply``). Unfilled parameters are written as ``${NAME}`` only when asked:
 ``to_json(placeholders=True)`` (the import round trip uses that).
 
+Builder conveniences:
+
+* task attributes as a mapping: ``SendToFlex(..., attributes={"vip": True, "language": menu.ref.Digits})``
+  is written as the canonical JSON text Studio stores (sorted keys, compact); ``Unquoted("{{...}}")``
+  puts a Liquid number or object in it without quotes (also ``EnqueueCall(task_attributes=...)`` and
+  every message ``attributes``);
+* references to outputs: ``menu.ref.Digits`` and ``menu.output("Digits")`` are ``"{{widgets.menu.Digits}}"``
+  (``wait.ref.inbound.Body``; ``ref["count"]`` for a key named like a ``str`` method), so a renamed
+  widget never leaves a stale reference;
+* lists around ``>>``: ``[menu.on_timeout, retry] >> sorry`` connects each port (or widget's main event)
+  to ``sorry`` and returns it; ``port >> [widget]`` is ``port >> widget``, while a longer list is refused
+  (an event leads to one widget: branch with a split);
+* unique names: a widget named like another widget of the same flow raises
+  :class:`DuplicateWidgetNameError` where it is made (or, for one reached only through ``>>``, when the
+  flow is rendered).
+
 Building blocks: ``port >> widget`` connects an event (``trigger.on_incoming_call``, ``widget.on("x")``)
 and returns the widget, so chains read top-down; ``widget >> next`` follows the widget's main event
 (Say/Play's ``audioComplete``, Set Variables' ``next``...). ``split.when(Condition...)`` adds a branch
@@ -37,8 +53,9 @@ unless given ``offset=(x, y)``. :class:`GenericWidget` covers any widget type no
 """
 
 from studio.catalogue import CATALOGUE, PROFILE_WIDGET_TYPES, WIDGET_CLASS_BY_TYPE
-from studio.flow import Flow, canonical_json
-from studio.model import AUTO, Condition, Event, Fragment, Port, Widget
+from studio.flow import Flow
+from studio.jsontext import Unquoted, canonical_json
+from studio.model import AUTO, Condition, DuplicateWidgetNameError, Event, Fragment, Output, Port, Widget
 from studio.params import MissingParameterError, Parameter
 from studio.spec import CONDITION_TYPES, PropSpec, WidgetSpec
 from studio.validate import Problem, validate_definition, validate_state
@@ -93,6 +110,7 @@ __all__ = [
     "ConnectCallTo",
     "ConnectVirtualAgent",
     "ConnectVirtualAgentV2",
+    "DuplicateWidgetNameError",
     "EnqueueCall",
     "Event",
     "Flow",
@@ -104,6 +122,7 @@ __all__ = [
     "MakeOutgoingCall",
     "MakeOutgoingCallV1",
     "MissingParameterError",
+    "Output",
     "Parameter",
     "Port",
     "Problem",
@@ -125,6 +144,7 @@ __all__ = [
     "SplitBasedOn",
     "StartConversation",
     "Trigger",
+    "Unquoted",
     "UpdateProfileTraits",
     "Widget",
     "WidgetSpec",

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from contextvars import Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from studio.model import AUTO, CURRENT_WIDGETS, Widget
+from studio.jsontext import canonical_json
+from studio.model import AUTO, CURRENT_WIDGETS, DuplicateWidgetNameError, Members, Widget
 from studio.params import Filler, MissingParameterError, _Missing
 
 if TYPE_CHECKING:
     from studio.validate import Problem
-
-
-def canonical_json(value: Any) -> str:
-    """The canonical JSON text of a definition (or state): byte-identical for equal input.
-
-    Keys are sorted, separators are compact, non-ASCII text is kept as UTF-8 and NaN is refused.
-    States and transitions keep their list order, which is part of the flow.
-    """
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class Flow:
@@ -35,6 +26,8 @@ class Flow:
         allow_concurrent_calls: the ``flags.allow_concurrent_calls`` value; None writes no flags.
         initial_state: the state execution starts from; by default the trigger's name.
         extra: top-level keys written as they are (for definitions this library does not model).
+        unique_names: refuse a widget whose name another widget of the flow has (the default; the
+            importer turns it off only to reproduce a definition that repeats a name).
     """
 
     def __init__(
@@ -44,13 +37,14 @@ class Flow:
         allow_concurrent_calls: bool | None = True,
         initial_state: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        unique_names: bool = True,
     ) -> None:
         self.description = description
         self.allow_concurrent_calls = allow_concurrent_calls
         self.initial_state = initial_state
         self.extra: dict[str, Any] = dict(extra or {})
-        self._members: list[Widget] = []
-        self._tokens: list[Token[list[Widget] | None]] = []
+        self._members = Members(unique_names=unique_names)
+        self._tokens: list[Token[Members | None]] = []
 
     def __enter__(self) -> Flow:
         self._tokens.append(CURRENT_WIDGETS.set(self._members))
@@ -65,27 +59,34 @@ class Flow:
         CURRENT_WIDGETS.reset(self._tokens.pop())
 
     def __repr__(self) -> str:
-        return f"Flow({self.description!r}, widgets={len(self._members)})"
+        return f"Flow({self.description!r}, widgets={len(self._members.widgets)})"
 
     def add(self, *widgets: Widget) -> Flow:
         """Add widgets made outside the ``with`` block (in this order); returns the flow."""
         for widget in widgets:
             if not isinstance(widget, Widget):
                 raise TypeError(f"Flow.add takes widgets, not {widget!r}")
-            if not any(member is widget for member in self._members):
-                self._members.append(widget)
+            self._members.add(widget)
         return self
 
     @property
     def widgets(self) -> list[Widget]:
         """Every widget of the flow: its own in order, then those reached from them, depth first."""
-        seen = {id(widget) for widget in self._members}
-        ordered = list(self._members)
-        pending = list(reversed(self._members))
+        members = self._members
+        seen = set(members.ids)
+        ordered = list(members.widgets)
+        pending = list(reversed(ordered))
+        names = dict(members.by_name)
         while pending:
             widget = pending.pop()
             found = [t for t in widget._next.values() if isinstance(t, Widget) and id(t) not in seen]
             for target in found:
+                other = names.setdefault(target.name, target)
+                if other is not target and members.unique_names:
+                    raise DuplicateWidgetNameError(
+                        f"widget name {target.name!r} is used by a {other.widget_type} and a "
+                        f"{target.widget_type} widget of this flow; widget names are unique in a flow: rename one"
+                    )
                 seen.add(id(target))
                 ordered.append(target)
             pending.extend(reversed(found))

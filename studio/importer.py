@@ -395,6 +395,9 @@ class _FlowWriter(_Writer):
         extra.update({key: value for key, value in data.items() if key not in _ENVELOPE_KEYS})
         if extra:
             arguments.append(("extra", extra))
+        names = [state["name"] for state in states]
+        if len(set(names)) != len(names):
+            arguments.append(("unique_names", False))  # reproduce the input, which Studio would reject
         return self.call("with Flow(", arguments, INDENT, ") as flow:")
 
 
@@ -496,7 +499,7 @@ def _is_offset(value: object) -> bool:
 def _fits(prop: PropSpec, value: object) -> bool:
     """True if the keyword argument renders exactly ``value``."""
     kind = prop.kind
-    if kind in ("string", "numeric_string", "boolean_string"):
+    if kind in ("string", "numeric_string", "boolean_string", "json_string"):
         return isinstance(value, str)
     if kind == "integer":
         return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))

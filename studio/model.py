@@ -19,18 +19,70 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
-from typing import Any, ClassVar, Final, TypedDict, TypeVar, Unpack, dataclass_transform, overload
+from typing import (
+    Any,
+    ClassVar,
+    Final,
+    SupportsIndex,
+    TypedDict,
+    TypeVar,
+    Unpack,
+    dataclass_transform,
+    overload,
+)
 
+from studio.jsontext import Unquoted, canonical_json, json_text
 from studio.params import Filler, MissingParameterError, _Missing
 from studio.spec import CONDITION_TYPES, Kind, PropSpec, Requirement, WidgetSpec
 
 Offset = tuple[int, int]
 KeyValues = Mapping[str, str] | Sequence[tuple[str, str]]
 
-# The widgets created inside ``with Flow(...)`` are appended to that flow's list.
-CURRENT_WIDGETS: ContextVar[list[Widget] | None] = ContextVar("studio_current_widgets", default=None)
+
+class DuplicateWidgetNameError(ValueError):
+    """Two widgets of one flow share a name (Studio rejects the flow)."""
+
+
+class Members:
+    """The widgets of one flow in creation order, and their names, so a repeated name is refused at once.
+
+    Args:
+        unique_names: refuse a second widget of the same name (the importer turns it off to reproduce
+            a definition that repeats one).
+    """
+
+    __slots__ = ("by_name", "ids", "unique_names", "widgets")
+
+    def __init__(self, *, unique_names: bool = True) -> None:
+        self.widgets: list[Widget] = []
+        self.by_name: dict[str, Widget] = {}
+        self.ids: set[int] = set()
+        self.unique_names = unique_names
+
+    def add(self, widget: Widget) -> None:
+        """Add ``widget`` unless it is already a member; refuse a new widget with a member's name."""
+        if id(widget) in self.ids:
+            return
+        self.check_name(widget)
+        self.widgets.append(widget)
+        self.ids.add(id(widget))
+        self.by_name.setdefault(widget.name, widget)
+
+    def check_name(self, widget: Widget) -> None:
+        """Raise :class:`DuplicateWidgetNameError` if another widget of the flow has this name."""
+        other = self.by_name.get(widget.name)
+        if other is not None and other is not widget and self.unique_names:
+            raise DuplicateWidgetNameError(
+                f"widget name {widget.name!r} is already used in this flow (by a {other.widget_type} widget); "
+                f"widget names are unique in a flow: give this {widget.widget_type} widget another name"
+            )
+
+
+# The widgets created inside ``with Flow(...)`` join that flow's members.
+CURRENT_WIDGETS: ContextVar[Members | None] = ContextVar("studio_current_widgets", default=None)
 
 
 class _Auto:
@@ -99,6 +151,11 @@ def numeric_string(
     return _prop("numeric_string", json, default, recommended=recommended, minimum=minimum, maximum=maximum)
 
 
+def json_string(*, json: str | None = None, default: Any = _MISSING) -> Any:
+    """JSON text Studio stores in a string (task attributes); the builder also takes a mapping."""
+    return _prop("json_string", json, default)
+
+
 def boolean_string(*, json: str | None = None, default: Any = _MISSING) -> Any:
     """A flag Studio sends as the string "true" or "false"; the builder also takes a bool."""
     return _prop("boolean_string", json, default, suggested=("true", "false"))
@@ -161,6 +218,25 @@ def _render_boolean_string(value: Any, filler: Filler) -> Any:
     return _render_text(value, filler)
 
 
+def _render_json_string(value: Any, filler: Filler) -> Any:
+    if isinstance(value, Mapping):
+        return json_text(_fill_keeping_unquoted(value, filler))
+    return _render_text(value, filler)
+
+
+def _fill_keeping_unquoted(value: Any, filler: Filler) -> Any:
+    if isinstance(value, Unquoted):
+        return Unquoted(filler.text(value))
+    if isinstance(value, Mapping):
+        return {
+            filler.text(key) if isinstance(key, str) else key: _fill_keeping_unquoted(item, filler)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_fill_keeping_unquoted(item, filler) for item in value]
+    return filler.deep(value)
+
+
 def _render_key_values(value: Any, filler: Filler) -> Any:
     pairs = value.items() if isinstance(value, Mapping) else value
     try:
@@ -181,6 +257,7 @@ _RENDERERS: dict[str, Callable[[Any, Filler], Any]] = {
     "string": _render_text,
     "numeric_string": _render_numeric_string,
     "boolean_string": _render_boolean_string,
+    "json_string": _render_json_string,
     "integer": _render_text,
     "boolean": _render_plain,
     "key_values": _render_key_values,
@@ -240,12 +317,36 @@ class Port:
     def __rshift__(self, target: str) -> str: ...
     @overload
     def __rshift__(self, target: Fragment) -> Fragment: ...
-    def __rshift__(self, target: Widget | str | Fragment) -> Widget | str | Fragment:
+    @overload
+    def __rshift__(self, target: list[W]) -> W: ...
+    def __rshift__(self, target: Widget | str | Fragment | list[W]) -> Widget | str | Fragment:
+        if isinstance(target, list):
+            target = _one_target(self, target)
         self.widget._connect(self.key, target.entry if isinstance(target, Fragment) else target)
         return target
 
     def __repr__(self) -> str:
         return f"Port({self.widget.name!r}, {self.key!r})"
+
+
+def _connect_all(sources: Sequence[object], target: W | Fragment) -> None:
+    """``[a.on_x, b, fragment] >> target``: connect every port, widget (main event) or fragment (exits)."""
+    for source in sources:
+        if not isinstance(source, Port | Widget | Fragment):
+            raise TypeError(
+                f"only ports (widget.on_x), widgets and fragments can stand in a list left of >>, not {source!r}"
+            )
+        source >> target
+
+
+def _one_target(port: Port, targets: list[W]) -> W:
+    if len(targets) == 1:
+        return targets[0]
+    raise TypeError(
+        f"{port!r} >> [...]: an event leads to exactly one widget, and this list has {len(targets)}; "
+        "to branch, put a split (SplitBasedOn(...).when(Condition...)) after the event, or connect each "
+        "event on its own"
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -268,6 +369,55 @@ class Fragment:
         for port in self.exits:
             port >> target
         return target
+
+    def __rrshift__(self, sources: Sequence[object]) -> Fragment:
+        """``[a.on_x, b.on_y] >> fragment`` connects every source to the fragment's entry."""
+        _connect_all(sources, self)
+        return self
+
+
+_LIQUID_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+class Output(str):
+    """A Liquid reference to a widget's output, e.g. ``"{{widgets.menu.Digits}}"``; a ``str`` anywhere.
+
+    Attribute access and ``[key]`` go one level deeper: ``wait.ref.inbound.Body``.
+    """
+
+    widget_name: str
+    path: tuple[str, ...]
+
+    def __new__(cls, widget_name: str, path: tuple[str, ...]) -> Output:
+        for part in path:
+            if not part:
+                raise ValueError(f"widget {widget_name!r}: an output path has no empty parts, got {'.'.join(path)!r}")
+        text = "widgets" + "".join(_liquid_step(part) for part in (widget_name, *path))
+        obj = super().__new__(cls, "{{" + text + "}}")
+        obj.widget_name = widget_name
+        obj.path = path
+        return obj
+
+    def __getattr__(self, key: str) -> Output:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return Output(self.widget_name, (*self.path, key))
+
+    @overload
+    def __getitem__(self, key: str) -> Output: ...
+    @overload
+    def __getitem__(self, key: SupportsIndex | slice) -> str: ...
+    def __getitem__(self, key: str | SupportsIndex | slice) -> str:
+        if isinstance(key, str):
+            return Output(self.widget_name, (*self.path, key))
+        return str(self)[key]
+
+    def __repr__(self) -> str:
+        return f"Output({str(self)!r})"
+
+
+def _liquid_step(part: str) -> str:
+    return f".{part}" if _LIQUID_NAME.fullmatch(part) else "[" + canonical_json(part) + "]"
 
 
 # --- Conditions of split-based-on ------------------------------------------------------------------
@@ -426,6 +576,7 @@ def _comma_list(values: str | Sequence[str]) -> str:
         string,
         numeric_string,
         boolean_string,
+        json_string,
         integer,
         boolean,
         key_values,
@@ -516,9 +667,9 @@ class Widget(metaclass=_WidgetMeta):
                 raise ValueError(
                     f"widget {self.name!r}: {', '.join(clashes)} set both by keyword and in extra; keep one of them"
                 )
-        registry = CURRENT_WIDGETS.get()
-        if registry is not None:
-            registry.append(self)
+        members = CURRENT_WIDGETS.get()
+        if members is not None:
+            members.add(self)
 
     @property
     def widget_type(self) -> str:
@@ -544,7 +695,9 @@ class Widget(metaclass=_WidgetMeta):
     def __rshift__(self, target: str) -> str: ...
     @overload
     def __rshift__(self, target: Fragment) -> Fragment: ...
-    def __rshift__(self, target: Widget | str | Fragment) -> Widget | str | Fragment:
+    @overload
+    def __rshift__(self, target: list[W]) -> W: ...
+    def __rshift__(self, target: Widget | str | Fragment | list[W]) -> Widget | str | Fragment:
         event = self.spec.primary_event
         if event is None:
             example = self.spec.events[0] if self.spec.events else "event"
@@ -553,6 +706,26 @@ class Widget(metaclass=_WidgetMeta):
                 f"{self.name}.on({example!r}) >> ..."
             )
         return Port(self, event) >> target
+
+    def __rrshift__(self: W, sources: Sequence[object]) -> W:
+        """``[a.on_x, b.on_y, c] >> widget`` connects every port (or widget's main event) to this widget."""
+        _connect_all(sources, self)
+        return self
+
+    def output(self, *path: str) -> Output:
+        """The Liquid reference to this widget's output ``path``: ``menu.output("Digits")`` is
+        ``"{{widgets.menu.Digits}}"``; ``wait.output("inbound.Body")`` and ``wait.output("inbound", "Body")``
+        are the same."""
+        return Output(self.name, tuple(part for item in path for part in item.split(".")))
+
+    @property
+    def ref(self) -> Output:
+        """This widget's outputs as attributes: ``menu.ref.Digits`` is ``"{{widgets.menu.Digits}}"``.
+
+        A key that is also a ``str`` method name (``count``, ``index``...) needs ``ref["count"]`` or
+        :meth:`output`.
+        """
+        return Output(self.name, ())
 
     def _connect(self, key: str | int, target: Widget | str) -> None:
         if not isinstance(target, Widget | str):

@@ -132,7 +132,8 @@ _FREE_TEXT = frozenset(
     id(prop)
     for spec in CATALOGUE.values()
     for prop in spec.props.values()
-    if prop.kind == "string" and not (prop.enum or prop.suggested or prop.sid_prefix or prop.literal_sid)
+    if prop.kind in ("string", "json_string")
+    and not (prop.enum or prop.suggested or prop.sid_prefix or prop.literal_sid)
 )
 # The properties whose absence is worth a problem, by widget type (most properties are optional).
 _EXPECTED: dict[str, tuple[PropSpec, ...]] = {

@@ -24,6 +24,7 @@ from studio.model import (
     boolean,
     boolean_string,
     integer,
+    json_string,
     key_values,
     numeric_string,
     obj,
@@ -301,7 +302,7 @@ class EnqueueCall(Widget):
 
     workflow_sid: str | None = string(default=None, sid="WW")
     queue_name: str | None = string(default=None)
-    task_attributes: str | None = string(default=None)
+    task_attributes: str | Mapping[str, Any] | None = json_string(default=None)
     priority: int | str | None = integer(default=None)
     timeout: int | str | None = integer(default=None)
     wait_url: str | None = string(default=None)
@@ -455,7 +456,7 @@ class SendMessage(Widget):
     body: str | None = string(default=None, recommended=True)
     service: str | None = string(default=None)
     channel: str | None = string(default=None)
-    attributes: str | None = string(default=None)
+    attributes: str | Mapping[str, Any] | None = json_string(default=None)
     media_url: str | None = string(default=None)
     message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
     content_sid: str | None = string(default=None, sid="HX")
@@ -477,7 +478,7 @@ class SendAndWaitForReply(Widget):
     timeout: str | int | None = numeric_string(default=None, recommended=True)
     service: str | None = string(default=None)
     channel: str | None = string(default=None)
-    attributes: str | None = string(default=None)
+    attributes: str | Mapping[str, Any] | None = json_string(default=None)
     media_url: str | None = string(default=None)
     message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
     content_sid: str | None = string(default=None, sid="HX")
@@ -500,7 +501,7 @@ class SendToFlex(Widget):
 
     workflow: str = string(sid="WW")
     channel: str = string(sid="TC")
-    attributes: str | None = string(default=None)
+    attributes: str | Mapping[str, Any] | None = json_string(default=None)
     priority: str | int | None = numeric_string(default=None)
     timeout: str | int | None = numeric_string(default=None)
     wait_url: str | None = string(json="waitUrl", default=None)
@@ -588,7 +589,7 @@ class StartConversation(Widget):
     conversation_service_sid: str = string(sid="IS")
     participants: Sequence[Mapping[str, Any]] = array()
     friendly_name: str | None = string(default=None)
-    attributes: str | None = string(default=None)
+    attributes: str | Mapping[str, Any] | None = json_string(default=None)
     chat_service_sid: str | None = string(default=None)
     messaging_service_sid: str | None = string(default=None, sid="MG")
     timers: Mapping[str, Any] | None = obj(default=None)
@@ -608,7 +609,7 @@ class ResumeConversation(Widget):
     conversation_service_sid: str = string(sid="IS")
     conversation_sid: str | None = string(default=None, sid="CH")
     webhook_filters: Sequence[Any] | None = array(default=None)
-    attributes: str | None = string(default=None)
+    attributes: str | Mapping[str, Any] | None = json_string(default=None)
 
 
 class SendToAutopilot(Widget):

@@ -22,6 +22,8 @@ def sample_json(prop: PropSpec) -> Any:
     kind = prop.kind
     if kind == "string":
         return prop.suggested[0] if prop.suggested else "text"
+    if kind == "json_string":
+        return '{"k":"v"}'
     if kind == "numeric_string":
         return str(prop.minimum if prop.minimum is not None else 30)
     if kind == "boolean_string":
@@ -46,6 +48,8 @@ def sample_keyword(prop: PropSpec) -> Any:
     if prop.kind == "boolean_string":
         return True
     if prop.kind == "key_values":
+        return {"k": "v"}
+    if prop.kind == "json_string":
         return {"k": "v"}
     return sample_json(prop)
 

@@ -64,7 +64,7 @@ widget_types = st.sampled_from([*CATALOGUE, "run-model-inference", "custom-widge
 def property_value(prop: PropSpec) -> st.SearchStrategy[Any]:
     """A value Studio would store for ``prop`` (mostly), or any JSON value (sometimes)."""
     typed: st.SearchStrategy[Any] = st.just(sample_json(prop))
-    if prop.kind in ("string", "numeric_string", "boolean_string"):
+    if prop.kind in ("string", "numeric_string", "boolean_string", "json_string"):
         typed = texts
     elif prop.kind == "integer":
         typed = st.integers(-5, 100) | texts

@@ -63,6 +63,7 @@ ANNOTATIONS = {
     "string": {"str"},
     "numeric_string": {"str | int"},
     "boolean_string": {"str | bool"},
+    "json_string": {"str | Mapping[str, Any]"},
     "integer": {"int | str"},
     "boolean": {"bool"},
     "key_values": {"KeyValues"},
