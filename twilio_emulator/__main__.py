@@ -11,6 +11,7 @@ from pathlib import Path
 from types import FrameType
 
 from twilio_emulator.config import DEFAULT_STACK_FILE, StackDefaults, StackFileError, read_stack_defaults
+from twilio_emulator.faults import KINDS, FaultPlan, FaultSpecError, make_rule, parse_kinds
 from twilio_emulator.server import Emulator
 from twilio_emulator.state import StateFileError
 
@@ -35,7 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--stack-file", type=Path, help=f"stack file to read defaults from (default: {DEFAULT_STACK_FILE.name})"
     )
+    faults = parser.add_argument_group(
+        "fault injection", "fail a seeded share of API requests (the same seed and requests give the same faults)"
+    )
+    faults.add_argument("--fault-rate", type=float, metavar="P", help="share of matching requests that fail, 0..1")
+    faults.add_argument(
+        "--fault-kinds", metavar="KIND[:SHARE],...",
+        help=f"kinds drawn from, with optional shares (default: all, equally): {', '.join(KINDS)}",
+    )
+    faults.add_argument("--fault-methods", metavar="METHOD,...", help="only these methods, e.g. POST,DELETE")
+    faults.add_argument("--fault-path", metavar="REGEX", help="only paths where this regex is found, e.g. /TaskQueues")
+    faults.add_argument("--fault-seed", type=int, default=0, metavar="N", help="seed of the draws (default: 0)")
+    faults.add_argument(
+        "--fault-retry-after", default="0", metavar="SECONDS", help="Retry-After of 429 and 503 (default: 0)"
+    )
     return parser
+
+
+def _fault_plan(args: argparse.Namespace) -> FaultPlan:
+    """The fault rule the flags describe; `--fault-rate` turns it on."""
+    plan = FaultPlan()
+    rest = (args.fault_kinds, args.fault_methods, args.fault_path)
+    if args.fault_rate is None:
+        if any(flag is not None for flag in rest):
+            raise FaultSpecError("--fault-kinds, --fault-methods and --fault-path need --fault-rate, e.g. 0.2")
+        return plan
+    rule = make_rule(
+        rate=args.fault_rate,
+        kinds=None if args.fault_kinds is None else parse_kinds(args.fault_kinds),
+        methods=None if args.fault_methods is None else args.fault_methods.split(","),
+        path=args.fault_path,
+        retry_after=args.fault_retry_after,
+    )
+    plan.set_rules([rule], args.fault_seed)
+    return plan
 
 
 def _defaults(args: argparse.Namespace) -> StackDefaults:
@@ -59,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             state_file=args.state,
             api_key=args.api_key,
             api_secret=args.api_secret,
+            faults=_fault_plan(args),
         )
         url = emulator.start()
     except (StackFileError, StateFileError, ValueError, OSError) as error:

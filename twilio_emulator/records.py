@@ -6,6 +6,7 @@ Timestamps are stored as ISO-8601 UTC strings (`2017-11-06T12:00:00Z`).
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +14,8 @@ from email.utils import format_datetime
 from typing import Any
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+SID_PATTERN = re.compile(r"\b([A-Z]{2})[0-9a-fA-F]{32}\b")
+"""Any SID inside a text: group 1 is its two-letter prefix."""
 
 
 def new_sid(prefix: str) -> str:

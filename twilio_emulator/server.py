@@ -11,7 +11,7 @@ import socket
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,11 +22,12 @@ from urllib.parse import unquote, urlsplit
 from twilio_emulator import conversations, studio, taskrouter
 from twilio_emulator import phone_numbers as incoming_numbers
 from twilio_emulator.errors import ApiError, authenticate, bad_request
+from twilio_emulator.faults import NEXT_EXAMPLE, RULE_EXAMPLE, Fault, FaultPlan, FaultSpecError, configure
 from twilio_emulator.params import Params, is_sid
 from twilio_emulator.records import new_sid
 from twilio_emulator.routing import Call, Router
 from twilio_emulator.seed import fresh_flex_account
-from twilio_emulator.state import State, read_state_file, write_state_file
+from twilio_emulator.state import State, comparable_state, dump_state, read_state_file, write_state_file
 
 ADMIN_PREFIX = "/__emulator/"
 _MUTATING = ("POST", "DELETE")
@@ -37,27 +38,26 @@ _FAULT_NAMES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Ba
 
 @dataclass(frozen=True)
 class Answer:
-    """A finished HTTP answer: status, JSON body (None: empty) and extra headers."""
+    """A finished HTTP answer: status, JSON body (None: empty) and extra headers; or a dropped connection."""
 
     status: int
     body: Any = None
     headers: tuple[tuple[str, str], ...] = ()
+    dropped: bool = False
 
 
-@dataclass
-class _Fault:
-    status: int
-    remaining: int
-    retry_after: str | None
-
-    def answer(self) -> Answer:
-        error = ApiError(
-            status=self.status,
-            code=20000 + self.status,
-            message=f"{_FAULT_NAMES.get(self.status, 'Injected fault')} (injected by POST /__emulator/faults)",
-        )
-        headers = () if self.retry_after is None else (("Retry-After", self.retry_after),)
-        return Answer(self.status, error.body(), headers)
+def _fault_answer(fault: Fault) -> Answer:
+    """What the client gets for an injected fault: a Twilio error body, or nothing at all."""
+    if fault.status is None:
+        return Answer(0, dropped=True)
+    cause = "after applying the request" if fault.applied_first else "by the fault rules"
+    error = ApiError(
+        status=fault.status,
+        code=20000 + fault.status,
+        message=f"{_FAULT_NAMES.get(fault.status, 'Injected fault')} (injected by the emulator {cause})",
+    )
+    headers = () if fault.retry_after is None else (("Retry-After", fault.retry_after),)
+    return Answer(fault.status, error.body(), headers)
 
 
 def _check_settings(account_sid: str, auth_token: str, phone_numbers: Iterable[str], api_key: str | None) -> None:
@@ -84,6 +84,7 @@ class Api:
         api_key: str | None = None,
         api_secret: str | None = None,
         state_file: Path | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         numbers = list(phone_numbers)
         _check_settings(account_sid, auth_token, numbers, api_key)
@@ -100,23 +101,32 @@ class Api:
         self._lock = threading.Lock()  # the store: the provider process sends up to 4 requests at once
         self._log_lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
-        self._fault: _Fault | None = None
+        self.faults = faults if faults is not None else FaultPlan()
         if state_file is not None and loaded is None:
             write_state_file(state_file, self.state)
 
     # ---------------------------------------------------------------------------------- API requests
 
     def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Answer:
-        """Answer one API request and record it in the request log."""
-        answer = self._answer(method, target, body, headers)
+        """Answer one API request, or inject its fault, and record both in the request log."""
+        fault = self.faults.decide(method, unquote(urlsplit(target).path))
+        handled: Answer | None = None
+        if fault is None or fault.applied_first:
+            handled = answer = self._answer(method, target, body, headers)
+        if fault is not None:
+            answer = _fault_answer(fault)
+        entry = {
+            "method": method,
+            "path": target,
+            "status": None if answer.dropped else answer.status,
+            "fault": None if fault is None else fault.kind,
+            "handled_status": None if handled is None else handled.status,
+        }
         with self._log_lock:
-            self._log.append({"method": method, "path": target, "status": answer.status})
+            self._log.append(entry)
         return answer
 
     def _answer(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Answer:
-        fault = self._take_fault()
-        if fault is not None:
-            return fault
         try:
             if not self._authorized(headers.get("authorization", "")):
                 raise authenticate(self.account_sid)
@@ -167,7 +177,7 @@ class Api:
     # ------------------------------------------------------------------------------ test-facing endpoints
 
     def requests(self) -> list[dict[str, Any]]:
-        """The API requests served since the last reset: `{method, path, status}`."""
+        """The API requests served since the last reset: `{method, path, status, fault, handled_status}`."""
         with self._log_lock:
             return [dict(entry) for entry in self._log]
 
@@ -176,51 +186,56 @@ class Api:
         with self._log_lock:
             self._log.clear()
 
-    def set_fault(self, status: int, count: int, retry_after: str | None) -> None:
-        """Answer the next `count` API requests with `status`, a Twilio error body and `Retry-After`."""
-        if not 400 <= status <= 599:
-            raise ValueError(f"fault status {status} is not an HTTP error status (400..599)")
-        if count < 0:
-            raise ValueError(f"fault count {count} is negative")
-        with self._log_lock:
-            self._fault = _Fault(status, count, retry_after) if count else None
-
-    def _take_fault(self) -> Answer | None:
-        with self._log_lock:
-            fault = self._fault
-            if fault is None:
-                return None
-            fault.remaining -= 1
-            if fault.remaining <= 0:
-                self._fault = None
-            return fault.answer()
+    def state_data(self, *, comparable: bool = False) -> dict[str, Any]:
+        """The whole account as data: the state file's format, or SIDs as names and no timestamps."""
+        with self._lock:
+            return comparable_state(self.state) if comparable else dump_state(self.state)
 
     def admin(self, method: str, path: str, body: bytes) -> Answer:
-        """The emulator's own endpoints under `/__emulator/` (not logged, no auth)."""
-        if (method, path) == ("GET", "/__emulator/requests"):
-            return Answer(200, {"requests": self.requests()})
-        if (method, path) == ("POST", "/__emulator/reset"):
-            self.reset_log()
-            return Answer(204)
-        if (method, path) == ("POST", "/__emulator/faults"):
-            return self._admin_fault(body)
-        return Answer(404, {"message": f"unknown emulator endpoint {method} {path}; see twilio_emulator/README.md"})
+        """The emulator's own endpoints under `/__emulator/` (not logged, no auth, never faulted)."""
+        endpoint = _ADMIN.get((method, path))
+        if endpoint is None:
+            known = ", ".join(f"{m} {p}" for m, p in _ADMIN)
+            return Answer(404, {"message": f"unknown emulator endpoint {method} {path}; known: {known}"})
+        return endpoint(self, body)
 
-    def _admin_fault(self, body: bytes) -> Answer:
+    def _get_requests(self, body: bytes) -> Answer:
+        return Answer(200, {"requests": self.requests()})
+
+    def _reset(self, body: bytes) -> Answer:
+        self.reset_log()
+        return Answer(204)
+
+    def _get_faults(self, body: bytes) -> Answer:
+        return Answer(200, self.faults.to_json())
+
+    def _set_faults(self, body: bytes) -> Answer:
         try:
-            spec = json.loads(body or b"{}")
-            if not isinstance(spec, dict):
-                raise ValueError("the body must be a JSON object")
-            status = spec.get("status", 429)
-            count = spec.get("count", 1)
-            retry_after = spec.get("retry_after", "0")
-            if not isinstance(status, int) or not isinstance(count, int):
-                raise ValueError("status and count must be integers")
-            self.set_fault(status, count, None if retry_after is None else str(retry_after))
-        except ValueError as error:
-            usage = 'e.g. {"status": 429, "count": 2, "retry_after": "0"}'
-            return Answer(400, {"message": f"invalid fault: {error}; {usage}"})
-        return Answer(200, {"status": status, "count": count, "retry_after": retry_after})
+            configure(self.faults, json.loads(body or b"{}"))
+        except (ValueError, FaultSpecError) as error:  # json.JSONDecodeError is a ValueError
+            return Answer(400, {"message": f"invalid fault: {error}; e.g. {RULE_EXAMPLE} or {NEXT_EXAMPLE}"})
+        return Answer(200, self.faults.to_json())
+
+    def _clear_faults(self, body: bytes) -> Answer:
+        self.faults.clear()
+        return Answer(204)
+
+    def _get_state(self, body: bytes) -> Answer:
+        return Answer(200, self.state_data())
+
+    def _get_comparable_state(self, body: bytes) -> Answer:
+        return Answer(200, self.state_data(comparable=True))
+
+
+_ADMIN: dict[tuple[str, str], Callable[[Api, bytes], Answer]] = {
+    ("GET", "/__emulator/requests"): Api._get_requests,
+    ("POST", "/__emulator/reset"): Api._reset,
+    ("GET", "/__emulator/faults"): Api._get_faults,
+    ("POST", "/__emulator/faults"): Api._set_faults,
+    ("DELETE", "/__emulator/faults"): Api._clear_faults,
+    ("GET", "/__emulator/state"): Api._get_state,
+    ("GET", "/__emulator/state/comparable"): Api._get_comparable_state,
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -240,6 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             headers = {name.lower(): value for name, value in self.headers.items()}
             answer = api.handle(method, self.path, body, headers)
+        if answer.dropped:
+            self.close_connection = True  # hang up without a status line: the client sees a connection error
+            return
         payload = b"" if answer.body is None else json.dumps(answer.body).encode()
         self.send_response(answer.status)
         if answer.body is not None:
@@ -307,10 +325,11 @@ class Emulator:
         state_file: Path | None = None,
         api_key: str | None = None,
         api_secret: str | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.api = Api(
             account_sid=account_sid, auth_token=auth_token, phone_numbers=phone_numbers,
-            api_key=api_key, api_secret=api_secret, state_file=state_file,
+            api_key=api_key, api_secret=api_secret, state_file=state_file, faults=faults,
         )
         self.host = host
         self.port = port

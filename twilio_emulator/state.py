@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from twilio_emulator.records import (
+    SID_PATTERN,
     Activity,
     AddressConfiguration,
     Flow,
@@ -21,6 +22,7 @@ from twilio_emulator.records import (
     Workflow,
     Workspace,
     new_sid,
+    revision_key,
 )
 
 STATE_FORMAT = "flex-pre-agent/twilio-emulator-state"
@@ -68,6 +70,55 @@ def dump_state(state: State) -> dict[str, Any]:
         table: dict[str, Any] = getattr(state, name)
         data[name] = [dataclasses.asdict(record) for record in table.values()]
     return data
+
+
+COMPARABLE_FORMAT = "flex-pre-agent/twilio-emulator-comparable-state"
+_TIMESTAMPS = ("date_created", "date_updated")
+
+
+def comparable_state(state: State) -> dict[str, Any]:
+    """The state with every SID replaced by what names it, timestamps dropped and rows sorted.
+
+    Two runs that made the same things compare equal, whatever SIDs they were given: a queue's SID reads
+    `WQ(Flex Task Assignment/Everyone)` wherever it appears (its record, a workflow's configuration, a flow's
+    definition). A SID of something that no longer exists stays as it is. Duplicates show as repeated rows.
+    """
+    labels = _sid_labels(state)
+
+    def relabel(value: Any) -> Any:
+        if isinstance(value, str):
+            return SID_PATTERN.sub(lambda match: labels.get(match.group(0), match.group(0)), value)
+        if isinstance(value, list):
+            return [relabel(item) for item in value]
+        if isinstance(value, dict):
+            return {key: relabel(item) for key, item in value.items()}
+        return value
+
+    data: dict[str, Any] = {"format": COMPARABLE_FORMAT, "version": STATE_VERSION}
+    for name, rows in dump_state(state).items():
+        if name in _TABLES:
+            kept = [relabel({k: v for k, v in row.items() if k not in _TIMESTAMPS}) for row in rows]
+            data[name] = sorted(kept, key=lambda row: json.dumps(row, sort_keys=True))
+    return data
+
+
+def _sid_labels(state: State) -> dict[str, str]:
+    """SID -> `XX(name)`, where the name is what a person would call the record."""
+    spaces = {workspace.sid: workspace.friendly_name for workspace in state.workspaces.values()}
+    names: dict[str, str] = {state.conversation_service_sid: "conversation service"}
+    for flow in state.flows.values():
+        names[flow.sid] = state.flow_revisions[revision_key(flow.sid, flow.revision)].friendly_name
+    names.update((workspace.sid, workspace.friendly_name) for workspace in state.workspaces.values())
+    records: list[Activity | TaskQueue | Workflow] = [
+        *state.activities.values(), *state.task_queues.values(), *state.workflows.values(),
+    ]
+    for record in records:
+        names[record.sid] = f"{spaces.get(record.workspace_sid, record.workspace_sid)}/{record.friendly_name}"
+    for channel in state.task_channels.values():
+        names[channel.sid] = f"{spaces.get(channel.workspace_sid, channel.workspace_sid)}/{channel.unique_name}"
+    names.update((number.sid, number.phone_number) for number in state.phone_numbers.values())
+    names.update((item.sid, f"{item.type}:{item.address}") for item in state.address_configurations.values())
+    return {sid: f"{sid[:2]}({name})" for sid, name in names.items()}
 
 
 def load_state(data: object, *, source: str) -> State:

@@ -105,7 +105,7 @@ class EmulatorHandle:
         return answer
 
     def requests(self) -> list[dict[str, Any]]:
-        """The API requests served since the last reset: `{method, path, status}`."""
+        """The API requests served since the last reset: `{method, path, status, fault, handled_status}`."""
         answer = http(self.base_url, "GET", "/__emulator/requests")
         assert answer.status == 200, answer
         requests: list[dict[str, Any]] = answer.body["requests"]
@@ -118,9 +118,27 @@ class EmulatorHandle:
 
     def inject_fault(self, *, status: int = 429, count: int = 1, retry_after: str | None = "0") -> None:
         """Answer the next `count` API requests with `status` and a `Retry-After` header."""
-        spec = json.dumps({"status": status, "count": count, "retry_after": retry_after}).encode()
-        answer = http(self.base_url, "POST", "/__emulator/faults", body=spec, content_type="application/json")
+        self.set_faults({"status": status, "count": count, "retry_after": retry_after})
+
+    def set_faults(self, spec: object) -> dict[str, Any]:
+        """`POST /__emulator/faults` with a JSON rule, list of rules or `{seed, rules}`; returns the plan."""
+        body = json.dumps(spec).encode()
+        answer = http(self.base_url, "POST", "/__emulator/faults", body=body, content_type="application/json")
         assert answer.status == 200, answer
+        plan: dict[str, Any] = answer.body
+        return plan
+
+    def clear_faults(self) -> None:
+        """`DELETE /__emulator/faults`: no faults from now on."""
+        answer = http(self.base_url, "DELETE", "/__emulator/faults")
+        assert answer.status == 204, answer
+
+    def state(self, *, comparable: bool = False) -> dict[str, Any]:
+        """The whole account as data (`/__emulator/state`, or `/state/comparable` with SIDs as names)."""
+        answer = http(self.base_url, "GET", "/__emulator/state/comparable" if comparable else "/__emulator/state")
+        assert answer.status == 200, answer
+        state: dict[str, Any] = answer.body
+        return state
 
 
 def emulator_args(state_file: Path | None = None) -> list[str]:
