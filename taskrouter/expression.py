@@ -61,14 +61,34 @@ OPERATORS_TEXT = "==, !=, >, >=, <, <=, CONTAINS, HAS, IN or NOT IN"
 # --- diagnostics ---------------------------------------------------------------------------------
 
 
+EXCERPT_CONTEXT = 40
+"""Characters shown on each side of the column when an expression is too long to show whole."""
+_CUT = "..."
+
+
 def render_fault(message: str, expression: str, column: int, hint: str, *, label: str = "") -> str:
-    """Render a message, the expression, a caret under ``column`` (1-based) and the fix."""
-    shown = expression.replace("\n", " ").replace("\r", " ")
-    padding = "".join("\t" if char == "\t" else " " for char in shown[: column - 1])
+    """Render a message, the expression (around ``column`` when long), a caret under ``column`` and the fix."""
+    shown, caret = _excerpt(expression.replace("\n", " ").replace("\r", " "), column)
+    padding = "".join("\t" if char == "\t" else " " for char in shown[: caret - 1])
     lines = [f"{label}column {column}: {message}", f"  {shown}", f"  {padding}^"]
     if hint:
         lines.append(f"  fix: {hint}")
     return "\n".join(lines)
+
+
+def _excerpt(text: str, column: int) -> tuple[str, int]:
+    """The text around ``column`` (1-based), cut with "..." where it is long, and the column within it.
+
+    A long expression with many warnings then prints each warning with a bounded excerpt, not the whole
+    expression once per warning.
+    """
+    if len(text) <= 2 * (EXCERPT_CONTEXT + len(_CUT)):
+        return text, column
+    start = max(0, column - 1 - EXCERPT_CONTEXT)
+    end = min(len(text), column + EXCERPT_CONTEXT)
+    before = _CUT if start > 0 else ""
+    after = _CUT if end < len(text) else ""
+    return f"{before}{text[start:end]}{after}", column - start + len(before)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,16 @@ def test_check_expression_prints_warnings_but_passes(capsys: pytest.CaptureFixtu
         "warning: column 12: 'es' is read as a key, not as the text 'es'"]
 
 
+def test_check_expression_prints_a_long_expression_once_not_once_per_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = " OR ".join(f"lang{n} == es{n}" for n in range(1000))
+    code, out, _ = run(capsys, "check-expression", text)
+    warnings = [line for line in out.splitlines() if line.startswith("warning")]
+    assert (code, len(warnings), out.count(text)) == (0, 1000, 1)  # the whole text only in the "valid" line
+    assert len(out) < 2 * len(text) + 1000 * 300
+
+
 def test_check_expression_rejects_an_unknown_kind(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["check-expression", "--kind", "workflow", "1==1"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from taskrouter import ExpressionKind, check, parse
+from taskrouter.expression import EXCERPT_CONTEXT
 
 # (expression, kind, expected (code, column) warnings)
 WARNED: list[tuple[str, ExpressionKind, list[tuple[str, int]]]] = [
@@ -65,3 +68,41 @@ def test_bare_true_in_capitals_suggests_the_lower_case_literal() -> None:
 
 def test_single_equals_still_means_equality() -> None:
     assert parse("a = 1") == parse("a == 1")
+
+
+# ---------------------------------------------------------------------------------- long expressions
+
+LONG_COMPARISONS = 2000
+LONG = " OR ".join(f"lang{n} == es{n}" for n in range(LONG_COMPARISONS))
+
+
+def test_a_long_expression_gets_one_warning_per_mistake() -> None:
+    bare_words = [match.start() + 1 for match in re.finditer(r"\bes\d+", LONG)]
+    assert [(w.code, w.column) for w in check(LONG)] == [("bare-word", column) for column in bare_words]
+
+
+def test_each_warning_of_a_long_expression_shows_only_the_part_around_it() -> None:
+    for warning in check(LONG):
+        _, excerpt, caret, _ = str(warning).splitlines()
+        assert len(excerpt) <= 2 + 2 * (EXCERPT_CONTEXT + 3) + 1
+        word = warning.message.split("'")[1]
+        assert excerpt[caret.index("^"):].startswith(word), (excerpt, caret)
+
+
+def test_the_excerpt_is_marked_where_it_is_cut() -> None:
+    middle = check(LONG)[LONG_COMPARISONS // 2]
+    excerpt = str(middle).splitlines()[1]
+    assert (excerpt[:5], excerpt[-3:]) == ("  ...", "...")
+
+
+def test_an_error_in_a_long_expression_points_into_an_excerpt() -> None:
+    (error,) = check(LONG + " OR")
+    _, excerpt, caret, _ = str(error).splitlines()
+    assert (error.severity, excerpt.startswith("  ..."), excerpt.endswith(" OR")) == ("error", True, True)
+    assert caret.index("^") == len(excerpt)  # just past the end, where the missing comparison belongs
+
+
+def test_an_expression_that_fits_is_shown_whole() -> None:
+    text = "a == 1 AND " * 5 + "b == es"
+    (warning,) = check(text)
+    assert str(warning).splitlines()[1] == f"  {text}"
