@@ -1,18 +1,37 @@
 """Twilio resources for Pulumi programs, backed by the dynamic providers in ``components.providers``.
 
+Each resource's inputs are declared once, as an ``<Resource>Args`` TypedDict in
+``components.providers.args``: the resource takes them as keywords (``Workspace("ws", friendly_name=...)``,
+or ``Workspace("ws", **WorkspaceArgs(...))``) and its provider reads the same declaration.
+
 Type tokens are ``pulumi-python:dynamic/twilio:<Name>``; the provider classes' module paths are part
 of the state contract (state stores a reference to them), so moving one needs a re-export at the
 old path.
+
+Resources that adopt an existing object by name (or number, or address) are deleted before their
+replacement is created (``delete_before_replace=True`` unless the program says otherwise): with
+Pulumi's default order the replacement would adopt the very object the old resource then deletes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar, Unpack
 
 import pulumi
 import pulumi.dynamic
 
+from components.providers.args import (
+    ActivityArgs,
+    ConversationsAddressArgs,
+    PhoneNumberBindingArgs,
+    StudioFlowArgs,
+    TaskChannelArgs,
+    TaskQueueArgs,
+    TaskRouterWorkflowArgs,
+    WorkspaceArgs,
+)
+from components.providers.base import TwilioProvider
 from components.providers.studio import StudioFlowProvider
 from components.providers.taskrouter import (
     ActivityProvider,
@@ -23,248 +42,153 @@ from components.providers.taskrouter import (
 )
 from components.providers.triggers import ConversationsAddressProvider, PhoneNumberBindingProvider
 
+__all__ = [
+    "Activity",
+    "ActivityArgs",
+    "ConversationsAddress",
+    "ConversationsAddressArgs",
+    "PhoneNumberBinding",
+    "PhoneNumberBindingArgs",
+    "StudioFlow",
+    "StudioFlowArgs",
+    "TaskChannel",
+    "TaskChannelArgs",
+    "TaskQueue",
+    "TaskQueueArgs",
+    "TaskRouterWorkflow",
+    "TaskRouterWorkflowArgs",
+    "Workspace",
+    "WorkspaceArgs",
+]
+
 Opts = pulumi.ResourceOptions | None
+_ADOPT_BY_SID = (
+    "to manage an existing TaskRouter object, pass its SID as adopt_sid (an object of the same name is "
+    "adopted without it), and remove import_"
+)
 
 
-def _props(inputs: Mapping[str, Any], *outputs: str) -> dict[str, Any]:
-    # Outputs are seeded as None inputs so they appear as typed attributes (pulumi-notes §1.2).
-    return {**inputs, **dict.fromkeys(outputs)}
+class TwilioResource(pulumi.dynamic.Resource):
+    """What every Twilio resource shares: inputs from its provider's Args, outputs seeded from annotations."""
 
-
-_TASKROUTER_OUTPUTS = ("sid", "account_sid", "adopted")
-
-
-class StudioFlow(pulumi.dynamic.Resource, module="twilio", name="StudioFlow"):
-    """A Studio flow. ``definition`` is JSON text (e.g. the studio toolkit's ``to_json``) or a mapping."""
+    provider: ClassVar[type[TwilioProvider]]
+    adopts_existing: ClassVar[bool] = True  # finds an existing object by name, number or address
+    import_hint: ClassVar[str] = _ADOPT_BY_SID
 
     sid: pulumi.Output[str]
     account_sid: pulumi.Output[str]
+
+    def __init__(self, name: str, args: Mapping[str, Any], opts: Opts) -> None:
+        if opts is not None and opts.import_:
+            raise ValueError(
+                f"{type(self).__name__} {name!r}: the import_ option cannot work for Twilio's dynamic resources "
+                f"(Pulumi calls Read without state, pulumi/pulumi#16175): {self.import_hint}."
+            )
+        fields = self.provider.fields
+        inputs = {key: args.get(key, field.spec.default) for key, field in fields.items()}
+        if self.adopts_existing:
+            opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(delete_before_replace=True), opts)
+        # Outputs are seeded as None inputs so they appear as typed attributes (pulumi-notes §1.2).
+        super().__init__(self.provider(), name, {**inputs, **dict.fromkeys(self._outputs())}, opts)
+
+    @classmethod
+    def _outputs(cls) -> list[str]:
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            if issubclass(klass, TwilioResource):
+                annotations = vars(klass).get("__annotations__", {})
+                names += [key for key, hint in annotations.items() if str(hint).startswith("pulumi.Output")]
+        return names
+
+
+class StudioFlow(TwilioResource, module="twilio", name="StudioFlow"):
+    """A Studio flow. ``definition`` is JSON text (e.g. the studio toolkit's ``to_json``) or a mapping."""
+
+    provider = StudioFlowProvider
+    adopts_existing = False
+    import_hint = "a Studio flow is never adopted: let this program create it, then delete the old flow"
+
     revision: pulumi.Output[int]
     webhook_url: pulumi.Output[str]
     valid: pulumi.Output[bool]
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        friendly_name: pulumi.Input[str],
-        definition: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]],
-        status: pulumi.Input[str] = "published",
-        commit_message: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "friendly_name": friendly_name,
-            "definition": definition,
-            "status": status,
-            "commit_message": commit_message,
-        }
-        super().__init__(
-            StudioFlowProvider(), name, _props(inputs, "sid", "account_sid", "revision", "webhook_url", "valid"), opts
-        )
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[StudioFlowArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class Workspace(pulumi.dynamic.Resource, module="twilio", name="Workspace"):
+class _TaskRouterResource(TwilioResource):
+    adopted: pulumi.Output[bool]
+    previous: pulumi.Output[dict[str, Any]]  # an adopted object's values before, restored on delete
+
+
+class Workspace(_TaskRouterResource, module="twilio", name="Workspace"):
     """A TaskRouter workspace; an existing one of the same name (Flex Task Assignment) is adopted."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    provider = WorkspaceProvider
+
     default_activity_sid: pulumi.Output[str]
     timeout_activity_sid: pulumi.Output[str]
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        friendly_name: pulumi.Input[str],
-        event_callback_url: pulumi.Input[str] | None = None,
-        events_filter: pulumi.Input[str] | None = None,
-        multi_task_enabled: pulumi.Input[bool] | None = None,
-        prioritize_queue_order: pulumi.Input[str] | None = None,
-        adopt_sid: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "friendly_name": friendly_name,
-            "event_callback_url": event_callback_url,
-            "events_filter": events_filter,
-            "multi_task_enabled": multi_task_enabled,
-            "prioritize_queue_order": prioritize_queue_order,
-            "adopt_sid": adopt_sid,
-        }
-        outputs = (*_TASKROUTER_OUTPUTS, "default_activity_sid", "timeout_activity_sid")
-        super().__init__(WorkspaceProvider(), name, _props(inputs, *outputs), opts)
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[WorkspaceArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class Activity(pulumi.dynamic.Resource, module="twilio", name="Activity"):
+class Activity(_TaskRouterResource, module="twilio", name="Activity"):
     """A worker activity. Changing ``available`` replaces it: Twilio cannot change it in place."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    provider = ActivityProvider
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        workspace_sid: pulumi.Input[str],
-        friendly_name: pulumi.Input[str],
-        available: pulumi.Input[bool],
-        adopt_sid: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "workspace_sid": workspace_sid,
-            "friendly_name": friendly_name,
-            "available": available,
-            "adopt_sid": adopt_sid,
-        }
-        super().__init__(ActivityProvider(), name, _props(inputs, *_TASKROUTER_OUTPUTS), opts)
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[ActivityArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class TaskChannel(pulumi.dynamic.Resource, module="twilio", name="TaskChannel"):
+class TaskChannel(_TaskRouterResource, module="twilio", name="TaskChannel"):
     """A task channel, adopted by unique name when the workspace already has it."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    provider = TaskChannelProvider
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        workspace_sid: pulumi.Input[str],
-        unique_name: pulumi.Input[str],
-        friendly_name: pulumi.Input[str],
-        channel_optimized_routing: pulumi.Input[bool] | None = None,
-        adopt_sid: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "workspace_sid": workspace_sid,
-            "unique_name": unique_name,
-            "friendly_name": friendly_name,
-            "channel_optimized_routing": channel_optimized_routing,
-            "adopt_sid": adopt_sid,
-        }
-        super().__init__(TaskChannelProvider(), name, _props(inputs, *_TASKROUTER_OUTPUTS), opts)
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[TaskChannelArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class TaskQueue(pulumi.dynamic.Resource, module="twilio", name="TaskQueue"):
+class TaskQueue(_TaskRouterResource, module="twilio", name="TaskQueue"):
     """A task queue; an existing queue of the same name (Everyone) is adopted."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    provider = TaskQueueProvider
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        workspace_sid: pulumi.Input[str],
-        friendly_name: pulumi.Input[str],
-        target_workers: pulumi.Input[str] | None = None,
-        max_reserved_workers: pulumi.Input[int] | None = None,
-        task_order: pulumi.Input[str] | None = None,
-        reservation_activity_sid: pulumi.Input[str] | None = None,
-        assignment_activity_sid: pulumi.Input[str] | None = None,
-        adopt_sid: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "workspace_sid": workspace_sid,
-            "friendly_name": friendly_name,
-            "target_workers": target_workers,
-            "max_reserved_workers": max_reserved_workers,
-            "task_order": task_order,
-            "reservation_activity_sid": reservation_activity_sid,
-            "assignment_activity_sid": assignment_activity_sid,
-            "adopt_sid": adopt_sid,
-        }
-        super().__init__(TaskQueueProvider(), name, _props(inputs, *_TASKROUTER_OUTPUTS), opts)
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[TaskQueueArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class Workflow(pulumi.dynamic.Resource, module="twilio", name="Workflow"):
-    """A workflow; ``configuration`` is JSON text or a mapping (e.g. the taskrouter toolkit's output)."""
+class TaskRouterWorkflow(_TaskRouterResource, module="twilio", name="Workflow"):
+    """A TaskRouter workflow (type token ``...:Workflow``); ``configuration`` is JSON text or a mapping."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    provider = WorkflowProvider
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        workspace_sid: pulumi.Input[str],
-        friendly_name: pulumi.Input[str],
-        configuration: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]],
-        assignment_callback_url: pulumi.Input[str] | None = None,
-        fallback_assignment_callback_url: pulumi.Input[str] | None = None,
-        task_reservation_timeout: pulumi.Input[int] | None = None,
-        adopt_sid: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "workspace_sid": workspace_sid,
-            "friendly_name": friendly_name,
-            "configuration": configuration,
-            "assignment_callback_url": assignment_callback_url,
-            "fallback_assignment_callback_url": fallback_assignment_callback_url,
-            "task_reservation_timeout": task_reservation_timeout,
-            "adopt_sid": adopt_sid,
-        }
-        super().__init__(WorkflowProvider(), name, _props(inputs, *_TASKROUTER_OUTPUTS), opts)
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[TaskRouterWorkflowArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class PhoneNumberBinding(pulumi.dynamic.Resource, module="twilio", name="PhoneNumberBinding"):
+class PhoneNumberBinding(TwilioResource, module="twilio", name="PhoneNumberBinding"):
     """Points an existing number at a flow for voice and/or messaging; delete restores its old URLs."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
+    provider = PhoneNumberBindingProvider
+    import_hint = "a binding finds its number by phone_number and records its settings itself: remove import_"
+
     previous: pulumi.Output[dict[str, Any]]
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        phone_number: pulumi.Input[str],
-        webhook_url: pulumi.Input[str],
-        voice: pulumi.Input[bool] = True,
-        messaging: pulumi.Input[bool] = False,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {"phone_number": phone_number, "webhook_url": webhook_url, "voice": voice, "messaging": messaging}
-        super().__init__(PhoneNumberBindingProvider(), name, _props(inputs, "sid", "account_sid", "previous"), opts)
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[PhoneNumberBindingArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
-class ConversationsAddress(pulumi.dynamic.Resource, module="twilio", name="ConversationsAddress"):
+class ConversationsAddress(TwilioResource, module="twilio", name="ConversationsAddress"):
     """A Conversations address whose new conversations start a Studio flow (Incoming Conversation)."""
 
-    sid: pulumi.Output[str]
-    account_sid: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
+    provider = ConversationsAddressProvider
+    import_hint = "an existing configuration of the same address is adopted (and restored on delete): remove import_"
 
-    def __init__(
-        self,
-        name: str,
-        *,
-        address: pulumi.Input[str],
-        flow_sid: pulumi.Input[str],
-        address_type: pulumi.Input[str] = "sms",
-        friendly_name: pulumi.Input[str] | None = None,
-        retry_count: pulumi.Input[int] | None = None,
-        conversation_service_sid: pulumi.Input[str] | None = None,
-        opts: Opts = None,
-    ) -> None:
-        inputs = {
-            "address": address,
-            "address_type": address_type,
-            "friendly_name": friendly_name,
-            "flow_sid": flow_sid,
-            "retry_count": retry_count,
-            "conversation_service_sid": conversation_service_sid,
-        }
-        super().__init__(
-            ConversationsAddressProvider(), name, _props(inputs, "sid", "account_sid", "adopted", "previous"), opts
-        )
+    adopted: pulumi.Output[bool]
+    previous: pulumi.Output[dict[str, Any]]
+
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[ConversationsAddressArgs]) -> None:
+        super().__init__(name, args, opts)

@@ -1,19 +1,20 @@
 """What every Twilio dynamic provider shares: offline check and diff, canonical comparison, errors.
 
-A provider subclass declares its inputs as ``Field``s and implements four calls against Twilio
-(``_create``, ``_update``, ``_read``, ``_delete``). This base turns them into Pulumi's contract:
-``check`` and ``diff`` make no API calls and survive unknown values, ``diff`` compares canonical
-inputs, ``update`` returns every output, ``read`` returns live inputs so drift shows, and every
-Twilio error names the resource and carries Twilio's code and message.
+A provider subclass names its inputs' declaration (``args``, a TypedDict of ``components.providers.args``)
+and implements four calls against Twilio (``_create``, ``_update``, ``_read``, ``_delete``). This base
+turns them into Pulumi's contract: ``check`` and ``diff`` make no API calls and survive unknown values,
+``diff`` compares canonical inputs, ``update`` returns every output, ``read`` returns live inputs so
+drift shows, writes are safe to retry, and every Twilio error names the resource and carries Twilio's
+code and message.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -28,38 +29,50 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
+from components.providers.args import InputField, input_fields
 from components.providers.twilio_api import (
     ACCOUNT_SID_KEY,
     API_BASE_URL_KEY,
     API_KEY_KEY,
     API_SECRET_KEY,
     AUTH_TOKEN_KEY,
+    AnswerLost,
     Connection,
     TwilioSetupError,
     check_account,
+    error_parts,
+    prove_key_account,
     resolve_connection,
 )
 
 Props = dict[str, Any]
+T = TypeVar("T")
 _CONFIG_KEYS = (ACCOUNT_SID_KEY, AUTH_TOKEN_KEY, API_KEY_KEY, API_SECRET_KEY, API_BASE_URL_KEY)
 _HINTS = {
     20003: "check the credentials for this stack's account (authToken, or TWILIO_* in the environment)",
-    20404: "it was deleted outside Pulumi: run `pulumi refresh` so the stack forgets it, then `pulumi up`",
     20429: "Twilio kept rate-limiting after every retry: run again later",
 }
+# A 404 means something else to a create (a SID it names does not exist) than to a call on the
+# object itself (the object is gone).
+_NOT_FOUND_HINTS = {
+    "create": "a SID this resource names (its workspace, flow or service) does not exist in this account: "
+    "check the value, or create that object first",
+    "read": "it was deleted outside Pulumi: run `pulumi refresh` so the stack forgets it, then `pulumi up`",
+}
+_SID_NAMES = {
+    "WS": "TaskRouter workspace",
+    "WA": "activity",
+    "WQ": "task queue",
+    "WW": "workflow",
+    "TC": "task channel",
+    "FW": "Studio flow",
+    "IS": "Conversations service",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class TwilioProviderError(RuntimeError):
     """A Twilio call failed; the message names the resource, the call and Twilio's code."""
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a resource: how it compares, and whether changing it needs a new object."""
-
-    replace: bool = False  # Twilio cannot change it in place
-    json: bool = False  # a JSON document: compared as data, not text
-    compare: bool = True  # False for metadata that never causes an update (a commit message)
 
 
 def canonical(value: Any, as_json: bool = False) -> Any:
@@ -95,17 +108,68 @@ def has_unknowns(value: Any) -> bool:
     return False
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def input_problems(field: InputField, value: Any) -> list[str]:
+    """What is wrong with one known input, offline: missing, type, characters, size, SID prefix."""
+    if value is None:
+        return ["is missing: the program must set it"] if field.required else []
+    wanted = field.types
+    if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+        names = " or ".join("a mapping" if t is Mapping else t.__name__ for t in wanted)
+        return [f"is {value!r} ({type(value).__name__}); it must be {names}"]
+    if field.json:
+        if any("\x00" in text for text in _strings(canonical(value, as_json=True))):
+            return ["contains a NUL character; remove it"]
+        return []
+    if not isinstance(value, str):
+        return []
+    control = _CONTROL.search(value)
+    if control:
+        return [f"contains the control character U+{ord(control.group()):04X} at position {control.start()}; "
+                "remove it"]
+    if field.spec.max_length is not None and len(value) > field.spec.max_length:
+        return [f"is {len(value)} characters long; Twilio allows at most {field.spec.max_length}"]
+    prefix = field.spec.sid
+    if prefix and not re.fullmatch(prefix + r"[0-9a-fA-F]{32}", value):
+        return [sid_problem(value, prefix)]
+    return []
+
+
+def sid_problem(value: str, prefix: str) -> str:
+    """The reason a value is not a SID of the expected kind, with the fix."""
+    what = _SID_NAMES.get(prefix, "object")
+    return (f"is {value!r}; it must be a {what} SID ({prefix} followed by 32 hex digits): "
+            f"pass the `.id` of the {what} resource, or copy the SID from the Twilio console")
+
+
 class TwilioProvider(ResourceProvider):
-    """Base of every Twilio provider. Subclasses set ``kind``, ``fields`` and the four calls."""
+    """Base of every Twilio provider. Subclasses set ``kind``, ``args`` and the four calls."""
 
     # Pickled by reference and holding no secret, so the state blob need not be encrypted.
     serialize_as_secret_always = False
 
     kind: ClassVar[str] = "Resource"
-    fields: ClassVar[Mapping[str, Field]] = {}
+    args: ClassVar[type]  # the resource's inputs, declared once (components.providers.args)
+    fields: ClassVar[Mapping[str, InputField]] = {}  # read from ``args``
     label_field: ClassVar[str] = "friendly_name"
+    carried: ClassVar[tuple[str, ...]] = ()  # outputs only a create decides; update and read keep them
 
     _config: Mapping[str, Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "args" in cls.__dict__:
+            cls.fields = input_fields(cls.args)
 
     def __getstate__(self) -> dict[str, Any]:
         # Stateless by design: even a configured provider pickles without its config (credentials).
@@ -119,16 +183,31 @@ class TwilioProvider(ResourceProvider):
         self._config = {key: req.config.get(key) for key in _CONFIG_KEYS}
 
     def check(self, _olds: Props, news: Props) -> CheckResult:
-        known = {key: canonical(value) for key, value in news.items() if not has_unknowns(value)}
-        failures = [CheckFailure(key, reason) for key, reason in self.validate(known)]
+        # An unknown input (in a preview) is neither checked nor missing: it is checked when known.
+        unknown = {key for key in self.fields if has_unknowns(news.get(key))}
+        known = {key: self._value(news, key) for key in self.fields if key not in unknown}
+        problems = [(key, f"{key} {reason}") for key, f in self.fields.items() if key in known
+                    for reason in input_problems(f, known[key])]
+        # A provider's own rules see only well-formed inputs (right type, no control characters).
+        problems += self.validate({key: value for key, value in known.items() if key not in dict(problems)})
+        failures = [CheckFailure(key, reason) for key, reason in problems if key not in unknown]
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: Props, news: Props) -> DiffResult:
+        """Which inputs changed; an input only unknown (in a preview) is at most an update.
+
+        A real preview cannot know a dependency's outputs after that dependency is updated (the
+        dynamic provider server does not preview updates), so ``workspace_sid=workspace.sid`` is
+        unknown whenever the workspace changes at all. Counting that as a replacement would preview
+        every child as replaced (which ``protect`` turns into a failed ``up``). The resource's id
+        stays known in a preview, so programs wire parents by ``.id``; a parent really replaced
+        then shows as a known change, and the ``up`` itself diffs known values and replaces.
+        """
         self._guard_stack_account(olds)
-        changed = self.changed_fields(olds, news)
+        changed, unknown = self.changed_fields(olds, news)
         replaces = [key for key in changed if self.fields[key].replace]
         return DiffResult(
-            changes=bool(changed),
+            changes=bool(changed or unknown),
             replaces=replaces,
             # An object replaced under the same name must go first, or adoption by name would
             # find the old one again.
@@ -138,6 +217,7 @@ class TwilioProvider(ResourceProvider):
     def create(self, props: Props) -> CreateResult:
         inputs = self.inputs_of(props)
         with self._calling("create", inputs) as conn:
+            prove_key_account(conn)
             outs = self._create(conn, inputs)
             check_account(self.describe(inputs), conn.account_sid, outs.get("account_sid"))
         return CreateResult(outs["sid"], {**inputs, **outs})
@@ -146,8 +226,9 @@ class TwilioProvider(ResourceProvider):
         inputs = self.inputs_of(news)
         self._guard_stack_account(olds)
         with self._calling("update", inputs) as conn:
+            prove_key_account(conn)
             outs = self._update(conn, id_, olds, inputs)
-        return UpdateResult({**inputs, **outs})
+        return UpdateResult({**inputs, **self._carried(olds), **outs})
 
     def read(self, id_: str, props: Props) -> ReadResult:
         self._guard_stack_account(props)
@@ -171,7 +252,7 @@ class TwilioProvider(ResourceProvider):
             for key, value in managed.items()
         }
         outs = {key: self._unless_same(props.get(key), value) for key, value in live_outs.items()}
-        return ReadResult(id_, {**inputs, **outs}, inputs)
+        return ReadResult(id_, {**inputs, **self._carried(props), **outs}, inputs)
 
     @staticmethod
     def _unless_same(old: Any, live: Any, as_json: bool = False) -> Any:
@@ -181,16 +262,17 @@ class TwilioProvider(ResourceProvider):
     def delete(self, id_: str, props: Props) -> None:
         self._guard_stack_account(props)
         with self._calling("delete", props) as conn:
+            prove_key_account(conn)
             try:
                 self._delete(conn, id_, props)
             except TwilioRestException as error:
-                if error.status != 404:  # already gone is what delete wants
+                if error.status != 404:  # already gone (perhaps by an earlier try) is what delete wants
                     raise
 
     # ---- what subclasses implement -------------------------------------------------------------
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
-        """Offline checks of known inputs: (property, reason) pairs."""
+        """Offline rules of the resource over its known, well-typed inputs: (property, reason) pairs."""
         return []
 
     def _create(self, conn: Connection, inputs: Props) -> Props:
@@ -206,7 +288,50 @@ class TwilioProvider(ResourceProvider):
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
         raise NotImplementedError
 
+    # ---- writes that are safe to retry ---------------------------------------------------------
+
+    @staticmethod
+    def resend(conn: Connection, write: Callable[[], T]) -> T:
+        """An idempotent write (an update, a delete): sent again when its answer was lost."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return write()
+            except AnswerLost:
+                if not conn.pause_before_retry(attempt):
+                    raise
+
+    def create_once(self, conn: Connection, send: Callable[[], T], appeared: Callable[[], list[T]]) -> T:
+        """A create whose lost answer is reconciled, never blindly sent again.
+
+        ``appeared`` looks the object up (by name, unique name or address) and returns what was not
+        there before the create: that is this program's own object, whose answer was lost. Only
+        when nothing appeared is the create sent again.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return send()
+            except AnswerLost:
+                found = appeared()
+                if len(found) == 1:
+                    return found[0]
+                if found:
+                    sids = ", ".join(str(getattr(item, "sid", item)) for item in found)
+                    raise TwilioProviderError(
+                        f"{self.kind}: a create lost its answer and {len(found)} new objects appeared ({sids}); "
+                        f"something else is creating them too. Delete the extra ones, then run again."
+                    ) from None
+                if not conn.pause_before_retry(attempt):
+                    raise
+
     # ---- helpers -------------------------------------------------------------------------------
+
+    def _value(self, props: Mapping[str, Any], key: str) -> Any:
+        value = canonical(props.get(key))
+        return self.fields[key].spec.default if value is None else value
 
     def inputs_of(self, props: Mapping[str, Any]) -> Props:
         """The declared inputs in ``props`` (never ``__provider`` or outputs), as canonical values.
@@ -214,18 +339,23 @@ class TwilioProvider(ResourceProvider):
         Canonical here means the numbers the gRPC path turned into floats are whole numbers again,
         so no provider has to convert them one field at a time.
         """
-        return {key: canonical(props.get(key)) for key in self.fields}
+        return {key: self._value(props, key) for key in self.fields}
 
-    def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-        """Inputs whose canonical values differ; an unknown new value counts as a change."""
-        changed = []
-        for key, spec in self.fields.items():
-            if not spec.compare:
+    def _carried(self, olds: Mapping[str, Any]) -> Props:
+        return {key: canonical(olds.get(key)) for key in self.carried}
+
+    def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        """(inputs whose canonical values differ, inputs not known yet) among the compared ones."""
+        changed, unknown = [], []
+        for key, field in self.fields.items():
+            if not field.compare:
                 continue
             new = news.get(key)
-            if has_unknowns(new) or canonical(olds.get(key), spec.json) != canonical(new, spec.json):
+            if has_unknowns(new):
+                unknown.append(key)
+            elif canonical(self._value(olds, key), field.json) != canonical(self._value(news, key), field.json):
                 changed.append(key)
-        return changed
+        return changed, unknown
 
     def describe(self, props: Mapping[str, Any]) -> str:
         label = props.get(self.label_field)
@@ -248,13 +378,22 @@ class TwilioProvider(ResourceProvider):
             raise TwilioProviderError(self._explain(action, props, error)) from None
         except TwilioSetupError as error:
             raise TwilioProviderError(f"{self.describe(props)}: cannot {action}: {error}") from None
+        except AnswerLost as error:
+            raise TwilioProviderError(
+                f"{self.describe(props)}: cannot {action}: Twilio gave no answer to {error} after every retry. "
+                f"Nothing was assumed: run the command again (a create first looks up what an earlier try "
+                f"may have made)."
+            ) from None
 
     def _explain(self, action: str, props: Mapping[str, Any], error: TwilioException) -> str:
-        status, code, message, details = _error_parts(error)
+        status, code, message, details = error_parts(error)
         message = message.removeprefix(f"Unable to {action} record: ")
         text = f"{self.describe(props)}: {action} failed: Twilio error {code or 'none'} (HTTP {status}): {message}"
         lines = self.explain_details(props, details)
-        hint = _HINTS.get(code or 0)
+        if code == 20404:
+            hint: str | None = _NOT_FOUND_HINTS["create" if action == "create" else "read"]
+        else:
+            hint = _HINTS.get(code or 0)
         return text + "".join(f"\n  - {line}" for line in lines) + (f"\n  fix: {hint}" if hint else "")
 
     def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
@@ -263,23 +402,6 @@ class TwilioProvider(ResourceProvider):
             return []
         errors = details.get("errors") or []
         return [f"{e.get('property_path', '')}: {e.get('message', '')}" for e in errors if isinstance(e, Mapping)]
-
-
-def _error_parts(error: TwilioException) -> tuple[Any, int | None, str, Any]:
-    """(HTTP status, Twilio code, message, details) of either kind of SDK error.
-
-    Single-record calls raise TwilioRestException; list pages raise a bare TwilioException that
-    carries the HTTP response.
-    """
-    if isinstance(error, TwilioRestException):
-        return error.status, error.code, error.msg, error.details
-    response = error.args[1] if len(error.args) > 1 else None
-    try:
-        body = json.loads(response.text) if response is not None else {}
-    except (ValueError, AttributeError):
-        body = {}
-    status = getattr(response, "status_code", None)
-    return status, body.get("code"), str(body.get("message") or error.args[0]), body.get("details")
 
 
 def unset_if_none(value: Any) -> Any:

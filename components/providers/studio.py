@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
-from components.providers.base import Field, Props, TwilioProvider, canonical, unset_if_none
+from components.providers.args import StudioFlowArgs
+from components.providers.base import Props, TwilioProvider, canonical, unset_if_none
 from components.providers.twilio_api import Connection
 
 STATUSES = ("draft", "published")
@@ -27,17 +28,12 @@ class StudioFlowProvider(TwilioProvider):
     """A Studio flow: friendly_name, status, definition, commit_message -> sid, revision, webhook_url, valid."""
 
     kind = "StudioFlow"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "friendly_name": Field(),
-        "status": Field(),
-        "definition": Field(json=True),
-        "commit_message": Field(compare=False),
-    }
+    args = StudioFlowArgs
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
-        if not inputs.get("friendly_name"):
-            problems.append(("friendly_name", "a Studio flow needs a friendly_name"))
+        if inputs.get("friendly_name") == "":
+            problems.append(("friendly_name", "friendly_name is empty; a Studio flow needs a name"))
         status = inputs.get("status")
         if status is not None and status not in STATUSES:
             problems.append(("status", f"status is {status!r}; use 'draft' or 'published'"))
@@ -46,24 +42,32 @@ class StudioFlowProvider(TwilioProvider):
         return problems
 
     def _create(self, conn: Connection, inputs: Props) -> Props:
-        flow = conn.client().studio.v2.flows.create(
-            friendly_name=inputs["friendly_name"],
-            status=inputs["status"] or "published",
-            definition=definition_data(inputs["definition"]),
-            commit_message=unset_if_none(inputs.get("commit_message")),
+        flows = conn.client().studio.v2.flows
+        name = inputs["friendly_name"]
+        # Studio allows two flows of one name, so a lost answer is reconciled by what is new.
+        before = {flow.sid for flow in flows.list() if flow.friendly_name == name}
+        flow = self.create_once(
+            conn,
+            lambda: flows.create(
+                friendly_name=name,
+                status=inputs["status"],
+                definition=definition_data(inputs["definition"]),
+                commit_message=unset_if_none(inputs.get("commit_message")),
+            ),
+            lambda: [flows(f.sid).fetch() for f in flows.list() if f.friendly_name == name and f.sid not in before],
         )
         return _outputs(flow)
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
-        flow = (
-            conn.client()
-            .studio.v2.flows(id_)
-            .update(
-                status=inputs["status"] or "published",
+        context = conn.client().studio.v2.flows(id_)
+        flow = self.resend(
+            conn,
+            lambda: context.update(
+                status=inputs["status"],
                 friendly_name=inputs["friendly_name"],
                 definition=definition_data(inputs["definition"]),
                 commit_message=unset_if_none(inputs.get("commit_message")),
-            )
+            ),
         )
         return _outputs(flow)
 
@@ -77,7 +81,7 @@ class StudioFlowProvider(TwilioProvider):
         return live, _outputs(flow)
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
-        conn.client().studio.v2.flows(id_).delete()
+        self.resend(conn, conn.client().studio.v2.flows(id_).delete)
 
     def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
         """Studio reports ``#/states/3/...``; say which widget that is."""

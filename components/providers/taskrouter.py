@@ -2,52 +2,66 @@
 
 A Flex account already holds its workspace, activities, channels, the "Everyone" queue and the
 "Assign to Anyone" workflow. Creating one of these finds an existing object of the same name (or the
-SID given in ``adopt_sid``) and adopts it instead of making a duplicate. An adopted object is never
-deleted: removing it from the program only releases it from management.
+SID given in ``adopt_sid``) and adopts it instead of making a duplicate: its settable values are
+recorded (``previous``) before the program's are applied. An adopted object is never deleted:
+removing it from the program puts the recorded values back and releases it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from components.providers.args import (
+    ActivityArgs,
+    TaskChannelArgs,
+    TaskQueueArgs,
+    TaskRouterWorkflowArgs,
+    WorkspaceArgs,
+)
 from components.providers.base import (
-    Field,
     Props,
     TwilioProvider,
     TwilioProviderError,
     canonical,
+    sid_problem,
     unset_if_none,
 )
 from components.providers.twilio_api import Connection
 
-# Inputs every TaskRouter resource has besides its own: how to adopt, never compared.
-ADOPTION_FIELDS: Mapping[str, Field] = {"adopt_sid": Field(compare=False)}
 TASK_ORDERS = ("FIFO", "LIFO")
+_NOT_SETTABLE = ("workspace_sid", "adopt_sid")  # the parent, and how to adopt: not the object's fields
 
 
 class TaskRouterProvider(TwilioProvider):
-    """Create-or-adopt, update, read and delete-unless-adopted over one SDK collection."""
+    """Create-or-adopt, update, read and delete-or-restore over one SDK collection."""
 
     match_field: ClassVar[str] = "friendly_name"  # the name an existing object is adopted by
     case_insensitive_match: ClassVar[bool] = True  # Flex tooling spells "Assign To Anyone" both ways
+    sid_prefix: ClassVar[str]
+    fixed: ClassVar[tuple[str, ...]] = ()  # fields Twilio takes only at creation
+    carried = ("adopted", "previous")
 
     def collection(self, conn: Connection, props: Props) -> Any:
         """The SDK list object this resource lives in."""
         raise NotImplementedError
 
     def settable(self) -> list[str]:
-        """The inputs that are the object's own fields (not its parent workspace, not how to adopt it)."""
-        return [key for key in self.fields if key != "workspace_sid" and key not in ADOPTION_FIELDS]
+        """The inputs that are the object's own fields."""
+        return [key for key in self.fields if key not in _NOT_SETTABLE]
 
     def create_params(self, inputs: Props) -> Props:
         """Keyword arguments of the SDK's create call."""
         return {key: inputs.get(key) for key in self.settable()}
 
+    def updatable(self) -> list[str]:
+        """The fields Twilio lets change after creation."""
+        return [key for key in self.settable() if key not in self.fixed]
+
     def update_params(self, inputs: Props) -> Props:
-        """Keyword arguments of the SDK's update call (all fields, unless Twilio fixes some at creation)."""
-        return self.create_params(inputs)
+        """Keyword arguments of the SDK's update call."""
+        params = self.create_params(inputs)
+        return {key: params[key] for key in self.updatable()}
 
     def live_inputs(self, instance: Any) -> Props:
         """The inputs as Twilio has them now."""
@@ -56,41 +70,80 @@ class TaskRouterProvider(TwilioProvider):
     def outputs(self, instance: Any) -> Props:
         return {"sid": instance.sid, "account_sid": instance.account_sid}
 
+    def validate(self, inputs: Props) -> list[tuple[str, str]]:
+        sid = inputs.get("adopt_sid")
+        if sid is not None and not (sid.startswith(self.sid_prefix) and len(sid) == 34):
+            return [("adopt_sid", f"adopt_sid {sid_problem(sid, self.sid_prefix)}")]
+        return []
+
     # ---- the four calls --------------------------------------------------------------------
 
     def _create(self, conn: Connection, inputs: Props) -> Props:
         collection = self.collection(conn, inputs)
         existing = self._existing(collection, inputs)
         if existing is None:
-            instance = collection.create(**self._params(self.create_params(inputs)))
-            return {**self.outputs(instance), "adopted": False}
+            instance = self.create_once(
+                conn,
+                lambda: collection.create(**self._params(self.create_params(inputs))),
+                # Nothing matched before the create, so whatever matches now is this program's own.
+                lambda: self._matching(collection, inputs),
+            )
+            return {**self.outputs(instance), "adopted": False, "previous": None}
         self.check_adoptable(existing, inputs)
-        instance = collection(existing.sid).update(**self._params(self.update_params(inputs)))
-        return {**self.outputs(instance), "adopted": True}
+        changes = self.update_params(inputs)
+        previous = {key: value for key, value in self.live_inputs(existing).items() if key in changes}
+        instance = self.resend(conn, lambda: collection(existing.sid).update(**self._params(changes)))
+        return {**self.outputs(instance), "adopted": True, "previous": previous}
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
-        instance = self.collection(conn, inputs)(id_).update(**self._params(self.update_params(inputs)))
-        return {**self.outputs(instance), "adopted": bool(olds.get("adopted"))}
+        context = self.collection(conn, inputs)(id_)
+        return self.outputs(self.resend(conn, lambda: context.update(**self._params(self.update_params(inputs)))))
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
         instance = self.collection(conn, olds)(id_).fetch()
-        return self.live_inputs(instance), {**self.outputs(instance), "adopted": bool(olds.get("adopted"))}
+        return self.live_inputs(instance), self.outputs(instance)
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
+        context = self.collection(conn, olds)(id_)
         if not olds.get("adopted"):
-            self.collection(conn, olds)(id_).delete()
+            self.resend(conn, context.delete)
+            return
+        restore = self.restore_params(olds)
+        if restore:
+            self.resend(conn, lambda: context.update(**self._params(restore)))
 
     # ---- adoption --------------------------------------------------------------------------
 
     def check_adoptable(self, existing: Any, inputs: Props) -> None:
         """Raise when an existing object cannot become what the program asks for."""
 
+    def restore_params(self, olds: Props) -> Props:
+        """What puts an adopted object back as it was: each recorded value the program changed.
+
+        Values come back from state through gRPC (numbers as floats, None dropped), hence
+        ``canonical``; a text field that was empty is cleared with ``""``. State written before
+        values were recorded has no ``previous``: the object is then only released.
+        """
+        previous = canonical(olds.get("previous"))
+        if not previous:
+            return {}
+        restore: Props = {}
+        for key in self.updatable():
+            field = self.fields[key]
+            before, now = previous.get(key), canonical(olds.get(key))
+            if canonical(before, field.json) == canonical(now, field.json):
+                continue
+            if before is None and str in field.types:
+                before = ""
+            if before is not None:
+                restore[key] = before
+        return restore
+
     def _existing(self, collection: Any, inputs: Props) -> Any | None:
         sid = inputs.get("adopt_sid")
         if sid:
             return collection(sid).fetch()
-        wanted = self._key(inputs.get(self.match_field))
-        matches = [item for item in collection.list() if self._key(getattr(item, self.match_field)) == wanted]
+        matches = self._matching(collection, inputs)
         if len(matches) > 1:
             sids = ", ".join(item.sid for item in matches)
             raise TwilioProviderError(
@@ -98,6 +151,10 @@ class TaskRouterProvider(TwilioProvider):
                 f"exist ({sids}); choose one with adopt_sid"
             )
         return matches[0] if matches else None
+
+    def _matching(self, collection: Any, inputs: Props) -> list[Any]:
+        wanted = self._key(inputs.get(self.match_field))
+        return [item for item in collection.list() if self._key(getattr(item, self.match_field)) == wanted]
 
     def _key(self, value: Any) -> Any:
         return value.casefold() if self.case_insensitive_match and isinstance(value, str) else value
@@ -115,14 +172,8 @@ class WorkspaceProvider(TaskRouterProvider):
     """A TaskRouter workspace; "Flex Task Assignment" is adopted, never created twice."""
 
     kind = "Workspace"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "friendly_name": Field(),
-        "event_callback_url": Field(),
-        "events_filter": Field(),
-        "multi_task_enabled": Field(),
-        "prioritize_queue_order": Field(),
-        **ADOPTION_FIELDS,
-    }
+    args = WorkspaceArgs
+    sid_prefix = "WS"
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return conn.client().taskrouter.v1.workspaces
@@ -139,18 +190,12 @@ class ActivityProvider(TaskRouterProvider):
     """A worker activity. ``available`` cannot change after creation, so changing it replaces it."""
 
     kind = "Activity"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "workspace_sid": Field(replace=True),
-        "friendly_name": Field(),
-        "available": Field(replace=True),
-        **ADOPTION_FIELDS,
-    }
+    args = ActivityArgs
+    sid_prefix = "WA"
+    fixed = ("available",)
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).activities
-
-    def update_params(self, inputs: Props) -> Props:
-        return {"friendly_name": inputs["friendly_name"]}
 
     def check_adoptable(self, existing: Any, inputs: Props) -> None:
         wanted = inputs.get("available")
@@ -166,47 +211,46 @@ class TaskChannelProvider(TaskRouterProvider):
     """A task channel, adopted by unique name (Flex has default, voice, chat, sms and video)."""
 
     kind = "TaskChannel"
+    args = TaskChannelArgs
+    sid_prefix = "TC"
     match_field = "unique_name"
     case_insensitive_match = False
     label_field = "unique_name"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "workspace_sid": Field(replace=True),
-        "friendly_name": Field(),
-        "unique_name": Field(replace=True),
-        "channel_optimized_routing": Field(),
-        **ADOPTION_FIELDS,
-    }
+    fixed = ("unique_name",)
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).task_channels
 
-    def update_params(self, inputs: Props) -> Props:
-        return {key: value for key, value in self.create_params(inputs).items() if key != "unique_name"}
+    def validate(self, inputs: Props) -> list[tuple[str, str]]:
+        # "Task Channel friendlyName and uniqueName values do not support hyphens" (Twilio's docs).
+        hyphenated = [(key, f"{key} is {inputs[key]!r}; task channel names cannot contain hyphens: use _")
+                      for key in ("unique_name", "friendly_name") if "-" in (inputs.get(key) or "")]
+        return [*super().validate(inputs), *hyphenated]
 
 
 class TaskQueueProvider(TaskRouterProvider):
     """A task queue: who may take its tasks (target_workers) and in which order."""
 
     kind = "TaskQueue"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "workspace_sid": Field(replace=True),
-        "friendly_name": Field(),
-        "target_workers": Field(),
-        "max_reserved_workers": Field(),
-        "task_order": Field(),
-        "reservation_activity_sid": Field(),
-        "assignment_activity_sid": Field(),
-        **ADOPTION_FIELDS,
-    }
+    args = TaskQueueArgs
+    sid_prefix = "WQ"
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
-        problems = []
+        problems = super().validate(inputs)
         reserved = inputs.get("max_reserved_workers")
-        if reserved is not None and not (isinstance(reserved, int) and 1 <= reserved <= 50):
-            problems.append(("max_reserved_workers", f"is {reserved}; Twilio allows 1 to 50"))
+        if reserved is not None and not 1 <= reserved <= 50:
+            problems.append(("max_reserved_workers", f"max_reserved_workers is {reserved}; Twilio allows 1 to 50"))
         order = inputs.get("task_order")
         if order is not None and order not in TASK_ORDERS:
-            problems.append(("task_order", f"is {order!r}; use 'FIFO' or 'LIFO'"))
+            problems.append(("task_order", f"task_order is {order!r}; use 'FIFO' or 'LIFO'"))
+        target = inputs.get("target_workers")
+        if target is not None:
+            from taskrouter import ExpressionError, parse
+
+            try:
+                parse(target, "queue")
+            except ExpressionError as error:
+                problems.append(("target_workers", f"target_workers is not an expression TaskRouter accepts:\n{error}"))
         return problems
 
     def collection(self, conn: Connection, props: Props) -> Any:
@@ -217,15 +261,21 @@ class WorkflowProvider(TaskRouterProvider):
     """A workflow; its configuration JSON is compared as data, never as text."""
 
     kind = "Workflow"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "workspace_sid": Field(replace=True),
-        "friendly_name": Field(),
-        "configuration": Field(json=True),
-        "assignment_callback_url": Field(),
-        "fallback_assignment_callback_url": Field(),
-        "task_reservation_timeout": Field(),
-        **ADOPTION_FIELDS,
-    }
+    args = TaskRouterWorkflowArgs
+    sid_prefix = "WW"
+
+    def validate(self, inputs: Props) -> list[tuple[str, str]]:
+        problems = super().validate(inputs)
+        timeout = inputs.get("task_reservation_timeout")
+        if timeout is not None and not 1 <= timeout <= 86400:
+            problems.append(("task_reservation_timeout",
+                             f"task_reservation_timeout is {timeout}; Twilio allows 1 to 86400 seconds"))
+        if "configuration" in inputs:
+            from taskrouter import check_configuration
+
+            problems.extend(("configuration", f"configuration: {problem}")
+                            for problem in check_configuration(canonical(inputs["configuration"], as_json=True)))
+        return problems
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).workflows

@@ -2,21 +2,28 @@
 
 Neither ever buys or releases anything. Binding a number records what it pointed at before and
 puts that back on delete; an existing address configuration is adopted and restored the same way.
+What is recorded is never the program's own setting (left behind by an earlier try whose answer was
+lost): that is recorded as "not set", so a restore cannot keep pointing at the program.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
-from components.providers.base import Field, Props, TwilioProvider, TwilioProviderError, unset_if_none
+from components.providers.args import ConversationsAddressArgs, PhoneNumberBindingArgs
+from components.providers.base import Props, TwilioProvider, TwilioProviderError, canonical, unset_if_none
 from components.providers.twilio_api import Connection
 
-E164_HELP = "an E.164 number such as +15005550006"
+E164_HELP = "an E.164 number such as +15005550006: '+', a country code that does not start with 0, at most 15 digits"
+# ASCII digits only: str.isdigit() and \d also accept full-width and other scripts' digits.
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 # What binding a channel changes on an IncomingPhoneNumber, and so what delete restores.
 VOICE_FIELDS = ("voice_url", "voice_method", "voice_application_sid", "trunk_sid")
 MESSAGING_FIELDS = ("sms_url", "sms_method", "sms_application_sid")
+CHANNEL_URLS = {"voice": "voice_url", "messaging": "sms_url"}
 
 
 def _bound(webhook_url: str) -> dict[str, Props]:
@@ -27,23 +34,24 @@ def _bound(webhook_url: str) -> dict[str, Props]:
     }
 
 
+def e164_problem(number: str) -> str | None:
+    """Why ``number`` is not a strict E.164 number, or None."""
+    return None if E164.fullmatch(number) else f"phone_number is {number!r}; use {E164_HELP}"
+
+
 class PhoneNumberBindingProvider(TwilioProvider):
     """Points an existing number (by E.164) at a flow's webhook for voice and/or messaging."""
 
     kind = "PhoneNumberBinding"
+    args = PhoneNumberBindingArgs
     label_field = "phone_number"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "phone_number": Field(replace=True),
-        "webhook_url": Field(),
-        "voice": Field(),
-        "messaging": Field(),
-    }
+    carried = ("previous",)
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems = []
         number = inputs.get("phone_number")
-        if not (isinstance(number, str) and number.startswith("+") and number[1:].isdigit()):
-            problems.append(("phone_number", f"is {number!r}; use {E164_HELP}"))
+        if number is not None and (problem := e164_problem(number)):
+            problems.append(("phone_number", problem))
         if inputs.get("voice") is False and inputs.get("messaging") is False:
             problems.append(("voice", "bind voice, messaging or both; to unbind the number, remove the binding"))
         return problems
@@ -63,27 +71,33 @@ class PhoneNumberBindingProvider(TwilioProvider):
             )
         number = found[0]
         previous = {key: getattr(number, key) for key in (*VOICE_FIELDS, *MESSAGING_FIELDS)}
-        updated = numbers(number.sid).update(**self._changes(inputs, previous))
+        # Already pointing at this webhook: an earlier try of this program, not a setting to restore.
+        previous = {key: None if value == inputs["webhook_url"] else value for key, value in previous.items()}
+        updated = self.resend(conn, lambda: numbers(number.sid).update(**self._changes(inputs, previous)))
         return {"sid": updated.sid, "account_sid": updated.account_sid, "previous": previous}
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
-        previous = olds.get("previous") or {}
-        updated = self._numbers(conn)(id_).update(**self._changes(inputs, previous))
-        return {"sid": updated.sid, "account_sid": updated.account_sid, "previous": previous}
+        previous = canonical(olds.get("previous")) or {}
+        context = self._numbers(conn)(id_)
+        updated = self.resend(conn, lambda: context.update(**self._changes(inputs, previous)))
+        return {"sid": updated.sid, "account_sid": updated.account_sid}
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
         number = self._numbers(conn)(id_).fetch()
         webhook = olds.get("webhook_url")
+        # A channel the binding leaves alone is not read back: its URL may well equal the webhook
+        # (set by hand, or the number's old setting) without the binding managing it.
         live = {
             "phone_number": number.phone_number,
-            "voice": number.voice_url == webhook,
-            "messaging": number.sms_url == webhook,
+            **{channel: bool(olds.get(channel)) and getattr(number, url) == webhook
+               for channel, url in CHANNEL_URLS.items()},
         }
-        return live, {"sid": number.sid, "account_sid": number.account_sid, "previous": olds.get("previous")}
+        return live, {"sid": number.sid, "account_sid": number.account_sid}
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
-        previous = olds.get("previous") or {}
-        self._numbers(conn)(id_).update(**{key: previous.get(key) or "" for key in self._touched(olds)})
+        previous = canonical(olds.get("previous")) or {}
+        context = self._numbers(conn)(id_)
+        self.resend(conn, lambda: context.update(**{key: previous.get(key) or "" for key in self._touched(olds)}))
 
     def _changes(self, inputs: Props, previous: Mapping[str, Any]) -> Props:
         """Bind the channels asked for; put back the previous values of the others."""
@@ -101,57 +115,61 @@ class PhoneNumberBindingProvider(TwilioProvider):
         return (*(VOICE_FIELDS if olds.get("voice") else ()), *(MESSAGING_FIELDS if olds.get("messaging") else ()))
 
 
-AUTO_CREATION_KEYS = ("enabled", "type", "conversation_service_sid", "studio_flow_sid", "studio_retry_count")
+# The settable auto-creation values of an address configuration, by integration type.
+AUTO_CREATION_KEYS = {
+    "studio": ("enabled", "type", "conversation_service_sid", "studio_flow_sid", "studio_retry_count"),
+    "webhook": ("enabled", "type", "conversation_service_sid", "webhook_url", "webhook_method", "webhook_filters"),
+    "default": ("enabled", "type"),
+}
+_NEUTRAL = {"enabled": False, "type": "default"}
 
 
 class ConversationsAddressProvider(TwilioProvider):
     """A Conversations address whose new conversations start a Studio flow (Incoming Conversation)."""
 
     kind = "ConversationsAddress"
+    args = ConversationsAddressArgs
     label_field = "address"
-    fields: ClassVar[Mapping[str, Field]] = {
-        "address": Field(replace=True),
-        "address_type": Field(replace=True),
-        "friendly_name": Field(),
-        "flow_sid": Field(),
-        "retry_count": Field(),
-        "conversation_service_sid": Field(),
-    }
+    carried = ("adopted", "previous")
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         retries = inputs.get("retry_count")
-        if retries is not None and not (isinstance(retries, int) and 0 <= retries <= 3):
-            return [("retry_count", f"is {retries}; Twilio allows 0 to 3")]
+        if retries is not None and not 0 <= retries <= 3:
+            return [("retry_count", f"retry_count is {retries}; Twilio allows 0 to 3")]
         return []
 
     def _addresses(self, conn: Connection) -> Any:
         return conn.client().conversations.v1.address_configurations
 
+    def _matching(self, addresses: Any, inputs: Props) -> list[Any]:
+        return [a for a in addresses.list() if a.address == inputs["address"] and a.type == inputs["address_type"]]
+
     def _create(self, conn: Connection, inputs: Props) -> Props:
         addresses = self._addresses(conn)
-        existing = next(
-            (a for a in addresses.list() if a.address == inputs["address"] and a.type == inputs["address_type"]),
-            None,
-        )
-        if existing is None:
-            created = addresses.create(
-                type=inputs["address_type"],
-                address=inputs["address"],
-                friendly_name=unset_if_none(inputs.get("friendly_name")),
-                **self._auto_creation(inputs),
+        matches = self._matching(addresses, inputs)
+        if not matches:
+            created = self.create_once(
+                conn,
+                lambda: addresses.create(
+                    type=inputs["address_type"],
+                    address=inputs["address"],
+                    friendly_name=unset_if_none(inputs.get("friendly_name")),
+                    **self._auto_creation(inputs),
+                ),
+                lambda: self._matching(addresses, inputs),
             )
             return {**_address_outputs(created), "adopted": False, "previous": None}
-        previous = {key: (existing.auto_creation or {}).get(key) for key in AUTO_CREATION_KEYS}
-        updated = addresses(existing.sid).update(
-            friendly_name=unset_if_none(inputs.get("friendly_name")), **self._auto_creation(inputs)
-        )
+        existing = matches[0]
+        previous = self._previous(existing, inputs)
+        updated = self._configure(conn, addresses(existing.sid), inputs)
         return {**_address_outputs(updated), "adopted": True, "previous": previous}
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
-        updated = self._addresses(conn)(id_).update(
-            friendly_name=unset_if_none(inputs.get("friendly_name")), **self._auto_creation(inputs)
-        )
-        return {**_address_outputs(updated), "adopted": bool(olds.get("adopted")), "previous": olds.get("previous")}
+        return _address_outputs(self._configure(conn, self._addresses(conn)(id_), inputs))
+
+    def _configure(self, conn: Connection, context: Any, inputs: Props) -> Any:
+        friendly_name = unset_if_none(inputs.get("friendly_name"))
+        return self.resend(conn, lambda: context.update(friendly_name=friendly_name, **self._auto_creation(inputs)))
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
         address = self._addresses(conn)(id_).fetch()
@@ -164,17 +182,30 @@ class ConversationsAddressProvider(TwilioProvider):
             "retry_count": auto.get("studio_retry_count"),
             "conversation_service_sid": auto.get("conversation_service_sid"),
         }
-        outs = {**_address_outputs(address), "adopted": bool(olds.get("adopted")), "previous": olds.get("previous")}
-        return live, outs
+        return live, _address_outputs(address)
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
         context = self._addresses(conn)(id_)
-        previous = olds.get("previous")
         if not olds.get("adopted"):
-            context.delete()
+            self.resend(conn, context.delete)
             return
-        params = {f"auto_creation_{key}": unset_if_none(value) for key, value in (previous or {}).items()}
-        context.update(**params)
+        # State went through gRPC: numbers are floats (a retry count of 3.0), None values dropped.
+        previous = canonical(olds.get("previous")) or {}
+        auto = previous.get("auto_creation") or _NEUTRAL
+        params = {f"auto_creation_{key}": value for key, value in auto.items()}
+        if olds.get("friendly_name") is not None:
+            params["friendly_name"] = previous.get("friendly_name") or ""
+        self.resend(conn, lambda: context.update(**params))
+
+    @staticmethod
+    def _previous(existing: Any, inputs: Props) -> Props:
+        """The adopted address's own settings, never this program's (an earlier try's leftover)."""
+        auto = existing.auto_creation or {}
+        kept = AUTO_CREATION_KEYS.get(str(auto.get("type")), AUTO_CREATION_KEYS["default"])
+        recorded = {key: auto.get(key) for key in kept if auto.get(key) is not None}
+        if auto.get("type") == "studio" and auto.get("studio_flow_sid") == inputs["flow_sid"]:
+            recorded = dict(_NEUTRAL)
+        return {"friendly_name": existing.friendly_name, "auto_creation": recorded}
 
     @staticmethod
     def _auto_creation(inputs: Props) -> Props:

@@ -7,6 +7,7 @@ from the environment.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -49,6 +52,14 @@ class Connection:
     def client(self) -> Client:
         """A twilio Client for this connection (one per thread, reused across calls)."""
         return _client_for(self)
+
+    def pause_before_retry(self, attempt: int) -> bool:
+        """Wait before retry number ``attempt`` + 1 of a lost write; False when the attempts are spent."""
+        http: RetryingHttpClient = self.client().http_client
+        if attempt >= http.policy.attempts:
+            return False
+        http.pause(attempt)
+        return True
 
 
 def resolve_connection(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Connection:
@@ -103,6 +114,62 @@ def check_account(resource: str, expected: str, actual: object) -> None:
         )
 
 
+_proven: set[Connection] = set()
+_proven_lock = threading.Lock()
+
+
+def prove_key_account(connection: Connection) -> None:
+    """Before the first write with an API key, prove the key acts on the stack's account.
+
+    An auth token's username is the account SID itself, but an API key (``SK...``) does not name its
+    account: TaskRouter, Studio and Conversations URLs carry no account SID, so a key of another
+    account would write there. Listing the stack account's numbers (an ``/Accounts/{sid}/`` URL)
+    only succeeds when the key may act on that account. Done once per provider process and key.
+    """
+    if not connection.username.startswith("SK"):
+        return
+    with _proven_lock:
+        if connection in _proven:
+            return
+    numbers = connection.client().api.v2010.accounts(connection.account_sid).incoming_phone_numbers
+    try:
+        numbers.page(page_size=1)
+    except TwilioException as error:
+        status = error_parts(error)[0]
+        if status == 401:
+            reason = "Twilio refused the key and secret (HTTP 401): check apiKey and apiSecret"
+        else:
+            reason = (
+                f"Twilio answered HTTP {status} for this account's numbers, so the key belongs to another "
+                f"account; refusing to write anywhere. Use an API key created in {connection.account_sid} "
+                f"(or its auth token), or select the stack of the key's account"
+            )
+        raise TwilioSetupError(
+            f"API key {connection.username} cannot act on account {connection.account_sid}: {reason}."
+        ) from None
+    with _proven_lock:
+        _proven.add(connection)
+
+
+def error_parts(error: TwilioException) -> tuple[Any, int | None, str, Any]:
+    """(HTTP status, Twilio code, message, details) of either kind of SDK error.
+
+    Single-record calls raise TwilioRestException; list pages raise a bare TwilioException that
+    carries the HTTP response.
+    """
+    if isinstance(error, TwilioRestException):
+        return error.status, error.code, error.msg, error.details
+    response = error.args[1] if len(error.args) > 1 else None
+    try:
+        body = json.loads(response.text) if response is not None else {}
+    except (ValueError, AttributeError):
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    status = getattr(response, "status_code", None)
+    return status, body.get("code"), str(body.get("message") or error.args[0]), body.get("details")
+
+
 def rewrite_url(url: str, base_url: str | None) -> str:
     """Map ``https://<product>.twilio.com/<path>`` to ``<base>/<product>/<path>`` when a base is set."""
     if not base_url:
@@ -117,7 +184,7 @@ def rewrite_url(url: str, base_url: str | None) -> str:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded exponential backoff for 429 and 5xx answers."""
+    """Bounded exponential backoff: for reads, for 429 answers and for resending an idempotent write."""
 
     attempts: int = 6
     base_delay: float = 0.5
@@ -134,13 +201,32 @@ class RetryPolicy:
         return backoff * (0.5 + random.random() / 2)  # jitter: spread out concurrent retries
 
 
-def is_retryable(status: int) -> bool:
-    """Twilio asks us to come back later (429) or failed on its side (5xx)."""
-    return status == 429 or status >= 500
+class AnswerLost(RuntimeError):
+    """A write (POST or DELETE) got no usable answer: the connection dropped, it timed out, or 5xx.
+
+    Twilio may or may not have applied it, so it is never sent again blindly: the provider either
+    looks for what the write would have made (a create) or knows that sending it again is harmless
+    (an update, a delete).
+    """
+
+    def __init__(self, method: str, url: str, reason: str) -> None:
+        super().__init__(f"{method} {url}: {reason}")
+        self.method = method
+        self.url = url
+        self.reason = reason
+
+
+_SAFE_METHODS = ("GET", "HEAD")
+_NO_ANSWER = (requests.ConnectionError, requests.Timeout)
 
 
 class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
-    """The SDK's HTTP client, sent to ``base_url`` when set, retrying 429 and 5xx with backoff."""
+    """The SDK's HTTP client, sent to ``base_url`` when set, retrying only what is safe to retry.
+
+    * Reads are retried on 429, 5xx and lost connections, with backoff.
+    * Writes are retried as they are only on 429: Twilio did not process them. Any other lost answer
+      (5xx, dropped connection, timeout) raises ``AnswerLost`` for the provider to reconcile.
+    """
 
     def __init__(
         self,
@@ -152,6 +238,10 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
         self.base_url = base_url
         self.policy = policy
         self._sleep = sleep
+
+    def pause(self, attempt: int, retry_after: str | None = None) -> None:
+        """Wait before retry number ``attempt`` (1-based) under this client's policy."""
+        self._sleep(self.policy.delay(attempt, retry_after))
 
     def request(
         self,
@@ -165,14 +255,38 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
         allow_redirects: bool = False,
     ) -> Response:
         target = rewrite_url(url, self.base_url)
+        safe = method.upper() in _SAFE_METHODS
         attempt = 0
         while True:
             attempt += 1
-            response: Response = super().request(method, target, params, data, headers, auth, timeout, allow_redirects)
-            if not is_retryable(response.status_code) or attempt >= self.policy.attempts:
-                return response
-            retry_after = (response.headers or {}).get("Retry-After")
-            self._sleep(self.policy.delay(attempt, retry_after))
+            last = attempt >= self.policy.attempts
+            try:
+                response: Response = super().request(
+                    method, target, params, data, headers, auth, timeout, allow_redirects
+                )
+            except _NO_ANSWER as error:
+                if safe and not last:
+                    self.pause(attempt)
+                    continue
+                raise AnswerLost(method.upper(), url, f"no answer ({type(error).__name__})") from error
+            status = response.status_code
+            if status == 429 and not last:
+                self.pause(attempt, (response.headers or {}).get("Retry-After"))
+                continue
+            if status >= 500 and not safe:
+                raise AnswerLost(method.upper(), url, f"HTTP {status} {_message(response)}".rstrip())
+            if status >= 500 and not last:
+                self.pause(attempt)
+                continue
+            return response
+
+
+def _message(response: Response) -> str:
+    try:
+        body = json.loads(response.text or "{}")
+    except ValueError:
+        return ""
+    return str(body.get("message") or "") if isinstance(body, dict) else ""
 
 
 def make_client(account_sid: str, username: str, password: str, base_url: str | None) -> Client:

@@ -42,16 +42,17 @@ def test_binding_never_buys_a_number_it_cannot_find(emulator: Any) -> None:
     assert not [r for r in emulator.requests() if r["method"] == "POST"]
 
 
-def test_an_object_can_be_adopted_by_sid_and_is_only_released(emulator: Any) -> None:
+def test_an_object_adopted_by_sid_is_released_as_it_was_found(emulator: Any) -> None:
     workspace = flex_workspace(emulator)
     provider = connected(WorkspaceProvider(), emulator)
     created = provider.create({"friendly_name": "Renamed by us", "adopt_sid": workspace.sid})
     assert created.id == workspace.sid
     outs = created.outs or {}
     assert outs["adopted"] is True
-    provider.delete(created.id, outs)
     client = make_client(emulator.account_sid, emulator.account_sid, emulator.auth_token, emulator.base_url)
     assert client.taskrouter.v1.workspaces(workspace.sid).fetch().friendly_name == "Renamed by us"
+    provider.delete(created.id, outs)
+    assert client.taskrouter.v1.workspaces(workspace.sid).fetch().friendly_name == "Flex Task Assignment"
 
 
 def test_adopting_an_activity_with_other_availability_explains_the_fix(emulator: Any) -> None:

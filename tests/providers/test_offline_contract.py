@@ -27,6 +27,11 @@ DEFINITION: dict[str, Any] = {
 }
 
 
+WORKSPACE_SID = "WS" + "a" * 32
+QUEUE: dict[str, Any] = {"workspace_sid": WORKSPACE_SID, "friendly_name": "q"}
+BINDING: dict[str, Any] = {"phone_number": "+15005550006", "webhook_url": "https://hook", "voice": True}
+
+
 def configured(provider: TwilioProvider, **config: str) -> TwilioProvider:
     provider.configure(ConfigureRequest(Config({ACCOUNT_SID_KEY: ACCOUNT, **config}, "flex-pre-agent")))
     return provider
@@ -96,9 +101,9 @@ def test_diff_refuses_state_from_another_account() -> None:
     [
         (StudioFlowProvider(), flow_state("{not json"), "definition", "not valid JSON"),
         (StudioFlowProvider(), flow_state(DEFINITION, status="live"), "status", "use 'draft' or 'published'"),
-        (TaskQueueProvider(), {"friendly_name": "q", "max_reserved_workers": 51}, "max_reserved_workers", "1 to 50"),
-        (TaskQueueProvider(), {"friendly_name": "q", "task_order": "RANDOM"}, "task_order", "FIFO"),
-        (PhoneNumberBindingProvider(), {"phone_number": "555-1234", "voice": True}, "phone_number", "E.164"),
+        (TaskQueueProvider(), {**QUEUE, "max_reserved_workers": 51}, "max_reserved_workers", "1 to 50"),
+        (TaskQueueProvider(), {**QUEUE, "task_order": "RANDOM"}, "task_order", "FIFO"),
+        (PhoneNumberBindingProvider(), {**BINDING, "phone_number": "555-1234"}, "phone_number", "E.164"),
     ],
 )
 def test_check_names_the_bad_input_and_the_fix(

@@ -16,7 +16,7 @@ from components.resources import (
     StudioFlow,
     TaskChannel,
     TaskQueue,
-    Workflow,
+    TaskRouterWorkflow as Workflow,
     Workspace,
 )
 from components.settings import load_stack_settings

@@ -1,0 +1,190 @@
+"""Each Twilio resource's inputs, declared once.
+
+An ``<Resource>Args`` TypedDict is the single declaration of a resource's inputs: the resource class
+takes its keywords (``**args: Unpack[WorkflowArgs]``), and the provider reads the same class for how
+each input compares (``Spec``: replace, JSON, compared at all), its default, its SID prefix and its
+size limit. The value types come from the annotations themselves.
+
+This module deliberately does not use ``from __future__ import annotations``: the annotations are
+read at import time (``pulumi.Input`` holds a forward reference that ``get_type_hints`` cannot
+resolve, so they are read from ``__annotations__`` as objects, never evaluated from text).
+"""
+
+import collections.abc
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, NotRequired, TypedDict
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one input behaves, written next to its annotation as ``Annotated[..., Spec(...)]``."""
+
+    replace: bool = False  # Twilio cannot change it in place: a change makes a new object
+    json: bool = False  # a JSON document: compared as data, not text
+    compare: bool = True  # False for metadata that never causes an update (a commit message)
+    default: Any = None  # what the resource sends when the program leaves it out
+    sid: str | None = None  # the SID prefix the value must have (WS, FW, ...)
+    max_length: int | None = None  # Twilio's limit on the text
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One declared input, resolved: its name, whether the program must give it, its plain types."""
+
+    name: str
+    spec: Spec
+    required: bool
+    types: tuple[type, ...]  # the plain (not Output/Awaitable) types it may hold, None excluded
+
+    @property
+    def replace(self) -> bool:
+        return self.spec.replace
+
+    @property
+    def json(self) -> bool:
+        return self.spec.json
+
+    @property
+    def compare(self) -> bool:
+        return self.spec.compare
+
+
+def input_fields(args: type) -> dict[str, InputField]:
+    """The inputs an Args TypedDict declares, in declaration order (a base's inputs first)."""
+    required: frozenset[str] = getattr(args, "__required_keys__", frozenset())
+    fields = {}
+    for name, annotation in args.__annotations__.items():
+        spec, hint = _unwrap(annotation)
+        fields[name] = InputField(name, spec, name in required, _plain_types(hint))
+    return fields
+
+
+def _unwrap(annotation: Any) -> tuple[Spec, Any]:
+    spec = Spec()
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is NotRequired:
+            annotation = typing.get_args(annotation)[0]
+        elif origin is Annotated:
+            spec = next((m for m in annotation.__metadata__ if isinstance(m, Spec)), spec)
+            annotation = annotation.__origin__
+        else:
+            return spec, annotation
+
+
+def _plain_types(hint: Any) -> tuple[type, ...]:
+    """``pulumi.Input[str] | pulumi.Input[Mapping[str, Any]] | None`` -> ``(str, Mapping)``."""
+    found: list[type] = []
+    pending = [hint]
+    while pending:
+        current = pending.pop(0)
+        origin = typing.get_origin(current)
+        if origin is typing.Union or origin is types.UnionType:
+            pending.extend(typing.get_args(current))
+        elif origin is collections.abc.Awaitable or isinstance(current, typing.ForwardRef):
+            continue  # the Awaitable/Output halves of pulumi.Input are resolved before the provider sees them
+        elif current is type(None):
+            continue
+        else:
+            plain = origin or current
+            if isinstance(plain, type) and plain not in found:
+                found.append(plain)
+    return tuple(found)
+
+
+# ---- the resources' inputs ----------------------------------------------------------------------------
+
+Text = pulumi.Input[str]
+Flag = pulumi.Input[bool]
+Number = pulumi.Input[int]
+Document = pulumi.Input[str] | pulumi.Input[Mapping[str, Any]]
+NAME = Spec(max_length=64)  # TaskRouter's limit on friendly and unique names
+
+
+class StudioFlowArgs(TypedDict):
+    """A Studio flow. ``definition`` is JSON text (the studio toolkit's ``to_json``) or a mapping."""
+
+    friendly_name: Text
+    definition: Annotated[Document, Spec(json=True)]
+    status: NotRequired[Annotated[Text, Spec(default="published")]]
+    commit_message: NotRequired[Annotated[Text | None, Spec(compare=False)]]
+
+
+class _Adoptable(TypedDict):
+    # The SID of an existing object to adopt instead of looking it up by name; never compared.
+    adopt_sid: NotRequired[Annotated[Text | None, Spec(compare=False)]]
+
+
+class WorkspaceArgs(_Adoptable):
+    """A TaskRouter workspace; an existing one of the same name (Flex Task Assignment) is adopted."""
+
+    friendly_name: Annotated[Text, NAME]
+    event_callback_url: NotRequired[Text | None]
+    events_filter: NotRequired[Text | None]
+    multi_task_enabled: NotRequired[Flag | None]
+    prioritize_queue_order: NotRequired[Text | None]
+
+
+class _InWorkspace(_Adoptable):
+    workspace_sid: Annotated[Text, Spec(replace=True, sid="WS")]
+
+
+class ActivityArgs(_InWorkspace):
+    """A worker activity. Changing ``available`` replaces it: Twilio cannot change it in place."""
+
+    friendly_name: Annotated[Text, NAME]
+    available: Annotated[Flag, Spec(replace=True)]
+
+
+class TaskChannelArgs(_InWorkspace):
+    """A task channel, adopted by unique name when the workspace already has it."""
+
+    unique_name: Annotated[Text, Spec(replace=True, max_length=64)]
+    friendly_name: Annotated[Text, NAME]
+    channel_optimized_routing: NotRequired[Flag | None]
+
+
+class TaskQueueArgs(_InWorkspace):
+    """A task queue; an existing queue of the same name (Everyone) is adopted."""
+
+    friendly_name: Annotated[Text, NAME]
+    target_workers: NotRequired[Text | None]
+    max_reserved_workers: NotRequired[Number | None]
+    task_order: NotRequired[Text | None]
+    reservation_activity_sid: NotRequired[Annotated[Text | None, Spec(sid="WA")]]
+    assignment_activity_sid: NotRequired[Annotated[Text | None, Spec(sid="WA")]]
+
+
+class TaskRouterWorkflowArgs(_InWorkspace):
+    """A workflow; ``configuration`` is JSON text or a mapping (the taskrouter toolkit's output)."""
+
+    friendly_name: Annotated[Text, NAME]
+    configuration: Annotated[Document, Spec(json=True)]
+    assignment_callback_url: NotRequired[Text | None]
+    fallback_assignment_callback_url: NotRequired[Text | None]
+    task_reservation_timeout: NotRequired[Number | None]
+
+
+class PhoneNumberBindingArgs(TypedDict):
+    """An existing number (E.164) pointed at a flow's webhook for voice and/or messaging."""
+
+    phone_number: Annotated[Text, Spec(replace=True)]
+    webhook_url: Text
+    voice: NotRequired[Annotated[Flag, Spec(default=True)]]
+    messaging: NotRequired[Annotated[Flag, Spec(default=False)]]
+
+
+class ConversationsAddressArgs(TypedDict):
+    """A Conversations address whose new conversations start a Studio flow (Incoming Conversation)."""
+
+    address: Annotated[Text, Spec(replace=True)]
+    flow_sid: Annotated[Text, Spec(sid="FW")]
+    address_type: NotRequired[Annotated[Text, Spec(replace=True, default="sms")]]
+    friendly_name: NotRequired[Annotated[Text | None, Spec(max_length=256)]]
+    retry_count: NotRequired[Number | None]
+    conversation_service_sid: NotRequired[Annotated[Text | None, Spec(sid="IS")]]
