@@ -1,56 +1,310 @@
-"""Per-stack settings, read from stack config and validated in one place."""
+"""A stack's settings: one pydantic model read by the program, ``flexctl`` and the emulator alike.
+
+The program reads the config the engine hands it (:func:`load_stack_settings`); ``flexctl`` and the
+emulator read ``Pulumi.<stack>.yaml`` itself (:func:`read_stack_file`). Both go through
+:func:`parse_stack_settings`, so a bad value is reported the same way everywhere: the stack file,
+the key, the value and the fix. Unknown keys (a typo such as ``phonenumbers``) are errors.
+
+Credentials are never part of the settings: ``authToken``, ``apiKey`` and ``apiSecret`` are accepted
+(the providers read them) but dropped here, and must be set with ``pulumi config set --secret``.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
-from typing import Annotated
+from datetime import time
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import pulumi
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
-from components.providers.twilio_api import ACCOUNT_SID_PATTERN, PROJECT
+from flows import parameters
+from flows.catalog import LANGUAGES, FlowKey
+from studio import Parameter
+
+PROJECT_FILE = "Pulumi.yaml"
+DEFAULT_PROJECT = "flex-pre-agent"
+SECRET_KEYS = frozenset({"authToken", "apiKey", "apiSecret"})
+"""Credentials the providers read; never kept in the settings, never plain text in a stack file."""
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9]\d{1,14}$")]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$")]
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+FIXES: dict[str, str] = {
+    "accountSid": "AC followed by 32 hex digits, from the Twilio console",
+    "apiBaseUrl": "an http(s) base URL such as http://127.0.0.1:8787, or leave it unset for real Twilio",
+    "phoneNumbers": 'a list such as - {number: "+15005550006", voice: voice}',
+    "conversationsAddresses": 'a list such as - {address: "+15005550008", type: sms}',
+    "holdMusicUrl": "an https:// URL of an audio file or TwiML document",
+    "selfServiceUrl": "an https:// URL texted to callers who choose self-service",
+    "businessHours": 'a mapping such as {days: [Mon, Tue, Wed, Thu, Fri], open: "08:00", close: "18:00"}',
+    "timeZone": "an IANA time zone such as America/New_York",
+    "languages": f"a list of language codes among {', '.join(LANGUAGES)}",
+    "vipTrait": "the profile trait that marks a VIP, a name such as vip",
+    "profileConnection": "the Unified Profiles connection Search for a Profile uses (its Connection in Console)",
+    "protect": "true (protect resources, keep number bindings on delete) or false",
+}
 
 
-class StackSettings(BaseModel):
-    """What a stack's ``Pulumi.<stack>.yaml`` says (credentials are not kept here)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    account_sid: str = Field(alias="accountSid", pattern=ACCOUNT_SID_PATTERN.pattern)
-    api_base_url: str = Field(default="", alias="apiBaseUrl")
-    phone_numbers: tuple[E164, ...] = Field(default=(), alias="phoneNumbers")
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True)
 
 
-_SECRET_KEYS = {"authToken", "apiKey", "apiSecret"}
+class PhoneNumberSettings(_Section):
+    """A number the account owns and the flows it starts: ``voice`` for calls, ``messaging`` for SMS."""
+
+    number: E164
+    voice: FlowKey | None = None
+    messaging: FlowKey | None = None
+
+    @model_validator(mode="after")
+    def _binds_something(self) -> PhoneNumberSettings:
+        if self.voice is None and self.messaging is None:
+            raise ValueError(f"{self.number} starts no flow: give it voice: voice and/or messaging: messaging")
+        if self.voice is not None and self.messaging is not None and self.voice != self.messaging:
+            raise ValueError(
+                f"{self.number} sends voice to {self.voice!r} and messaging to {self.messaging!r}; a number has one "
+                "flow webhook, so bind one flow per number (use another number for the other flow)"
+            )
+        return self
+
+    @property
+    def flow(self) -> FlowKey:
+        """The flow the number's webhook points at."""
+        flow = self.voice or self.messaging
+        assert flow is not None  # _binds_something
+        return flow
 
 
-def parse_stack_settings(raw: Mapping[str, object], stack: str) -> StackSettings:
-    """Validate raw config values (key -> value, without the project prefix) or explain what is wrong."""
-    values = {key: value for key, value in raw.items() if key not in _SECRET_KEYS}
+class ConversationsAddressSettings(_Section):
+    """A Conversations address whose new conversations start ``flow`` (Flex Conversations)."""
+
+    address: str = Field(min_length=1)
+    type: Literal["sms", "whatsapp", "messenger", "gbm"] = "sms"
+    flow: FlowKey = "conversations"
+
+
+class BusinessHours(_Section):
+    """When agents answer, in the stack's ``timeZone``; outside these hours callers reach voicemail."""
+
+    days: tuple[Weekday, ...] = Field(default=("Mon", "Tue", "Wed", "Thu", "Fri"), min_length=1)
+    open: ClockTime = "08:00"
+    close: ClockTime = "18:00"
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> BusinessHours:
+        if time.fromisoformat(self.open) >= time.fromisoformat(self.close):
+            raise ValueError(f"open ({self.open}) must be before close ({self.close}), both HH:MM on a 24-hour clock")
+        return self
+
+
+class StackSettings(_Section):
+    """What a stack's ``Pulumi.<stack>.yaml`` says about its contact center (no credentials)."""
+
+    account_sid: str = Field(pattern=r"^AC[0-9a-fA-F]{32}$")
+    api_base_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    phone_numbers: tuple[PhoneNumberSettings, ...] = ()
+    conversations_addresses: tuple[ConversationsAddressSettings, ...] = ()
+    hold_music_url: HttpsUrl
+    self_service_url: HttpsUrl
+    business_hours: BusinessHours = BusinessHours()
+    time_zone: str
+    languages: tuple[str, ...] = Field(default=("en", "es"), min_length=1)
+    vip_trait: str = Field(default="vip", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    profile_connection: str = Field(default="default", min_length=1)
+    protect: bool = False
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            close = get_close_matches(value, sorted(available_timezones()), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ValueError(f"{value!r} is not an IANA time zone{hint}") from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [code for code in value if code not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} is not a language the flows speak")
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_triggers(self) -> StackSettings:
+        numbers = [entry.number for entry in self.phone_numbers]
+        addresses = [entry.address for entry in self.conversations_addresses]
+        for what, values in (("phone number", numbers), ("Conversations address", addresses)):
+            twice = sorted({value for value in values if values.count(value) > 1})
+            if twice:
+                raise ValueError(f"{what} {twice[0]} is listed twice; list each once")
+        return self
+
+    @property
+    def owned_numbers(self) -> tuple[str, ...]:
+        """Every E.164 number the stack binds or uses as a Conversations address (the account must own them)."""
+        addresses = [entry.address for entry in self.conversations_addresses if entry.address.startswith("+")]
+        return tuple(dict.fromkeys([*(entry.number for entry in self.phone_numbers), *addresses]))
+
+    def flow_parameters(self) -> dict[Parameter, str]:
+        """The value of every flow parameter that comes from config (the others are resource SIDs)."""
+        hours = self.business_hours
+        return {
+            parameters.HOLD_MUSIC_URL: self.hold_music_url,
+            parameters.SELF_SERVICE_URL: self.self_service_url,
+            parameters.TIME_ZONE: self.time_zone,
+            parameters.OPEN_TIME: hours.open,
+            parameters.CLOSE_TIME: hours.close,
+            parameters.BUSINESS_DAYS: ", ".join(hours.days),
+            parameters.PROFILE_CONNECTION: self.profile_connection,
+        }
+
+
+class StackSettingsError(ValueError):
+    """Stack config that cannot be used; the message names the file, the key, the value and the fix."""
+
+
+def config_keys() -> dict[str, Any]:
+    """Key (camelCase, as in the stack file) -> field, for every setting."""
+    return {field.alias or name: field for name, field in StackSettings.model_fields.items()}
+
+
+def parse_stack_settings(raw: Mapping[str, Any], stack: str, *, project: str = DEFAULT_PROJECT) -> StackSettings:
+    """Validate config values (key without the project prefix -> value) or explain every problem."""
+    where = f"Pulumi.{stack}.yaml"
+    values = {key: value for key, value in raw.items() if key not in SECRET_KEYS}
     try:
         return StackSettings.model_validate(values)
     except ValidationError as error:
-        problems = "\n".join(
-            f"  - {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors(include_url=False)
-        )
-        raise ValueError(
-            f"Pulumi.{stack}.yaml has invalid config for project {PROJECT}:\n{problems}\n"
-            f"Fix the values with `pulumi config set <key> <value> --stack {stack}`."
-        ) from None
+        problems = [_problem(detail, project, stack) for detail in error.errors(include_url=False)]
+        raise StackSettingsError(f"{where} has invalid config:\n" + "\n".join(problems)) from None
+
+
+def _problem(detail: Any, project: str, stack: str) -> str:
+    location = [str(part) for part in detail["loc"]]
+    key = location[0] if location else ""
+    path = ".".join(location) or "(the config)"
+    if detail["type"] == "extra_forbidden":
+        known = ", ".join(sorted(set(config_keys()) | SECRET_KEYS))
+        return (f"  - {project}:{path}: unknown key (value {_show(detail['input'])}); known keys are {known}; "
+                f"rename it or remove it with `pulumi config rm {path} --stack {stack}`")
+    if detail["type"] == "missing":
+        return (f"  - {project}:{path}: missing; set it to {FIXES.get(key, 'a value')} with "
+                f"`pulumi config set {key} ... --stack {stack}`")
+    return (f"  - {project}:{path} is {_show(detail['input'])}: {_message(detail['msg'])}; "
+            f"use {FIXES.get(key, 'a valid value')}")
+
+
+def _message(text: str) -> str:
+    return re.sub(r"^(Value error|Assertion failed), ", "", text)
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# --- Reading config -------------------------------------------------------------------------------
+
+
+def decode_engine_config(config: Mapping[str, str], project: str) -> dict[str, Any]:
+    """The project's keys from the engine's config (every value a string, structured ones as JSON)."""
+    prefix = f"{project}:"
+    fields = config_keys()
+    raw: dict[str, Any] = {}
+    for qualified, text in config.items():
+        if not qualified.startswith(prefix):
+            continue
+        key = qualified[len(prefix):]
+        field = fields.get(key)
+        structured = field is not None and field.annotation is not str
+        try:
+            raw[key] = json.loads(text) if structured else text
+        except json.JSONDecodeError:
+            raw[key] = text  # the model reports it with the value and the fix
+    return raw
 
 
 def load_stack_settings() -> StackSettings:
-    """Read this stack's config through Pulumi and validate it; bad config stops the program cleanly."""
-    config = pulumi.Config()
-    raw: dict[str, object] = {}
-    for key in StackSettings.model_fields.values():
-        name = key.alias or ""
-        value = config.get_object(name) if name == "phoneNumbers" else config.get(name)
-        if value is not None:
-            raw[name] = value
+    """This stack's settings, from the config the engine hands the program; bad config stops it cleanly."""
+    import pulumi
+    from pulumi.runtime.config import CONFIG
+
+    project, stack = pulumi.get_project(), pulumi.get_stack()
     try:
-        return parse_stack_settings(raw, pulumi.get_stack())
-    except ValueError as error:
+        return parse_stack_settings(decode_engine_config(CONFIG.get(), project), stack, project=project)
+    except StackSettingsError as error:
         raise pulumi.RunError(str(error)) from None
+
+
+def project_name(root: Path) -> str:
+    """The ``name`` of the Pulumi project in ``root``."""
+    name = read_yaml(root / PROJECT_FILE).get("name")
+    if not isinstance(name, str) or not name:
+        raise StackSettingsError(f"{root / PROJECT_FILE}: the project has no `name`; add `name: flex-pre-agent`")
+    return name
+
+
+def read_stack_values(root: Path, stack: str) -> dict[str, Any]:
+    """The project's config values in ``Pulumi.<stack>.yaml`` (unprefixed keys), credentials left out."""
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        raise StackSettingsError(f"{path} does not exist: create the stack with `pulumi stack init {stack}`")
+    return _values(path, project_name(root), stack)
+
+
+def _values(path: Path, project: str, stack: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for qualified, value in (read_yaml(path).get("config") or {}).items():
+        namespace, _, key = str(qualified).rpartition(":")
+        if namespace != project:
+            continue
+        if key in SECRET_KEYS:
+            if not (isinstance(value, dict) and "secure" in value):
+                raise StackSettingsError(
+                    f"{path}: {qualified} is a credential in plain text; remove it and run "
+                    f"`pulumi config set --secret {key} ... --stack {stack}` (or export it as TWILIO_* instead)"
+                )
+            continue
+        values[key] = value
+    return values
+
+
+def read_stack_file(root: Path, stack: str) -> StackSettings:
+    """The settings of ``Pulumi.<stack>.yaml`` in ``root``, validated (credentials are not read)."""
+    return parse_stack_settings(read_stack_values(root, stack), stack, project=project_name(root))
+
+
+def read_stack_path(path: Path) -> StackSettings:
+    """The settings of a stack file anywhere (``Pulumi.<stack>.yaml``; the project beside it, if any)."""
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    project = project_name(path.parent) if (path.parent / PROJECT_FILE).exists() else DEFAULT_PROJECT
+    if not path.exists():
+        raise StackSettingsError(f"{path} does not exist")
+    return parse_stack_settings(_values(path, project, stack), stack, project=project)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping from ``path``, or an error naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StackSettingsError(f"{path} does not exist") from None
+    except yaml.YAMLError as error:
+        raise StackSettingsError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise StackSettingsError(f"{path} must be a YAML mapping (`config:` and its keys)")
+    return data

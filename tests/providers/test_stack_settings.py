@@ -1,34 +1,87 @@
-"""Stack config is read like the CLI does and validated in one place."""
+"""Stack config is read like the CLI reads it and validated by one model, with errors a person can act on."""
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from components.settings import parse_stack_settings
+from components.settings import (
+    SECRET_KEYS,
+    StackSettingsError,
+    config_keys,
+    decode_engine_config,
+    parse_stack_settings,
+    read_stack_file,
+)
 from flexctl.stack_config import StackConfigError, load_stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
+STACKS = ("local", "dev", "prod")
+VALID: dict[str, Any] = {
+    "accountSid": "AC" + "0" * 32,
+    "holdMusicUrl": "https://example.com/hold.mp3",
+    "selfServiceUrl": "https://example.com/help",
+    "timeZone": "Europe/Paris",
+}
 
 
 def test_local_stack_config_is_read_with_structured_values_as_json() -> None:
     config = load_stack_config(ROOT, "local")
     assert config["flex-pre-agent:accountSid"].startswith("AC")
-    assert json.loads(config["flex-pre-agent:phoneNumbers"]) == ["+15005550006", "+15005550007"]
+    numbers = json.loads(config["flex-pre-agent:phoneNumbers"])
+    assert [entry["number"] for entry in numbers] == ["+15005550006", "+15005550007"]
+    assert json.loads(config["flex-pre-agent:languages"]) == ["en", "es"]
 
 
-@pytest.mark.parametrize("stack", ["local", "dev", "prod"])
+@pytest.mark.parametrize("stack", STACKS)
 def test_every_committed_stack_has_valid_settings(stack: str) -> None:
-    config = load_stack_config(ROOT, stack)
-    raw = {key.split(":", 1)[1]: value for key, value in config.items()}
-    raw["phoneNumbers"] = json.loads(raw.get("phoneNumbers", "[]"))
-    assert parse_stack_settings(raw, stack).account_sid.startswith("AC")
+    settings = read_stack_file(ROOT, stack)
+    assert settings.account_sid.startswith("AC")
+    assert settings.phone_numbers
 
 
-def test_encrypted_values_are_refused_with_a_hint(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stack", STACKS)
+def test_engine_config_and_stack_file_give_the_same_settings(stack: str) -> None:
+    from_engine = parse_stack_settings(decode_engine_config(load_stack_config(ROOT, stack), "flex-pre-agent"), stack)
+    assert from_engine == read_stack_file(ROOT, stack)
+
+
+def test_only_prod_is_protected() -> None:
+    assert [read_stack_file(ROOT, stack).protect for stack in STACKS] == [False, False, True]
+
+
+def test_no_stack_file_holds_a_credential_in_plain_text() -> None:
+    for stack in STACKS:
+        config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+        for key in SECRET_KEYS:
+            assert not isinstance(config.get(f"flex-pre-agent:{key}"), str), (stack, key)
+
+
+def test_pulumi_yaml_declares_every_setting_and_no_secret() -> None:
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    assert set(declared) == set(config_keys())
+    assert not any(spec.get("secret") for spec in declared.values())
+    required = {key for key, field in config_keys().items() if field.is_required()}
+    assert {key for key, spec in declared.items() if "default" not in spec} == required
+
+
+def test_pulumi_yaml_defaults_are_the_models_defaults() -> None:
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    defaults = parse_stack_settings(VALID, "dev").model_dump(by_alias=True, mode="json")
+    for key, spec in declared.items():
+        if "default" in spec:
+            assert spec["default"] == defaults[key], key
+
+
+def test_an_encrypted_credential_is_skipped_and_a_plain_one_refused(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
-    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  demo:authToken:\n    secure: v1:abc\n")
-    with pytest.raises(StackConfigError, match="only the Pulumi CLI can decrypt"):
+    stack = {f"demo:{key}": value for key, value in VALID.items()}
+    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": {**stack, "demo:authToken": {"secure": "v1"}}}))
+    assert load_stack_config(tmp_path, "dev")["demo:accountSid"] == VALID["accountSid"]
+    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": {**stack, "demo:authToken": "plain"}}))
+    with pytest.raises(StackConfigError, match=r"demo:authToken is a credential in plain text(.|\n)*--secret"):
         load_stack_config(tmp_path, "dev")
 
 
@@ -38,8 +91,48 @@ def test_a_missing_stack_file_is_named(tmp_path: Path) -> None:
         load_stack_config(tmp_path, "qa")
 
 
-def test_bad_settings_name_the_stack_file_and_key() -> None:
-    with pytest.raises(ValueError, match=r"Pulumi\.dev\.yaml has invalid config(.|\n)*accountSid"):
-        parse_stack_settings({"accountSid": "AC123"}, "dev")
-    with pytest.raises(ValueError, match=r"phoneNumbers\.0"):
-        parse_stack_settings({"accountSid": "AC" + "0" * 32, "phoneNumbers": ["555"]}, "dev")
+BAD_VALUES = [
+    ({"accountSid": "AC123"}, r"flex-pre-agent:accountSid is 'AC123'.*AC followed by 32 hex digits"),
+    ({"phonenumbers": ["+15005550006"]}, r"flex-pre-agent:phonenumbers: unknown key.*phoneNumbers.*pulumi config rm"),
+    ({"phoneNumbers": [{"number": "555", "voice": "voice"}]}, r"phoneNumbers\.0\.number is '555'"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voice": "ivr"}]}, r"phoneNumbers\.0\.voice is 'ivr'.*'voice'"),
+    ({"phoneNumbers": [{"number": "+15005550006"}]}, r"\+15005550006 starts no flow"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice", "messaging": "messaging"}]},
+     r"one flow per number"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}] * 2}, r"\+15005550006 is listed twice"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voce": "voice"}]}, r"phoneNumbers\.0\.voce: unknown key"),
+    ({"conversationsAddresses": [{"address": "+15005550008", "type": "fax"}]}, r"conversationsAddresses\.0\.type"),
+    ({"holdMusicUrl": "http://example.com/hold.mp3"}, r"holdMusicUrl is 'http://example\.com/hold\.mp3'.*https://"),
+    ({"selfServiceUrl": ""}, r"selfServiceUrl is ''"),
+    ({"timeZone": "America/New_Yrok"}, r"timeZone is 'America/New_Yrok'.*did you mean America/New_York"),
+    ({"businessHours": {"open": "18:00", "close": "08:00"}}, r"open \(18:00\) must be before close \(08:00\)"),
+    ({"businessHours": {"open": "25:00"}}, r"businessHours\.open is '25:00'"),
+    ({"businessHours": {"days": ["Monday"]}}, r"businessHours\.days\.0 is 'Monday'.*'Mon'"),
+    ({"languages": ["en", "de"]}, r"languages is \[\"en\", \"de\"\]: de is not a language the flows speak"),
+    ({"languages": []}, r"languages is \[\]"),
+    ({"vipTrait": "is vip"}, r"vipTrait is 'is vip'"),
+    ({"protect": "yes please"}, r"protect is 'yes please'.*true .* or false"),
+    ({"holdMusicUrl": None, "timeZone": None}, r"flex-pre-agent:holdMusicUrl is null(.|\n)*timeZone is null"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_VALUES, ids=[str(index) for index in range(len(BAD_VALUES))])
+def test_a_bad_value_names_the_stack_file_key_value_and_fix(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(StackSettingsError, match=r"Pulumi\.dev\.yaml has invalid config") as raised:
+        parse_stack_settings({**VALID, **change}, "dev")
+    assert raised.match(message)
+
+
+def test_a_missing_required_key_says_how_to_set_it() -> None:
+    with pytest.raises(StackSettingsError, match=r"timeZone: missing; set it to an IANA time zone.*pulumi config set"):
+        parse_stack_settings({key: value for key, value in VALID.items() if key != "timeZone"}, "prod")
+
+
+def test_credentials_are_accepted_but_never_kept() -> None:
+    settings = parse_stack_settings({**VALID, "authToken": "secret-value"}, "dev")
+    assert "secret-value" not in settings.model_dump_json()
+
+
+def test_engine_config_of_other_namespaces_is_ignored() -> None:
+    raw = decode_engine_config({"flex-pre-agent:protect": "true", "pulumi:tags": "{}"}, "flex-pre-agent")
+    assert raw == {"protect": True}
