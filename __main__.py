@@ -1,12 +1,19 @@
-"""The Pulumi program: reads the stack config and builds the pre-agent workflow.
+"""The Pulumi program: the stack's settings, the contact center built from them, one PreAgentWorkflow.
 
-The full program (flows, routing and PreAgentWorkflow) arrives with its own issue; until then this
-validates the stack settings so that `pulumi preview` fails early on bad config.
+Run it with ``pulumi up --stack <local|dev|prod>`` from this directory. Bad config stops it before any
+resource is registered, naming the stack file, the key, the value and the fix.
 """
 
 import pulumi
 
+from components.pre_agent import PreAgentWorkflow, PreAgentWorkflowArgs
 from components.settings import load_stack_settings
+from flows import contact_center
 
 settings = load_stack_settings()
+center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
+workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(settings=settings, contact_center=center))
+
 pulumi.export("accountSid", settings.account_sid)
+for key, value in workflow.outputs().items():
+    pulumi.export(key, value)

@@ -1,0 +1,30 @@
+"""Looking the customer up in Unified Profiles, and reading what the lookup found."""
+
+from __future__ import annotations
+
+from flows.parameters import PROFILE_CONNECTION
+from studio import SearchForProfile
+
+LOOKUP = "lookup_profile"
+PROFILE = f"widgets.{LOOKUP}.profile"
+"""Liquid path of the profile the lookup found (the widget's output keys are unconfirmed)."""
+
+
+def profile_lookup(identifier: str) -> SearchForProfile:
+    """Search for a Profile by ``identifier`` (Liquid such as ``{{trigger.call.From}}``)."""
+    return SearchForProfile(LOOKUP, profile_connector_instance=PROFILE_CONNECTION, identifier=identifier)
+
+
+def trait(name: str) -> str:
+    """Liquid printing the profile trait ``name``."""
+    return f"{{{{{PROFILE}.traits.{name}}}}}"
+
+
+def customer_name() -> str:
+    """Liquid printing the customer's name, empty when the profile has none."""
+    return f"{{{{{PROFILE}.traits.name | default: ''}}}}"
+
+
+def profile_sid() -> str:
+    """Liquid printing the profile's SID, empty when no profile was found."""
+    return f"{{{{{PROFILE}.id | default: ''}}}}"

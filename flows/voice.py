@@ -1,0 +1,136 @@
+"""Incoming Call: look the caller up, VIPs straight to Flex, everyone else by language or self-service.
+
+Outside business hours (the stack's time zone) callers leave a voicemail. A call Flex cannot enqueue
+hears an apology.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flows.catalog import LANGUAGES
+from flows.parameters import (
+    BUSINESS_DAYS,
+    CLOSE_TIME,
+    HOLD_MUSIC_URL,
+    OPEN_TIME,
+    SELF_SERVICE_URL,
+    TASK_CHANNEL_SID,
+    TIME_ZONE,
+    WORKFLOW_SID,
+)
+from flows.profile import PROFILE, customer_name, profile_lookup, profile_sid, trait
+from flows.routing import VIP_PRIORITY
+from flows.task_attributes import TaskAttributes
+from studio import (
+    CONTACT_ADDRESS,
+    FLOW_ADDRESS,
+    Condition,
+    Flow,
+    GatherInputOnCall,
+    RecordVoicemail,
+    SayPlay,
+    SendMessage,
+    SendToFlex,
+    SetVariables,
+    SplitBasedOn,
+    Trigger,
+)
+
+SELF_SERVICE_DIGIT = "9"
+CALLER = "{{trigger.call.From}}"
+
+
+def _now(format_: str) -> str:
+    return f'{{{{ "now" | date: "{format_}", "{TIME_ZONE}" }}}}'
+
+
+def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
+    """The Incoming Call flow for ``languages`` (menu order) and the VIP profile trait ``vip_trait``."""
+    first = LANGUAGES[languages[0]]
+    with Flow("Pre-agent voice: profile lookup, VIP, language, self-service, after hours") as flow:
+        trigger = Trigger()
+        lookup = profile_lookup(CALLER)
+        vip_check = SplitBasedOn("vip_check", input=trait(vip_trait))
+        business_day = SplitBasedOn("business_day", input=_now("%a"))
+        business_hours = SplitBasedOn("business_hours", input=_now("%H:%M"))
+        apology = SayPlay("apology", say="Sorry, we cannot take your call right now. Please call again later.")
+
+        vip_to_flex = SendToFlex(
+            "vip_to_flex",
+            workflow=WORKFLOW_SID,
+            channel=TASK_CHANNEL_SID,
+            priority=VIP_PRIORITY,
+            wait_url=HOLD_MUSIC_URL,
+            wait_url_method="GET",
+            attributes=TaskAttributes(
+                name=CALLER,
+                customer_name=customer_name(),
+                language=f"{{{{{PROFILE}.traits.preferred_language | default: '{first.code}'}}}}",
+                vip=True,
+                profile_sid=profile_sid(),
+            ).to_mapping(),
+        )
+        to_flex = SendToFlex(
+            "to_flex",
+            workflow=WORKFLOW_SID,
+            channel=TASK_CHANNEL_SID,
+            wait_url=HOLD_MUSIC_URL,
+            wait_url_method="GET",
+            attributes=TaskAttributes(
+                name=CALLER,
+                customer_name=customer_name(),
+                language="{{flow.variables.language}}",
+                vip=False,
+                profile_sid=profile_sid(),
+            ).to_mapping(),
+        )
+        chosen = {code: SetVariables(f"language_{code}", variables={"language": code}) for code in languages}
+        for choice in chosen.values():
+            choice >> to_flex
+
+        profile_language = SplitBasedOn("profile_language", input=trait("preferred_language"))
+        menu = GatherInputOnCall(
+            "main_menu",
+            say=" ".join([*(LANGUAGES[code].choose for code in languages),
+                          f"To get a link to our self-service site by text message, press {SELF_SERVICE_DIGIT}."]),
+            number_of_digits=1,
+            timeout=5,
+        )
+        menu_choice = SplitBasedOn("menu_choice", input=menu.ref.Digits)
+        send_link = SendMessage(
+            "send_self_service_link",
+            from_=FLOW_ADDRESS,
+            to=CONTACT_ADDRESS,
+            body=f"Manage your account any time at {SELF_SERVICE_URL}",
+        )
+        goodbye = SayPlay("goodbye", say="We have sent you a text message with the link. Goodbye.")
+        after_hours = SayPlay(
+            "after_hours", say="Our office is closed. Please leave a message after the tone and we will call you back."
+        )
+        voicemail = RecordVoicemail("voicemail", max_length=120, transcribe=True)
+
+        trigger.on_incoming_call >> lookup
+        lookup.on_success >> vip_check
+        lookup.on_failed >> business_day
+        vip_check.when(Condition.equal_to("true")) >> vip_to_flex
+        vip_check.on_no_match >> business_day
+        business_day.when(Condition.matches_any_of(BUSINESS_DAYS)) >> business_hours
+        business_day.on_no_match >> after_hours
+        open_now = (Condition.is_after_time(OPEN_TIME), Condition.is_before_time(CLOSE_TIME))
+        business_hours.when(*open_now) >> profile_language
+        business_hours.on_no_match >> after_hours
+        after_hours >> voicemail
+        for code, choice in chosen.items():
+            profile_language.when(Condition.equal_to(code)) >> choice
+            menu_choice.when(Condition.equal_to(LANGUAGES[code].digit)) >> choice
+        profile_language.on_no_match >> menu
+        menu.on_keypress >> menu_choice
+        menu.on_timeout >> chosen[first.code]
+        menu_choice.when(Condition.equal_to(SELF_SERVICE_DIGIT)) >> send_link >> goodbye
+        send_link.on_failed >> goodbye
+        menu_choice.on_no_match >> chosen[first.code]
+        for sender in (vip_to_flex, to_flex):
+            sender.on_failed_to_enqueue >> apology
+            sender.on_call_failure >> apology
+    return flow
