@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "flexctl.flow_view_commands",
     "flexctl.routing_commands",
     "flexctl.demo_commands",
+    "flexctl.render_commands",
 )
 
 if TYPE_CHECKING:

@@ -1,0 +1,224 @@
+"""``flexctl render [STACK ...] [--out DIR]``: what a stack deploys, drawn and checked, without deploying.
+
+For each stack it writes ``build/<stack>/``: per flow the definition JSON (config values filled in,
+resource SIDs left as ``${NAME}``), Mermaid and SVG; ``routing.md``; and ``index.html`` showing all of
+it. It validates everything on the way (stack config, flows, workflows, triggers) and exits 1 when
+anything is wrong, after writing the page that shows what.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flexctl.cli import Subparsers, fail
+
+if TYPE_CHECKING:
+    from flows import ContactCenter
+    from taskrouter import Target
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build"
+
+
+class RenderError(Exception):
+    """A stack that does not render cleanly; the message lists every problem (the files are still written)."""
+
+
+@dataclass
+class Rendered:
+    """What rendering one stack found: the files, its errors and its warnings."""
+
+    stack: str
+    out_dir: Path
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add ``render``."""
+    parser = subparsers.add_parser(
+        "render",
+        help="render and validate stacks: flow JSON, Mermaid, SVG, a routing summary and index.html",
+        description="Render every stack (or the ones named) into build/<stack>/ and validate it. Exit 0 when "
+        "everything is valid, 1 otherwise (the page is written either way and lists the problems).",
+    )
+    parser.add_argument("stacks", nargs="*", metavar="STACK", help="stack names (default: every Pulumi.<stack>.yaml)")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="write here (one stack) or into DIR/<stack>/")
+    parser.set_defaults(handler=run_render)
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Handle ``flexctl render``."""
+    stacks: list[str] = args.stacks or stack_names()
+    status = 0
+    for stack in stacks:
+        out = args.out if args.out is not None and len(stacks) == 1 else (args.out or BUILD) / stack
+        try:
+            result = render(stack, out)
+        except (ValueError, OSError) as error:
+            status = fail("render", error)
+            continue
+        print(f"{stack}: {result.out_dir / 'index.html'}")
+        for line in result.warnings:
+            print(f"  warning: {line}")
+        for line in result.errors:
+            print(f"  error: {line}")
+        status = status or (1 if result.errors else 0)
+    return status
+
+
+def stack_names(root: Path = ROOT) -> list[str]:
+    """Every stack with a ``Pulumi.<stack>.yaml`` in ``root``."""
+    return sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in root.glob("Pulumi.*.yaml"))
+
+
+def render_stack(stack: str, out_dir: Path | None = None, *, root: Path = ROOT) -> Path:
+    """Render and validate ``stack`` into ``out_dir`` (default ``build/<stack>``); the directory written.
+
+    Raises:
+        RenderError: the stack has problems (listed); its files are written anyway.
+        StackSettingsError: the stack file is missing or has bad values.
+    """
+    result = render(stack, out_dir or root / "build" / stack, root=root)
+    if result.errors:
+        problems = "\n".join(f"  - {line}" for line in result.errors)
+        raise RenderError(f"stack {stack!r} has problems (see {result.out_dir / 'index.html'}):\n{problems}")
+    return result.out_dir
+
+
+def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
+    """Write every file of ``stack`` into ``out_dir`` and report what is wrong with it."""
+    from components.pre_agent import trigger_problems
+    from components.settings import read_stack_file
+    from flows import contact_center, definition_hash
+    from studio.diagram import to_mermaid, to_svg
+    from studio.validate import validate_definition
+
+    settings = read_stack_file(root, stack)
+    center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
+    result = Rendered(stack, out_dir)
+    result.errors += trigger_problems(settings, center)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    values = {parameter.name: value for parameter, value in settings.flow_parameters().items()}
+    sections: dict[str, str] = {}
+    for spec in center.flows:
+        definition = spec.flow.to_definition(values, placeholders=True)
+        for problem in validate_definition(definition):
+            (result.errors if problem.severity == "error" else result.warnings).append(f"flow {spec.key}: {problem}")
+        mermaid, svg = to_mermaid(definition), to_svg(definition)
+        (out_dir / f"{spec.key}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
+        (out_dir / f"{spec.key}.mmd").write_text(mermaid)
+        (out_dir / f"{spec.key}.svg").write_text(svg)
+        triggers = [f"{entry.number} ({'voice' if entry.voice else 'messaging'})"
+                    for entry in settings.phone_numbers if entry.flow == spec.key]
+        triggers += [f"{entry.address} ({entry.type}, Conversations)"
+                     for entry in settings.conversations_addresses if entry.flow == spec.key]
+        sections[spec.key] = _flow_section(spec.key, spec.friendly_name, definition_hash(spec.flow), triggers,
+                                           sorted(set(spec.flow.parameter_names()) - set(values)), svg, mermaid)
+    summary = routing_summary(center)
+    result.errors += routing_problems(center)
+    (out_dir / "routing.md").write_text("\n".join(summary) + "\n")
+    (out_dir / "index.html").write_text(_page(stack, settings.account_sid, sections, summary, result))
+    return result
+
+
+def routing_problems(center: ContactCenter) -> list[str]:
+    """Lint findings of every workflow, against the queues that exist and the task attributes flows set."""
+    from flows.task_attributes import task_types
+    from taskrouter import lint
+
+    workspace = center.workspace
+    return [f"workflow {workflow.friendly_name!r}: {finding}" for workflow in workspace.workflows
+            for finding in lint(workflow, defined_queues=workspace.task_queues, task_types=task_types())]
+
+
+def routing_summary(center: ContactCenter) -> list[str]:
+    """Markdown: the queues, each workflow's filters and targets, and where typical tasks go."""
+    from flows.catalog import LANGUAGES
+    from flows.task_attributes import sample_task
+    from taskrouter import route
+
+    workspace = center.workspace
+    lines = [f"# Routing: {workspace.friendly_name}", "", "| queue | key | target workers |", "| --- | --- | --- |"]
+    lines += [f"| {q.friendly_name} | {q.key} | `{q.target_workers}` |" for q in workspace.task_queues]
+    examples = {"VIP": sample_task(vip=True)}
+    examples.update({LANGUAGES[q.key].name: sample_task(language=q.key) for q in workspace.task_queues
+                     if q.key in LANGUAGES})
+    examples["other language"] = sample_task(language="xx")
+    for workflow in workspace.workflows:
+        lines += ["", f"## Workflow {workflow.friendly_name}", ""]
+        for item in workflow.filters:
+            steps = " → ".join(_target(target) for target in item.targets)
+            lines.append(f"- **{item.name or item.expression}** `{item.expression}`: {steps}")
+        if workflow.default_filter is not None:
+            lines.append(f"- **default**: {_target(workflow.default_filter)}")
+        lines += ["", "| task | goes through |", "| --- | --- |"]
+        for label, task in examples.items():
+            lines.append(f"| {label} | {' → '.join(route(workflow, task).queues)} |")
+    return lines
+
+
+def _target(target: Target) -> str:
+    parts = [target.queue.friendly_name if target.queue is not None else "(same queue)"]
+    if target.priority is not None:
+        parts.append(f"priority {target.priority}")
+    if target.timeout is not None:
+        parts.append(f"for {target.timeout}s")
+    return " ".join(parts)
+
+
+def _flow_section(key: str, name: str, digest: str, triggers: Sequence[str], unfilled: Sequence[str],
+                  svg: str, mermaid: str) -> str:
+    esc = html.escape
+    svg = re.sub(r'id="arrow"', f'id="arrow-{key}"', svg).replace("url(#arrow)", f"url(#arrow-{key})")
+    svg = svg.replace("<svg ", f'<svg data-flow="{esc(key)}" role="img" aria-label="{esc(name)}" ', 1)
+    return f"""<section id="flow-{esc(key)}">
+<h2>{esc(name)} <small>({esc(key)})</small></h2>
+<p>Triggers: {esc(", ".join(triggers) or "none in this stack")}.
+Filled at deploy time: {esc(", ".join(unfilled) or "nothing")}.
+Definition hash: <code>{esc(digest[:16])}</code>.
+Files: <a href="{esc(key)}.json">{esc(key)}.json</a>, <a href="{esc(key)}.mmd">{esc(key)}.mmd</a>,
+<a href="{esc(key)}.svg">{esc(key)}.svg</a>.</p>
+<div class="diagram">{svg}</div>
+<details><summary>Mermaid</summary><pre>{esc(mermaid)}</pre></details>
+</section>"""
+
+
+def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Sequence[str], result: Rendered) -> str:
+    esc = html.escape
+    problems = "".join(f'<li class="error">{esc(line)}</li>' for line in result.errors)
+    problems += "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
+    status = "valid" if not result.errors else f"{len(result.errors)} error(s)"
+    nav = " · ".join(f'<a href="#flow-{esc(key)}">{esc(key)}</a>' for key in sections)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>flex-pre-agent: stack {esc(stack)}</title>
+<link rel="icon" href="data:,">
+<style>
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #1f2933; }}
+.diagram {{ overflow: auto; border: 1px solid #cbd2d9; padding: 0.5em; max-height: 80vh; }}
+.error {{ color: #b42318; }} .warning {{ color: #8a5a00; }}
+pre {{ background: #f5f7fa; padding: 1em; overflow: auto; }}
+</style>
+</head>
+<body>
+<h1>Stack {esc(stack)} <small>({esc(account_sid)}, {esc(status)})</small></h1>
+<nav>{nav} · <a href="#routing">routing</a></nav>
+<h2>Problems</h2>
+<ul>{problems or "<li>none</li>"}</ul>
+{"".join(sections.values())}
+<section id="routing">
+<pre>{esc(chr(10).join(summary))}</pre>
+</section>
+</body>
+</html>
+"""
