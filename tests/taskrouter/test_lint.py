@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -40,6 +41,43 @@ def test_filter_repeating_an_earlier_expression_is_unreachable() -> None:
     findings = lint(flow(Filter(expression="vip == true", targets=(Target(queue=VIP),)),
                          Filter(expression="vip=true", targets=(Target(queue=EVERYONE),))))
     assert ("unreachable-filter", "task_routing.filters[1]") in codes(findings)
+
+
+def test_an_unreachable_filter_names_the_first_earlier_filter_that_shadows_it() -> None:
+    keep = (Target(queue=VIP),)
+    findings = lint(flow(Filter(name="A", expression="vip == true", targets=keep),
+                         Filter(name="B", expression="1==1", targets=keep),
+                         Filter(name="C", expression="vip == true", targets=keep),
+                         Filter(name="D", expression="language == 'es'", targets=keep)))
+    messages = {finding.path: finding.message for finding in findings if finding.code == "unreachable-filter"}
+    assert "filter [0] 'A' before it has the same expression" in messages["task_routing.filters[2]"]
+    assert "filter [1] 'B' before it matches every task ('1==1')" in messages["task_routing.filters[3]"]
+
+
+def test_a_repeated_expression_after_a_filter_that_lets_tasks_go_is_reachable() -> None:
+    assert lint(flow(Filter(expression="vip == true", targets=(Target(queue=VIP, timeout=30),)),
+                     Filter(expression="vip == true", targets=(Target(queue=EVERYONE),)))) == []
+
+
+def test_lint_looks_at_each_filter_once_not_once_per_earlier_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_module = importlib.import_module("taskrouter.lint")  # `taskrouter.lint` is the function
+    calls = {"is_constant": 0, "parsed": 0}
+
+    def counted(name: str) -> Any:
+        original = getattr(lint_module, name)
+
+        def wrapper(*args: Any) -> Any:
+            calls[name] += 1
+            return original(*args)
+        return wrapper
+
+    for name in calls:
+        monkeypatch.setattr(lint_module, name, counted(name))
+    count = 300
+    filters = [Filter(expression=f"skill{n} == true", targets=(Target(queue=VIP),)) for n in range(count)]
+    assert lint(flow(*filters)) == []
+    assert calls["is_constant"] == count
+    assert calls["parsed"] == count + 2  # each filter, and the target_workers of VIP and Everyone, once
 
 
 def test_always_false_filter_never_matches() -> None:
