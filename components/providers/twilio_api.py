@@ -201,6 +201,9 @@ class RetryPolicy:
         return backoff * (0.5 + random.random() / 2)  # jitter: spread out concurrent retries
 
 
+DEFAULT_POLICY = RetryPolicy()
+
+
 class AnswerLost(RuntimeError):
     """A write (POST or DELETE) got no usable answer: the connection dropped, it timed out, or 5xx.
 
@@ -231,12 +234,12 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
     def __init__(
         self,
         base_url: str | None,
-        policy: RetryPolicy = RetryPolicy(),
+        policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(timeout=60)
         self.base_url = base_url
-        self.policy = policy
+        self.policy = policy or DEFAULT_POLICY
         self._sleep = sleep
 
     def pause(self, attempt: int, retry_after: str | None = None) -> None:

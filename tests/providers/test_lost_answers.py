@@ -1,0 +1,125 @@
+"""Writes whose answer is lost are reconciled, never blindly sent again (emulator faults over loopback)."""
+
+from typing import Any
+
+import pytest
+
+from components.providers import twilio_api
+from components.providers.base import TwilioProviderError
+from components.providers.studio import StudioFlowProvider
+from components.providers.taskrouter import TaskQueueProvider
+from components.providers.triggers import ConversationsAddressProvider, PhoneNumberBindingProvider
+from components.providers.twilio_api import RetryPolicy
+from tests.emulator.support import MINIMAL_FLOW, EmulatorHandle
+from tests.providers.support import client, connected, fault_first, flex_workspace_sid, through_the_wire, writes
+
+QUEUES = r"/TaskQueues$"
+
+
+def queues_path(workspace: str) -> str:
+    return f"/taskrouter/v1/Workspaces/{workspace}/TaskQueues"
+
+
+def support_queues(emulator: EmulatorHandle, workspace: str) -> list[Any]:
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues.list()
+    return [q for q in queues if q.friendly_name == "Support"]
+
+
+@pytest.mark.parametrize("kind", ["applied-error", "applied-drop"])
+def test_a_create_applied_without_an_answer_is_taken_as_the_programs_own(emulator: EmulatorHandle, kind: str) -> None:
+    workspace = flex_workspace_sid(emulator)
+    fault_first(emulator, kind, "POST", QUEUES, queues_path(workspace))
+    provider = connected(TaskQueueProvider(), emulator)
+    created = provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
+    outs = created.outs or {}
+    assert [q.sid for q in support_queues(emulator, workspace)] == [created.id]
+    assert len(writes(emulator)) == 1  # never sent again
+    assert outs["adopted"] is False  # created by this program, so destroy deletes it
+    provider.delete(created.id, through_the_wire(outs))
+    assert support_queues(emulator, workspace) == []
+
+
+@pytest.mark.parametrize("kind", ["drop", "500", "502", "503"])
+def test_a_create_that_was_not_applied_is_sent_again_after_looking(emulator: EmulatorHandle, kind: str) -> None:
+    workspace = flex_workspace_sid(emulator)
+    fault_first(emulator, kind, "POST", QUEUES, queues_path(workspace))
+    created = connected(TaskQueueProvider(), emulator).create({"workspace_sid": workspace, "friendly_name": "Support"})
+    assert [q.sid for q in support_queues(emulator, workspace)] == [created.id]
+    assert len(writes(emulator)) == 2
+    assert (created.outs or {})["adopted"] is False
+
+
+def test_a_rate_limited_create_is_retried_as_it_is(emulator: EmulatorHandle) -> None:
+    workspace = flex_workspace_sid(emulator)
+    fault_first(emulator, "429", "POST", QUEUES, queues_path(workspace))
+    created = connected(TaskQueueProvider(), emulator).create({"workspace_sid": workspace, "friendly_name": "Support"})
+    assert [q.sid for q in support_queues(emulator, workspace)] == [created.id]
+    assert [r["status"] for r in writes(emulator)] == [429, 201]
+    # Lookups: the test's, the create's own; then the POST again at once (no lookup), and the test's.
+    assert [r["method"] for r in emulator.requests()] == ["GET", "GET", "POST", "POST", "GET"]
+
+
+def test_a_flow_whose_create_answer_was_lost_is_created_once(emulator: EmulatorHandle) -> None:
+    fault_first(emulator, "applied-drop", "POST", r"/Flows$", "/studio/v2/Flows")
+    created = connected(StudioFlowProvider(), emulator).create(
+        {"friendly_name": "IVR", "status": "published", "definition": MINIMAL_FLOW}
+    )
+    flows = [f.sid for f in client(emulator).studio.v2.flows.list() if f.friendly_name == "IVR"]
+    assert flows == [created.id]
+    assert (created.outs or {})["revision"] == 1
+
+
+def test_an_update_and_a_delete_whose_answers_were_lost_are_sent_again(emulator: EmulatorHandle) -> None:
+    workspace = flex_workspace_sid(emulator)
+    provider = connected(TaskQueueProvider(), emulator)
+    state = {"workspace_sid": workspace, "friendly_name": "Support"}
+    created = provider.create(state)
+    outs = through_the_wire(created.outs or {})
+    fault_first(emulator, "applied-drop", "POST", r"/TaskQueues/WQ", f"{queues_path(workspace)}/{created.id}")
+    provider.update(created.id, outs, {**state, "max_reserved_workers": 3})
+    assert support_queues(emulator, workspace)[0].max_reserved_workers == 3
+    fault_first(emulator, "applied-drop", "DELETE", r"/TaskQueues/WQ", f"{queues_path(workspace)}/{created.id}")
+    provider.delete(created.id, outs)  # the second DELETE answers 404: done
+    assert support_queues(emulator, workspace) == []
+    assert [r["status"] for r in writes(emulator, "DELETE")][-1] == 404
+
+
+def test_a_write_that_never_gets_an_answer_fails_clearly_after_its_retries(
+    emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(twilio_api, "DEFAULT_POLICY", RetryPolicy(attempts=3, base_delay=0.01))
+    workspace = flex_workspace_sid(emulator)
+    emulator.set_faults({"rate": 1.0, "kinds": ["drop"], "methods": ["POST"], "path": QUEUES})
+    provider = connected(TaskQueueProvider(), emulator)
+    with pytest.raises(TwilioProviderError, match=r"no answer .* after every retry\. Nothing was assumed"):
+        provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
+    assert support_queues(emulator, workspace) == []
+    assert len(writes(emulator)) == 3
+
+
+def test_a_binding_never_records_its_own_webhook_as_the_setting_to_restore(emulator: EmulatorHandle) -> None:
+    numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
+    number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
+    numbers(number.sid).update(voice_url="https://example.com/old-ivr")
+    inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True}
+    provider = connected(PhoneNumberBindingProvider(), emulator)
+    fault_first(emulator, "applied-drop", "POST", r"/IncomingPhoneNumbers/PN", f"/api/2010-04-01/Accounts/"
+                f"{emulator.account_sid}/IncomingPhoneNumbers/{number.sid}.json")
+    first = provider.create(inputs)
+    assert (first.outs or {})["previous"]["voice_url"] == "https://example.com/old-ivr"
+
+    # An earlier run whose answer was lost for good left the number on the webhook: not "previous".
+    again = provider.create(inputs)
+    assert (again.outs or {})["previous"]["voice_url"] is None
+    provider.delete(again.id, through_the_wire(again.outs or {}))
+    assert numbers(number.sid).fetch().voice_url in ("", None)
+
+
+def test_an_address_whose_create_answer_was_lost_is_the_programs_own(emulator: EmulatorHandle) -> None:
+    flow = client(emulator).studio.v2.flows.create(friendly_name="IVR", status="published", definition=MINIMAL_FLOW)
+    fault_first(emulator, "applied-error", "POST", r"/Addresses$", "/conversations/v1/Configuration/Addresses")
+    provider = connected(ConversationsAddressProvider(), emulator)
+    created = provider.create({"address": emulator.phone_numbers[1], "address_type": "sms", "flow_sid": flow.sid})
+    assert (created.outs or {})["adopted"] is False
+    provider.delete(created.id, through_the_wire(created.outs or {}))
+    assert client(emulator).conversations.v1.address_configurations.list() == []
