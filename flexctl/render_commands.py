@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from taskrouter import Target
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build"
+FINDINGS, UNUSABLE_INPUT = 1, 2
 
 
 class RenderError(Exception):
@@ -47,30 +47,34 @@ def register(subparsers: Subparsers) -> None:
         "render",
         help="render and validate stacks: flow JSON, Mermaid, SVG, a routing summary and index.html",
         description="Render every stack (or the ones named) into build/<stack>/ and validate it. Exit 0 when "
-        "everything is valid, 1 otherwise (the page is written either way and lists the problems).",
+        "everything is valid, 1 when something is not (the page is written and lists the problems), 2 when a "
+        "stack file cannot be used.",
     )
     parser.add_argument("stacks", nargs="*", metavar="STACK", help="stack names (default: every Pulumi.<stack>.yaml)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="write here (one stack) or into DIR/<stack>/")
+    parser.add_argument("--project", type=Path, default=ROOT, metavar="DIR",
+                        help="the Pulumi project holding the stack files (default: this checkout)")
     parser.set_defaults(handler=run_render)
 
 
 def run_render(args: argparse.Namespace) -> int:
     """Handle ``flexctl render``."""
-    stacks: list[str] = args.stacks or stack_names()
+    root: Path = args.project
+    stacks: list[str] = args.stacks or stack_names(root)
     status = 0
     for stack in stacks:
-        out = args.out if args.out is not None and len(stacks) == 1 else (args.out or BUILD) / stack
+        out = args.out if args.out is not None and len(stacks) == 1 else (args.out or root / "build") / stack
         try:
-            result = render(stack, out)
-        except (ValueError, OSError) as error:
-            status = fail("render", error)
+            result = render(stack, out, root=root)
+        except (ValueError, OSError) as error:  # unusable stack file: exit 2, like every command's bad input
+            status = max(status, fail("render", error, UNUSABLE_INPUT))
             continue
         print(f"{stack}: {result.out_dir / 'index.html'}")
         for line in result.warnings:
             print(f"  warning: {line}")
         for line in result.errors:
             print(f"  error: {line}")
-        status = status or (1 if result.errors else 0)
+        status = max(status, FINDINGS if result.errors else 0)
     return status
 
 

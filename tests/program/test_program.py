@@ -1,0 +1,168 @@
+"""The Pulumi program under mocks, for every committed stack: graph, names, parents, protection, outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.settings import read_stack_file
+from tests.program.support import ROOT, ProgramRun, run, start
+
+STACKS = ("local", "dev", "prod")
+SID = re.compile(r"\b(AC|WS|WA|TC|WQ|WW|FW|PN|IG|IS|MG|ZS|HX)[0-9a-fA-F]{32}\b")
+COMPONENTS = {
+    "pre-agent": "flex-pre-agent:pre_agent:PreAgentWorkflow",
+    "routing": "flex-pre-agent:routing:Routing",
+}
+
+
+def outputs(program: ProgramRun) -> pulumi.Output[dict[str, Any]]:
+    """Every stack output, resolved."""
+    return pulumi.Output.from_input(program.namespace["workflow"].outputs())
+
+
+@pytest.mark.parametrize("stack", STACKS)
+@pulumi.runtime.test
+def test_each_stack_registers_routing_three_flows_and_its_triggers(stack: str) -> pulumi.Output[Any]:
+    program = start(stack)
+    run(program)
+    settings = read_stack_file(ROOT, stack)
+    kinds = Counter(item.type for item in program.resources)
+    assert kinds["flex-pre-agent:pre_agent:PreAgentWorkflow"] == 1
+    assert kinds["flex-pre-agent:routing:Routing"] == 1
+    assert kinds["flex-pre-agent:flow:FlowDeployment"] == kinds["pulumi-python:dynamic/twilio:StudioFlow"] == 3
+    assert kinds["pulumi-python:dynamic/twilio:Workspace"] == 1
+    assert kinds["pulumi-python:dynamic/twilio:TaskQueue"] == 2 + len(settings.languages)
+    assert kinds["pulumi-python:dynamic/twilio:Workflow"] == 2
+    assert kinds["pulumi-python:dynamic/twilio:PhoneNumberBinding"] == len(settings.phone_numbers)
+    assert kinds["pulumi-python:dynamic/twilio:ConversationsAddress"] == len(settings.conversations_addresses)
+    return pulumi.Output.from_input(None)
+
+
+@pulumi.runtime.test
+def test_every_resource_has_a_stable_unique_name_and_the_component_that_owns_it() -> None:
+    program = start("local")
+    run(program)
+    names = [(item.type, item.name) for item in program.resources]
+    assert len(names) == len(set(names))
+    parents = {item.name: item.parent for item in program.resources if item.type.startswith("pulumi-python:")}
+    assert parents["routing-workspace"] == parents["routing-queue-vip"] == "routing"
+    assert parents["routing-workflow-pre-agent-routing"] == "routing"
+    assert parents["flow-voice"] == "flow-voice"  # the StudioFlow under its FlowDeployment
+    assert parents["number-15005550006"] == "number-15005550006"
+    assert parents["address-sms-15005550008"] == "address-sms-15005550008"
+    components = {item.name: (item.type, item.parent) for item in program.resources if item.type.startswith("flex")}
+    assert components["pre-agent"] == (COMPONENTS["pre-agent"], None)
+    assert components["routing"] == (COMPONENTS["routing"], "pre-agent")
+    assert components["flow-voice"] == ("flex-pre-agent:flow:FlowDeployment", "pre-agent")
+    assert components["number-15005550006"] == ("flex-pre-agent:triggers:PhoneNumberTrigger", "pre-agent")
+    assert components["address-sms-15005550008"] == ("flex-pre-agent:triggers:ConversationsAddressTrigger",
+                                                       "pre-agent")
+    assert all(re.fullmatch(r"flex-pre-agent:[a-z_]+:[A-Z][A-Za-z]+", kind) for kind, _ in components.values())
+
+
+@pytest.mark.parametrize(("stack", "protected"), [("local", False), ("dev", False), ("prod", True)])
+@pulumi.runtime.test
+def test_prod_protects_everything_and_keeps_number_bindings(stack: str, protected: bool) -> None:
+    program = start(stack)
+    run(program)
+    assert {bool(item.resource._protect) for item in program.resources} == {protected}
+    bindings = program.of_type("PhoneNumberBinding")
+    assert bindings
+    assert {bool(item.retain_on_delete) for item in bindings} == {protected}
+
+
+@pulumi.runtime.test
+def test_outputs_give_every_sid_webhook_url_and_definition_hash() -> pulumi.Output[Any]:
+    program = start("local")
+    run(program)
+    account = read_stack_file(ROOT, "local").account_sid
+    ids = program.mocks.ids
+
+    def check(values: dict[str, Any]) -> None:
+        assert values["flowSids"] == {key: ids[f"flow-{key}"] for key in ("voice", "messaging", "conversations")}
+        assert values["flowWebhookUrls"]["voice"] == (
+            f"https://webhooks.twilio.com/v1/Accounts/{account}/Flows/{ids['flow-voice']}"
+        )
+        assert values["workflowSids"] == {"Pre-agent routing": ids["routing-workflow-pre-agent-routing"],
+                                          "Assign to Anyone": ids["routing-workflow-assign-to-anyone"]}
+        assert set(values["queueSids"]) == {"everyone", "vip", "en", "es"}
+        assert values["workspaceSid"] == ids["routing-workspace"]
+        assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in values["flowDefinitionHashes"].values())
+        assert values["phoneNumberBindingSids"]["+15005550006"] == ids["number-15005550006"]
+        assert values["conversationsAddressSids"]["+15005550008"] == ids["address-sms-15005550008"]
+
+    return outputs(program).apply(check)
+
+
+@pulumi.runtime.test
+def test_flows_and_workflows_reference_sids_only_through_outputs() -> pulumi.Output[Any]:
+    program = start("local")
+    run(program)
+
+    def check(_: object) -> None:
+        inputs, ids = program.mocks.inputs, program.mocks.ids
+        voice = json.loads(inputs["flow-voice"]["definition"])
+        to_flex = next(state for state in voice["states"] if state["name"] == "to_flex")["properties"]
+        assert to_flex["workflow"] == ids["routing-workflow-pre-agent-routing"]
+        assert to_flex["channel"] == ids["routing-channel-voice"]
+        messaging = json.loads(inputs["flow-messaging"]["definition"])
+        chat = next(state for state in messaging["states"] if state["type"] == "send-to-flex")["properties"]
+        assert chat["channel"] == ids["routing-channel-chat"]
+        routing = inputs["routing-workflow-pre-agent-routing"]["configuration"]
+        assert ids["routing-queue-vip"] in routing
+        assert ids["routing-queue-everyone"] in routing
+        produced = set(ids.values()) | {read_stack_file(ROOT, "local").account_sid}
+        for name, values in inputs.items():
+            text = json.dumps({key: value for key, value in values.items() if key != "__provider"})
+            assert {match.group(0) for match in SID.finditer(text)} <= produced, name
+        assert inputs["number-15005550006"]["webhook_url"].endswith(f"/Flows/{ids['flow-voice']}")
+        assert inputs["address-sms-15005550008"]["flow_sid"] == ids["flow-conversations"]
+
+    return outputs(program).apply(check)
+
+
+def test_no_sid_is_written_in_the_program_flows_or_components() -> None:
+    sources = [ROOT / "__main__.py", *(ROOT / "flows").glob("*.py"), *(ROOT / "components").glob("*.py")]
+    for path in sources:
+        assert not SID.search(path.read_text()), path
+
+
+def test_definition_hashes_are_equal_across_stacks_with_the_same_flows() -> None:
+    from flows import contact_center, definition_hash
+
+    hashes = {}
+    for stack in STACKS:
+        settings = read_stack_file(ROOT, stack)
+        center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
+        hashes[stack] = {spec.key: definition_hash(spec.flow) for spec in center.flows}
+    assert hashes["local"] == hashes["dev"] == hashes["prod"]  # prod's other business hours are parameters
+    three = contact_center(languages=("en", "es", "fr"), vip_trait="vip")
+    assert definition_hash(three.flow("voice").flow) != hashes["dev"]["voice"]
+
+
+@pulumi.runtime.test
+def test_bad_config_stops_the_program_before_any_resource() -> None:
+    config = dict(_config("dev"))
+    config["flex-pre-agent:timeZone"] = "Mars/Olympus"
+    config["flex-pre-agent:phonenumbers"] = "[]"
+    program = start("dev", config)
+    with pytest.raises(pulumi.RunError) as raised:
+        run(program)
+    message = str(raised.value)
+    assert "Pulumi.dev.yaml has invalid config" in message
+    assert "flex-pre-agent:timeZone is 'Mars/Olympus'" in message
+    assert "flex-pre-agent:phonenumbers: unknown key" in message
+    assert program.resources == []
+    assert program.mocks.inputs == {}
+
+
+def _config(stack: str) -> dict[str, str]:
+    from flexctl.stack_config import load_stack_config
+
+    return load_stack_config(ROOT, stack)

@@ -1,0 +1,117 @@
+"""``flexctl render``: every stack drawn and validated into build/<stack>/, and its page seen in Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flexctl.render_commands import RenderError, render_stack, stack_names
+from tests.program.browser import Browser
+from tests.program.support import ROOT
+
+FLOWS = ("voice", "messaging", "conversations")
+# For each diagram: scrolled into view, its size and whether the point at its centre belongs to it.
+VISIBILITY = """JSON.stringify([...document.querySelectorAll('svg[data-flow]')].map(svg => {
+  svg.scrollIntoView();
+  const box = svg.getBoundingClientRect(), style = getComputedStyle(svg);
+  const x = box.left + Math.min(box.width, innerWidth) / 2, y = box.top + Math.min(box.height, innerHeight) / 2;
+  const onTop = svg.contains(document.elementFromPoint(x, y));
+  return {flow: svg.dataset.flow, width: box.width, height: box.height, boxes: svg.querySelectorAll('rect').length,
+          shown: style.visibility === 'visible' && style.display !== 'none' && onTop};
+}))"""
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("build")
+    return {stack: render_stack(stack, out / stack) for stack in stack_names()}
+
+
+def test_every_committed_stack_renders_cleanly(rendered: dict[str, Path]) -> None:
+    assert set(rendered) == {"local", "dev", "prod"}
+    for out in rendered.values():
+        names = {path.name for path in out.iterdir()}
+        assert {f"{key}.{ext}" for key in FLOWS for ext in ("json", "mmd", "svg")} <= names
+        assert {"routing.md", "index.html"} <= names
+
+
+def test_definitions_carry_config_values_and_leave_sids_as_parameters(rendered: dict[str, Path]) -> None:
+    voice = json.loads((rendered["prod"] / "voice.json").read_text())
+    text = json.dumps(voice)
+    assert "${WORKFLOW_SID}" in text
+    assert "${TASK_CHANNEL_SID}" in text
+    assert "America/New_York" in text
+    assert "20:00" in text  # prod's closing time
+    assert "${TIME_ZONE}" not in text
+
+
+def test_the_routing_summary_shows_where_tasks_go(rendered: dict[str, Path]) -> None:
+    summary = (rendered["local"] / "routing.md").read_text()
+    assert "| VIP | vip → everyone |" in summary
+    assert "| Spanish | es → everyone |" in summary
+    assert "| other language | everyone |" in summary
+
+
+def test_the_page_shows_every_flow_diagram_without_console_errors(rendered: dict[str, Path]) -> None:
+    with Browser() as browser:
+        for stack, out in rendered.items():
+            report = browser.open(out / "index.html", VISIBILITY)
+            assert report.errors == [], stack
+            diagrams = json.loads(report.value)
+            assert [diagram["flow"] for diagram in diagrams] == list(FLOWS)
+            for diagram in diagrams:
+                assert diagram["width"] > 100, (stack, diagram)
+                assert diagram["height"] > 100, (stack, diagram)
+                assert diagram["boxes"] >= 3, (stack, diagram)
+                assert diagram["shown"], (stack, diagram)
+
+
+def test_the_page_check_sees_a_broken_page(tmp_path: Path) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text('<svg data-flow="voice" style="display:none"></svg><script>console.error("boom")</script>')
+    with Browser() as browser:
+        report = browser.open(page, VISIBILITY)
+    assert report.errors == ["boom"]
+    assert json.loads(report.value)[0]["shown"] is False
+
+
+def _project(tmp_path: Path, **changes: object) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    stack = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
+    stack["config"].update({f"flex-pre-agent:{key}": value for key, value in changes.items()})
+    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump(stack))
+    return tmp_path
+
+
+def test_a_number_pointed_at_a_flow_that_cannot_answer_it_fails_and_is_shown(tmp_path: Path) -> None:
+    root = _project(tmp_path, phoneNumbers=[{"number": "+15005550010", "voice": "messaging"}])
+    with pytest.raises(RenderError, match=r"phoneNumbers \+15005550010 voice starts flow 'messaging'.*incomingCall"):
+        render_stack("dev", tmp_path / "out", root=root)
+    assert "incomingCall" in (tmp_path / "out" / "index.html").read_text()
+
+
+def _flexctl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flexctl", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_the_command_renders_one_stack_into_the_directory_given_from_any_directory(tmp_path: Path) -> None:
+    result = _flexctl("render", "local", "--out", str(tmp_path / "site"), cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert "local:" in result.stdout
+
+
+def test_the_command_names_the_file_key_and_value_of_bad_config(tmp_path: Path) -> None:
+    root = _project(tmp_path, timeZone="Mars/Olympus")
+    result = _flexctl("render", "dev", "--project", str(root), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Pulumi.dev.yaml has invalid config" in result.stderr
+    assert "flex-pre-agent:timeZone is 'Mars/Olympus'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "build").exists()
