@@ -33,7 +33,9 @@ Public API:
   in that module's docstring.
 * Configuration JSON (``taskrouter.configuration``): ``check_configuration(data) -> list[ConfigProblem]``
   (``.path`` such as ``task_routing.filters[0].targets[1].expression``, ``.message``); never raises,
-  accepts an object or JSON text, does not require queue values to be real SIDs.
+  accepts an object or JSON text, does not require queue values to be real SIDs. For a provider's offline
+  check, as plain lines: ``check_workflow_configuration(data) -> list[str]`` and
+  ``check_target_workers(expression) -> list[str]`` (empty when TaskRouter would accept it).
 * Routing (``taskrouter.routing``): ``route(workflow, task, workers=, now=) -> RouteResult``
   (``.steps``, ``.queues``, ``.outcome``, ``.first_reservation``, ``.render()``, ``.to_dict()``);
   ``Worker``; ``eligible_workers(workers, target, queue, task)``.
@@ -44,7 +46,13 @@ Public API:
   ``pre_agent_routing``, ``vip_filter``, ``language_filters``, ``everyone_queue``.
 """
 
-from taskrouter.configuration import ConfigProblem, ConfigurationError, check_configuration
+from taskrouter.configuration import (
+    ConfigProblem,
+    ConfigurationError,
+    check_configuration,
+    check_target_workers,
+    check_workflow_configuration,
+)
 from taskrouter.expression import Diagnostic, Expression, ExpressionError, ExpressionKind, check, parse
 from taskrouter.lint import Finding, json_types, lint, lint_configuration
 from taskrouter.models import (
@@ -93,6 +101,8 @@ __all__ = [
     "Workspace",
     "check",
     "check_configuration",
+    "check_target_workers",
+    "check_workflow_configuration",
     "default_route",
     "eligible_workers",
     "everyone_queue",

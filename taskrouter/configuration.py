@@ -206,6 +206,32 @@ def decode(data: object) -> tuple[object, list[ConfigProblem]]:
     return data, []
 
 
+def check_workflow_configuration(data: object) -> list[str]:
+    """Why TaskRouter would reject a workflow configuration (JSON text or object): one line per problem.
+
+    An empty list means it would be accepted. Never raises: for a provider's offline ``check``.
+    """
+    return [str(problem) for problem in check_configuration(data)]
+
+
+def check_target_workers(expression: object) -> list[str]:
+    """Why TaskRouter would reject a TaskQueue's target_workers expression (column, caret and fix); [] if valid.
+
+    ``""`` is valid (the queue then has no worker), as TaskRouter allows. Never raises.
+    """
+    if not isinstance(expression, str):
+        return [f"target_workers must be a string holding an expression, not {_json_type(expression)}"]
+    if not expression:
+        return []
+    try:
+        parse(expression, "queue")
+    except ExpressionError as error:
+        return [str(error)]
+    except RecursionError:
+        return ["target_workers is nested too deeply to check; remove some parentheses"]
+    return []
+
+
 def check_configuration(data: object) -> list[ConfigProblem]:
     """Every problem in a workflow configuration (a decoded object or JSON text); never raises."""
     try:

@@ -203,10 +203,9 @@ def _activity_sid(call: Call, workspace: Workspace, name: str) -> str | None:
 def _target_workers(call: Call) -> str | None:
     """The TargetWorkers expression, parsed to catch what TaskRouter rejects ("" is allowed: no worker)."""
     text = call.form.text("TargetWorkers")
-    if text:
-        problem = validation.target_workers_problem(text)
-        if problem is not None:
-            raise bad_request(f"Invalid TargetWorkers expression {text!r}: {problem}")
+    problems = validation.check_target_workers(text) if text else []
+    if problems:
+        raise bad_request(f"Invalid TargetWorkers expression {text!r}: {problems[0]}")
     return text
 
 
@@ -629,7 +628,7 @@ def _checked_configuration(call: Call, workspace: Workspace, *, required: bool) 
     data = call.form.json("Configuration", required=required)
     if data is None and not call.form.has("Configuration"):
         return None
-    problems = validation.configuration_problems(data)
+    problems = validation.check_workflow_configuration(data)
     if problems:
         raise bad_request(
             "Invalid Configuration: " + "; ".join(problems) + ". See "

@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studio.validate import validate_definition
-from taskrouter.configuration import check_configuration
-from taskrouter.expression import ExpressionError, parse
+from taskrouter.configuration import check_target_workers, check_workflow_configuration
 from taskrouter.models import FLEX_ACTIVITIES, FLEX_TASK_CHANNELS, FLEX_WORKSPACE_NAME, Workflow
+
+# TaskRouter's offline checks are used as the toolkit gives them (plain lines, empty when accepted).
+__all__ = ["FLEX_DEFAULTS", "check_flow_definition", "check_target_workers", "check_workflow_configuration",
+           "referenced_queue_sids"]
 
 
 @dataclass(frozen=True)
@@ -40,20 +43,6 @@ def check_flow_definition(definition: object) -> FlowReport:
         elif problem.enforced_by_studio:
             warnings.append(item)
     return FlowReport(errors=errors, warnings=warnings)
-
-
-def target_workers_problem(text: str) -> str | None:
-    """Why TaskRouter would reject a TaskQueue's TargetWorkers expression, or None when it parses."""
-    try:
-        parse(text, "queue")
-    except ExpressionError as error:
-        return str(error)
-    return None
-
-
-def configuration_problems(data: object) -> list[str]:
-    """Every reason TaskRouter would reject a workflow configuration (decoded JSON), as `path: message`."""
-    return [str(problem) for problem in check_configuration(data)]
 
 
 def referenced_queue_sids(data: object) -> list[str]:

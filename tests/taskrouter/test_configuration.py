@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskrouter import check_configuration
+from taskrouter import check_configuration, check_target_workers, check_workflow_configuration
 
 
 def config(*filters: dict[str, Any], default: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -174,3 +174,35 @@ json_values = st.recursive(
 @given(json_values)
 def test_any_json_gets_a_list_of_problems_never_an_exception(data: object) -> None:
     assert all(problem.message for problem in check_configuration(data))
+
+
+# ------------------------------------------------------------------- plain-line checks for providers
+
+
+def test_check_workflow_configuration_gives_one_line_per_problem() -> None:
+    text = json.dumps(config({"expression": "a ==", "targets": [{"queue": "WQ1"}]}))
+    (line,) = check_workflow_configuration(text)
+    assert line.startswith("task_routing.filters[0].expression: invalid filter expression 'a =='")
+
+
+def test_check_workflow_configuration_accepts_the_flex_default() -> None:
+    assert check_workflow_configuration(config(default={"queue": "WQ1"})) == []
+
+
+def test_check_target_workers_renders_the_error_with_its_column() -> None:
+    (line,) = check_target_workers("skills HAS")
+    assert line.startswith("column 11: ")
+
+
+@pytest.mark.parametrize("expression", ["1==1", "routing.skills HAS 'vip'", ""])
+def test_check_target_workers_accepts_what_taskrouter_accepts(expression: str) -> None:
+    assert check_target_workers(expression) == []
+
+
+def test_check_target_workers_refuses_a_value_that_is_not_text() -> None:
+    assert check_target_workers(42) == ["target_workers must be a string holding an expression, not a number"]
+
+
+def test_check_target_workers_reports_deep_nesting_instead_of_raising() -> None:
+    (line,) = check_target_workers("(" * 5000 + "a == 1" + ")" * 5000)
+    assert "nested too deeply" in line
