@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -22,9 +23,10 @@ from tests.emulator.support import (
     emulator_subprocess,
     http,
 )
+from twilio_emulator.config import WELL_KNOWN_AUTH_TOKEN
 
 STACK_SID = "AC" + "5ac" * 10 + "00"
-STACK_TOKEN = "stack-token"
+STACK_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or WELL_KNOWN_AUTH_TOKEN  # a stack file holds no token
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -38,8 +40,10 @@ def stack_file(tmp_path: Path) -> Path:
     path = tmp_path / "Pulumi.test.yaml"
     path.write_text(yaml.safe_dump({"config": {
         "flex-pre-agent:accountSid": STACK_SID,
-        "flex-pre-agent:authToken": STACK_TOKEN,
-        "flex-pre-agent:phoneNumbers": ["+15005550010"],
+        "flex-pre-agent:phoneNumbers": [{"number": "+15005550010", "voice": "voice"}],
+        "flex-pre-agent:holdMusicUrl": "https://example.com/hold.mp3",
+        "flex-pre-agent:selfServiceUrl": "https://example.com/help",
+        "flex-pre-agent:timeZone": "UTC",
     }}))
     return path
 
@@ -88,11 +92,14 @@ def test_flags_override_the_stack_file(stack_file: Path) -> None:
 
 def test_without_flags_the_account_is_that_of_pulumi_local_yaml() -> None:
     config: dict[str, Any] = yaml.safe_load((REPO_ROOT / "Pulumi.local.yaml").read_text())["config"]
-    sid, token = config["flex-pre-agent:accountSid"], config["flex-pre-agent:authToken"]
+    sid = config["flex-pre-agent:accountSid"]
+    owned = [entry["number"] for entry in config["flex-pre-agent:phoneNumbers"]]
+    owned += [entry["address"] for entry in config.get("flex-pre-agent:conversationsAddresses", [])
+              if entry["address"].startswith("+")]  # an SMS/WhatsApp address is a number the account owns
     with emulator_subprocess(["--port", "0"]) as running:
-        client = checked_client(EmulatorHandle(base_url=running.base_url, account_sid=sid, auth_token=token))
+        client = checked_client(EmulatorHandle(base_url=running.base_url, account_sid=sid, auth_token=STACK_TOKEN))
         numbers = [n.phone_number for n in client.incoming_phone_numbers.list()]
-    assert numbers == config["flex-pre-agent:phoneNumbers"]
+    assert sorted(numbers) == sorted(owned)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
