@@ -22,7 +22,7 @@ from studio import Flow, Parameter
 
 TYPE = "flex-pre-agent:pre_agent:PreAgentWorkflow"
 # The trigger event a flow must handle for each way it is started.
-TRIGGER_EVENTS = {
+TRIGGER_EVENTS: dict[FlowKey, str] = {
     "voice": "incomingCall",
     "messaging": "incomingMessage",
     "conversations": "incomingConversationMessage",

@@ -1,0 +1,87 @@
+"""The components on their own: Args validation before anything registers, wiring by id, aliases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+import studio
+import taskrouter
+from components.flow import FlowDefinitionError, FlowDeployment, FlowDeploymentArgs
+from components.routing import Routing, RoutingArgs
+from tests.program.support import Recorder
+
+ACCOUNT = "AC" + "1" * 32
+SID = studio.Parameter("WORKFLOW_SID")
+
+
+@pytest.fixture
+def mocks() -> Recorder:
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, project="flex-pre-agent", stack="test", preview=False)
+    return recorder
+
+
+def ivr(say: str = "Hello") -> studio.Flow:
+    with studio.Flow("IVR") as flow:
+        trigger = studio.Trigger()
+        to_flex = studio.SendToFlex("to_flex", workflow=SID, channel=studio.Parameter("CHANNEL"))
+        trigger.on_incoming_call >> studio.SayPlay("hello", say=say) >> to_flex
+    return flow
+
+
+@pulumi.runtime.test
+def test_a_flow_binds_its_parameters_itself_and_derives_its_webhook_url(mocks: Recorder) -> pulumi.Output[Any]:
+    deployed = FlowDeployment("ivr", FlowDeploymentArgs(
+        flow=ivr(), friendly_name="IVR", account_sid=ACCOUNT,
+        parameters={SID: pulumi.Output.from_input("WW" + "2" * 32), studio.Parameter("CHANNEL"): "TC" + "3" * 32},
+    ))
+
+    def check(values: list[Any]) -> None:
+        sid, url = values
+        assert '"workflow":"WW' in mocks.inputs["ivr"]["definition"]
+        assert url == f"https://webhooks.twilio.com/v1/Accounts/{ACCOUNT}/Flows/{sid}"
+
+    return pulumi.Output.all(deployed.sid, deployed.webhook_url).apply(check)
+
+
+@pulumi.runtime.test
+def test_a_parameter_without_a_value_stops_the_flow_before_it_registers(mocks: Recorder) -> None:
+    with pytest.raises(FlowDefinitionError, match="parameters without a value: CHANNEL"):
+        FlowDeployment("ivr", FlowDeploymentArgs(flow=ivr(), friendly_name="IVR", account_sid=ACCOUNT,
+                                                 parameters={SID: "x"}))
+    assert mocks.inputs == {}
+
+
+@pulumi.runtime.test
+def test_a_flow_studio_would_reject_stops_before_it_registers(mocks: Recorder) -> None:
+    with studio.Flow("Broken") as broken:
+        trigger = studio.Trigger()
+        trigger.on_incoming_call >> "nowhere"
+    with pytest.raises(FlowDefinitionError, match="flow 'broken' is not valid(.|\n)*'nowhere', which is not a widget"):
+        FlowDeployment("broken", FlowDeploymentArgs(flow=broken, friendly_name="Broken", account_sid=ACCOUNT,
+                                                    parameters={}))
+    assert mocks.inputs == {}
+
+
+@pulumi.runtime.test
+def test_routing_fills_queue_sids_into_workflows_by_reference(mocks: Recorder) -> pulumi.Output[Any]:
+    everyone = taskrouter.everyone_queue()
+    support = taskrouter.TaskQueue(key="support", friendly_name="Support")
+    workflow = taskrouter.Workflow(
+        friendly_name="Support first",
+        filters=(taskrouter.Filter(expression="needs == 'support'", targets=(taskrouter.Target(queue=support),)),),
+        default_filter=taskrouter.Target(queue=everyone),
+    )
+    routing = Routing("r", RoutingArgs(workspace=taskrouter.Workspace(task_queues=(everyone, support),
+                                                                        workflows=(workflow,))))
+
+    def check(_: object) -> None:
+        configuration = mocks.inputs["r-workflow-support-first"]["configuration"]
+        assert mocks.ids["r-queue-support"] in configuration
+        assert mocks.ids["r-queue-everyone"] in configuration
+        assert mocks.inputs["r-queue-support"]["workspace_sid"] == mocks.ids["r-workspace"]
+
+    return pulumi.Output.all(*routing.workflow_sids.values()).apply(check)
