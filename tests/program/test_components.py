@@ -60,7 +60,7 @@ def test_a_flow_studio_would_reject_stops_before_it_registers(mocks: Recorder) -
     with studio.Flow("Broken") as broken:
         trigger = studio.Trigger()
         trigger.on_incoming_call >> "nowhere"
-    with pytest.raises(FlowDefinitionError, match="flow 'broken' is not valid(.|\n)*'nowhere', which is not a widget"):
+    with pytest.raises(FlowDefinitionError, match=r"flow 'broken' is not valid(.|\n)*'nowhere', which is not a widget"):
         FlowDeployment("broken", FlowDeploymentArgs(flow=broken, friendly_name="Broken", account_sid=ACCOUNT,
                                                     parameters={}))
     assert mocks.inputs == {}
