@@ -1,4 +1,10 @@
-"""Argument parsing for flexctl: each command module registers its own subcommands."""
+"""Argument parsing for flexctl: each command module registers its own subcommands.
+
+Every command shares one exit-code table (:class:`ExitCode`) and one input error type
+(:class:`InputError`): a handler raises ``InputError`` for a file or argument it cannot use and
+:func:`main` prints it and exits 2, whatever the command. Input nested too deeply to read (JSON or an
+expression thousands of levels deep) is such an error too, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,10 +46,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class ExitCode(IntEnum):
+    """The exit status of every flexctl command."""
+
+    OK = 0
+    """Done; nothing to report (warnings may be printed unless ``--strict``)."""
+    FINDINGS = 1
+    """The input was read and has problems: flow errors, lint findings, an invalid expression."""
+    UNUSABLE_INPUT = 2
+    """A file or argument cannot be used (missing, unreadable, not JSON, wrong shape, nested too deeply),
+    or the command line itself is wrong (argparse's usage errors exit 2 as well)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run_handler(build_parser().parse_args(argv))
+
+
+def run_handler(args: argparse.Namespace) -> int:
+    """Run the parsed command's handler; unusable input becomes a message and exit 2, never a traceback."""
     handler: Handler = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except InputError as error:
+        return fail(args.command, error)
+    except RecursionError:
+        return fail(args.command, InputError(TOO_DEEP))
+
+
+TOO_DEEP = (
+    "the input is nested too deeply to read (thousands of levels of brackets or parentheses); no flow, "
+    "workflow or expression is like that: check that the file or argument is the one you meant"
+)
 
 
 class InputError(Exception):
@@ -63,9 +97,11 @@ def read_json_file(path: Path, error: type[InputError] = InputError) -> Any:
         raise error(
             f"{path}:{problem.lineno}:{problem.colno}: not valid JSON ({problem.msg}); fix the file or export it again"
         ) from None
+    except RecursionError:
+        raise error(f"{path}: {TOO_DEEP}") from None
 
 
-def fail(command: str, error: Exception, status: int = 1) -> int:
-    """Report a command's failure on stderr and return its exit status."""
+def fail(command: str, error: Exception, status: int = ExitCode.UNUSABLE_INPUT) -> int:
+    """Report a command's failure on stderr and return its exit status (by default: unusable input)."""
     print(f"flexctl {command}: {error}", file=sys.stderr)
-    return status
+    return int(status)

@@ -1,4 +1,7 @@
-"""Subcommands that show flows to people: ``diagram`` (Mermaid or SVG) and ``diff`` (Markdown)."""
+"""Subcommands that show flows to people: ``diagram`` (Mermaid or SVG) and ``diff`` (Markdown).
+
+Exit codes: flexctl's one table (:class:`flexctl.cli.ExitCode`): 0 done, 2 a file cannot be used.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flexctl.cli import InputError, Subparsers, fail, read_json_file
-
-
-class FlowFileError(InputError):
-    """A flow definition file that cannot be used; the message says which file and why."""
+from flexctl.cli import ExitCode, InputError, Subparsers, read_json_file
+from flexctl.studio_commands import write_output
 
 
 def register(subparsers: Subparsers) -> None:
@@ -41,52 +41,35 @@ def run_diagram(args: argparse.Namespace) -> int:
     """Handle ``flexctl diagram``."""
     from studio.diagram import to_mermaid, to_svg
 
-    try:
-        definition = load_definition(args.flow)
-    except FlowFileError as error:
-        return _fail("diagram", error)
-    text = to_svg(definition) if args.format == "svg" else to_mermaid(definition)
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        return _fail("diagram", FlowFileError(f"cannot write {args.output}: {error.strerror}."))
-    return 0
+    definition = load_definition(args.flow)
+    write_output(to_svg(definition) if args.format == "svg" else to_mermaid(definition), args.output)
+    return ExitCode.OK
 
 
 def run_diff(args: argparse.Namespace) -> int:
     """Handle ``flexctl diff``."""
     from studio.diff import diff_flows
 
-    try:
-        old, new = load_definition(args.old), load_definition(args.new)
-    except FlowFileError as error:
-        return _fail("diff", error)
+    old, new = load_definition(args.old), load_definition(args.new)
     sys.stdout.write(diff_flows(old, new).to_markdown(show_moves=not args.hide_moves))
-    return 0
+    return ExitCode.OK
 
 
 def load_definition(path: Path) -> dict[str, Any]:
     """Read a flow definition JSON file; a Flow resource (``{"definition": {...}}``) is unwrapped.
 
     Raises:
-        FlowFileError: the file is missing, is not JSON, or holds no ``states`` list.
+        InputError: the file is missing, is not JSON, or holds no ``states`` list.
     """
-    data = read_json_file(path, FlowFileError)
+    data = read_json_file(path)
     if isinstance(data, dict) and isinstance(data.get("definition"), dict):
         data = data["definition"]
     if not isinstance(data, dict) or not isinstance(data.get("states"), list):
-        raise FlowFileError(
+        raise InputError(
             f"{path}: no flow definition here: expected a JSON object with a 'states' list "
             "(and 'initial_state'), as Studio exports it."
         )
     if not all(isinstance(state, dict) for state in data["states"]):
         index = next(i for i, state in enumerate(data["states"]) if not isinstance(state, dict))
-        raise FlowFileError(f"{path}: states[{index}] is not a JSON object. Each state must be a widget object.")
+        raise InputError(f"{path}: states[{index}] is not a JSON object. Each state must be a widget object.")
     return data
-
-
-def _fail(command: str, error: FlowFileError) -> int:
-    return fail(command, error)

@@ -5,8 +5,9 @@ resource as the REST API returns it, with a ``configuration`` string, also works
 (``STACK`` or ``STACK:workflow name``) will work once the Pulumi program exists: that issue fills in
 ``load_stack_workflows``, the single extension point here.
 
-Exit codes: 0 done (``lint``: no findings; ``check-expression``: valid), 1 findings, an invalid
-expression or unusable input, 2 wrong usage.
+Exit codes: flexctl's one table (:class:`flexctl.cli.ExitCode`): 0 done (``lint``: no findings;
+``check-expression``: valid), 1 findings or an invalid expression, 2 a file or argument that cannot be
+used (also wrong usage, and input nested too deeply to read).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flexctl.cli import InputError, Subparsers, fail, read_json_file
+from flexctl.cli import ExitCode, InputError, Subparsers, read_json_file
 
 if TYPE_CHECKING:
     from taskrouter.models import TaskQueue, Workflow
@@ -36,10 +37,6 @@ QUEUE_FIELDS = {
     "task_order": "task_order",
     "taskOrder": "task_order",
 }
-
-
-class RoutingInputError(InputError):
-    """An input file or argument that cannot be used; the message says which and how to fix it."""
 
 
 def register(subparsers: Subparsers) -> None:
@@ -100,17 +97,14 @@ def run_route(args: argparse.Namespace) -> int:
     """Handle ``flexctl route``."""
     from taskrouter.routing import route
 
-    try:
-        queues = load_queues(args.queues) if args.queues else None
-        workflow = load_workflow(args.workflow, queues)
-        task = load_object(args.task, "--task")
-        workers = load_workers(args.workers) if args.workers else None
-        now = parse_time(args.at) if args.at else datetime.now(UTC)
-    except RoutingInputError as error:
-        return _fail("route", error)
+    queues = load_queues(args.queues) if args.queues else None
+    workflow = load_workflow(args.workflow, queues)
+    task = load_object(args.task, "--task")
+    workers = load_workers(args.workers) if args.workers else None
+    now = parse_time(args.at) if args.at else datetime.now(UTC)
     result = route(workflow, task, workers=workers, now=now)
     print(json.dumps(result.to_dict(), indent=2, sort_keys=True) if args.json else result.render())
-    return 0
+    return ExitCode.OK
 
 
 def run_check_expression(args: argparse.Namespace) -> int:
@@ -121,32 +115,29 @@ def run_check_expression(args: argparse.Namespace) -> int:
     for diagnostic in diagnostics:
         print(diagnostic)
     if any(diagnostic.severity == "error" for diagnostic in diagnostics):
-        return 1
+        return ExitCode.FINDINGS
     print(f"valid {args.kind} expression: {parse(args.expression, args.kind)}")
-    return 0
+    return ExitCode.OK
 
 
 def run_lint(args: argparse.Namespace) -> int:
     """Handle ``flexctl lint``."""
     from taskrouter.lint import json_types, lint, lint_configuration
 
-    try:
-        queues = load_queues(args.queues) if args.queues else None
-        task_types = json_types(load_object(args.task, "--task")) if args.task else None
-        path = Path(args.workflow)
-        if path.is_file():
-            data, name = read_configuration(path)
-            findings = lint_configuration(data, friendly_name=name, queues=queues, task_types=task_types)
-        else:
-            workflow = load_workflow(args.workflow, queues)
-            findings = lint(workflow, task_types=task_types)
-    except RoutingInputError as error:
-        return _fail("lint", error)
+    queues = load_queues(args.queues) if args.queues else None
+    task_types = json_types(load_object(args.task, "--task")) if args.task else None
+    path = Path(args.workflow)
+    if path.is_file():
+        data, name = read_configuration(path)
+        findings = lint_configuration(data, friendly_name=name, queues=queues, task_types=task_types)
+    else:
+        workflow = load_workflow(args.workflow, queues)
+        findings = lint(workflow, task_types=task_types)
     for finding in findings:
         print(finding)
     if not findings:
         print(f"{args.workflow}: no findings")
-    return 1 if findings else 0
+    return ExitCode.FINDINGS if findings else ExitCode.OK
 
 
 def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
@@ -155,7 +146,7 @@ def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
     Extension point: the issue that builds the Pulumi program fills this in (reading the stack's
     config and building the workflows in ``flows/``). Until then no stack is known.
     """
-    raise RoutingInputError(
+    raise InputError(
         f"{stack!r} is not a file, and stack names are not supported yet (they will be "
         "once the Pulumi program exists); pass the path of a workflow configuration JSON file"
     )
@@ -172,14 +163,14 @@ def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workfl
         try:
             return Workflow.from_configuration(data, friendly_name=name, queues=queues)
         except ConfigurationError as error:
-            raise RoutingInputError(f"{path}: {error}") from None
+            raise InputError(f"{path}: {error}") from None
     stack, _, wanted = source.partition(":")
     workflows = load_stack_workflows(stack)
     if wanted in workflows:
         return workflows[wanted]
     if not wanted and len(workflows) == 1:
         return next(iter(workflows.values()))
-    raise RoutingInputError(
+    raise InputError(
         f"stack {stack!r} has workflows {', '.join(map(repr, workflows)) or 'none'}; "
         f"name one as {stack}:<workflow name>"
     )
@@ -204,10 +195,10 @@ def load_queues(path: Path) -> dict[str, TaskQueue]:
     data = _read_json(path)
     if isinstance(data, list):
         if not all(isinstance(item, dict) and isinstance(item.get("sid"), str) for item in data):
-            raise RoutingInputError(f'{path}: a list of queues needs a "sid" string in every item')
+            raise InputError(f'{path}: a list of queues needs a "sid" string in every item')
         data = {item["sid"]: item for item in data}
     if not isinstance(data, dict) or not all(isinstance(value, dict) for value in data.values()):
-        raise RoutingInputError(
+        raise InputError(
             f'{path}: expected {{"<queue SID or ${{PLACEHOLDER}}>": {{"friendly_name": '
             '"Everyone", "target_workers": "1==1"}, ...}'
         )
@@ -217,7 +208,7 @@ def load_queues(path: Path) -> dict[str, TaskQueue]:
         try:
             queues[reference] = TaskQueue(key=reference, **known)
         except ValidationError as error:
-            raise RoutingInputError(f"{path}: queue {reference!r}: {_first_error(error)}") from None
+            raise InputError(f"{path}: queue {reference!r}: {_first_error(error)}") from None
     return queues
 
 
@@ -230,7 +221,7 @@ def load_workers(path: Path) -> list[Worker]:
     data = _read_json(path)
     items = data.get("workers") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise RoutingInputError(
+        raise InputError(
             f'{path}: expected a JSON list of workers, e.g. [{{"friendly_name": "Alice", '
             '"attributes": {"routing": {"skills": ["vip"]}}}]'
         )
@@ -240,7 +231,7 @@ def load_workers(path: Path) -> list[Worker]:
             workers.append(Worker.model_validate(item))
         except (ValidationError, ValueError) as error:
             detail = _first_error(error) if isinstance(error, ValidationError) else str(error)
-            raise RoutingInputError(f"{path}: worker [{index}]: {detail}") from None
+            raise InputError(f"{path}: worker [{index}]: {detail}") from None
     return workers
 
 
@@ -252,12 +243,12 @@ def load_object(text: str, option: str) -> dict[str, Any]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise RoutingInputError(
+            raise InputError(
                 f"{option} is not valid JSON ({error.msg} at column {error.colno}); "
                 'write an object such as \'{"vip": true, "language": "es"}\''
             ) from None
     if not isinstance(data, dict):
-        raise RoutingInputError(f"{option} must be a JSON object of task attributes, e.g. '{{\"vip\": true}}'")
+        raise InputError(f"{option} must be a JSON object of task attributes, e.g. '{{\"vip\": true}}'")
     return data
 
 
@@ -266,19 +257,15 @@ def parse_time(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise RoutingInputError(f"--at {text!r} is not an ISO time; write e.g. 2024-05-06T14:30") from None
+        raise InputError(f"--at {text!r} is not an ISO time; write e.g. 2024-05-06T14:30") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _read_json(path: Path) -> Any:
-    return read_json_file(path, RoutingInputError)
+    return read_json_file(path)
 
 
 def _first_error(error: Any) -> str:
     detail = error.errors()[0]
     where = ".".join(str(part) for part in detail["loc"])
     return f"{where}: {detail['msg']}" if where else str(detail["msg"])
-
-
-def _fail(command: str, error: RoutingInputError) -> int:
-    return fail(command, error)

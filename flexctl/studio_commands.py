@@ -1,6 +1,7 @@
 """Studio subcommands: ``validate`` a flow definition and ``import`` a Console export as builder code.
 
-Exit codes: 0 success; 1 the flow has problems (``validate``); 2 the file cannot be used.
+Exit codes: flexctl's one table (:class:`flexctl.cli.ExitCode`): 0 valid, 1 the flow has errors (or, with
+``--strict``, warnings), 2 the file cannot be used.
 """
 
 from __future__ import annotations
@@ -9,11 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flexctl.cli import InputError, Subparsers, fail, read_json_file
-
-
-class StudioFileError(InputError):
-    """A file that cannot be used; the message names the file and says how to fix it."""
+from flexctl.cli import ExitCode, InputError, Subparsers, read_json_file
 
 
 def register(subparsers: Subparsers) -> None:
@@ -23,7 +20,9 @@ def register(subparsers: Subparsers) -> None:
         help="check a Studio flow definition before any API call",
         description=(
             "Check a Studio flow definition (or a single widget state): schema, graph, reachability, Liquid "
-            "references and trigger fit. Prints one line per problem; exits 1 if there are errors."
+            "references and trigger fit. Prints one line per problem. Errors are what Studio rejects (or a flow "
+            "that cannot run); everything else is a warning. Exits 1 on errors (with --strict, on warnings too), "
+            "2 if the file cannot be used."
         ),
     )
     validate.add_argument("flow", type=Path, metavar="FLOW.json", help="flow definition or widget JSON file")
@@ -48,10 +47,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from studio.importer import is_flow_definition
     from studio.validate import validate_definition, validate_state
 
-    try:
-        data = load_json(args.flow)
-    except StudioFileError as error:
-        return _fail("validate", error)
+    data = load_json(args.flow)
     problems = validate_definition(data) if is_flow_definition(data) or "type" not in data else validate_state(data)
     for problem in problems:
         print(f"{args.flow}: {problem}")
@@ -60,41 +56,42 @@ def run_validate(args: argparse.Namespace) -> int:
     failed = errors > 0 or (args.strict and warnings > 0)
     verdict = "invalid" if failed else "valid"
     print(f"{args.flow}: {verdict} ({_count(errors, 'error')}, {_count(warnings, 'warning')})", file=sys.stderr)
-    return 1 if failed else 0
+    return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Handle ``flexctl import``."""
     from studio.importer import FlowImportError, import_definition
 
+    data = load_json(args.flow)
     try:
-        data = load_json(args.flow)
         source = import_definition(data, source=args.flow.name)
-    except StudioFileError as error:
-        return _fail("import", error)
     except FlowImportError as error:
-        return _fail("import", StudioFileError(f"{args.flow}: {error}"))
-    if args.output is None:
-        sys.stdout.write(source)
-        return 0
+        raise InputError(f"{args.flow}: {error}") from None
+    write_output(source, args.output)
+    return ExitCode.OK
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write a command's result to ``output``, or to stdout when it is None."""
+    if output is None:
+        sys.stdout.write(text)
+        return
     try:
-        args.output.write_text(source, encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     except OSError as error:
-        return _fail("import", StudioFileError(f"cannot write {args.output}: {error.strerror}; pick another path"))
-    return 0
+        raise InputError(f"cannot write {output}: {error.strerror}; pick another path") from None
 
 
 def load_json(path: Path) -> dict[str, object]:
     """Read a JSON object from ``path``; a Flow resource (``{"definition": {...}}``) is unwrapped.
 
     Raises:
-        StudioFileError: the file is missing, not UTF-8, not JSON, or not a JSON object.
+        InputError: the file is missing, not UTF-8, not JSON, or not a JSON object.
     """
-    data = read_json_file(path, StudioFileError)
+    data = read_json_file(path)
     if not isinstance(data, dict):
-        raise StudioFileError(
-            f"{path}: expected a JSON object (a flow definition or a widget), not {type(data).__name__}"
-        )
+        raise InputError(f"{path}: expected a JSON object (a flow definition or a widget), not {type(data).__name__}")
     definition = data.get("definition")
     if "states" not in data and isinstance(definition, dict):
         return definition
@@ -103,7 +100,3 @@ def load_json(path: Path) -> dict[str, object]:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _fail(command: str, error: StudioFileError) -> int:
-    return fail(command, error, status=2)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from studio.layout import ROW_HEIGHT, WIDGET_WIDTH, Offset, definition_offsets, layout_order, states_by_name
+from studio.graph import states_by_name
+from studio.layout import ROW_HEIGHT, WIDGET_WIDTH, Offset, definition_offsets, layout_order
 
 SPLIT_TYPE = "split-based-on"
 LABEL_LIMIT = 40

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from studio.diagram import Marks, to_mermaid
-from studio.layout import Edge, Offset, iter_edges, offset_of, states_by_name
+from studio.graph import Edge, iter_edges, states_by_name
+from studio.layout import Offset, offset_of
 
 OFFSET_KEY = "offset"
 CELL_LIMIT = 80

@@ -21,7 +21,7 @@ their descendants), plus any widget of the same row pushed aside by a widget tha
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 WIDGET_WIDTH = 300
 """Approximate width of a widget box on the Studio canvas, in px."""
@@ -33,32 +33,6 @@ ROW_HEIGHT = WIDGET_HEIGHT + 50
 """Vertical grid pitch: a widget plus a 50 px gutter for the arrows."""
 
 Offset = tuple[int, int]
-
-
-class Edge(NamedTuple):
-    """A connected transition: ``source`` --``event``--> ``target`` (widget names)."""
-
-    source: str
-    event: str
-    target: str
-
-
-def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
-    """Yield every transition with a ``next``, in definition order (dangling targets included)."""
-    for state in states:
-        source = str(state.get("name", ""))
-        for transition in state.get("transitions") or ():
-            target = transition.get("next")
-            if target:
-                yield Edge(source, str(transition.get("event", "")), str(target))
-
-
-def states_by_name(definition: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """Return the definition's states by name, in order (the first of a repeated name wins)."""
-    states: dict[str, Mapping[str, Any]] = {}
-    for state in definition.get("states") or ():
-        states.setdefault(str(state.get("name", "")), state)
-    return states
 
 
 def offset_of(state: Mapping[str, Any]) -> Offset | None:

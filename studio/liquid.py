@@ -13,6 +13,13 @@ def is_template(value: str) -> bool:
     return "{{" in value or "{%" in value
 
 
+def unclosed_tag(value: str) -> str | None:
+    """The opener (``{{`` or ``{%``) of the first Liquid tag that is never closed, or None."""
+    rest = _TAG.sub("", value)
+    found = [(rest.find(opener), opener) for opener in ("{{", "{%") if opener in rest]
+    return min(found)[1] if found else None
+
+
 def widget_references(value: str) -> list[str]:
     """Names of the widgets a string reads through ``{{widgets.NAME...}}``, in order, without repeats."""
     if "widgets" not in value:

@@ -36,7 +36,15 @@ from typing import (
 
 from studio.jsontext import Unquoted, canonical_json, json_text
 from studio.params import Filler, MissingParameterError, _Missing
-from studio.spec import CONDITION_TYPES, Kind, PropSpec, Requirement, WidgetSpec
+from studio.spec import (
+    CONDITION_TYPES,
+    UNCONFIRMED_PROPERTIES,
+    UNCONFIRMED_TYPES,
+    Kind,
+    PropSpec,
+    Requirement,
+    WidgetSpec,
+)
 
 Offset = tuple[int, int]
 KeyValues = Mapping[str, str] | Sequence[tuple[str, str]]
@@ -123,7 +131,10 @@ def string(
     suggested: tuple[str, ...] = (),
     liquid: bool = True,
     sid: str | None = None,
+    also: tuple[str, ...] = (),
     literal_sid: bool = False,
+    max_length: int | None = None,
+    limit_reason: str = "",
 ) -> Any:
     """A JSON string property (Liquid allowed unless it is an enum or a literal SID)."""
     return _prop(
@@ -135,7 +146,10 @@ def string(
         suggested=suggested,
         liquid=liquid and not enum and not literal_sid,
         sid_prefix=sid,
+        also=also,
         literal_sid=literal_sid,
+        max_length=max_length,
+        limit_reason=limit_reason,
     )
 
 
@@ -613,7 +627,6 @@ class Widget(metaclass=_WidgetMeta):
     EXTRA_EVENTS: ClassVar[tuple[str, ...]] = ()
     REQUIRES: ClassVar[Requirement | None] = None
     ONE_OF: ClassVar[tuple[tuple[str, ...], ...]] = ()
-    CONFIRMED: ClassVar[bool] = True
     SOURCE: ClassVar[str] = ""
     spec: ClassVar[WidgetSpec]
     _props: ClassVar[tuple[tuple[str, str, Callable[[Any, Filler], Any]], ...]] = ()
@@ -633,8 +646,13 @@ class Widget(metaclass=_WidgetMeta):
             if partial is None:
                 continue
             required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+            key = partial.json or field.name.rstrip("_")
             prop = dataclasses.replace(
-                partial, attr=field.name, json=partial.json or field.name.rstrip("_"), required=required
+                partial,
+                attr=field.name,
+                json=key,
+                required=required,
+                unconfirmed=UNCONFIRMED_PROPERTIES.get((cls.TYPE, key), ""),
             )
             props[prop.json] = prop
             renderers.append((prop.attr, prop.json, _RENDERERS[prop.kind]))
@@ -654,7 +672,7 @@ class Widget(metaclass=_WidgetMeta):
             primary_event=primary,
             requires=cls.REQUIRES,
             one_of=cls.ONE_OF,
-            confirmed=cls.CONFIRMED,
+            confirmed=cls.TYPE not in UNCONFIRMED_TYPES,
             source=cls.SOURCE,
         )
 

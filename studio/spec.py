@@ -11,18 +11,44 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# --- Profile widgets (UNCONFIRMED) -------------------------------------------------------------------
-# No public source shows the JSON `type` strings of the Unified/Twilio Profiles widgets (see
-# ../shared/reference/studio-widgets.md §2.4). These are our best guess from the documentation page
-# slugs. Correct them HERE when a Console export shows the real strings; nothing else needs to change.
-# Sources: https://twilio.com/docs/studio/widget-library/search-for-a-profile,
-#          https://www.twilio.com/docs/studio/widget-library/resolve-profile,
-#          https://twilio.com/docs/studio/widget-library/update-profile-traits
+# --- UNCONFIRMED names: the one place that holds them -------------------------------------------------
+# No public source (no Console export, no live-validated schema) shows these widget type strings or
+# property keys; each is our best guess, with where it comes from. The validator says so in a warning
+# whenever one is used, and only warns about problems on them. Correct them HERE when a Console export
+# shows the real names; nothing else needs to change. (../shared/reference/studio-widgets.md §2)
+
+# The Unified/Twilio Profiles widgets: type strings guessed from the documentation page slugs.
 PROFILE_WIDGET_TYPES: dict[str, str] = {
     "search_for_a_profile": "search-for-a-profile",
     "resolve_profile": "resolve-profile",
+    "create_or_update_profile": "create-or-update-profile",
     "update_profile_traits": "update-profile-traits",
 }
+
+UNCONFIRMED_TYPES: dict[str, str] = {
+    "search-for-a-profile": "https://twilio.com/docs/studio/widget-library/search-for-a-profile (page slug)",
+    "resolve-profile": "https://www.twilio.com/docs/studio/widget-library/resolve-profile (page slug)",
+    "create-or-update-profile": "https://twilio.com/docs/studio/widget-library/create-or-update-profile (page slug)",
+    "update-profile-traits": "https://twilio.com/docs/studio/widget-library/update-profile-traits (page slug)",
+    "run-conversation-relay": "twilio/ai references/widgets.md only",
+    "make-outgoing-call-v1": "[qwayk] contract file and twilio/ai references/widgets.md",
+    "start-conversation": "twilio/ai references/widgets.md only",
+    "resume-conversation": "twilio/ai references/widgets.md; docs page resume-conversation",
+}
+"""Widget type strings no public source confirms, with where each comes from."""
+
+UNCONFIRMED_PROPERTIES: dict[tuple[str, str], str] = {
+    ("send-message", "shorten_urls"): "a real Console export (kept aside); JSON type guessed boolean",
+    ("connect-virtual-agent-v2", "connector_details"): "[qwayk] contract file only",
+    ("connect-virtual-agent-v2", "channel"): "[qwayk] contract file only",
+    ("connect-virtual-agent-v2", "timeout"): "[qwayk] contract file only",
+    ("connect-virtual-agent-v2", "session_behavior"): "[qwayk] contract file only",
+    ("connect-virtual-agent-v2", "resume_session_identification_method"): "[qwayk] contract file only",
+    ("connect-virtual-agent-v2", "resume_session_identification_value"): "[qwayk] contract file only",
+    ("connect-virtual-agent-v2", "resume_session_event_name"): "[qwayk] contract file only",
+    ("make-http-request", "add_twilio_auth"): "[qwayk] contract file; twilio/ai calls it send_twilio_credentials",
+}
+"""Property keys (of otherwise confirmed widgets) no public source confirms, with where each comes from."""
 
 # Trigger events that start a flow without a call, so voice widgets cannot work on their paths.
 MESSAGING_EVENTS = frozenset({"incomingMessage", "incomingConversationMessage"})
@@ -98,7 +124,11 @@ class PropSpec:
         minimum, maximum: a sensible range, our warning only (Studio documents none).
         liquid: a Liquid template is accepted in place of a literal.
         sid_prefix: the value is a SID of this kind; a malformed literal is our warning.
+        also: words Studio takes in place of such a SID (``default`` for Classic Functions).
         literal_sid: Studio requires a literal SID here, never Liquid.
+        max_length: the longest text Twilio sends or speaks; a longer one is our warning.
+        limit_reason: what sets ``max_length`` (for the message).
+        unconfirmed: where the key comes from when no public source confirms it ("" when one does).
     """
 
     attr: str
@@ -112,7 +142,11 @@ class PropSpec:
     maximum: int | None = None
     liquid: bool = True
     sid_prefix: str | None = None
+    also: tuple[str, ...] = ()
     literal_sid: bool = False
+    max_length: int | None = None
+    limit_reason: str = ""
+    unconfirmed: str = ""
 
     @property
     def json_type(self) -> str:
@@ -131,8 +165,8 @@ class WidgetSpec:
         primary_event: the event ``widget >> next`` follows, if the widget has an obvious one.
         requires: what the widget needs from the trigger, if anything.
         one_of: groups of properties of which at least one should be set (our warning).
-        confirmed: False when the type string, properties or events come from documentation only;
-            problems found on such widgets are warnings, never Studio-enforced errors.
+        confirmed: False when the type string comes from documentation only (see
+            ``UNCONFIRMED_TYPES``); problems found on such widgets are warnings, never Studio errors.
         source: where the facts come from.
     """
 

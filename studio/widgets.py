@@ -3,8 +3,9 @@
 Each class is a row of the catalogue: ``TYPE`` is the JSON type string, the ``on_*`` attributes are
 the transition events in the order Console exports them, and the annotated fields are the properties
 with their JSON kinds, required ones (no default), enums and ranges. Facts and their sources:
-../shared/reference/studio-widgets.md (tags in ``SOURCE``). Widgets marked ``CONFIRMED = False`` are
-modelled from documentation only; the validator only warns about them.
+../shared/reference/studio-widgets.md (tags in ``SOURCE``). Type strings and property keys no public
+source confirms are listed in :mod:`studio.spec` (``UNCONFIRMED_TYPES``, ``UNCONFIRMED_PROPERTIES``);
+the validator only warns about them, and says so.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ _METHODS = ("GET", "POST")
 _TRIM = ("trim-silence", "do-not-trim")
 _RECORDING_CHANNELS = ("mono", "dual")
 _MESSAGE_TYPES = ("custom", "content_template")
+_BODY_REASON = "characters Twilio sends in one message (error 21617)"
+_SAY_REASON = "characters a basic voice speaks (warning 13521; Polly voices: 3,000)"
 
 
 # --- Flow control ----------------------------------------------------------------------------------
@@ -143,7 +146,7 @@ class SayPlay(Widget):
 
     on_audio_complete = Event("audioComplete", primary=True)
 
-    say: str | None = string(default=None)
+    say: str | None = string(default=None, max_length=4096, limit_reason=_SAY_REASON)
     play: str | None = string(default=None)
     digits: str | None = string(default=None)
     voice: str | None = string(default=None)
@@ -162,7 +165,7 @@ class GatherInputOnCall(Widget):
     on_speech = Event("speech")
     on_timeout = Event("timeout")
 
-    say: str | None = string(default=None)
+    say: str | None = string(default=None, max_length=4096, limit_reason=_SAY_REASON)
     play: str | None = string(default=None)
     voice: str | None = string(default=None)
     language: str | None = string(default=None)
@@ -233,7 +236,6 @@ class MakeOutgoingCallV1(Widget):
     """Make Outgoing Call (legacy v1)."""
 
     TYPE = "make-outgoing-call-v1"
-    CONFIRMED = False
     SOURCE = "[qwayk] properties, [ai] events (unverified)"
 
     on_answered = Event("answered", primary=True)
@@ -389,11 +391,13 @@ class ConnectVirtualAgent(Widget):
 
 
 class ConnectVirtualAgentV2(Widget):
-    """Connect Virtual Agent (v2): voice or Conversations virtual agent."""
+    """Connect Virtual Agent (the Dialogflow CX version): hands the call or conversation to a CX agent."""
 
     TYPE = "connect-virtual-agent-v2"
-    CONFIRMED = False
-    SOURCE = "[qwayk] properties, [ai] events (unverified)"
+    SOURCE = (
+        "real export Cfee2000 DialogflowCX studioFlow.json (type, 4 events, configurations, connector_name, "
+        "parameters, status_callback, status_callback_method); [qwayk] other properties, [ai] paused/timeout"
+    )
 
     on_completed = Event("completed", primary=True)
     on_live_agent_handoff = Event("live-agent-handoff")
@@ -402,13 +406,13 @@ class ConnectVirtualAgentV2(Widget):
     on_paused = Event("paused")
     on_timeout = Event("timeout")
 
-    configurations: Sequence[Any] | None = array(default=None)
-    connector_name: str | None = string(default=None)
+    configurations: KeyValues | None = key_values(default=None)
+    connector_name: str | None = string(default=None, recommended=True)
     connector_details: Mapping[str, Any] | None = obj(default=None)
     channel: str | None = string(default=None, enum=("voice", "conversations"))
-    parameters: Sequence[Any] | None = array(default=None)
+    parameters: KeyValues | None = key_values(default=None)
     status_callback: str | None = string(default=None)
-    status_callback_method: str | None = string(default=None)
+    status_callback_method: str | None = string(default=None, enum=_METHODS)
     timeout: int | str | None = integer(default=None)
     session_behavior: str | None = string(default=None)
     resume_session_identification_method: str | None = string(default=None)
@@ -421,7 +425,6 @@ class RunConversationRelay(Widget):
 
     TYPE = "run-conversation-relay"
     REQUIRES = "voice"
-    CONFIRMED = False
     SOURCE = "[ai] only (unverified)"
 
     on_success = Event("success", primary=True)
@@ -443,17 +446,18 @@ class RunConversationRelay(Widget):
 
 
 class SendMessage(Widget):
-    """Send Message: sends an SMS, chat or conversation message without waiting."""
+    """Send Message: sends an SMS, chat or conversation message without waiting (text or content template)."""
 
     TYPE = "send-message"
-    SOURCE = "[sdkgo-def], [fpt], [def-doc]; content fields [qwayk]/[ai]"
+    ONE_OF = (("body", "content_sid", "media_url"),)
+    SOURCE = "[sdkgo-def], [fpt], [def-doc]; content fields [qwayk]/[ai] and real exports (realworld corpus)"
 
     on_sent = Event("sent", primary=True)
     on_failed = Event("failed")
 
     from_: str = string()
     to: str | None = string(default=None, recommended=True)
-    body: str | None = string(default=None, recommended=True)
+    body: str | None = string(default=None, max_length=1600, limit_reason=_BODY_REASON)
     service: str | None = string(default=None)
     channel: str | None = string(default=None)
     attributes: str | Mapping[str, Any] | None = json_string(default=None)
@@ -461,20 +465,22 @@ class SendMessage(Widget):
     message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
     content_sid: str | None = string(default=None, sid="HX")
     content_variables: KeyValues | None = key_values(default=None)
+    shorten_urls: bool | None = boolean(default=None)
 
 
 class SendAndWaitForReply(Widget):
     """Send & Wait For Reply: sends a message and waits; the reply is ``{{widgets.NAME.inbound.Body}}``."""
 
     TYPE = "send-and-wait-for-reply"
-    SOURCE = "[sdkgo-def]+testdata, [fpt]"
+    ONE_OF = (("body", "content_sid", "media_url"),)
+    SOURCE = "[sdkgo-def]+testdata, [fpt]; content templates in real exports (realworld corpus)"
 
     on_incoming_message = Event("incomingMessage", primary=True)
     on_timeout = Event("timeout")
     on_delivery_failure = Event("deliveryFailure")
 
     from_: str = string()
-    body: str | None = string(default=None, recommended=True)
+    body: str | None = string(default=None, max_length=1600, limit_reason=_BODY_REASON)
     timeout: str | int | None = numeric_string(default=None, recommended=True)
     service: str | None = string(default=None)
     channel: str | None = string(default=None)
@@ -518,8 +524,8 @@ class RunFunction(Widget):
     on_fail = Event("fail")
 
     url: str = string()
-    service_sid: str | None = string(default=None, sid="ZS")
-    environment_sid: str | None = string(default=None, sid="ZE")
+    service_sid: str | None = string(default=None, sid="ZS", also=("default",))  # Classic Functions
+    environment_sid: str | None = string(default=None, sid="ZE", also=("default",))
     function_sid: str | None = string(default=None, sid="ZH")
     parameters: KeyValues | None = key_values(default=None)
 
@@ -538,7 +544,11 @@ class MakeHttpRequest(Widget):
     content_type: str | None = string(
         default=None,
         recommended=True,
-        suggested=("application/x-www-form-urlencoded;charset=utf-8", "application/json"),
+        suggested=(
+            "application/x-www-form-urlencoded;charset=utf-8",
+            "application/json;charset=utf-8",  # Console's JSON option
+            "application/json",
+        ),
     )
     body: str | None = string(default=None)
     parameters: KeyValues | None = key_values(default=None)
@@ -580,7 +590,6 @@ class StartConversation(Widget):
 
     TYPE = "start-conversation"
     REQUIRES = "rest_api"
-    CONFIRMED = False
     SOURCE = "[ai] only (unverified)"
 
     on_created = Event("created", primary=True)
@@ -600,7 +609,6 @@ class ResumeConversation(Widget):
 
     TYPE = "resume-conversation"
     REQUIRES = "rest_api"
-    CONFIRMED = False
     SOURCE = "[ai]; https://www.twilio.com/docs/studio/widget-library/resume-conversation (unverified)"
 
     on_resumed = Event("resumed", primary=True)
@@ -640,7 +648,6 @@ class SearchForProfile(Widget):
     """Search for a Profile (public beta): looks up a Unified Profile by identifier (guessed keys)."""
 
     TYPE = PROFILE_WIDGET_TYPES["search_for_a_profile"]
-    CONFIRMED = False
     SOURCE = "https://twilio.com/docs/studio/widget-library/search-for-a-profile (fields: Connection, Identifier)"
 
     on_success = Event("success", primary=True)
@@ -654,7 +661,6 @@ class ResolveProfile(Widget):
     """Resolve Profile: finds a Twilio Profile by channel identifier or profile ID (guessed keys)."""
 
     TYPE = PROFILE_WIDGET_TYPES["resolve_profile"]
-    CONFIRMED = False
     SOURCE = "https://www.twilio.com/docs/studio/widget-library/resolve-profile"
 
     on_success = Event("success", primary=True)
@@ -664,11 +670,27 @@ class ResolveProfile(Widget):
     profile_id: str | None = string(default=None)
 
 
+class CreateOrUpdateProfile(Widget):
+    """Create or Update Profile: writes traits to a Twilio Profile, creating it first if needed (guessed keys)."""
+
+    TYPE = PROFILE_WIDGET_TYPES["create_or_update_profile"]
+    SOURCE = (
+        "https://www.twilio.com/docs/studio/widget-library/create-or-update-profile (fields: Action, Traits, "
+        "Identity; JSON keys and events guessed)"
+    )
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+    action: str | None = string(default=None)
+    identifier: str | None = string(default=None, recommended=True)
+    traits: KeyValues | None = key_values(default=None)
+
+
 class UpdateProfileTraits(Widget):
     """Update Profile Traits (public beta): writes traits to a Unified Profile."""
 
     TYPE = PROFILE_WIDGET_TYPES["update_profile_traits"]
-    CONFIRMED = False
     SOURCE = (
         "https://twilio.com/docs/studio/widget-library/update-profile-traits "
         "(JSON keys profile_connector_instance, profile_connect_sid, traits; events guessed)"
@@ -757,6 +779,7 @@ WIDGET_CLASSES: tuple[type[Widget], ...] = (
     SendToAutopilot,
     SearchForProfile,
     ResolveProfile,
+    CreateOrUpdateProfile,
     UpdateProfileTraits,
 )
 """Every modelled widget class, in catalogue order."""

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 
 from studio.diagram import Marks, edge_label, mermaid_text, node_id, to_mermaid, to_svg
-from studio.layout import definition_offsets, iter_edges, layout_order
+from studio.graph import iter_edges
+from studio.layout import definition_offsets, layout_order
 from tests.studio.test_layout_strategies import (
     CORPUS_FLOWS,
     Definition,

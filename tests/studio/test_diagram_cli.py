@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from flexctl import flow_view_commands
-from flexctl.cli import main
+from flexctl.cli import main, run_handler
 from tests.studio.test_layout_strategies import Definition, flow, state
 
 FLOW = flow(
@@ -24,9 +24,7 @@ def run(argv: list[str]) -> int:
     """Run only this module's subcommands, so other commands' work cannot affect these tests."""
     parser = argparse.ArgumentParser(prog="flexctl")
     flow_view_commands.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.handler(args)
-    return code
+    return run_handler(parser.parse_args(argv))
 
 
 def write(path: Path, definition: Definition | str) -> Path:
@@ -55,7 +53,7 @@ def test_diagram_reads_a_flow_resource_with_a_definition_inside(
 
 def test_diagram_of_a_missing_file_fails_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "missing.json"
-    assert run(["diagram", str(missing)]) == 1
+    assert run(["diagram", str(missing)]) == 2
     assert f"cannot read {missing}" in capsys.readouterr().err
 
 
@@ -63,19 +61,19 @@ def test_diagram_of_invalid_json_fails_naming_file_line_and_column(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path / "bad.json", '{"states": [\n  oops]}')
-    assert run(["diagram", str(path)]) == 1
+    assert run(["diagram", str(path)]) == 2
     assert f"{path}:2:3: not valid JSON" in capsys.readouterr().err
 
 
 def test_diagram_of_json_without_states_fails_saying_what_is_expected(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["diagram", str(write(tmp_path / "x.json", {"name": "x"}))]) == 1
+    assert run(["diagram", str(write(tmp_path / "x.json", {"name": "x"}))]) == 2
     assert "expected a JSON object with a 'states' list" in capsys.readouterr().err
 
 
 def test_diagram_rejects_a_state_that_is_not_an_object(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["diagram", str(write(tmp_path / "x.json", {"states": [{}, 3]}))]) == 1
+    assert run(["diagram", str(write(tmp_path / "x.json", {"states": [{}, 3]}))]) == 2
     assert "states[1] is not a JSON object" in capsys.readouterr().err
 
 
@@ -101,7 +99,7 @@ def test_diff_can_hide_canvas_moves(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_diff_with_a_bad_new_file_fails_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = write(tmp_path / "new.json", "[]")
-    assert run(["diff", str(write(tmp_path / "old.json", FLOW)), str(bad)]) == 1
+    assert run(["diff", str(write(tmp_path / "old.json", FLOW)), str(bad)]) == 2
     assert str(bad) in capsys.readouterr().err
 
 

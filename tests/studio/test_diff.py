@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 
 from studio.diff import ABSENT, FlowDiff, ValueChange, WidgetMove, WidgetRef, diff_flows
-from studio.layout import Edge
+from studio.graph import Edge
 from tests.studio.test_layout_strategies import Definition, connected_flows, flow, state
 
 BASE = flow(

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from studio.graph import iter_edges, states_by_name
 from studio.layout import (
     ROW_HEIGHT,
     WIDGET_HEIGHT,
@@ -19,10 +20,8 @@ from studio.layout import (
     Offset,
     compute_offsets,
     definition_offsets,
-    iter_edges,
     layout_order,
     offset_of,
-    states_by_name,
 )
 from tests.studio.test_layout_strategies import (
     CORPUS_FLOWS,

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studio import validate_definition, validate_state
-from studio.validate import RULES, STUDIO_ENFORCED_CODES, UNKNOWN_WIDGET_TYPE, Problem
+from studio.rules import RULES, STUDIO_ENFORCED_CODES, UNKNOWN_WIDGET_TYPE, WIDGET_TYPE_TYPO
+from studio.validate import MAX_DEPTH, Problem
 from tests.studio.flow_samples import CORPUS_FILES, load
 
 SID = "0123456789abcdef0123456789abcdef"
@@ -55,6 +56,7 @@ class Case:
     widget: str | None
     path: str
     severity: str = "error"
+    downgraded: bool = False  # found on an unconfirmed widget: a warning Studio may not apply
 
     def __str__(self) -> str:
         return self.code
@@ -74,6 +76,10 @@ def _set(definition: JSON, value: Any, *path: Any) -> JSON:
     target[path[-1]] = value
     return definition
 
+
+DEEP: Any = "bottom"
+for _ in range(MAX_DEPTH + 5):
+    DEEP = [DEEP]
 
 SPLIT = state(
     "route",
@@ -99,6 +105,36 @@ CASES = [
     Case("schema-url", _set(flow(say("a")), "https://example.com/schema", "$schema"), None, "#/$schema"),
     Case("flags", _set(flow(say("a")), {}, "flags"), None, "#/flags"),
     Case(UNKNOWN_WIDGET_TYPE, flow(state("m", "run-model-inference")), "m", "#/states/1/type", "warning"),
+    Case(WIDGET_TYPE_TYPO, flow(state("m", "send-mesage")), "m", "#/states/1/type"),
+    Case(
+        "unconfirmed",
+        flow(state("p", "resolve-profile", transitions=[{"event": "success"}])),
+        "p",
+        "#/states/1/type",
+        "warning",
+    ),
+    Case(
+        "name-characters",
+        flow(say("a\u202egreet")),
+        "a\u202egreet",
+        "#/states/1/name",
+        "warning",
+    ),
+    Case(
+        "text-limit",
+        flow(state("s", "say-play", {"say": "x" * 5000})),
+        "s",
+        "#/states/1/properties/say",
+        "warning",
+    ),
+    Case(
+        "nesting-depth",
+        flow(state("s", "say-play", {"say": "Hi", "custom": DEEP})),
+        "s",
+        "#/states/1/properties/custom",
+        "warning",
+    ),
+    Case("liquid-syntax", flow(say("a", "Hello {{trigger.call.From")), "a", "#/states/1/properties/say", "warning"),
     Case("required", flow(state("f", "send-to-flex", {"channel": "TC" + SID})), "f", "#/states/1/properties/workflow"),
     Case(
         "enum",
@@ -115,7 +151,7 @@ CASES = [
         "#/states/1/properties/flow_sid",
     ),
     Case("unknown-key", _set(flow(say("a")), 1, "version"), None, "#/version", "warning"),
-    Case("empty-name", _set(flow(say("a")), "", "states", 1, "name"), None, "#/states/1/name"),
+    Case("empty-name", _set(flow(say("a")), "", "states", 1, "name"), None, "#/states/1/name", "warning"),
     Case(
         "unknown-property",
         _set(flow(say("a")), "x", "states", 1, "properties", "sayy"),
@@ -186,15 +222,18 @@ CASES = [
         _set(flow(say("a")), [{"event": "audioComplete"}] * 2, "states", 1, "transitions"),
         "a",
         "#/states/1/transitions/1/event",
+        "warning",
     ),
     Case(
         "conditions",
         _set(flow(copy.deepcopy(SPLIT)), [], "states", 1, "transitions", 1, "conditions"),
         "route",
         "#/states/1/transitions/1/conditions",
+        "warning",
     ),
     Case("initial-state", _set(flow(say("a")), "a", "initial_state"), None, "#/initial_state"),
-    Case("trigger-count", flow(state("Second", "trigger")), "Second", "#/states/1/type"),
+    Case("trigger-count", flow(state("Second", "trigger")), "Second", "#/states/1/type", "warning"),
+    Case("no-trigger", _set(flow(say("a")), [say("a")], "states"), None, "#/states"),
     Case(
         "unreachable",
         _set(flow(say("a"), say("b")), [{"event": "audioComplete"}], "states", 1, "transitions"),
@@ -202,17 +241,29 @@ CASES = [
         "#/states/2",
         "warning",
     ),
-    Case("unknown-widget-reference", flow(say("a", "{{widgets.menu.Digits}}")), "a", "#/states/1/properties/say"),
     Case(
-        "reference-not-before", flow(say("a", "{{widgets.b.x}}", next="b"), say("b")), "a", "#/states/1/properties/say"
+        "unknown-widget-reference",
+        flow(say("a", "{{widgets.menu.Digits}}")),
+        "a",
+        "#/states/1/properties/say",
+        "warning",
+    ),
+    Case(
+        "reference-not-before",
+        flow(say("a", "{{widgets.b.x}}", next="b"), say("b")),
+        "a",
+        "#/states/1/properties/say",
+        "warning",
     ),
     Case(
         "rest-api-only",
         flow(state("conv", "start-conversation", {"conversation_service_sid": "IS" + SID, "participants": []})),
         "conv",
         "#/states/1",
+        "warning",
+        downgraded=True,
     ),
-    Case("voice-on-messaging", flow(say("a"), event="incomingMessage"), "a", "#/states/1"),
+    Case("voice-on-messaging", flow(say("a"), event="incomingMessage"), "a", "#/states/1", "warning"),
 ]
 
 
@@ -248,7 +299,7 @@ def test_problem_has_its_severity(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_problem_is_studio_enforced_exactly_for_studios_rules(case: Case) -> None:
     problem = only(validate_definition(case.definition), case.code)
-    assert problem.enforced_by_studio == (case.code in STUDIO_ENFORCED_CODES)
+    assert problem.enforced_by_studio == (case.code in STUDIO_ENFORCED_CODES and not case.downgraded)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -274,7 +325,7 @@ def test_type_problem_says_how_to_fix_it() -> None:
 
 
 def test_string_property_given_a_number_says_to_quote_it() -> None:
-    definition = flow(state("f", "send-to-flex", {"workflow": "WW" + SID, "channel": "TC" + SID, "priority": 10}))
+    definition = flow(state("s", "say-play", {"say": 10}))
     assert 'write it in quotes, "10"' in only(validate_definition(definition), "json-type").message
 
 
@@ -296,7 +347,8 @@ def test_voice_widget_reached_from_a_call_too_is_fine() -> None:
 
 def test_rest_api_only_widget_under_the_rest_api_event_is_fine() -> None:
     conversation = state("conv", "start-conversation", {"conversation_service_sid": "IS" + SID, "participants": []})
-    assert validate_definition(flow(conversation, event="incomingRequest")) == []
+    problems = validate_definition(flow(conversation, event="incomingRequest"))
+    assert [problem.code for problem in problems] == ["unconfirmed"]
 
 
 def test_single_widget_state_is_checked_without_its_graph() -> None:

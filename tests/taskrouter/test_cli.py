@@ -87,26 +87,26 @@ def test_route_with_an_invalid_configuration_lists_its_problems(capsys: pytest.C
                                                                 tmp_path: Path) -> None:
     config = {"task_routing": {"filters": [{"expression": "vip = = true", "targets": [{"queue": "Q"}]}]}}
     code, _, err = run(capsys, "route", write(tmp_path, "wf.json", config), "--task", "{}")
-    assert code == 1
+    assert code == 2  # unusable input (flexctl.cli.ExitCode)
     assert "task_routing.filters[0].expression: invalid filter expression 'vip = = true': column 7" in err
 
 
 @pytest.mark.parametrize("task", ["[1]", "{nope"])
 def test_route_refuses_a_task_that_is_not_a_json_object(capsys: pytest.CaptureFixture[str], task: str) -> None:
     code, _, err = run(capsys, "route", str(PARK), "--task", task)
-    assert code == 1
+    assert code == 2  # unusable input (flexctl.cli.ExitCode)
     assert err.startswith("flexctl route: --task")
 
 
 def test_route_names_the_extension_point_for_stack_names(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "route", "dev", "--task", "{}")
-    assert code == 1
+    assert code == 2  # unusable input (flexctl.cli.ExitCode)
     assert "stack names are not supported yet" in err
 
 
 def test_route_reports_an_unreadable_workers_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "route", str(PARK), "--task", "{}", "--workers", write(tmp_path, "w.json", {"a": 1}))
-    assert code == 1
+    assert code == 2  # unusable input (flexctl.cli.ExitCode)
     assert "expected a JSON list of workers" in err
 
 

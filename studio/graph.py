@@ -1,0 +1,138 @@
+"""The flow as a graph: its edges, and reachability over them.
+
+One module for validation, layout, diagrams and diff. Functions over widget names work on definition
+state dicts; functions over indices take ``edges[i]`` = the indices that node ``i`` leads to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+
+class Edge(NamedTuple):
+    """A connected transition: ``source`` --``event``--> ``target`` (widget names)."""
+
+    source: str
+    event: str
+    target: str
+
+
+def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
+    """Yield every transition with a ``next``, in definition order (dangling targets included)."""
+    for state in states:
+        source = str(state.get("name", ""))
+        for transition in state.get("transitions") or ():
+            target = transition.get("next")
+            if target:
+                yield Edge(source, str(transition.get("event", "")), str(target))
+
+
+def states_by_name(definition: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Return the definition's states by name, in order (the first of a repeated name wins)."""
+    states: dict[str, Mapping[str, Any]] = {}
+    for state in definition.get("states") or ():
+        states.setdefault(str(state.get("name", "")), state)
+    return states
+
+
+def reachable(edges: Sequence[Sequence[int]], roots: Sequence[int]) -> list[bool]:
+    """For each node, whether a path (of zero or more edges) leads to it from one of ``roots``."""
+    seen = [False] * len(edges)
+    stack = list(roots)
+    for root in roots:
+        seen[root] = True
+    while stack:
+        for target in edges[stack.pop()]:
+            if not seen[target]:
+                seen[target] = True
+                stack.append(target)
+    return seen
+
+
+def events_reaching(edges: Sequence[Sequence[int]], starts: Sequence[int]) -> list[int]:
+    """For each node, the bit set of the ``starts`` (by position) from which it can be reached.
+
+    One propagation from all starts at once: a node is revisited only when it gains a bit, so at most
+    once per start (there are five trigger events) and usually once in all.
+    """
+    reaching = [0] * len(edges)
+    pending: list[int] = []
+    for bit, start in enumerate(starts):
+        reaching[start] |= 1 << bit
+        pending.append(start)
+    while pending:
+        node = pending.pop()
+        mask = reaching[node]
+        for successor in edges[node]:
+            if reaching[successor] | mask != reaching[successor]:
+                reaching[successor] |= mask
+                pending.append(successor)
+    return reaching
+
+
+def descendants(edges: Sequence[Sequence[int]]) -> list[int]:
+    """For each node, the bit set of nodes reachable through one or more edges.
+
+    Strongly connected components (Tarjan, iterative) come out sinks first, so each component's set is
+    the union of its successors' sets: linear in the graph, where a search per node would be quadratic.
+    """
+    count = len(edges)
+    order = [-1] * count
+    low = [0] * count
+    on_stack = [False] * count
+    stack: list[int] = []
+    component = [-1] * count
+    components: list[list[int]] = []
+    counter = 0
+    for root in range(count):
+        if order[root] != -1:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        work: list[tuple[int, Iterator[int]]] = [(root, iter(edges[root]))]
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if order[successor] == -1:
+                    order[successor] = low[successor] = counter
+                    counter += 1
+                    stack.append(successor)
+                    on_stack[successor] = True
+                    work.append((successor, iter(edges[successor])))
+                    break
+                if on_stack[successor] and order[successor] < low[node]:
+                    low[node] = order[successor]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == order[node]:
+                    members: list[int] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack[member] = False
+                        component[member] = len(components)
+                        members.append(member)
+                        if member == node:
+                            break
+                    components.append(members)
+    reach = [0] * len(components)
+    for number, members in enumerate(components):
+        bits = 0
+        cyclic = len(members) > 1
+        for member in members:
+            for successor in edges[member]:
+                other = component[successor]
+                if other == number:
+                    cyclic = True
+                else:
+                    bits |= reach[other] | 1 << successor
+        if cyclic:
+            for member in members:
+                bits |= 1 << member
+        reach[number] = bits
+    return [reach[component[node]] for node in range(count)]

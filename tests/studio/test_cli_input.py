@@ -1,0 +1,75 @@
+"""Every flexctl command: one exit-code table, one input error, and never a traceback for deep input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flexctl.cli import ExitCode, main
+
+FILE_COMMANDS = [
+    ["validate", "{path}"],
+    ["import", "{path}"],
+    ["diagram", "{path}"],
+    ["diff", "{path}", "{path}"],
+    ["lint", "{path}"],
+    ["route", "{path}", "--task", "{{}}"],
+]
+
+
+def argv(template: list[str], path: Path) -> list[str]:
+    return [part.format(path=path) for part in template]
+
+
+@pytest.mark.parametrize("template", FILE_COMMANDS, ids=lambda t: t[0])
+def test_a_missing_file_exits_2_from_every_command(
+    template: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.json"
+    assert main(argv(template, missing)) == ExitCode.UNUSABLE_INPUT
+    assert int(ExitCode.UNUSABLE_INPUT) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"flexctl {template[0]}: ")
+    assert str(missing) in err
+
+
+@pytest.mark.parametrize("template", FILE_COMMANDS, ids=lambda t: t[0])
+def test_json_nested_thousands_deep_is_a_message_not_a_traceback(
+    template: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(argv(template, path)) == ExitCode.UNUSABLE_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith(f"flexctl {template[0]}: {path}: the input is nested too deeply to read")
+    assert "Traceback" not in err
+
+
+def test_an_expression_thousands_deep_is_a_message_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    expression = "(" * 5000 + "task.vip == true" + ")" * 5000
+    assert main(["check-expression", expression]) == ExitCode.UNUSABLE_INPUT
+    assert capsys.readouterr().err.startswith("flexctl check-expression: the input is nested too deeply")
+
+
+def test_a_task_thousands_deep_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workflow = tmp_path / "wf.json"
+    workflow.write_text('{"task_routing": {"filters": [], "default_filter": {"queue": "WQ1"}}}', encoding="utf-8")
+    task = '{"a": ' * 50_000 + "1" + "}" * 50_000
+    assert main(["route", str(workflow), "--task", task]) == ExitCode.UNUSABLE_INPUT
+    assert "nested too deeply" in capsys.readouterr().err
+
+
+def test_a_flow_value_nested_too_deep_for_studio_is_a_warning_of_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "flow.json"
+    deep = "[" * 500 + "]" * 500
+    path.write_text(
+        '{"initial_state": "Trigger", "states": [{"name": "Trigger", "type": "trigger", "transitions": [], '
+        f'"properties": {{"custom": {deep}}}}}]}}',
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == ExitCode.OK
+    assert main(["validate", "--strict", str(path)]) == ExitCode.FINDINGS
+    assert "nested more than 32 levels" in capsys.readouterr().out
