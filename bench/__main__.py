@@ -15,9 +15,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-seconds", type=float, default=0.2, help="minimum length of one repeat")
     parser.add_argument("--check", action="store_true", help="exit 1 when the ratio is above the target")
     parser.add_argument("--profile", action="store_true", help="also print where the workload spends its time")
+    parser.add_argument("--lint", action="store_true",
+                        help="instead: TaskRouter lint of 10,000 filters vs 1,000 (bench/taskrouter_lint.py)")
     args = parser.parse_args(argv)
     if args.widgets < 1 or args.repeats < 1:
         parser.error("--widgets and --repeats must be at least 1")
+    if args.lint:
+        from bench.taskrouter_lint import run as run_lint
+
+        lint_result = run_lint(repeats=args.repeats, min_seconds=0)  # one call of 10,000 filters is long enough
+        print(lint_result.summary())
+        return 0 if lint_result.within_target or not args.check else 1
 
     from bench.studio_flow import build_validate_serialize, run
 
