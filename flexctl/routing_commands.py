@@ -2,8 +2,8 @@
 
 ``WORKFLOW`` is a configuration JSON file (``${PLACEHOLDER}`` queue values allowed; a Workflow
 resource as the REST API returns it, with a ``configuration`` string, also works). A stack name
-(``STACK`` or ``STACK:workflow name``) will work once the Pulumi program exists: that issue fills in
-``load_stack_workflows``, the single extension point here.
+(``STACK`` or ``STACK:workflow name``, e.g. ``dev:Pre-agent routing``) means the workflows that stack
+deploys, built from its ``Pulumi.<stack>.yaml`` (``load_stack_workflows``).
 
 Exit codes: flexctl's one table (:class:`flexctl.cli.ExitCode`): 0 done (``lint``: no findings;
 ``check-expression``: valid), 1 findings or an invalid expression, 2 a file or argument that cannot be
@@ -141,15 +141,22 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
-    """The workflows a stack deploys, by friendly name.
+    """The workflows a stack deploys, by friendly name (from its stack file and ``flows/``)."""
+    from components.settings import StackSettingsError, read_stack_file
+    from flexctl.render_commands import ROOT
+    from flows import contact_center
 
-    Extension point: the issue that builds the Pulumi program fills this in (reading the stack's
-    config and building the workflows in ``flows/``). Until then no stack is known.
-    """
-    raise InputError(
-        f"{stack!r} is not a file, and stack names are not supported yet (they will be "
-        "once the Pulumi program exists); pass the path of a workflow configuration JSON file"
-    )
+    if not (ROOT / f"Pulumi.{stack}.yaml").is_file():
+        raise InputError(
+            f"{stack!r} is neither a file nor a stack (no {ROOT / f'Pulumi.{stack}.yaml'}); pass the path of a "
+            "workflow configuration JSON file or a stack name such as dev"
+        )
+    try:
+        settings = read_stack_file(ROOT, stack)
+    except StackSettingsError as error:
+        raise InputError(str(error)) from None
+    center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
+    return {workflow.friendly_name: workflow for workflow in center.workspace.workflows}
 
 
 def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workflow:

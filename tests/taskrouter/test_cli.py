@@ -98,10 +98,10 @@ def test_route_refuses_a_task_that_is_not_a_json_object(capsys: pytest.CaptureFi
     assert err.startswith("flexctl route: --task")
 
 
-def test_route_names_the_extension_point_for_stack_names(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "route", "dev", "--task", "{}")
+def test_route_names_what_is_neither_a_file_nor_a_stack(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "route", "nostack", "--task", "{}")
     assert code == 2  # unusable input (flexctl.cli.ExitCode)
-    assert "stack names are not supported yet" in err
+    assert "'nostack' is neither a file nor a stack" in err
 
 
 def test_route_reports_an_unreadable_workers_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
