@@ -390,3 +390,43 @@ def test_comparable_state_shows_a_duplicate_left_by_a_fault(
     create_workspace(faulty, "Support")
     create_workspace(clean, "Support")
     assert faulty.state(comparable=True) != clean.state(comparable=True)
+
+
+# --------------------------------------------------------------------------------- the twilio SDK
+
+
+@pytest.fixture
+def plain_sdk(emulator: EmulatorHandle) -> Any:
+    """The twilio SDK's own HTTP client (no retries of ours), sent to the emulator, with one keep-alive pool."""
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
+    from components.providers.twilio_api import rewrite_url
+
+    class ToEmulator(TwilioHttpClient):  # type: ignore[misc]
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+            return super().request(method, rewrite_url(url, emulator.base_url), *args, **kwargs)
+
+    return Client(emulator.account_sid, emulator.auth_token, http_client=ToEmulator())
+
+
+def test_the_sdk_sees_a_drop_as_a_connection_error_and_its_next_request_works(
+    emulator: EmulatorHandle, plain_sdk: Any,
+) -> None:
+    from requests.exceptions import ConnectionError as RequestsConnectionError
+
+    assert len(plain_sdk.taskrouter.v1.workspaces.list()) == 1  # opens the keep-alive connection
+    emulator.set_faults({"rate": 1.0, "kinds": ["applied-drop"], "methods": ["POST"]})
+    with pytest.raises(RequestsConnectionError):
+        plain_sdk.taskrouter.v1.workspaces.create(friendly_name="Orphan")
+    assert [w.friendly_name for w in plain_sdk.taskrouter.v1.workspaces.list(friendly_name="Orphan")] == ["Orphan"]
+
+
+def test_the_sdk_sees_an_injected_status_as_a_twilio_error(emulator: EmulatorHandle, plain_sdk: Any) -> None:
+    from twilio.base.exceptions import TwilioRestException
+
+    emulator.set_faults({"rate": 1.0, "kinds": ["502"], "path": "/Workspaces/WS"})
+    (workspace,) = plain_sdk.taskrouter.v1.workspaces.list()
+    with pytest.raises(TwilioRestException) as caught:
+        plain_sdk.taskrouter.v1.workspaces(workspace.sid).fetch()
+    assert (caught.value.status, caught.value.code) == (502, 20502)
