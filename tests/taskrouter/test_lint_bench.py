@@ -26,7 +26,7 @@ def test_every_fifth_filter_repeats_an_expression_behind_a_filter_that_lets_task
 
 def test_a_tiny_run_reports_both_sizes_and_the_ratio() -> None:
     result = lint_bench.run(10, 50, repeats=1)
-    assert (result.small, result.large) == (10, 50)
+    assert result.sizes == (10, 50)
     assert re.fullmatch(r"lint 50 filters / 10 filters = \d+\.\dx \(target <= 15x; linear = 5x\); \d+ ms vs \d+ ms",
                         result.summary())
 
