@@ -30,6 +30,7 @@ class Spec:
     default: Any = None  # what the resource sends when the program leaves it out
     sid: str | None = None  # the SID prefix the value must have (WS, FW, ...)
     max_length: int | None = None  # Twilio's limit on the text
+    bounds: tuple[int, int] | None = None  # the whole numbers Twilio allows, inclusive
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ class TaskQueueArgs(_InWorkspace):
 
     friendly_name: Annotated[Text, NAME]
     target_workers: NotRequired[Text | None]
-    max_reserved_workers: NotRequired[Number | None]
+    max_reserved_workers: NotRequired[Annotated[Number | None, Spec(bounds=(1, 50))]]
     task_order: NotRequired[Text | None]
     reservation_activity_sid: NotRequired[Annotated[Text | None, Spec(sid="WA")]]
     assignment_activity_sid: NotRequired[Annotated[Text | None, Spec(sid="WA")]]
@@ -167,7 +168,7 @@ class TaskRouterWorkflowArgs(_InWorkspace):
     configuration: Annotated[Document, Spec(json=True)]
     assignment_callback_url: NotRequired[Text | None]
     fallback_assignment_callback_url: NotRequired[Text | None]
-    task_reservation_timeout: NotRequired[Number | None]
+    task_reservation_timeout: NotRequired[Annotated[Number | None, Spec(bounds=(1, 86400))]]  # seconds
 
 
 class PhoneNumberBindingArgs(TypedDict):
@@ -186,5 +187,5 @@ class ConversationsAddressArgs(TypedDict):
     flow_sid: Annotated[Text, Spec(sid="FW")]
     address_type: NotRequired[Annotated[Text, Spec(replace=True, default="sms")]]
     friendly_name: NotRequired[Annotated[Text | None, Spec(max_length=256)]]
-    retry_count: NotRequired[Number | None]
+    retry_count: NotRequired[Annotated[Number | None, Spec(bounds=(0, 3))]]
     conversation_service_sid: NotRequired[Annotated[Text | None, Spec(sid="IS")]]

@@ -131,6 +131,9 @@ def input_problems(field: InputField, value: Any) -> list[str]:
         if any("\x00" in text for text in _strings(canonical(value, as_json=True))):
             return ["contains a NUL character; remove it"]
         return []
+    bounds = field.spec.bounds
+    if bounds is not None and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
+        return [f"is {value}; Twilio allows {bounds[0]} to {bounds[1]}"]
     if not isinstance(value, str):
         return []
     control = _CONTROL.search(value)
@@ -140,9 +143,14 @@ def input_problems(field: InputField, value: Any) -> list[str]:
     if field.spec.max_length is not None and len(value) > field.spec.max_length:
         return [f"is {len(value)} characters long; Twilio allows at most {field.spec.max_length}"]
     prefix = field.spec.sid
-    if prefix and not re.fullmatch(prefix + r"[0-9a-fA-F]{32}", value):
+    if prefix and not is_sid(value, prefix):
         return [sid_problem(value, prefix)]
     return []
+
+
+def is_sid(value: str, prefix: str) -> bool:
+    """Whether ``value`` is a Twilio SID with this two-letter prefix."""
+    return re.fullmatch(prefix + r"[0-9a-fA-F]{32}", value) is not None
 
 
 def sid_problem(value: str, prefix: str) -> str:

@@ -24,6 +24,7 @@ from components.providers.base import (
     TwilioProvider,
     TwilioProviderError,
     canonical,
+    is_sid,
     sid_problem,
     unset_if_none,
 )
@@ -72,7 +73,7 @@ class TaskRouterProvider(TwilioProvider):
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         sid = inputs.get("adopt_sid")
-        if sid is not None and not (sid.startswith(self.sid_prefix) and len(sid) == 34):
+        if sid is not None and not is_sid(sid, self.sid_prefix):
             return [("adopt_sid", f"adopt_sid {sid_problem(sid, self.sid_prefix)}")]
         return []
 
@@ -237,9 +238,6 @@ class TaskQueueProvider(TaskRouterProvider):
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems = super().validate(inputs)
-        reserved = inputs.get("max_reserved_workers")
-        if reserved is not None and not 1 <= reserved <= 50:
-            problems.append(("max_reserved_workers", f"max_reserved_workers is {reserved}; Twilio allows 1 to 50"))
         order = inputs.get("task_order")
         if order is not None and order not in TASK_ORDERS:
             problems.append(("task_order", f"task_order is {order!r}; use 'FIFO' or 'LIFO'"))
@@ -266,10 +264,6 @@ class WorkflowProvider(TaskRouterProvider):
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems = super().validate(inputs)
-        timeout = inputs.get("task_reservation_timeout")
-        if timeout is not None and not 1 <= timeout <= 86400:
-            problems.append(("task_reservation_timeout",
-                             f"task_reservation_timeout is {timeout}; Twilio allows 1 to 86400 seconds"))
         if "configuration" in inputs:
             from taskrouter import check_configuration
 

@@ -132,12 +132,6 @@ class ConversationsAddressProvider(TwilioProvider):
     label_field = "address"
     carried = ("adopted", "previous")
 
-    def validate(self, inputs: Props) -> list[tuple[str, str]]:
-        retries = inputs.get("retry_count")
-        if retries is not None and not 0 <= retries <= 3:
-            return [("retry_count", f"retry_count is {retries}; Twilio allows 0 to 3")]
-        return []
-
     def _addresses(self, conn: Connection) -> Any:
         return conn.client().conversations.v1.address_configurations
 
