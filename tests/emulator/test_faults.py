@@ -98,37 +98,37 @@ def test_setting_the_rules_again_replays_the_same_faults(emulator: EmulatorHandl
     assert faults_of(emulator) == before
 
 
+def half_500s(seed: int) -> FaultPlan:
+    """A plan that fails half the requests with 500."""
+    return FaultPlan(rules=(make_rule(rate=0.5, kinds=["500"]),), seed=seed)
+
+
 def test_faults_do_not_depend_on_how_requests_to_different_paths_interleave() -> None:
-    plan_a, plan_b = FaultPlan(), FaultPlan()
-    for plan in (plan_a, plan_b):
-        plan.set_rules([make_rule(rate=0.5, kinds=["500"])], seed=11)
+    plan_a, plan_b = half_500s(11), half_500s(11)
     queues, flows = "/taskrouter/v1/Workspaces/WS" + "1" * 32 + "/TaskQueues", "/studio/v2/Flows"
     interleaved = [plan_a.decide("POST", path) for _ in range(20) for path in (queues, flows)]
     one_path_then_the_other = {path: [plan_b.decide("POST", path) for _ in range(20)] for path in (queues, flows)}
     assert interleaved[0::2] == one_path_then_the_other[queues]
     assert interleaved[1::2] == one_path_then_the_other[flows]
+    assert interleaved[0::2] != interleaved[1::2]  # the paths really draw differently
 
 
 def test_the_draw_ignores_which_sid_a_path_names() -> None:
-    plan_a, plan_b = FaultPlan(), FaultPlan()
-    for plan in (plan_a, plan_b):
-        plan.set_rules([make_rule(rate=0.5, kinds=["500"])], seed=5)
+    plan_a, plan_b = half_500s(5), half_500s(5)
     one = [plan_a.decide("GET", f"{FLOWS}/FW{'a' * 32}") for _ in range(30)]
     other = [plan_b.decide("GET", f"{FLOWS}/FW{'b' * 32}") for _ in range(30)]
-    assert one == other
+    assert (one == other, len(set(one))) == (True, 2)
 
 
 def test_shares_weight_the_kinds_drawn() -> None:
-    plan = FaultPlan()
-    plan.set_rules([make_rule(rate=1.0, kinds={"429": 9, "drop": 1})], seed=0)
+    plan = FaultPlan(rules=(make_rule(rate=1.0, kinds={"429": 9, "drop": 1}),))
     kinds = [fault.kind for fault in (plan.decide("GET", FLOWS) for _ in range(1000)) if fault is not None]
     assert 850 < kinds.count("429") < 950
     assert kinds.count("429") + kinds.count("drop") == 1000
 
 
 def test_a_rate_of_zero_never_faults() -> None:
-    plan = FaultPlan()
-    plan.set_rules([make_rule(rate=0.0)], seed=0)
+    plan = FaultPlan(rules=(make_rule(rate=0.0),))
     assert {plan.decide("POST", WORKSPACES) for _ in range(200)} == {None}
 
 
