@@ -5,7 +5,13 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.resources import PhoneNumberBinding, StudioFlow, TaskQueue
+from components.resources import (
+    PhoneNumberBinding,
+    PhoneNumberBindingArgs,
+    StudioFlow,
+    TaskQueue,
+    TaskRouterWorkflow,
+)
 
 
 class Recorder(pulumi.runtime.Mocks):
@@ -53,3 +59,17 @@ def test_a_binding_takes_the_flow_webhook_from_the_flow_output(recorder: Recorde
         assert (inputs["voice"], inputs["messaging"]) == (True, False)
 
     return binding.sid.apply(check)
+
+
+@pulumi.runtime.test
+def test_a_resource_registers_exactly_its_declared_args_with_their_defaults(recorder: Recorder) -> pulumi.Output[Any]:
+    binding = PhoneNumberBinding("main", phone_number="+15005550006", webhook_url="https://hook")
+    workflow = TaskRouterWorkflow("wf", workspace_sid="WS1", friendly_name="Support", configuration="{}")
+
+    def check(_: Any) -> None:
+        inputs = recorder.registered["main"].inputs
+        assert set(inputs) - {"__provider"} == set(PhoneNumberBindingArgs.__annotations__)
+        assert (inputs["voice"], inputs["messaging"]) == (True, False)
+        assert recorder.registered["wf"].typ == "pulumi-python:dynamic/twilio:Workflow"
+
+    return pulumi.Output.all(binding.sid, workflow.sid).apply(check)
