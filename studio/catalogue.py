@@ -1,22 +1,14 @@
 """The catalogue: every modelled widget type, by JSON type string.
 
-This is the one table the builder, the validator and the importer share. It is derived from the
-widget classes of :mod:`studio.widgets`, where each class is one row (properties, events, rules).
+This is the one table the builder, the validator and the importer share. Widget classes register
+themselves when they are defined (see :mod:`studio.model`): adding a widget type is adding its class to
+:mod:`studio.widgets` (or to any module), and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
-from studio.model import Widget
-from studio.spec import PROFILE_WIDGET_TYPES, WidgetSpec
-from studio.widgets import WIDGET_CLASSES
-
-WIDGET_CLASS_BY_TYPE: Mapping[str, type[Widget]] = MappingProxyType({cls.TYPE: cls for cls in WIDGET_CLASSES})
-"""The widget class of each modelled type string."""
-
-CATALOGUE: Mapping[str, WidgetSpec] = MappingProxyType({cls.TYPE: cls.spec for cls in WIDGET_CLASSES})
-"""The spec of each modelled type string."""
+import studio.widgets  # noqa: F401 - defines (and so registers) the built-in widget classes
+from studio.model import CATALOGUE, WIDGET_CLASS_BY_TYPE
+from studio.spec import PROFILE_WIDGET_TYPES
 
 __all__ = ["CATALOGUE", "PROFILE_WIDGET_TYPES", "WIDGET_CLASS_BY_TYPE"]

@@ -1,18 +1,19 @@
 """The widget model: typed widget classes, their events, conditions and fragments.
 
-A widget class is a row of the catalogue. Its annotated fields are its properties, declared with the
-field specifiers below (``string()``, ``integer()``, ...), and its :class:`Event` attributes are its
-transition events in Console order::
+A widget class is a row of the catalogue. Its annotated fields are its properties: the annotation says
+the JSON kind (``str``, ``bool``, ``Integer``, ``NumericString``, ``JsonText``, ``KeyValues``...), and
+:func:`prop` adds the facts (JSON key, default, enum, range, SID kind). Its :class:`Event` attributes are
+its transition events in Console order::
 
     class SendToFlex(Widget):
         TYPE = "send-to-flex"
         on_call_complete = Event("callComplete")
-        workflow: str = string(sid="WW")                        # required: no default
-        priority: str | int | None = numeric_string(default=None)
+        workflow: str = prop(sid="WW")                          # required: no default
+        priority: NumericString | None = prop(default=None)
 
-The metaclass turns the class into a keyword-only dataclass (the name is the one positional argument)
-and derives its :class:`~studio.spec.WidgetSpec`, so the builder, the validator and the importer read
-the same facts.
+The metaclass turns the class into a keyword-only dataclass (the name is the one positional argument),
+derives its :class:`~studio.spec.WidgetSpec` and registers its ``TYPE`` in :data:`CATALOGUE`, so the
+builder, the validator and the importer read the same facts, and a new widget type is one new class.
 """
 
 from __future__ import annotations
@@ -20,17 +21,24 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from types import MappingProxyType
 from typing import (
+    Annotated,
     Any,
     ClassVar,
     Final,
     SupportsIndex,
     TypedDict,
     TypeVar,
+    Union,
     Unpack,
     dataclass_transform,
+    get_args,
+    get_origin,
     overload,
 )
 
@@ -47,7 +55,6 @@ from studio.spec import (
 )
 
 Offset = tuple[int, int]
-KeyValues = Mapping[str, str] | Sequence[tuple[str, str]]
 
 
 class DuplicateWidgetNameError(ValueError):
@@ -114,102 +121,102 @@ _PROP = "studio_prop"
 _MISSING: Any = dataclasses.MISSING
 
 
-# --- Field specifiers: one per JSON kind ------------------------------------------------------------
+# --- Property types: the annotation of a widget field says its JSON kind ----------------------------
 
 
-def _prop(kind: Kind, json: str | None, default: Any, **facts: Any) -> Any:
-    partial = PropSpec(attr="", json=json or "", kind=kind, **facts)
-    return dataclasses.field(default=default, metadata={_PROP: partial})
+@dataclasses.dataclass(frozen=True)
+class _KindMark:
+    kind: Kind
 
 
-def string(
+Integer = Annotated[int | str, _KindMark("integer")]
+"""A JSON integer; a Liquid template is accepted in its place."""
+NumericString = Annotated[str | int, _KindMark("numeric_string")]
+"""A number Studio sends as a JSON string; the builder also takes an int and writes it as a string."""
+BooleanString = Annotated[str | bool, _KindMark("boolean_string")]
+"""A flag Studio sends as the string "true" or "false"; the builder also takes a bool."""
+JsonText = Annotated[str | Mapping[str, Any], _KindMark("json_string")]
+"""JSON text Studio stores in a string (task attributes); the builder also takes a mapping."""
+KeyValues = Annotated[Mapping[str, str] | Sequence[tuple[str, str]], _KindMark("key_values")]
+"""A list of ``{"key": ..., "value": ...}`` objects; the builder takes a dict or (key, value) pairs."""
+StringList = Annotated[Sequence[str], _KindMark("string_list")]
+"""A JSON array of strings."""
+JsonArray = Annotated[Sequence[Any], _KindMark("array")]
+"""A JSON array whose items this library does not model."""
+JsonObject = Annotated[Mapping[str, Any], _KindMark("object")]
+"""A JSON object whose keys this library does not model."""
+
+# Plain annotations; every other kind is one of the Annotated aliases above.
+_PLAIN_KINDS: dict[object, Kind] = {str: "string", bool: "boolean"}
+# Kinds whose value may be a Liquid template in place of a literal.
+_LIQUID_KINDS = frozenset({"string", "numeric_string", "boolean_string", "json_string", "integer"})
+
+
+def prop(
     *,
     json: str | None = None,
     default: Any = _MISSING,
     recommended: bool = False,
     enum: tuple[str, ...] = (),
     suggested: tuple[str, ...] = (),
-    liquid: bool = True,
+    minimum: int | None = None,
+    maximum: int | None = None,
     sid: str | None = None,
     also: tuple[str, ...] = (),
     literal_sid: bool = False,
     max_length: int | None = None,
     limit_reason: str = "",
 ) -> Any:
-    """A JSON string property (Liquid allowed unless it is an enum or a literal SID)."""
-    return _prop(
-        "string",
-        json,
-        default,
-        recommended=recommended,
+    """A widget property; its JSON kind comes from the field's annotation (``str``, ``Integer``, ...).
+
+    Args:
+        json: the JSON key, when it is not the attribute name (``waitUrl``); a trailing ``_`` is dropped.
+        default: no default makes the property required (Studio rejects the widget without it).
+        recommended: the widget rarely works without it (our warning).
+        enum: the only values Studio accepts; suggested: the usual ones (our warning).
+        minimum, maximum: a sensible range (our warning).
+        sid: the value is a SID with this prefix; also: words Studio takes instead (``default``).
+        literal_sid: Studio wants a literal SID here, never Liquid.
+        max_length, limit_reason: the longest text Twilio sends or speaks, and what sets it.
+    """
+    facts = PropSpec(
+        attr="",
+        json=json or "",
+        kind="string",
         enum=enum,
         suggested=suggested,
-        liquid=liquid and not enum and not literal_sid,
+        recommended=recommended,
+        minimum=minimum,
+        maximum=maximum,
         sid_prefix=sid,
         also=also,
         literal_sid=literal_sid,
         max_length=max_length,
         limit_reason=limit_reason,
     )
+    return dataclasses.field(default=default, metadata={_PROP: facts})
 
 
-def numeric_string(
-    *,
-    json: str | None = None,
-    default: Any = _MISSING,
-    recommended: bool = False,
-    minimum: int | None = None,
-    maximum: int | None = None,
-) -> Any:
-    """A number Studio sends as a JSON string; the builder also takes an int and writes it as a string."""
-    return _prop("numeric_string", json, default, recommended=recommended, minimum=minimum, maximum=maximum)
-
-
-def json_string(*, json: str | None = None, default: Any = _MISSING) -> Any:
-    """JSON text Studio stores in a string (task attributes); the builder also takes a mapping."""
-    return _prop("json_string", json, default)
-
-
-def boolean_string(*, json: str | None = None, default: Any = _MISSING) -> Any:
-    """A flag Studio sends as the string "true" or "false"; the builder also takes a bool."""
-    return _prop("boolean_string", json, default, suggested=("true", "false"))
-
-
-def integer(
-    *,
-    json: str | None = None,
-    default: Any = _MISSING,
-    recommended: bool = False,
-    minimum: int | None = None,
-    maximum: int | None = None,
-) -> Any:
-    """A JSON integer property; a Liquid template is accepted in its place."""
-    return _prop("integer", json, default, recommended=recommended, minimum=minimum, maximum=maximum)
-
-
-def boolean(*, json: str | None = None, default: Any = _MISSING) -> Any:
-    """A JSON boolean property (a Console checkbox: no Liquid)."""
-    return _prop("boolean", json, default, liquid=False)
-
-
-def key_values(*, json: str | None = None, default: Any = _MISSING, recommended: bool = False) -> Any:
-    """A list of ``{"key": ..., "value": ...}`` objects; the builder takes a dict or (key, value) pairs."""
-    return _prop("key_values", json, default, recommended=recommended, liquid=False)
-
-
-def string_list(*, json: str | None = None, default: Any = _MISSING, suggested: tuple[str, ...] = ()) -> Any:
-    """A JSON array of strings."""
-    return _prop("string_list", json, default, suggested=suggested, liquid=False)
-
-
-def array(*, json: str | None = None, default: Any = _MISSING, recommended: bool = False) -> Any:
-    """A JSON array whose items this library does not model."""
-    return _prop("array", json, default, recommended=recommended, liquid=False)
-
-
-def obj(*, json: str | None = None, default: Any = _MISSING) -> Any:
-    """A JSON object whose keys this library does not model."""
-    return _prop("object", json, default, liquid=False)
+def _kind_of(owner: type, name: str, annotation: object) -> Kind:
+    """The JSON kind an annotation declares (``X | None`` is X, optional)."""
+    if isinstance(annotation, str):
+        module = sys.modules[owner.__module__]
+        annotation = eval(annotation, vars(module))
+    options = [arg for arg in get_args(annotation) if arg is not type(None)]
+    if get_origin(annotation) in (Union, types.UnionType) and len(options) == 1:
+        annotation = options[0]
+    if get_origin(annotation) is Annotated:
+        marks = [mark for mark in get_args(annotation)[1:] if isinstance(mark, _KindMark)]
+        if marks:
+            return marks[0].kind
+    kind = _PLAIN_KINDS.get(annotation)
+    if kind is None:
+        raise TypeError(
+            f"{owner.__name__}.{name}: annotation {annotation!r} says no JSON kind; use str, bool, Integer, "
+            "NumericString, BooleanString, JsonText, KeyValues, StringList, JsonArray or JsonObject (| None when "
+            "optional)"
+        )
+    return kind
 
 
 # --- Rendering of property values --------------------------------------------------------------------
@@ -585,29 +592,35 @@ def _comma_list(values: str | Sequence[str]) -> str:
 
 @dataclass_transform(
     kw_only_default=True,
-    field_specifiers=(
-        dataclasses.field,
-        string,
-        numeric_string,
-        boolean_string,
-        json_string,
-        integer,
-        boolean,
-        key_values,
-        string_list,
-        array,
-        obj,
-    ),
+    field_specifiers=(dataclasses.field, prop),
 )
 class _WidgetMeta(type):
-    """Makes each widget class a keyword-only dataclass and derives its spec."""
+    """Makes each widget class a keyword-only dataclass, derives its spec and registers its type."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _WidgetMeta:
         cls = super().__new__(mcs, name, bases, namespace)
         widget_cls: type[Widget] = cls  # type: ignore[assignment]
         dataclasses.dataclass(kw_only=True, eq=False)(widget_cls)
         widget_cls._derive_spec()
+        if "TYPE" in namespace and widget_cls.TYPE:
+            _register(widget_cls)
         return cls
+
+
+_CLASSES: dict[str, type[Widget]] = {}
+_SPECS: dict[str, WidgetSpec] = {}
+WIDGET_CLASS_BY_TYPE: Mapping[str, type[Widget]] = MappingProxyType(_CLASSES)
+"""The widget class of each modelled type string: every class that declares a ``TYPE`` registers itself."""
+CATALOGUE: Mapping[str, WidgetSpec] = MappingProxyType(_SPECS)
+"""The spec of each modelled type string (the builder, the validator and the importer read this)."""
+
+
+def _register(cls: type[Widget]) -> None:
+    other = _CLASSES.get(cls.TYPE)
+    if other is not None and (other.__module__, other.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise TypeError(f"widget type {cls.TYPE!r} is modelled twice: by {other.__name__} and {cls.__name__}")
+    _CLASSES[cls.TYPE] = cls
+    _SPECS[cls.TYPE] = cls.spec
 
 
 class Widget(metaclass=_WidgetMeta):
@@ -642,20 +655,24 @@ class Widget(metaclass=_WidgetMeta):
         props: dict[str, PropSpec] = {}
         renderers = []
         for field in dataclasses.fields(cls):
-            partial: PropSpec | None = field.metadata.get(_PROP)
-            if partial is None:
+            facts: PropSpec | None = field.metadata.get(_PROP)
+            if facts is None:
                 continue
             required = field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-            key = partial.json or field.name.rstrip("_")
-            prop = dataclasses.replace(
-                partial,
+            key = facts.json or field.name.rstrip("_")
+            owner = next(klass for klass in cls.__mro__ if field.name in vars(klass).get("__annotations__", {}))
+            kind = _kind_of(owner, field.name, field.type)
+            spec = dataclasses.replace(
+                facts,
                 attr=field.name,
                 json=key,
+                kind=kind,
                 required=required,
+                liquid=kind in _LIQUID_KINDS and not facts.enum and not facts.literal_sid,
                 unconfirmed=UNCONFIRMED_PROPERTIES.get((cls.TYPE, key), ""),
             )
-            props[prop.json] = prop
-            renderers.append((prop.attr, prop.json, _RENDERERS[prop.kind]))
+            props[spec.json] = spec
+            renderers.append((spec.attr, spec.json, _RENDERERS[spec.kind]))
         cls._props = tuple(renderers)
         events: list[str] = []
         primary = None

@@ -1,14 +1,14 @@
 """What Studio accepts: property and widget specifications, and the constants they use.
 
-The widget classes in :mod:`studio.widgets` declare their properties with the field specifiers of
-:mod:`studio.model`; each declaration becomes a :class:`PropSpec`, and each class a :class:`WidgetSpec`.
-:mod:`studio.catalogue` collects them into the one table that the builder, the validator and the
-importer share.
+The widget classes in :mod:`studio.widgets` declare their properties as annotated fields (see
+:mod:`studio.model`); each declaration becomes a :class:`PropSpec`, and each class a :class:`WidgetSpec`
+that registers itself in the one catalogue the builder, the validator and the importer share.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 # --- UNCONFIRMED names: the one place that holds them -------------------------------------------------
@@ -147,6 +147,12 @@ class PropSpec:
     max_length: int | None = None
     limit_reason: str = ""
     unconfirmed: str = ""
+    free_text: bool = field(init=False, repr=False, compare=False)
+    """A text with no rule on its content (most strings): the validator reads only its Liquid."""
+
+    def __post_init__(self) -> None:
+        rules = self.enum or self.suggested or self.sid_prefix or self.literal_sid or self.max_length
+        object.__setattr__(self, "free_text", self.kind in ("string", "json_string") and not rules)
 
     @property
     def json_type(self) -> str:
@@ -178,3 +184,8 @@ class WidgetSpec:
     one_of: tuple[tuple[str, ...], ...] = ()
     confirmed: bool = True
     source: str = ""
+
+    @cached_property
+    def expected(self) -> tuple[PropSpec, ...]:
+        """The properties whose absence is worth a problem: the required and the recommended ones."""
+        return tuple(prop for prop in self.props.values() if prop.required or prop.recommended)

@@ -76,24 +76,6 @@ _STATE_KEY_SET = frozenset(_STATE_KEYS)
 _TRANSITION_KEYS = ("event", "next", "conditions")
 _TRANSITION_KEY_SET = frozenset(_TRANSITION_KEYS)
 _CONDITION_KEYS = ("friendly_name", "arguments", "type", "value")
-# Types a near miss is measured against: confirmed ones only, so a guessed type string never turns a
-# real widget into a "typo".
-_CONFIRMED_TYPES = tuple(spec.type for spec in CATALOGUE.values() if spec.confirmed)
-# The widget types that need a call or a REST API trigger.
-_REQUIRING: dict[str, WidgetSpec] = {spec.type: spec for spec in CATALOGUE.values() if spec.requires is not None}
-# String properties with no rule on their text (most of them): only their Liquid is read.
-_FREE_TEXT = frozenset(
-    id(prop)
-    for spec in CATALOGUE.values()
-    for prop in spec.props.values()
-    if prop.kind in ("string", "json_string")
-    and not (prop.enum or prop.suggested or prop.sid_prefix or prop.literal_sid or prop.max_length)
-)
-# The properties whose absence is worth a problem, by widget type (most properties are optional).
-_EXPECTED: dict[str, tuple[PropSpec, ...]] = {
-    spec.type: tuple(prop for prop in spec.props.values() if prop.required or prop.recommended)
-    for spec in CATALOGUE.values()
-}
 _JSON_TYPE_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -416,7 +398,8 @@ def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: st
                 f"{path}/type",
             )
         return spec
-    typo = near_miss(widget_type, _CONFIRMED_TYPES)
+    # Near misses of confirmed types only, so a guessed type string never turns a real widget into a "typo".
+    typo = near_miss(widget_type, [spec.type for spec in CATALOGUE.values() if spec.confirmed])
     if typo is not None:
         run.report(
             WIDGET_TYPE_TYPO,
@@ -509,7 +492,7 @@ def check_properties(run: _Run, properties: object, spec: WidgetSpec | None, wid
 
 def check_expected(run: _Run, properties: Mapping[str, Any], spec: WidgetSpec, widget: str | None, path: str) -> None:
     """Required and recommended properties are present, and one of each one-of group."""
-    for prop in _EXPECTED[spec.type]:
+    for prop in spec.expected:
         if prop.json in properties:
             continue
         if prop.required:
@@ -575,7 +558,7 @@ def check_value(run: _Run, value: object, prop: PropSpec, spec: WidgetSpec, widg
 def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: str | None, path: str) -> None:
     """A string value: its Liquid, then the rules of its property (literal SID, enum, usual values...)."""
     scan_text(run, value, path)
-    if id(prop) in _FREE_TEXT:
+    if prop.free_text:
         return
     if prop.max_length is not None and len(value) > prop.max_length:
         run.report(
@@ -1115,7 +1098,11 @@ def _close_name(name: str, names: Mapping[str, int]) -> str:
 
 def check_trigger_fit(run: _Run, trigger_events: list[tuple[str, int]], graph: _Graph) -> None:
     """Voice widgets are reached by a call; REST-API-only widgets only from the REST API."""
-    needs = [(index, spec) for index, t in enumerate(graph.types) if (spec := _REQUIRING.get(t or "")) is not None]
+    needs = [
+        (index, spec)
+        for index, widget_type in enumerate(graph.types)
+        if (spec := CATALOGUE.get(widget_type or "")) is not None and spec.requires is not None
+    ]
     if not needs:
         return
     events = [event for event, _ in trigger_events]

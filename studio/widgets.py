@@ -15,22 +15,21 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from studio.model import (
+    WIDGET_CLASS_BY_TYPE,
+    BooleanString,
     Condition,
     Event,
+    Integer,
+    JsonArray,
+    JsonObject,
+    JsonText,
     KeyValues,
+    NumericString,
     Port,
+    StringList,
     Widget,
     _target_name,
-    array,
-    boolean,
-    boolean_string,
-    integer,
-    json_string,
-    key_values,
-    numeric_string,
-    obj,
-    string,
-    string_list,
+    prop,
 )
 from studio.params import Filler
 from studio.spec import PROFILE_WIDGET_TYPES
@@ -75,7 +74,7 @@ class SplitBasedOn(Widget):
 
     on_no_match = Event("noMatch")
 
-    input: str = string()
+    input: str = prop()
     _matches: list[tuple[Condition, ...]] = dataclasses.field(default_factory=list, init=False, repr=False)
 
     def when(self, *conditions: Condition) -> Port:
@@ -130,7 +129,7 @@ class SetVariables(Widget):
 
     on_next = Event("next", primary=True)
 
-    variables: KeyValues | None = key_values(default=None, recommended=True)
+    variables: KeyValues | None = prop(default=None, recommended=True)
 
 
 # --- Voice -----------------------------------------------------------------------------------------
@@ -146,12 +145,12 @@ class SayPlay(Widget):
 
     on_audio_complete = Event("audioComplete", primary=True)
 
-    say: str | None = string(default=None, max_length=4096, limit_reason=_SAY_REASON)
-    play: str | None = string(default=None)
-    digits: str | None = string(default=None)
-    voice: str | None = string(default=None)
-    language: str | None = string(default=None)
-    loop: int | str | None = integer(default=None, minimum=1, maximum=99)
+    say: str | None = prop(default=None, max_length=4096, limit_reason=_SAY_REASON)
+    play: str | None = prop(default=None)
+    digits: str | None = prop(default=None)
+    voice: str | None = prop(default=None)
+    language: str | None = prop(default=None)
+    loop: Integer | None = prop(default=None, minimum=1, maximum=99)
 
 
 class GatherInputOnCall(Widget):
@@ -165,21 +164,21 @@ class GatherInputOnCall(Widget):
     on_speech = Event("speech")
     on_timeout = Event("timeout")
 
-    say: str | None = string(default=None, max_length=4096, limit_reason=_SAY_REASON)
-    play: str | None = string(default=None)
-    voice: str | None = string(default=None)
-    language: str | None = string(default=None)
-    hints: str | None = string(default=None)
-    finish_on_key: str | None = string(default=None)
-    speech_model: str | None = string(default=None)
-    speech_timeout: str | None = string(default=None)
-    gather_language: str | None = string(default=None)
-    profanity_filter: str | bool | None = boolean_string(default=None)
-    stop_gather: bool | None = boolean(default=None)
-    timeout: int | str | None = integer(default=None, minimum=1, maximum=30)
-    number_of_digits: int | str | None = integer(default=None)
-    loop: int | str | None = integer(default=None)
-    save_response_as: str | None = string(default=None)
+    say: str | None = prop(default=None, max_length=4096, limit_reason=_SAY_REASON)
+    play: str | None = prop(default=None)
+    voice: str | None = prop(default=None)
+    language: str | None = prop(default=None)
+    hints: str | None = prop(default=None)
+    finish_on_key: str | None = prop(default=None)
+    speech_model: str | None = prop(default=None)
+    speech_timeout: str | None = prop(default=None)
+    gather_language: str | None = prop(default=None)
+    profanity_filter: BooleanString | None = prop(default=None)
+    stop_gather: bool | None = prop(default=None)
+    timeout: Integer | None = prop(default=None, minimum=1, maximum=30)
+    number_of_digits: Integer | None = prop(default=None)
+    loop: Integer | None = prop(default=None)
+    save_response_as: str | None = prop(default=None)
 
 
 class ConnectCallTo(Widget):
@@ -192,15 +191,15 @@ class ConnectCallTo(Widget):
     on_call_completed = Event("callCompleted", primary=True)
     on_hangup = Event("hangup")
 
-    noun: str = string(enum=("number", "number-multi", "client", "conference", "sim", "sip"))
-    to: str | None = string(default=None)
-    caller_id: str | None = string(default=None, recommended=True)
-    record: bool | None = boolean(default=None)
-    timeout: int | str | None = integer(default=None)
-    time_limit: str | int | None = numeric_string(default=None)
-    sip_endpoint: str | None = string(default=None)
-    sip_username: str | None = string(default=None)
-    sip_password: str | None = string(default=None)
+    noun: str = prop(enum=("number", "number-multi", "client", "conference", "sim", "sip"))
+    to: str | None = prop(default=None)
+    caller_id: str | None = prop(default=None, recommended=True)
+    record: bool | None = prop(default=None)
+    timeout: Integer | None = prop(default=None)
+    time_limit: NumericString | None = prop(default=None)
+    sip_endpoint: str | None = prop(default=None)
+    sip_username: str | None = prop(default=None)
+    sip_password: str | None = prop(default=None)
 
 
 class MakeOutgoingCall(Widget):
@@ -214,22 +213,22 @@ class MakeOutgoingCall(Widget):
     on_no_answer = Event("noAnswer")
     on_failed = Event("failed")
 
-    from_: str = string()
-    to: str = string()
-    record: bool | None = boolean(default=None)
-    recording_channels: str | None = string(default=None, enum=_RECORDING_CHANNELS)
-    recording_status_callback: str | None = string(default=None)
-    trim: str | None = string(default=None, enum=_TRIM)
-    detect_answering_machine: bool | None = boolean(default=None)
-    machine_detection: str | None = string(default=None, suggested=("Enable", "DetectMessageEnd"))
-    machine_detection_timeout: str | int | None = numeric_string(default=None)
-    machine_detection_speech_threshold: str | int | None = numeric_string(default=None)
-    machine_detection_speech_end_threshold: str | int | None = numeric_string(default=None)
-    machine_detection_silence_timeout: str | int | None = numeric_string(default=None)
-    send_digits: str | None = string(default=None)
-    timeout: int | str | None = integer(default=None)
-    sip_auth_username: str | None = string(default=None)
-    sip_auth_password: str | None = string(default=None)
+    from_: str = prop()
+    to: str = prop()
+    record: bool | None = prop(default=None)
+    recording_channels: str | None = prop(default=None, enum=_RECORDING_CHANNELS)
+    recording_status_callback: str | None = prop(default=None)
+    trim: str | None = prop(default=None, enum=_TRIM)
+    detect_answering_machine: bool | None = prop(default=None)
+    machine_detection: str | None = prop(default=None, suggested=("Enable", "DetectMessageEnd"))
+    machine_detection_timeout: NumericString | None = prop(default=None)
+    machine_detection_speech_threshold: NumericString | None = prop(default=None)
+    machine_detection_speech_end_threshold: NumericString | None = prop(default=None)
+    machine_detection_silence_timeout: NumericString | None = prop(default=None)
+    send_digits: str | None = prop(default=None)
+    timeout: Integer | None = prop(default=None)
+    sip_auth_username: str | None = prop(default=None)
+    sip_auth_password: str | None = prop(default=None)
 
 
 class MakeOutgoingCallV1(Widget):
@@ -245,10 +244,10 @@ class MakeOutgoingCallV1(Widget):
     on_answered_by_machine = Event("answeredByMachine")
     on_hangup = Event("hangup")
 
-    from_: str = string()
-    to: str = string()
-    record: bool | None = boolean(default=None)
-    timeout: int | str | None = integer(default=None)
+    from_: str = prop()
+    to: str = prop()
+    record: bool | None = prop(default=None)
+    timeout: Integer | None = prop(default=None)
 
 
 class RecordVoicemail(Widget):
@@ -262,14 +261,14 @@ class RecordVoicemail(Widget):
     on_no_audio = Event("noAudio")
     on_hangup = Event("hangup")
 
-    transcribe: bool | None = boolean(default=None)
-    transcription_callback_url: str | None = string(default=None)
-    recording_status_callback_url: str | None = string(default=None)
-    trim: str | None = string(default=None, enum=_TRIM)
-    play_beep: str | bool | None = boolean_string(default=None)
-    finish_on_key: str | None = string(default=None)
-    timeout: int | str | None = integer(default=None)
-    max_length: int | str | None = integer(default=None, minimum=1, maximum=14400)
+    transcribe: bool | None = prop(default=None)
+    transcription_callback_url: str | None = prop(default=None)
+    recording_status_callback_url: str | None = prop(default=None)
+    trim: str | None = prop(default=None, enum=_TRIM)
+    play_beep: BooleanString | None = prop(default=None)
+    finish_on_key: str | None = prop(default=None)
+    timeout: Integer | None = prop(default=None)
+    max_length: Integer | None = prop(default=None, minimum=1, maximum=14400)
 
 
 class RecordCall(Widget):
@@ -282,12 +281,12 @@ class RecordCall(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    record_call: bool = boolean()
-    trim: str | None = string(default=None, enum=_TRIM)
-    recording_status_callback: str | None = string(default=None)
-    recording_status_callback_method: str | None = string(default=None, enum=_METHODS)
-    recording_status_callback_events: str | None = string(default=None)
-    recording_channels: str | None = string(default=None, enum=_RECORDING_CHANNELS)
+    record_call: bool = prop()
+    trim: str | None = prop(default=None, enum=_TRIM)
+    recording_status_callback: str | None = prop(default=None)
+    recording_status_callback_method: str | None = prop(default=None, enum=_METHODS)
+    recording_status_callback_events: str | None = prop(default=None)
+    recording_channels: str | None = prop(default=None, enum=_RECORDING_CHANNELS)
 
 
 class EnqueueCall(Widget):
@@ -302,13 +301,13 @@ class EnqueueCall(Widget):
     on_failed_to_enqueue = Event("failedToEnqueue")
     on_call_failure = Event("callFailure")
 
-    workflow_sid: str | None = string(default=None, sid="WW")
-    queue_name: str | None = string(default=None)
-    task_attributes: str | Mapping[str, Any] | None = json_string(default=None)
-    priority: int | str | None = integer(default=None)
-    timeout: int | str | None = integer(default=None)
-    wait_url: str | None = string(default=None)
-    wait_url_method: str | None = string(default=None, enum=_METHODS)
+    workflow_sid: str | None = prop(default=None, sid="WW")
+    queue_name: str | None = prop(default=None)
+    task_attributes: JsonText | None = prop(default=None)
+    priority: Integer | None = prop(default=None)
+    timeout: Integer | None = prop(default=None)
+    wait_url: str | None = prop(default=None)
+    wait_url_method: str | None = prop(default=None, enum=_METHODS)
 
 
 class CapturePayments(Widget):
@@ -325,20 +324,20 @@ class CapturePayments(Widget):
     on_hangup = Event("hangup")
     on_validation_error = Event("validationError")
 
-    payment_connector: str | None = string(default=None)
-    payment_amount: str | None = string(default=None)
-    currency: str | None = string(default=None)
-    description: str | None = string(default=None)
-    language: str | None = string(default=None)
-    payment_token_type: str | None = string(default=None, enum=("one-time", "reusable"))
-    payment_method: str | None = string(default=None, enum=("CREDIT_CARD", "ACH_DEBIT"))
-    bank_account_type: str | None = string(default=None)
-    postal_code: str | bool | None = boolean_string(default=None)
-    security_code: bool | None = boolean(default=None)
-    timeout: int | str | None = integer(default=None)
-    max_attempts: int | str | None = integer(default=None)
-    min_postal_code_length: int | str | None = integer(default=None)
-    valid_card_types: Sequence[str] | None = string_list(
+    payment_connector: str | None = prop(default=None)
+    payment_amount: str | None = prop(default=None)
+    currency: str | None = prop(default=None)
+    description: str | None = prop(default=None)
+    language: str | None = prop(default=None)
+    payment_token_type: str | None = prop(default=None, enum=("one-time", "reusable"))
+    payment_method: str | None = prop(default=None, enum=("CREDIT_CARD", "ACH_DEBIT"))
+    bank_account_type: str | None = prop(default=None)
+    postal_code: BooleanString | None = prop(default=None)
+    security_code: bool | None = prop(default=None)
+    timeout: Integer | None = prop(default=None)
+    max_attempts: Integer | None = prop(default=None)
+    min_postal_code_length: Integer | None = prop(default=None)
+    valid_card_types: StringList | None = prop(
         default=None,
         suggested=(
             "amex",
@@ -353,7 +352,7 @@ class CapturePayments(Widget):
             "visa",
         ),
     )
-    parameters: KeyValues | None = key_values(default=None)
+    parameters: KeyValues | None = prop(default=None)
 
 
 class ForkStream(Widget):
@@ -365,13 +364,13 @@ class ForkStream(Widget):
 
     on_next = Event("next", primary=True)
 
-    stream_action: str = string(enum=("start", "stop"))
-    stream_name: str | None = string(default=None)
-    stream_transport_type: str | None = string(default=None, enum=("websocket", "siprec"))
-    stream_url: str | None = string(default=None)
-    stream_connector: str | None = string(default=None)
-    stream_track: str | None = string(default=None, enum=("inbound_track", "outbound_track", "both_tracks"))
-    stream_parameters: KeyValues | None = key_values(default=None)
+    stream_action: str = prop(enum=("start", "stop"))
+    stream_name: str | None = prop(default=None)
+    stream_transport_type: str | None = prop(default=None, enum=("websocket", "siprec"))
+    stream_url: str | None = prop(default=None)
+    stream_connector: str | None = prop(default=None)
+    stream_track: str | None = prop(default=None, enum=("inbound_track", "outbound_track", "both_tracks"))
+    stream_parameters: KeyValues | None = prop(default=None)
 
 
 class ConnectVirtualAgent(Widget):
@@ -384,10 +383,10 @@ class ConnectVirtualAgent(Widget):
     on_return = Event("return", primary=True)
     on_hangup = Event("hangup")
 
-    connector: str = string()
-    language: str | None = string(default=None)
-    sentiment_analysis: str | bool | None = boolean_string(default=None)
-    status_callback: str | None = string(default=None)
+    connector: str = prop()
+    language: str | None = prop(default=None)
+    sentiment_analysis: BooleanString | None = prop(default=None)
+    status_callback: str | None = prop(default=None)
 
 
 class ConnectVirtualAgentV2(Widget):
@@ -406,18 +405,18 @@ class ConnectVirtualAgentV2(Widget):
     on_paused = Event("paused")
     on_timeout = Event("timeout")
 
-    configurations: KeyValues | None = key_values(default=None)
-    connector_name: str | None = string(default=None, recommended=True)
-    connector_details: Mapping[str, Any] | None = obj(default=None)
-    channel: str | None = string(default=None, enum=("voice", "conversations"))
-    parameters: KeyValues | None = key_values(default=None)
-    status_callback: str | None = string(default=None)
-    status_callback_method: str | None = string(default=None, enum=_METHODS)
-    timeout: int | str | None = integer(default=None)
-    session_behavior: str | None = string(default=None)
-    resume_session_identification_method: str | None = string(default=None)
-    resume_session_identification_value: str | None = string(default=None)
-    resume_session_event_name: str | None = string(default=None)
+    configurations: KeyValues | None = prop(default=None)
+    connector_name: str | None = prop(default=None, recommended=True)
+    connector_details: JsonObject | None = prop(default=None)
+    channel: str | None = prop(default=None, enum=("voice", "conversations"))
+    parameters: KeyValues | None = prop(default=None)
+    status_callback: str | None = prop(default=None)
+    status_callback_method: str | None = prop(default=None, enum=_METHODS)
+    timeout: Integer | None = prop(default=None)
+    session_behavior: str | None = prop(default=None)
+    resume_session_identification_method: str | None = prop(default=None)
+    resume_session_identification_value: str | None = prop(default=None)
+    resume_session_event_name: str | None = prop(default=None)
 
 
 class RunConversationRelay(Widget):
@@ -430,16 +429,16 @@ class RunConversationRelay(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    url: str | None = string(default=None, recommended=True)
-    welcome_greeting: str | None = string(default=None)
-    tts_provider: str | None = string(default=None)
-    voice: str | None = string(default=None)
-    language: str | None = string(default=None)
-    transcription_provider: str | None = string(default=None)
-    speech_model: str | None = string(default=None)
-    dtmf_detection: str | bool | None = boolean_string(default=None)
-    interruptible: str | bool | None = boolean_string(default=None)
-    parameters: Sequence[Any] | None = array(default=None)
+    url: str | None = prop(default=None, recommended=True)
+    welcome_greeting: str | None = prop(default=None)
+    tts_provider: str | None = prop(default=None)
+    voice: str | None = prop(default=None)
+    language: str | None = prop(default=None)
+    transcription_provider: str | None = prop(default=None)
+    speech_model: str | None = prop(default=None)
+    dtmf_detection: BooleanString | None = prop(default=None)
+    interruptible: BooleanString | None = prop(default=None)
+    parameters: JsonArray | None = prop(default=None)
 
 
 # --- Messaging -------------------------------------------------------------------------------------
@@ -455,17 +454,17 @@ class SendMessage(Widget):
     on_sent = Event("sent", primary=True)
     on_failed = Event("failed")
 
-    from_: str = string()
-    to: str | None = string(default=None, recommended=True)
-    body: str | None = string(default=None, max_length=1600, limit_reason=_BODY_REASON)
-    service: str | None = string(default=None)
-    channel: str | None = string(default=None)
-    attributes: str | Mapping[str, Any] | None = json_string(default=None)
-    media_url: str | None = string(default=None)
-    message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
-    content_sid: str | None = string(default=None, sid="HX")
-    content_variables: KeyValues | None = key_values(default=None)
-    shorten_urls: bool | None = boolean(default=None)
+    from_: str = prop()
+    to: str | None = prop(default=None, recommended=True)
+    body: str | None = prop(default=None, max_length=1600, limit_reason=_BODY_REASON)
+    service: str | None = prop(default=None)
+    channel: str | None = prop(default=None)
+    attributes: JsonText | None = prop(default=None)
+    media_url: str | None = prop(default=None)
+    message_type: str | None = prop(default=None, enum=_MESSAGE_TYPES)
+    content_sid: str | None = prop(default=None, sid="HX")
+    content_variables: KeyValues | None = prop(default=None)
+    shorten_urls: bool | None = prop(default=None)
 
 
 class SendAndWaitForReply(Widget):
@@ -479,17 +478,17 @@ class SendAndWaitForReply(Widget):
     on_timeout = Event("timeout")
     on_delivery_failure = Event("deliveryFailure")
 
-    from_: str = string()
-    body: str | None = string(default=None, max_length=1600, limit_reason=_BODY_REASON)
-    timeout: str | int | None = numeric_string(default=None, recommended=True)
-    service: str | None = string(default=None)
-    channel: str | None = string(default=None)
-    attributes: str | Mapping[str, Any] | None = json_string(default=None)
-    media_url: str | None = string(default=None)
-    message_type: str | None = string(default=None, enum=_MESSAGE_TYPES)
-    content_sid: str | None = string(default=None, sid="HX")
-    content_variables: KeyValues | None = key_values(default=None)
-    save_response_as: str | None = string(default=None)
+    from_: str = prop()
+    body: str | None = prop(default=None, max_length=1600, limit_reason=_BODY_REASON)
+    timeout: NumericString | None = prop(default=None, recommended=True)
+    service: str | None = prop(default=None)
+    channel: str | None = prop(default=None)
+    attributes: JsonText | None = prop(default=None)
+    media_url: str | None = prop(default=None)
+    message_type: str | None = prop(default=None, enum=_MESSAGE_TYPES)
+    content_sid: str | None = prop(default=None, sid="HX")
+    content_variables: KeyValues | None = prop(default=None)
+    save_response_as: str | None = prop(default=None)
 
 
 # --- Tools, Flex and subflows ----------------------------------------------------------------------
@@ -505,13 +504,13 @@ class SendToFlex(Widget):
     on_failed_to_enqueue = Event("failedToEnqueue")
     on_call_failure = Event("callFailure")
 
-    workflow: str = string(sid="WW")
-    channel: str = string(sid="TC")
-    attributes: str | Mapping[str, Any] | None = json_string(default=None)
-    priority: str | int | None = numeric_string(default=None)
-    timeout: str | int | None = numeric_string(default=None)
-    wait_url: str | None = string(json="waitUrl", default=None)
-    wait_url_method: str | None = string(json="waitUrlMethod", default=None, enum=_METHODS)
+    workflow: str = prop(sid="WW")
+    channel: str = prop(sid="TC")
+    attributes: JsonText | None = prop(default=None)
+    priority: NumericString | None = prop(default=None)
+    timeout: NumericString | None = prop(default=None)
+    wait_url: str | None = prop(json="waitUrl", default=None)
+    wait_url_method: str | None = prop(json="waitUrlMethod", default=None, enum=_METHODS)
 
 
 class RunFunction(Widget):
@@ -523,11 +522,11 @@ class RunFunction(Widget):
     on_success = Event("success", primary=True)
     on_fail = Event("fail")
 
-    url: str = string()
-    service_sid: str | None = string(default=None, sid="ZS", also=("default",))  # Classic Functions
-    environment_sid: str | None = string(default=None, sid="ZE", also=("default",))
-    function_sid: str | None = string(default=None, sid="ZH")
-    parameters: KeyValues | None = key_values(default=None)
+    url: str = prop()
+    service_sid: str | None = prop(default=None, sid="ZS", also=("default",))  # Classic Functions
+    environment_sid: str | None = prop(default=None, sid="ZE", also=("default",))
+    function_sid: str | None = prop(default=None, sid="ZH")
+    parameters: KeyValues | None = prop(default=None)
 
 
 class MakeHttpRequest(Widget):
@@ -539,9 +538,9 @@ class MakeHttpRequest(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    method: str = string(enum=_METHODS)
-    url: str = string()
-    content_type: str | None = string(
+    method: str = prop(enum=_METHODS)
+    url: str = prop()
+    content_type: str | None = prop(
         default=None,
         recommended=True,
         suggested=(
@@ -550,9 +549,9 @@ class MakeHttpRequest(Widget):
             "application/json",
         ),
     )
-    body: str | None = string(default=None)
-    parameters: KeyValues | None = key_values(default=None)
-    add_twilio_auth: bool | None = boolean(default=None)
+    body: str | None = prop(default=None)
+    parameters: KeyValues | None = prop(default=None)
+    add_twilio_auth: bool | None = prop(default=None)
 
 
 class AddTwimlRedirect(Widget):
@@ -566,9 +565,9 @@ class AddTwimlRedirect(Widget):
     on_timeout = Event("timeout")
     on_fail = Event("fail")
 
-    url: str = string()
-    method: str | None = string(default=None, enum=_METHODS)
-    timeout: str | int | None = numeric_string(default=None, minimum=0, maximum=14400)
+    url: str = prop()
+    method: str | None = prop(default=None, enum=_METHODS)
+    timeout: NumericString | None = prop(default=None, minimum=0, maximum=14400)
 
 
 class RunSubflow(Widget):
@@ -580,9 +579,9 @@ class RunSubflow(Widget):
     on_completed = Event("completed", primary=True)
     on_failed = Event("failed")
 
-    flow_sid: str = string(sid="FW", literal_sid=True)
-    flow_revision: str = string()
-    parameters: KeyValues | None = key_values(default=None)
+    flow_sid: str = prop(sid="FW", literal_sid=True)
+    flow_revision: str = prop()
+    parameters: KeyValues | None = prop(default=None)
 
 
 class StartConversation(Widget):
@@ -595,13 +594,13 @@ class StartConversation(Widget):
     on_created = Event("created", primary=True)
     on_failed = Event("failed")
 
-    conversation_service_sid: str = string(sid="IS")
-    participants: Sequence[Mapping[str, Any]] = array()
-    friendly_name: str | None = string(default=None)
-    attributes: str | Mapping[str, Any] | None = json_string(default=None)
-    chat_service_sid: str | None = string(default=None)
-    messaging_service_sid: str | None = string(default=None, sid="MG")
-    timers: Mapping[str, Any] | None = obj(default=None)
+    conversation_service_sid: str = prop(sid="IS")
+    participants: JsonArray = prop()
+    friendly_name: str | None = prop(default=None)
+    attributes: JsonText | None = prop(default=None)
+    chat_service_sid: str | None = prop(default=None)
+    messaging_service_sid: str | None = prop(default=None, sid="MG")
+    timers: JsonObject | None = prop(default=None)
 
 
 class ResumeConversation(Widget):
@@ -614,10 +613,10 @@ class ResumeConversation(Widget):
     on_resumed = Event("resumed", primary=True)
     on_failed = Event("failed")
 
-    conversation_service_sid: str = string(sid="IS")
-    conversation_sid: str | None = string(default=None, sid="CH")
-    webhook_filters: Sequence[Any] | None = array(default=None)
-    attributes: str | Mapping[str, Any] | None = json_string(default=None)
+    conversation_service_sid: str = prop(sid="IS")
+    conversation_sid: str | None = prop(default=None, sid="CH")
+    webhook_filters: JsonArray | None = prop(default=None)
+    attributes: JsonText | None = prop(default=None)
 
 
 class SendToAutopilot(Widget):
@@ -630,15 +629,15 @@ class SendToAutopilot(Widget):
     on_failure = Event("failure")
     on_timeout = Event("timeout")
 
-    autopilot_assistant_sid: str = string(sid="UA")
-    from_: str = string()
-    body: str = string()
-    timeout: int | str = integer()
-    chat_service: str | None = string(default=None)
-    chat_channel: str | None = string(default=None)
-    chat_attributes: str | None = string(default=None)
-    target_task: str | None = string(default=None)
-    memory_parameters: KeyValues | None = key_values(default=None)
+    autopilot_assistant_sid: str = prop(sid="UA")
+    from_: str = prop()
+    body: str = prop()
+    timeout: Integer = prop()
+    chat_service: str | None = prop(default=None)
+    chat_channel: str | None = prop(default=None)
+    chat_attributes: str | None = prop(default=None)
+    target_task: str | None = prop(default=None)
+    memory_parameters: KeyValues | None = prop(default=None)
 
 
 # --- Profiles (type strings, properties and events UNCONFIRMED: see spec.PROFILE_WIDGET_TYPES) -------
@@ -653,8 +652,8 @@ class SearchForProfile(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    profile_connector_instance: str | None = string(default=None, recommended=True)
-    identifier: str | None = string(default=None, recommended=True)
+    profile_connector_instance: str | None = prop(default=None, recommended=True)
+    identifier: str | None = prop(default=None, recommended=True)
 
 
 class ResolveProfile(Widget):
@@ -666,8 +665,8 @@ class ResolveProfile(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    identifier: str | None = string(default=None)
-    profile_id: str | None = string(default=None)
+    identifier: str | None = prop(default=None)
+    profile_id: str | None = prop(default=None)
 
 
 class CreateOrUpdateProfile(Widget):
@@ -682,9 +681,9 @@ class CreateOrUpdateProfile(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    action: str | None = string(default=None)
-    identifier: str | None = string(default=None, recommended=True)
-    traits: KeyValues | None = key_values(default=None)
+    action: str | None = prop(default=None)
+    identifier: str | None = prop(default=None, recommended=True)
+    traits: KeyValues | None = prop(default=None)
 
 
 class UpdateProfileTraits(Widget):
@@ -699,9 +698,9 @@ class UpdateProfileTraits(Widget):
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
 
-    profile_connector_instance: str | None = string(default=None, recommended=True)
-    profile_connect_sid: str | None = string(default=None, recommended=True)
-    traits: KeyValues | None = key_values(default=None)
+    profile_connector_instance: str | None = prop(default=None, recommended=True)
+    profile_connect_sid: str | None = prop(default=None, recommended=True)
+    traits: KeyValues | None = prop(default=None)
 
 
 # --- Anything else ---------------------------------------------------------------------------------
@@ -750,36 +749,5 @@ class GenericWidget(Widget):
         return transitions
 
 
-WIDGET_CLASSES: tuple[type[Widget], ...] = (
-    Trigger,
-    SplitBasedOn,
-    SetVariables,
-    SayPlay,
-    GatherInputOnCall,
-    ConnectCallTo,
-    MakeOutgoingCall,
-    MakeOutgoingCallV1,
-    RecordVoicemail,
-    RecordCall,
-    EnqueueCall,
-    CapturePayments,
-    ForkStream,
-    ConnectVirtualAgent,
-    ConnectVirtualAgentV2,
-    RunConversationRelay,
-    SendMessage,
-    SendAndWaitForReply,
-    SendToFlex,
-    RunFunction,
-    MakeHttpRequest,
-    AddTwimlRedirect,
-    RunSubflow,
-    StartConversation,
-    ResumeConversation,
-    SendToAutopilot,
-    SearchForProfile,
-    ResolveProfile,
-    CreateOrUpdateProfile,
-    UpdateProfileTraits,
-)
+WIDGET_CLASSES: tuple[type[Widget], ...] = tuple(WIDGET_CLASS_BY_TYPE.values())
 """Every modelled widget class, in catalogue order."""
