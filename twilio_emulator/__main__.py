@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -11,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from twilio_emulator.config import DEFAULT_STACK_FILE, StackDefaults, StackFileError, read_stack_defaults
-from twilio_emulator.faults import KINDS, FaultPlan, FaultSpecError, make_rule, parse_kinds
+from twilio_emulator.faults import KINDS, RULE_EXAMPLE, FaultPlan, FaultSpecError, configure, make_rule, parse_kinds
 from twilio_emulator.server import Emulator
 from twilio_emulator.state import StateFileError
 
@@ -50,13 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument(
         "--fault-retry-after", default="0", metavar="SECONDS", help="Retry-After of 429 and 503 (default: 0)"
     )
+    faults.add_argument(
+        "--faults", metavar="JSON|@FILE",
+        help="instead of the flags above: what POST /__emulator/faults takes, e.g. several rules with a seed",
+    )
     return parser
 
 
 def _fault_plan(args: argparse.Namespace) -> FaultPlan:
-    """The fault rule the flags describe; `--fault-rate` turns it on."""
+    """The faults the flags describe: `--faults`, or one rule that `--fault-rate` turns on."""
     plan = FaultPlan()
     rest = (args.fault_kinds, args.fault_methods, args.fault_path)
+    if args.faults is not None:
+        if args.fault_rate is not None or any(flag is not None for flag in rest):
+            raise FaultSpecError("give either --faults or the --fault-* flags, not both")
+        configure(plan, _json_argument(args.faults, "--faults"))
+        return plan
     if args.fault_rate is None:
         if any(flag is not None for flag in rest):
             raise FaultSpecError("--fault-kinds, --fault-methods and --fault-path need --fault-rate, e.g. 0.2")
@@ -70,6 +80,17 @@ def _fault_plan(args: argparse.Namespace) -> FaultPlan:
     )
     plan.set_rules([rule], args.fault_seed)
     return plan
+
+
+def _json_argument(value: str, flag: str) -> object:
+    """A JSON flag value, given inline or as @FILE."""
+    try:
+        text = Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
+        return json.loads(text)
+    except OSError as error:
+        raise FaultSpecError(f"{flag}: cannot read {value[1:]}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise FaultSpecError(f"{flag} is not valid JSON ({error}); e.g. {RULE_EXAMPLE}") from None
 
 
 def _defaults(args: argparse.Namespace) -> StackDefaults:

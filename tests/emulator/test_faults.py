@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -309,7 +310,7 @@ def test_an_unknown_emulator_endpoint_lists_the_known_ones(emulator: EmulatorHan
 # ------------------------------------------------------------------------------------------- the CLI
 
 
-def test_the_cli_flags_set_a_seeded_rule(tmp_path: Any) -> None:
+def test_the_cli_flags_set_a_seeded_rule() -> None:
     flags = ["--fault-rate", "1", "--fault-kinds", "503:2,429", "--fault-methods", "POST,DELETE",
              "--fault-path", "/Workspaces$", "--fault-seed", "7", "--fault-retry-after", "2"]
     with emulator_subprocess([*emulator_args(), *flags]) as running:
@@ -334,9 +335,21 @@ def test_the_cli_replays_the_same_faults_for_a_seed() -> None:
     assert runs[0] == runs[1]
 
 
+def test_the_faults_flag_takes_the_endpoints_json_from_a_file(tmp_path: Path) -> None:
+    plan = {"seed": 2, "rules": [{"rate": 1.0, "kinds": ["429"], "path": "^/studio/"}, {"rate": 1.0, "kinds": ["503"]}]}
+    (tmp_path / "faults.json").write_text(json.dumps(plan))
+    with emulator_subprocess([*emulator_args(), "--faults", f"@{tmp_path / 'faults.json'}"]) as running:
+        statuses = [http(running.base_url, "GET", path, auth=(ACCOUNT_SID, AUTH_TOKEN)).status
+                    for path in (FLOWS, WORKSPACES)]
+        assert (statuses, http(running.base_url, "GET", "/__emulator/faults").body["seed"]) == ([429, 503], 2)
+
+
 @pytest.mark.parametrize(
     ("flags", "says"),
     [
+        (["--faults", '{"rate": 0.1}', "--fault-rate", "0.1"], "not both"),
+        (["--faults", "{rate: 0.1}"], "--faults is not valid JSON"),
+        (["--faults", "@/nonexistent/faults.json"], "--faults: cannot read /nonexistent/faults.json"),
         (["--fault-rate", "1.5"], "not a probability"),
         (["--fault-rate", "0.1", "--fault-kinds", "500,teapot"], "unknown fault kind 'teapot'"),
         (["--fault-kinds", "500"], "need --fault-rate"),
