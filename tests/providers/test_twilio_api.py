@@ -1,5 +1,6 @@
 """Credentials, the account guard, base-URL rewriting and retries."""
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ from components.providers.twilio_api import (
     ACCOUNT_SID_KEY,
     API_BASE_URL_KEY,
     AUTH_TOKEN_KEY,
+    AnswerLost,
     RetryingHttpClient,
     RetryPolicy,
     TwilioSetupError,
@@ -80,11 +82,13 @@ def test_retry_after_wins_and_backoff_is_bounded() -> None:
 
 
 class _Flaky(BaseHTTPRequestHandler):
-    """Answers 429 (with Retry-After) and then 503 before it succeeds."""
+    """Answers the statuses in ``answers`` one by one (429 with Retry-After), then 200."""
 
     answers: ClassVar[list[int]] = []
+    served: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
+        self.served.append(self.command)
         status = self.answers.pop(0) if self.answers else 200
         body = b'{"code": 20429, "message": "Too Many Requests", "status": 429}' if status != 200 else b"{}"
         self.send_response(status)
@@ -94,6 +98,10 @@ class _Flaky(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
 
     def log_message(self, *args: object) -> None:
         pass
@@ -109,7 +117,7 @@ def flaky_server() -> Iterator[str]:
     server.server_close()
 
 
-def test_client_retries_429_and_5xx_honouring_retry_after(flaky_server: str) -> None:
+def test_a_read_is_retried_on_429_and_5xx_honouring_retry_after(flaky_server: str) -> None:
     _Flaky.answers = [429, 503]
     waits: list[float] = []
     client = RetryingHttpClient(flaky_server, RetryPolicy(attempts=4, base_delay=0.25), sleep=waits.append)
@@ -125,3 +133,29 @@ def test_client_gives_up_after_its_attempts(flaky_server: str) -> None:
     client = RetryingHttpClient(flaky_server, RetryPolicy(attempts=3, base_delay=0.01), sleep=waits.append)
     assert client.request("GET", "https://studio.twilio.com/v2/Flows").status_code == 503
     assert len(waits) == 2
+
+
+def test_a_write_is_retried_as_it_is_only_on_429(flaky_server: str) -> None:
+    _Flaky.answers, _Flaky.served = [429], []
+    waits: list[float] = []
+    client = RetryingHttpClient(flaky_server, RetryPolicy(attempts=4, base_delay=0.01), sleep=waits.append)
+    assert client.request("POST", "https://taskrouter.twilio.com/v1/Workspaces", data={"A": "1"}).status_code == 200
+    assert _Flaky.served == ["POST", "POST"]
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_write_answered_5xx_is_never_sent_again_blindly(flaky_server: str, status: int) -> None:
+    _Flaky.answers, _Flaky.served = [status], []
+    client = RetryingHttpClient(flaky_server, RetryPolicy(attempts=4, base_delay=0.01), sleep=lambda _: None)
+    with pytest.raises(AnswerLost, match=f"HTTP {status}"):
+        client.request("POST", "https://taskrouter.twilio.com/v1/Workspaces", data={"A": "1"})
+    assert _Flaky.served == ["POST"]
+
+
+def test_a_write_without_any_answer_is_lost_not_resent() -> None:
+    with socket.socket() as listener:  # accepts nothing: the connection is refused once closed
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    client = RetryingHttpClient(f"http://127.0.0.1:{port}", RetryPolicy(attempts=4), sleep=lambda _: None)
+    with pytest.raises(AnswerLost, match="no answer"):
+        client.request("DELETE", "https://studio.twilio.com/v2/Flows/FW1")
