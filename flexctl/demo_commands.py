@@ -1,14 +1,18 @@
-"""``flexctl demo``: the main job on the embedded emulator, with no Twilio account and no Pulumi CLI.
+"""``flexctl demo``: the main job, on the embedded Twilio emulator with the real Pulumi engine.
 
-It starts the emulator as a fresh Flex account (the `local` stack's account and numbers), deploys the
-Pulumi program's `local` stack to it with the local engine, and prints what the emulator holds.
+1. renders every stack into ``build/<stack>/`` (flow JSON, Mermaid, SVG, routing summary, index.html);
+2. validates everything (rendering fails on any error);
+3. starts the emulator as a fresh Flex account (the `local` stack's account and numbers) and deploys the
+   program's `local` stack to it with the Pulumi CLI: the preview, then `up`, then what the emulator holds;
+4. runs `up` again and shows that nothing changed (no write reached the emulator).
+
+State lives in ``.pulumi-local/demo`` (a file backend, started afresh each run, kept for inspection).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import tempfile
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,40 +24,68 @@ ROOT = Path(__file__).resolve().parents[1]
 def register(subparsers: Subparsers) -> None:
     """Add ``demo``."""
     parser = subparsers.add_parser(
-        "demo", help="deploy the local stack to the embedded Twilio emulator and show what it holds"
+        "demo", help="render every stack, then deploy `local` to the embedded Twilio emulator with Pulumi"
     )
-    parser.add_argument("--program", type=Path, default=ROOT / "__main__.py", help="the Pulumi program to deploy")
+    parser.add_argument("--state", type=Path, default=ROOT / ".pulumi-local" / "demo", help="file backend folder")
     parser.set_defaults(handler=run_demo)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     from components.providers.twilio_api import make_client
-    from flexctl.local_engine import LocalEngine, provider_server
-    from flexctl.stack_config import load_stack_config, project_name
+    from components.settings import read_stack_file
+    from flexctl.engine import Engine
+    from flexctl.render_commands import render_stack, stack_names
+    from twilio_emulator.config import WELL_KNOWN_AUTH_TOKEN
     from twilio_emulator.server import Emulator
 
-    config = load_stack_config(ROOT, "local")
-    account_sid, auth_token = config["flex-pre-agent:accountSid"], config["flex-pre-agent:authToken"]
-    numbers = json.loads(config.get("flex-pre-agent:phoneNumbers", "[]"))
-    emulator = Emulator(account_sid=account_sid, auth_token=auth_token, phone_numbers=numbers, port=0)
+    print("1-2. Render and validate every stack")
+    for stack in stack_names(ROOT):
+        print(f"  {stack}: {render_stack(stack, ROOT / 'build' / stack, root=ROOT) / 'index.html'}")
+
+    settings = read_stack_file(ROOT, "local")
+    numbers = [entry.number for entry in settings.phone_numbers]
+    numbers += [entry.address for entry in settings.conversations_addresses if entry.address not in numbers]
+    emulator = Emulator(
+        account_sid=settings.account_sid, auth_token=WELL_KNOWN_AUTH_TOKEN, phone_numbers=numbers, port=0
+    )
     base_url = emulator.start()
     try:
-        print(f"Twilio emulator: {base_url} (a fresh Flex account, {emulator.account_sid})")
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {"TWILIO_API_BASE_URL": base_url, "PULUMI_PROJECT": project_name(ROOT)}
-            with provider_server(ROOT, env, config, Path(tmp) / "provider.log") as server:
-                engine = LocalEngine(args.program, project_name(ROOT), "local", config, server)
-                steps = engine.up()
-        print(f"\npulumi up --stack local ({args.program.name}): {len(steps)} resource(s)")
-        for step in steps:
-            print(f"  {step}")
-        client = make_client(account_sid, account_sid, auth_token, base_url)
-        print("\nThe emulator now holds:")
-        for line in describe_account(client, emulator.account_sid):
-            print(f"  {line}")
+        print(f"\n3. Deploy `local` with the Pulumi CLI to the Twilio emulator at {base_url} (a fresh Flex account)")
+        shutil.rmtree(args.state, ignore_errors=True)
+        env = {"TWILIO_API_BASE_URL": base_url, "TWILIO_AUTH_TOKEN": WELL_KNOWN_AUTH_TOKEN}
+        engine = Engine(ROOT, "local", args.state, env=env)
+        preview = engine.preview()
+        print(f"  pulumi preview: {_counts(preview.changed())}")
+        up = engine.up()
+        print(f"  pulumi up: {_counts(up.changed())}")
+        for name, op in sorted(up.changed().items()):
+            print(f"    {op:8} {name}")
+        client = make_client(settings.account_sid, settings.account_sid, WELL_KNOWN_AUTH_TOKEN, base_url)
+        print("  The emulator now holds:")
+        for line in describe_account(client, settings.account_sid):
+            print(f"    {line}")
+
+        print("\n4. Run `up` again: nothing changes")
+        emulator.api.reset_log()
+        again = engine.up(expect_no_changes=True)
+        print(f"  pulumi up: {_counts(again.changed())}; writes to Twilio: {len(_writes(emulator.api))}")
     finally:
         emulator.stop()
+    print(f"\nOpen build/local/index.html to read the flows; the state is in {args.state}.")
     return 0
+
+
+def _counts(changed: dict[str, str]) -> str:
+    if not changed:
+        return "no changes"
+    ops: dict[str, int] = {}
+    for op in changed.values():
+        ops[op] = ops.get(op, 0) + 1
+    return ", ".join(f"{count} to {op}" for op, count in sorted(ops.items()))
+
+
+def _writes(emulator: Any) -> list[dict[str, Any]]:
+    return [r for r in emulator.requests() if r["method"] in {"POST", "DELETE"}]
 
 
 def describe_account(client: Any, account_sid: str) -> list[str]:

@@ -1,7 +1,12 @@
-"""A stack of the lifecycle program, deployed by the local engine through the real provider server."""
+"""A stack of a program, deployed by the real Pulumi CLI (Automation API) to the in-process emulator.
 
-import json
-from collections.abc import Iterator
+Each test gets a copy of the project in a temporary directory (so stack files and state never touch the
+clone), with the clone's ``.venv`` linked in, and a file backend of its own.
+"""
+
+from __future__ import annotations
+
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -9,17 +14,29 @@ import pytest
 from twilio.rest import Client
 
 from components.providers.twilio_api import make_client
-from flexctl.local_engine import LocalEngine, provider_server
-from flexctl.stack_config import load_stack_config, project_name
+from flexctl.engine import Engine
+from tests.emulator.support import EmulatorHandle
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).with_name("program") / "__main__.py"
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv", ".tools", "build", ".pulumi*", "__pycache__", ".*_cache", ".hypothesis", "*.egg-info"
+)
+
+
+def copy_project(dest: Path, program: Path | None = PROGRAM) -> Path:
+    """The project as a user's clone has it, with ``program`` as its ``__main__.py``."""
+    shutil.copytree(ROOT, dest, ignore=_NOT_COPIED)
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    if program is not None:
+        shutil.copy(program, dest / "__main__.py")
+    return dest
 
 
 class Stack:
-    """The engine for the `local` stack plus handy views of the emulator behind it."""
+    """The `local` stack of a project copy, and views of the emulator behind it."""
 
-    def __init__(self, engine: LocalEngine, emulator: Any) -> None:
+    def __init__(self, engine: Engine, emulator: EmulatorHandle) -> None:
         self.engine = engine
         self.emulator = emulator
         self.client: Client = make_client(
@@ -27,30 +44,42 @@ class Stack:
         )
 
     def set(self, key: str, value: str) -> None:
-        """`pulumi config set key value` for this stack."""
-        self.engine.config[f"flex-pre-agent:{key}"] = value
+        """`pulumi config set lifecycle:<key> <value>`: the lifecycle program's own knobs."""
+        self.engine.set_config(f"lifecycle:{key}", value)
 
     def writes(self) -> list[dict[str, Any]]:
         """Requests since the last reset that could change anything in the account."""
         return [r for r in self.emulator.requests() if r["method"] in {"POST", "DELETE"}]
 
-    def output(self, name: str, key: str) -> Any:
-        return next(r.outputs[key] for r in self.engine.state.values() if r.name == name)
+    def calls(self) -> list[dict[str, Any]]:
+        return self.emulator.requests()
+
+    def outputs(self, name: str) -> dict[str, Any]:
+        outputs: dict[str, Any] = self.engine.state_of(name)["outputs"]
+        return outputs
+
+    def sid(self, name: str) -> str:
+        return str(self.outputs(name)["sid"])
+
+
+def local_stack(project: Path, state: Path, emulator: EmulatorHandle, *, token_in_env: bool = True) -> Engine:
+    """The project's `local` stack pointed at ``emulator``: its account and numbers in config."""
+    env = {"TWILIO_API_BASE_URL": emulator.base_url}
+    if token_in_env:
+        env["TWILIO_AUTH_TOKEN"] = emulator.auth_token
+    engine = Engine(project, "local", state, env=env)
+    engine.set_config("flex-pre-agent:accountSid", emulator.account_sid)
+    engine.set_config("lifecycle:phoneNumbers", list(emulator.phone_numbers))
+    if not token_in_env:
+        engine.set_config("flex-pre-agent:authToken", emulator.auth_token, secret=True)
+    return engine
 
 
 @pytest.fixture
-def stack(emulator: Any, tmp_path: Path) -> Iterator[Stack]:
-    config = load_stack_config(ROOT, "local")
-    config.update(
-        {
-            "flex-pre-agent:accountSid": emulator.account_sid,
-            "flex-pre-agent:authToken": emulator.auth_token,
-            "flex-pre-agent:phoneNumbers": json.dumps(list(emulator.phone_numbers)),
-        }
-    )
-    env = {"TWILIO_API_BASE_URL": emulator.base_url, "PULUMI_PROJECT": project_name(ROOT)}
-    with provider_server(ROOT, env, config, tmp_path / "provider.log") as server:
-        engine = LocalEngine(
-            PROGRAM, project_name(ROOT), "local", config, server, secret_keys=("flex-pre-agent:authToken",)
-        )
-        yield Stack(engine, emulator)
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def stack(emulator: EmulatorHandle, project: Path, tmp_path: Path) -> Stack:
+    return Stack(local_stack(project, tmp_path / "state", emulator), emulator)

@@ -1,8 +1,13 @@
-"""A small program that uses every Twilio resource type, for the lifecycle tests.
+"""A small program that uses every Twilio resource type, for the lifecycle tests on the real engine.
 
-Config keys ``greeting``, ``supportMaxReserved`` and ``lunchAvailable`` let a test change exactly one
-widget, one queue, or an activity's immutable availability. Flows and routing are built with the
-studio and taskrouter toolkits, as the real program builds them.
+Its knobs live in the ``lifecycle:`` config namespace, apart from the project's own config, so that a
+test changes exactly one thing: ``greeting`` (one widget), ``supportMaxReserved`` (one queue),
+``eventCallbackUrl`` (one workspace field), ``lunchAvailable`` (an activity's immutable availability),
+``smsAddressType`` (an address's immutable type), ``supportName`` (the queue's resource name, a rename
+without an alias), ``supportTargets`` (a field under ``replace_on_changes``), ``protect``,
+``retainSupport`` (retain_on_delete), ``extraQueues`` (many creates at once) and ``unknownInputs``
+(a number and a name known only after apply). Dependents are wired by ``.id``, which stays known in a
+preview of an update. Flows and routing are built with the studio and taskrouter toolkits.
 """
 
 import pulumi
@@ -16,23 +21,29 @@ from components.resources import (
     StudioFlow,
     TaskChannel,
     TaskQueue,
-    TaskRouterWorkflow as Workflow,
+    TaskRouterWorkflow,
     Workspace,
 )
-from components.settings import load_stack_settings
 
-settings = load_stack_settings()
-config = pulumi.Config()
+config = pulumi.Config("lifecycle")
+account_sid = pulumi.Config("flex-pre-agent").require("accountSid")
+phone_numbers: list[str] = config.require_object("phoneNumbers")
 greeting = config.get("greeting") or "Thanks for calling. Connecting you to an agent."
 support_max_reserved = config.get_int("supportMaxReserved") or 1
 lunch_available = config.get_bool("lunchAvailable") or False
+protect = config.get_bool("protect") or False
+
+
+def opts(**options: object) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(protect=protect, **options)  # type: ignore[arg-type]
+
 
 # Routing, as data: queues are referenced by model, SIDs are filled in below.
-everyone_model = taskrouter.everyone_queue()
+everyone_model = taskrouter.TaskQueue(key="everyone", friendly_name="Everyone", target_workers="1==1")
 support_model = taskrouter.TaskQueue(
     key="support",
     friendly_name="Support",
-    target_workers="routing.skills HAS 'support'",
+    target_workers=config.get("supportTargets") or "routing.skills HAS 'support'",
     max_reserved_workers=support_max_reserved,
 )
 assign_model = taskrouter.default_route(everyone_model)
@@ -62,57 +73,84 @@ with studio.Flow("Lifecycle test IVR") as ivr:
     trigger.on_incoming_call >> greet >> to_agent
     trigger.on("incomingMessage") >> to_agent
 
-# Flex defaults: adopted, never duplicated, never deleted.
-workspace = Workspace("flex-workspace", friendly_name="Flex Task Assignment")
+# Flex defaults: adopted, never duplicated, never deleted; destroy gives back what they had.
+workspace = Workspace(
+    "flex-workspace",
+    friendly_name="Flex Task Assignment",
+    event_callback_url=config.get("eventCallbackUrl"),
+    opts=opts(),
+)
 everyone = TaskQueue(
     "everyone",
-    workspace_sid=workspace.sid,
+    workspace_sid=workspace.id,
     friendly_name=everyone_model.friendly_name,
     target_workers=everyone_model.target_workers,
+    max_reserved_workers=2,
+    opts=opts(),
 )
-voice = TaskChannel("voice", workspace_sid=workspace.sid, unique_name="voice", friendly_name="Voice")
-offline = Activity("offline", workspace_sid=workspace.sid, friendly_name="Offline", available=False)
-assign_to_anyone = Workflow(
+voice = TaskChannel("voice", workspace_sid=workspace.id, unique_name="voice", friendly_name="Voice", opts=opts())
+offline = Activity("offline", workspace_sid=workspace.id, friendly_name="Offline", available=False, opts=opts())
+assign_to_anyone = TaskRouterWorkflow(
     "assign-to-anyone",
-    workspace_sid=workspace.sid,
+    workspace_sid=workspace.id,
     friendly_name="Assign to Anyone",
-    configuration=everyone.sid.apply(lambda sid: assign_model.to_json({everyone_model.key: sid})),
+    configuration=everyone.id.apply(lambda sid: assign_model.to_json({everyone_model.key: sid})),
+    opts=opts(),
 )
 
 # Created by the program.
-lunch = Activity("lunch", workspace_sid=workspace.sid, friendly_name="Lunch", available=lunch_available)
-callback = TaskChannel("callback", workspace_sid=workspace.sid, unique_name="callback", friendly_name="Callback")
+lunch = Activity("lunch", workspace_sid=workspace.id, friendly_name="Lunch", available=lunch_available, opts=opts())
+callback = TaskChannel(
+    "callback", workspace_sid=workspace.id, unique_name="callback", friendly_name="Callback", opts=opts()
+)
 support = TaskQueue(
-    "support",
-    workspace_sid=workspace.sid,
+    config.get("supportName") or "support",
+    workspace_sid=workspace.id,
     friendly_name=support_model.friendly_name,
     target_workers=support_model.target_workers,
     max_reserved_workers=support_model.max_reserved_workers,
     task_order=support_model.task_order,
+    reservation_activity_sid=lunch.id,
+    opts=opts(
+        replace_on_changes=["target_workers"],
+        retain_on_delete=config.get_bool("retainSupport") or False,
+    ),
 )
-
-
-workflow = Workflow(
+workflow = TaskRouterWorkflow(
     "support-workflow",
-    workspace_sid=workspace.sid,
+    workspace_sid=workspace.id,
     friendly_name=support_routing.friendly_name,
-    configuration=pulumi.Output.all(support=support.sid, everyone=everyone.sid).apply(support_routing.to_json),
+    configuration=pulumi.Output.all(support=support.id, everyone=everyone.id).apply(support_routing.to_json),
+    opts=opts(),
 )
-
-
 flow = StudioFlow(
     "ivr",
     friendly_name="Lifecycle IVR",
-    definition=pulumi.Output.all(WORKFLOW_SID=workflow.sid, VOICE_CHANNEL_SID=voice.sid).apply(ivr.to_json),
+    definition=pulumi.Output.all(WORKFLOW_SID=workflow.id, VOICE_CHANNEL_SID=voice.id).apply(ivr.to_json),
     commit_message="Deployed by flex-pre-agent",
+    opts=opts(),
+)
+webhook_url = flow.id.apply(lambda sid: f"https://webhooks.twilio.com/v1/Accounts/{account_sid}/Flows/{sid}")
+
+# Triggers. With unknownInputs, the number and a name are known only once `lunch` exists.
+unknown = config.get_bool("unknownInputs") or False
+main_number = lunch.id.apply(lambda _: phone_numbers[0]) if unknown else phone_numbers[0]
+address_name = lunch.id.apply(lambda _: "SMS entry") if unknown else "SMS entry"
+PhoneNumberBinding("main-number", phone_number=main_number, webhook_url=webhook_url, voice=True, opts=opts())
+ConversationsAddress(
+    "sms-address",
+    address=phone_numbers[1],
+    address_type=config.get("smsAddressType") or "sms",
+    friendly_name=address_name,
+    flow_sid=flow.id,
+    retry_count=3,
+    opts=opts(),
 )
 
-# Triggers.
-PhoneNumberBinding("main-number", phone_number=settings.phone_numbers[0], webhook_url=flow.webhook_url, voice=True)
-ConversationsAddress("sms-address", address=settings.phone_numbers[1], flow_sid=flow.sid, retry_count=3)
+# Many creates at once, as the engine runs them (parallel calls into one provider process).
+for index in range(config.get_int("extraQueues") or 0):
+    TaskQueue(f"extra-{index}", workspace_sid=workspace.id, friendly_name=f"Extra {index}", opts=opts())
 
-pulumi.export("flowSid", flow.sid)
-pulumi.export("lunchSid", lunch.sid)
-pulumi.export("callbackChannelSid", callback.sid)
-pulumi.export("assignToAnyoneSid", assign_to_anyone.sid)
-pulumi.export("offlineSid", offline.sid)
+pulumi.export("flowSid", flow.id)
+pulumi.export("webhookUrl", webhook_url)
+pulumi.export("supportSid", support.id)

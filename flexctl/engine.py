@@ -1,0 +1,187 @@
+"""The Pulumi engine: the real CLI, driven through the SDK's Automation API (`pulumi.automation`).
+
+`tools/pulumi/build.sh` builds (once) or finds the CLI at the SDK's pinned version; this module runs it
+offline on a project directory: a file backend, the passphrase secrets provider, no update check and no
+plugin downloads. Every command reports what it did to each resource as ``Outcome.steps``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi import automation as auto
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_SCRIPT = ROOT / "tools" / "pulumi" / "build.sh"
+# The local stack holds no real secret (the emulator's token at most), so its passphrase is well known.
+# Real stacks bring their own (PULUMI_CONFIG_PASSPHRASE) or a cloud secrets provider.
+LOCAL_PASSPHRASE = "flex-pre-agent-local"
+OFFLINE_ENV = {
+    "PULUMI_SKIP_UPDATE_CHECK": "true",
+    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+    "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "false",
+}
+# The order in which one resource's steps tell what happened to it, the most telling first.
+_OP_RANK = ("replace", "create-replacement", "delete-replaced", "create", "update", "delete", "read", "refresh")
+
+
+class EngineUnavailable(RuntimeError):
+    """The Pulumi CLI is neither built nor on PATH; the message says what to install."""
+
+
+class EngineError(RuntimeError):
+    """A Pulumi command failed; the message is what the CLI printed about it."""
+
+
+def engine_bin() -> Path:
+    """The directory holding the CLI and its Python plugins, built once (a no-op when cached)."""
+    done = subprocess.run(["bash", str(BUILD_SCRIPT)], capture_output=True, text=True, check=False)
+    if done.returncode:
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "tools/pulumi/build.sh failed"
+        raise EngineUnavailable(reason)
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+@dataclass
+class Outcome:
+    """What one command did: resource name -> step ("create", "update", "same", ...), and its output."""
+
+    steps: dict[str, str] = field(default_factory=dict)
+    diffs: dict[str, list[str]] = field(default_factory=dict)
+    output: list[str] = field(default_factory=list)
+
+    def changed(self) -> dict[str, str]:
+        """Only the resources something happened to."""
+        return {name: op for name, op in self.steps.items() if op not in {"same", "refresh", "read"}}
+
+    def record(self, event: auto.EngineEvent) -> None:
+        pre, done = event.resource_pre_event, event.res_outputs_event
+        meta = pre.metadata if pre is not None else done.metadata if done is not None else None
+        if meta is None or meta.type == "pulumi:pulumi:Stack" or meta.type.startswith("pulumi:providers:"):
+            return  # the default provider "updates" whenever any stack config changes: not a resource
+        name = meta.urn.rsplit("::", 1)[-1]
+        op = meta.op.value if hasattr(meta.op, "value") else str(meta.op)
+        if done is not None:
+            # A refresh announces "refresh" and reports "update" when the live object differs.
+            if self.steps.get(name) == "refresh" and op == "update":
+                self.steps[name] = "drift"
+            return
+        previous = self.steps.get(name)
+        if previous is None or _rank(op) < _rank(previous):
+            self.steps[name] = op
+        if meta.diffs:
+            self.diffs[name] = sorted(set(self.diffs.get(name, [])) | set(meta.diffs))
+
+
+def _rank(op: str) -> int:
+    return _OP_RANK.index(op) if op in _OP_RANK else (-1 if op == "drift" else len(_OP_RANK))
+
+
+class Engine:
+    """One stack of one project, on a file backend in ``state_dir``."""
+
+    def __init__(
+        self,
+        project_dir: Path,
+        stack: str,
+        state_dir: Path,
+        *,
+        env: Mapping[str, str] | None = None,
+        passphrase: str = LOCAL_PASSPHRASE,
+    ) -> None:
+        self.project_dir = project_dir
+        self.bin = engine_bin()
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **OFFLINE_ENV,
+            "PULUMI_BACKEND_URL": (state_dir / "backend").resolve().as_uri(),
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
+            "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            **(env or {}),
+        }
+        (state_dir / "backend").mkdir(exist_ok=True)
+        options = auto.LocalWorkspaceOptions(
+            work_dir=str(project_dir),
+            pulumi_home=str((state_dir / "home").resolve()),
+            env_vars=self.env,
+            secrets_provider="passphrase",
+            pulumi_command=auto.PulumiCommand(root=str(self.bin.parent)),
+        )
+        try:
+            self.stack = auto.create_or_select_stack(stack, work_dir=str(project_dir), opts=options)
+        except auto.CommandError as error:
+            raise EngineError(str(error)) from None
+
+    # ---- the commands users run -----------------------------------------------------------------
+
+    def preview(self, **options: Any) -> Outcome:
+        return self._run(self.stack.preview, **options)
+
+    def up(self, **options: Any) -> Outcome:
+        return self._run(self.stack.up, **options)
+
+    def refresh(self, *, preview_only: bool = False, **options: Any) -> Outcome:
+        if preview_only:
+            return self._run(self.stack.preview_refresh, **options)
+        return self._run(self.stack.refresh, **options)
+
+    def destroy(self, **options: Any) -> Outcome:
+        return self._run(self.stack.destroy, **options)
+
+    def cli(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Run the CLI itself, as a user would type it (e.g. ``pulumi import`` or ``--cwd``)."""
+        command = [str(self.bin / "pulumi"), *args, "--non-interactive"]
+        env = {**os.environ, **self.env, "PULUMI_HOME": self.stack.workspace.pulumi_home or ""}
+        return subprocess.run(
+            command, cwd=cwd or self.project_dir, env=env, capture_output=True, text=True, check=False
+        )
+
+    # ---- config and state ------------------------------------------------------------------------
+
+    def set_config(self, key: str, value: Any, *, secret: bool = False) -> None:
+        """`pulumi config set`; a list or mapping keeps its types (`pulumi config set-all --json`)."""
+        if not isinstance(value, (list, dict)):
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            self.stack.set_config(key, auto.ConfigValue(value=text, secret=secret))
+            return
+        entry = {"value": json.dumps(value), "objectValue": value, "secret": secret}
+        self.stack.set_all_config_json(json.dumps({key: entry}))
+
+    def remove_config(self, key: str) -> None:
+        self.stack.remove_config(key)
+
+    def outputs(self) -> dict[str, Any]:
+        return {key: value.value for key, value in self.stack.outputs().items()}
+
+    def export(self) -> dict[str, Any]:
+        """`pulumi stack export`: the deployment (resources with inputs and outputs)."""
+        return dict(self.stack.export_stack().deployment or {})
+
+    def resources(self) -> list[dict[str, Any]]:
+        """The state's resources, without the stack and the default provider."""
+        return [
+            r
+            for r in self.export().get("resources", [])
+            if r["type"] != "pulumi:pulumi:Stack" and not r["type"].startswith("pulumi:providers:")
+        ]
+
+    def state_of(self, name: str) -> dict[str, Any]:
+        """One resource's state (outputs) by its name."""
+        return next(r for r in self.resources() if r["urn"].rsplit("::", 1)[-1] == name)
+
+    def import_state(self, deployment: Mapping[str, Any]) -> None:
+        self.stack.import_stack(auto.Deployment(version=3, deployment=dict(deployment)))
+
+    def _run(self, command: Any, **options: Any) -> Outcome:
+        outcome = Outcome()
+        try:
+            command(on_event=outcome.record, on_output=outcome.output.append, color="never", **options)
+        except auto.CommandError as error:
+            raise EngineError(str(error)) from None
+        return outcome
