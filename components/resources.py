@@ -97,7 +97,7 @@ class TwilioResource(pulumi.dynamic.Resource):
         for klass in reversed(cls.__mro__):
             if issubclass(klass, TwilioResource):
                 annotations = vars(klass).get("__annotations__", {})
-                names += [key for key, hint in annotations.items() if str(hint).startswith("pulumi.Output")]
+                names += [key for key, hint in annotations.items() if "Output[" in str(hint)]
         return names
 
 

@@ -7,29 +7,19 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from components.providers.base import TwilioProvider, TwilioProviderError
+from components.providers.base import TwilioProviderError
 from components.providers.taskrouter import ActivityProvider, WorkflowProvider, WorkspaceProvider
 from components.providers.triggers import PhoneNumberBindingProvider
-from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, AUTH_TOKEN_KEY, make_client
-
-
-def connected(provider: TwilioProvider, emulator: Any) -> TwilioProvider:
-    config = {ACCOUNT_SID_KEY: emulator.account_sid, AUTH_TOKEN_KEY: emulator.auth_token}
-    provider.configure(ConfigureRequest(Config({**config, API_BASE_URL_KEY: emulator.base_url}, "flex-pre-agent")))
-    return provider
-
-
-def flex_workspace(emulator: Any) -> Any:
-    client = make_client(emulator.account_sid, emulator.account_sid, emulator.auth_token, emulator.base_url)
-    return next(w for w in client.taskrouter.v1.workspaces.list() if w.friendly_name == "Flex Task Assignment")
+from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, AUTH_TOKEN_KEY
+from tests.providers.support import client, connected, flex_workspace_sid
 
 
 def test_twilio_errors_name_the_resource_and_carry_code_and_message(emulator: Any) -> None:
-    workspace = flex_workspace(emulator)
+    workspace_sid = flex_workspace_sid(emulator)
     provider = connected(WorkflowProvider(), emulator)
     config = json.dumps({"task_routing": {"default_filter": {"queue": "WQ" + "0" * 32}}})
     with pytest.raises(TwilioProviderError) as caught:
-        provider.create({"workspace_sid": workspace.sid, "friendly_name": "VIP routing", "configuration": config})
+        provider.create({"workspace_sid": workspace_sid, "friendly_name": "VIP routing", "configuration": config})
     message = str(caught.value)
     assert message.startswith("Workflow 'VIP routing': create failed: Twilio error 20001 (HTTP 400):")
     assert "WQ" + "0" * 32 in message
@@ -43,23 +33,23 @@ def test_binding_never_buys_a_number_it_cannot_find(emulator: Any) -> None:
 
 
 def test_an_object_adopted_by_sid_is_released_as_it_was_found(emulator: Any) -> None:
-    workspace = flex_workspace(emulator)
+    workspace_sid = flex_workspace_sid(emulator)
     provider = connected(WorkspaceProvider(), emulator)
-    created = provider.create({"friendly_name": "Renamed by us", "adopt_sid": workspace.sid})
-    assert created.id == workspace.sid
+    created = provider.create({"friendly_name": "Renamed by us", "adopt_sid": workspace_sid})
+    assert created.id == workspace_sid
     outs = created.outs or {}
     assert outs["adopted"] is True
-    client = make_client(emulator.account_sid, emulator.account_sid, emulator.auth_token, emulator.base_url)
-    assert client.taskrouter.v1.workspaces(workspace.sid).fetch().friendly_name == "Renamed by us"
+    workspaces = client(emulator).taskrouter.v1.workspaces
+    assert workspaces(workspace_sid).fetch().friendly_name == "Renamed by us"
     provider.delete(created.id, outs)
-    assert client.taskrouter.v1.workspaces(workspace.sid).fetch().friendly_name == "Flex Task Assignment"
+    assert workspaces(workspace_sid).fetch().friendly_name == "Flex Task Assignment"
 
 
 def test_adopting_an_activity_with_other_availability_explains_the_fix(emulator: Any) -> None:
-    workspace = flex_workspace(emulator)
+    workspace_sid = flex_workspace_sid(emulator)
     provider = connected(ActivityProvider(), emulator)
     with pytest.raises(TwilioProviderError, match="Twilio cannot change that; rename this activity"):
-        provider.create({"workspace_sid": workspace.sid, "friendly_name": "Offline", "available": True})
+        provider.create({"workspace_sid": workspace_sid, "friendly_name": "Offline", "available": True})
 
 
 def test_bad_credentials_are_explained(emulator: Any) -> None:
