@@ -31,6 +31,7 @@ class Spec:
     sid: str | None = None  # the SID prefix the value must have (WS, FW, ...)
     max_length: int | None = None  # Twilio's limit on the text
     bounds: tuple[int, int] | None = None  # the whole numbers Twilio allows, inclusive
+    multiline: bool = False  # free text that may hold line breaks and tabs (other control characters never)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class StudioFlowArgs(TypedDict):
     friendly_name: Text
     definition: Annotated[Document, Spec(json=True)]
     status: NotRequired[Annotated[Text, Spec(default="published")]]
-    commit_message: NotRequired[Annotated[Text | None, Spec(compare=False)]]
+    commit_message: NotRequired[Annotated[Text | None, Spec(compare=False, multiline=True)]]
 
 
 class _Adoptable(TypedDict):

@@ -69,6 +69,7 @@ _SID_NAMES = {
     "IS": "Conversations service",
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class TwilioProviderError(RuntimeError):
@@ -136,7 +137,7 @@ def input_problems(field: InputField, value: Any) -> list[str]:
         return [f"is {value}; Twilio allows {bounds[0]} to {bounds[1]}"]
     if not isinstance(value, str):
         return []
-    control = _CONTROL.search(value)
+    control = (_CONTROL_BUT_LINES if field.spec.multiline else _CONTROL).search(value)
     if control:
         return [f"contains the control character U+{ord(control.group()):04X} at position {control.start()}; "
                 "remove it"]

@@ -82,3 +82,10 @@ def test_a_sid_that_does_not_exist_is_not_called_deleted_outside_pulumi(emulator
     assert "does not exist in this account" in str(caught.value)
     assert "deleted outside Pulumi" not in str(caught.value)
     assert writes(emulator) == []
+
+
+def test_a_commit_message_may_span_lines_but_holds_no_other_control_character() -> None:
+    provider = configured(StudioFlowProvider())
+    assert provider.check({}, {**FLOW, "commit_message": "Release 4\n\n- VIP routing"}).failures == []
+    failures = provider.check({}, {**FLOW, "commit_message": "Release\x074"}).failures
+    assert [(f.property, "U+0007" in f.reason) for f in failures] == [("commit_message", True)]
