@@ -76,6 +76,11 @@ def render_fault(message: str, expression: str, column: int, hint: str, *, label
     return "\n".join(lines)
 
 
+def excerpt(text: str, column: int) -> str:
+    """The text around ``column`` (1-based) for a one-line message: all of it when short, else cut with "..."."""
+    return _excerpt(text, column)[0]
+
+
 def _excerpt(text: str, column: int) -> tuple[str, int]:
     """The text around ``column`` (1-based), cut with "..." where it is long, and the column within it.
 

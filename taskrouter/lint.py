@@ -22,6 +22,7 @@ from taskrouter.expression import (
     ExpressionKind,
     Operand,
     Reference,
+    excerpt,
     format_operand,
     iter_comparisons,
 )
@@ -171,7 +172,8 @@ def _expression_places(workflow: Workflow) -> list[_Place]:
 def _warning_findings(places: list[_Place]) -> Iterator[Finding]:
     for place in places:
         for warning in place.expression.warnings:
-            yield Finding(warning.code, f"{warning.message} in {place.text!r} (column {warning.column}; "
+            shown = excerpt(place.text, warning.column)
+            yield Finding(warning.code, f"{warning.message} in {shown!r} (column {warning.column}; "
                           f"fix: {warning.hint})", place.path)
 
 
@@ -194,6 +196,7 @@ class _Use:
     type: JsonType
     shown: str
     place: _Place
+    column: int  # of the comparison, 1-based
 
 
 def _constant_type(operand: Operand) -> JsonType | None:
@@ -208,11 +211,12 @@ def _uses(place: _Place) -> Iterator[_Use]:
                 continue
             if operator in ("IN", "NOT IN") and reference is left and isinstance(other, ArrayLiteral):
                 items = [(item, _constant_type(item)) for item in other.items]
-                yield from (_Use(key, kind, format_operand(item), place) for item, kind in items if kind)
+                yield from (_Use(key, kind, format_operand(item), place, comparison.start + 1)
+                            for item, kind in items if kind)
             elif operator == "HAS" and reference is left and (kind := _constant_type(other)):
-                yield _Use((key[0], f"{key[1]}[]"), kind, format_operand(other), place)
+                yield _Use((key[0], f"{key[1]}[]"), kind, format_operand(other), place, comparison.start + 1)
             elif operator not in ("IN", "NOT IN", "HAS") and (kind := _constant_type(other)):
-                yield _Use(key, kind, format_operand(other), place)
+                yield _Use(key, kind, format_operand(other), place, comparison.start + 1)
 
 
 def _describe(key: tuple[Namespace, str]) -> str:
@@ -233,7 +237,8 @@ def _type_findings(places: list[_Place], known: Mapping[tuple[Namespace, str], J
             expected = known.get(use.key, "number" if use.key[0] == "workers" else None)  # workers.WA… counts
             if expected is not None:
                 if expected != use.type:
-                    yield Finding("type-mismatch", f"{_describe(use.key)} is a {expected}, but {place.text!r} "
+                    shown = excerpt(place.text, use.column)
+                    yield Finding("type-mismatch", f"{_describe(use.key)} is a {expected}, but {shown!r} "
                                   f"compares it with {use.shown} (a {use.type}), which never matches; compare with "
                                   f"a {expected}", place.path)
                 continue
@@ -249,7 +254,8 @@ def _operator_findings(places: list[_Place]) -> Iterator[Finding]:
         for comparison in iter_comparisons(place.expression.condition):
             problem = _operator_problem(comparison)
             if problem:
-                yield Finding("operator-type", f"{problem} in {place.text!r}", place.path)
+                shown = excerpt(place.text, comparison.start + 1)
+                yield Finding("operator-type", f"{problem} in {shown!r}", place.path)
 
 
 def _operator_problem(comparison: Comparison) -> str | None:

@@ -80,6 +80,17 @@ def test_lint_looks_at_each_filter_once_not_once_per_earlier_filter(monkeypatch:
     assert calls["parsed"] == count + 2  # each filter, and the target_workers of VIP and Everyone, once
 
 
+def test_findings_in_a_long_expression_quote_only_the_part_around_each_problem() -> None:
+    text = " OR ".join(f"lang{n} == es{n} OR n{n} > true" for n in range(300))
+    findings = lint(flow(Filter(expression=text, targets=(Target(queue=VIP),))))
+    assert sorted({finding.code for finding in findings}) == ["bare-word", "operator-type"]
+    assert len(findings) == 600
+    assert max(len(finding.message) for finding in findings) < 400
+    (es150,) = [finding for finding in findings if "'es150' is read as a key" in finding.message]
+    quoted = "'...9 == es149 OR n149 > true OR lang150 == es150 OR n150 > true OR lang151 == es151 ...'"
+    assert f" in {quoted} (column " in es150.message
+
+
 def test_always_false_filter_never_matches() -> None:
     findings = lint(flow(Filter(expression="1 == 0", targets=(Target(queue=VIP),))))
     assert codes(findings) == [("never-matches", "task_routing.filters[0]")]
