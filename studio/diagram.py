@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from studio.graph import states_by_name
+from studio.graph import Edge, edge_of, states_by_name
 from studio.layout import ROW_HEIGHT, WIDGET_WIDTH, Offset, definition_offsets, layout_order
 
 SPLIT_TYPE = "split-based-on"
@@ -41,10 +42,10 @@ _MERMAID_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """Review marks for a Mermaid diagram: widget name or (source, event, target) -> mark."""
+    """Review marks for a Mermaid diagram: widget name, or (edge, occurrence among equal edges) -> mark."""
 
     widgets: Mapping[str, str] = field(default_factory=dict)
-    edges: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    edges: Mapping[tuple[Edge, int], str] = field(default_factory=dict)
 
 
 def node_id(name: str) -> str:
@@ -98,19 +99,21 @@ def to_mermaid(definition: Mapping[str, Any], marks: Marks | None = None) -> str
     missing: list[str] = []
     edge_lines: list[str] = []
     edge_styles: dict[str, list[int]] = {}
+    seen: Counter[Edge] = Counter()
     for name in order:
         state = states[name]
         widget_type = str(state.get("type", ""))
         lines.append(f'    {node_id(name)}["{_node_label(name, widget_type, marks.widgets.get(name))}"]')
         for transition in state.get("transitions") or ():
-            target = transition.get("next")
-            if not target:
+            edge = edge_of(name, transition)
+            if edge is None:
                 continue
-            target = str(target)
+            target = edge.target
             if target not in states and target not in missing:
                 missing.append(target)
             label = mermaid_text(edge_label(transition, widget_type))
-            edge_mark = marks.edges.get((name, str(transition.get("event", "")), target))
+            edge_mark = marks.edges.get((edge, seen[edge]))
+            seen[edge] += 1
             if edge_mark in EDGE_STYLES:
                 edge_styles.setdefault(edge_mark, []).append(len(edge_lines))
             edge_lines.append(f"    {node_id(name)} -->|{label}| {node_id(target)}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from studio.diagram import Marks, to_mermaid
-from studio.graph import Edge, iter_edges, states_by_name
+from studio.graph import Edge, edge_of, iter_edges, numbered, states_by_name
 from studio.layout import Offset, offset_of
 
 OFFSET_KEY = "offset"
@@ -323,20 +323,20 @@ def _marked_definition(diff: FlowDiff) -> tuple[dict[str, Any], Marks]:
         if edge.source in by_name:  # a removed widget brings its old transitions along
             state = by_name[edge.source]
             # The old transition itself, so a split's edge keeps its conditions in the label.
-            old = next(
-                t
-                for t in old_states[edge.source].get("transitions") or ()
-                if Edge(edge.source, str(t.get("event", "")), str(t.get("next"))) == edge
-            )
+            old = next(t for t in old_states[edge.source].get("transitions") or () if edge_of(edge.source, t) == edge)
             state["transitions"] = [*state.get("transitions", []), old]
     widget_marks = {
         **{w.name: "added" for w in diff.added},
         **{c.name: "changed" for c in diff.changed},
         **{w.name: "removed" for w in diff.removed},
     }
+    # Equal edges are told apart by occurrence: only the ones beyond the other side's count changed.
+    old_edges = Counter(iter_edges(list(old_states.values())))
+    new_list = list(iter_edges(list(states_by_name(diff.new_definition).values())))
+    new_edges = Counter(new_list)
     edge_marks = {
-        **{(e.source, e.event, e.target): "added" for e in diff.edges_added},
-        **{(e.source, e.event, e.target): "removed" for e in diff.edges_removed},
+        **{key: "added" for key in numbered(new_list) if key[1] >= old_edges[key[0]]},
+        **{key: "removed" for key in numbered(iter_edges(list(old_states.values()))) if key[1] >= new_edges[key[0]]},
     }
     merged = {**diff.new_definition, "states": states}
     return merged, Marks(widgets=widget_marks, edges=edge_marks)

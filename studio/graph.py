@@ -6,16 +6,39 @@ state dicts; functions over indices take ``edges[i]`` = the indices that node ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
+
+from studio.jsontext import canonical_json
 
 
 class Edge(NamedTuple):
-    """A connected transition: ``source`` --``event``--> ``target`` (widget names)."""
+    """A connected transition: ``source`` --``event``--> ``target`` (widget names).
+
+    ``detail`` is a split branch's conditions as canonical JSON ("" elsewhere): it tells two ``match``
+    edges of one split apart.
+    """
 
     source: str
     event: str
     target: str
+    detail: str = ""
+
+
+def edge_of(source: str, transition: Mapping[str, Any]) -> Edge | None:
+    """The edge of one transition of ``source``, or None when it has no ``next``."""
+    target = transition.get("next")
+    if not target:
+        return None
+    conditions = transition.get("conditions")
+    detail = ""
+    if conditions is not None:
+        try:
+            detail = canonical_json(conditions)
+        except (TypeError, ValueError, RecursionError):  # NaN, or nothing JSON can write: still a key
+            detail = repr(conditions)
+    return Edge(source, str(transition.get("event", "")), str(target), detail)
 
 
 def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
@@ -23,9 +46,17 @@ def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
     for state in states:
         source = str(state.get("name", ""))
         for transition in state.get("transitions") or ():
-            target = transition.get("next")
-            if target:
-                yield Edge(source, str(transition.get("event", "")), str(target))
+            edge = edge_of(source, transition)
+            if edge is not None:
+                yield edge
+
+
+def numbered(edges: Iterable[Edge]) -> Iterator[tuple[Edge, int]]:
+    """Each edge with its occurrence among equal edges (0 for the first), so equal edges stay apart."""
+    seen: Counter[Edge] = Counter()
+    for edge in edges:
+        yield edge, seen[edge]
+        seen[edge] += 1
 
 
 def states_by_name(definition: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

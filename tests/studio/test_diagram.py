@@ -125,7 +125,8 @@ def test_a_transition_to_a_missing_widget_is_drawn_as_a_marked_node() -> None:
 
 
 def test_marks_become_class_and_link_styles() -> None:
-    marks = Marks(widgets={"sales": "added", "agent": "changed"}, edges={("route", "match", "sales"): "added"})
+    (branch,) = [edge for edge in iter_edges(QUEUE_FLOW["states"]) if edge.event == "match"]
+    marks = Marks(widgets={"sales": "added", "agent": "changed"}, edges={(branch, 0): "added"})
     lines = to_mermaid(QUEUE_FLOW, marks).splitlines()
     assert "    class w_sales added" in lines
     assert "    class w_agent changed" in lines

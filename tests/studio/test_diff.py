@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -181,3 +182,35 @@ def test_markdown_diagram_keeps_removed_edges_and_styles_them() -> None:
     diagram = mermaid_block(diff_flows(BASE, new).to_markdown())
     assert "    w_greet -->|audioComplete| w_agent" in diagram.splitlines()
     assert "stroke-dasharray" in diagram.split("linkStyle", 1)[1]
+
+
+def test_a_second_identical_edge_marks_only_the_new_one() -> None:
+    old = flow(
+        state("Trigger", "trigger", ("incomingCall", "a")),
+        state("a", "say-play", ("audioComplete", "b")),
+        state("b", "say-play"),
+    )
+    new = copy.deepcopy(old)
+    new["states"][1]["transitions"].append({"event": "audioComplete", "next": "b"})
+    diff = diff_flows(old, new)
+    assert diff.edges_added == (Edge("a", "audioComplete", "b"),)
+    text = diff.to_markdown()
+    assert text.count("linkStyle") == 1
+    assert "linkStyle 2 " in text  # the third edge drawn: the new copy, not the first one
+
+
+def test_split_branches_to_one_widget_are_told_apart_by_their_conditions() -> None:
+    def branch(value: str) -> dict[str, Any]:
+        condition = {"friendly_name": value, "arguments": ["{{x}}"], "type": "equal_to", "value": value}
+        return {"event": "match", "next": "b", "conditions": [condition]}
+
+    split = state("s", "split-based-on", ("noMatch", None), input="{{x}}")
+    split["transitions"].append(branch("1"))
+    old = flow(state("Trigger", "trigger", ("incomingCall", "s")), split, state("b", "say-play"))
+    new = copy.deepcopy(old)
+    new["states"][1]["transitions"].insert(1, branch("2"))
+    diff = diff_flows(old, new)
+    assert [edge.detail for edge in diff.edges_added] == [
+        json.dumps(branch("2")["conditions"], sort_keys=True, separators=(",", ":"))
+    ]
+    assert diff.edges_removed == ()
