@@ -85,6 +85,12 @@ class TwilioResource(pulumi.dynamic.Resource):
                 f"(Pulumi calls Read without state, pulumi/pulumi#16175): {self.import_hint}."
             )
         fields = self.provider.fields
+        unknown = sorted(set(args) - set(fields))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} {name!r} has no input {', '.join(unknown)}; "
+                f"its inputs are {', '.join(fields)}"
+            )
         inputs = {key: args.get(key, field.spec.default) for key, field in fields.items()}
         if self.adopts_existing:
             opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(delete_before_replace=True), opts)

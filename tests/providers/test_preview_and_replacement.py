@@ -160,3 +160,9 @@ def test_resources_that_adopt_by_name_delete_before_replace_keeping_the_programs
 def test_import_is_refused_at_construction_with_the_way_to_adopt(make: Any, hint: str, spy: _Spy) -> None:
     with pytest.raises(ValueError, match=f"import_ option cannot work.*{hint}"):
         make(pulumi.ResourceOptions(import_="WQ" + "1" * 32))
+
+
+def test_a_misspelt_input_is_refused_naming_the_real_ones(spy: _Spy) -> None:
+    misspelt: dict[str, Any] = {"workspace_sid": WS, "frendly_name": "Support"}
+    with pytest.raises(TypeError, match=r"TaskQueue 'q' has no input frendly_name; its inputs are .*friendly_name"):
+        TaskQueue("q", **misspelt)
