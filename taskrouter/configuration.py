@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from taskrouter.expression import ExpressionError, ExpressionKind, parse, parse_task_reference
+from taskrouter.expression import ExpressionError, ExpressionKind, excerpt, parse, parse_task_reference
 
 ROOT_KEYS = ("task_routing",)
 ROUTING_KEYS = ("filters", "default_filter")
@@ -69,7 +69,8 @@ def integer_value(value: object) -> int | None:
 
 def expression_problem(path: str, text: str, kind: ExpressionKind, error: ExpressionError) -> ConfigProblem:
     """One line describing an invalid expression at ``path``."""
-    return ConfigProblem(path, f"invalid {kind} expression {text!r}: column {error.column}: {error.message} "
+    shown = excerpt(text, error.column)
+    return ConfigProblem(path, f"invalid {kind} expression {shown!r}: column {error.column}: {error.message} "
                                f"(fix: {error.hint})")
 
 

@@ -206,3 +206,10 @@ def test_check_target_workers_refuses_a_value_that_is_not_text() -> None:
 def test_check_target_workers_reports_deep_nesting_instead_of_raising() -> None:
     (line,) = check_target_workers("(" * 5000 + "a == 1" + ")" * 5000)
     assert "nested too deeply" in line
+
+
+def test_an_invalid_long_expression_is_quoted_around_its_error() -> None:
+    text = " AND ".join(f"skill{n} == {n}" for n in range(500)) + " AND"
+    (line,) = check_workflow_configuration(config({"expression": text, "targets": [{"queue": "WQ1"}]}))
+    assert line.startswith("task_routing.filters[0].expression: invalid filter expression '...")
+    assert len(line) < 400
