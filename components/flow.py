@@ -60,11 +60,11 @@ class FlowDeployment(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         values = {parameter.name: value for parameter, value in args.parameters.items()}
         resource = StudioFlow(
-            name,
+            f"{name}-studio",
             friendly_name=args.friendly_name,
             definition=pulumi.Output.all(**values).apply(args.flow.to_json),
             commit_message=args.commit_message,
-            opts=child_options(self, name),
+            opts=child_options(self, f"{name}-studio"),
         )
         self.sid = resource.id
         self.webhook_url = pulumi.Output.all(account_sid=args.account_sid, flow_sid=resource.id).apply(

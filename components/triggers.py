@@ -30,12 +30,12 @@ class PhoneNumberTrigger(pulumi.ComponentResource):
     def __init__(self, name: str, args: PhoneNumberTriggerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("flex-pre-agent:triggers:PhoneNumberTrigger", name, None, opts)
         binding = PhoneNumberBinding(
-            name,
+            f"{name}-binding",
             phone_number=args.phone_number,
             webhook_url=args.webhook_url,
             voice=args.voice,
             messaging=args.messaging,
-            opts=child_options(self, name, retain_on_delete=args.retain_on_delete),
+            opts=child_options(self, f"{name}-binding", retain_on_delete=args.retain_on_delete),
         )
         self.sid = binding.id
         self.register_outputs({"sid": self.sid})
@@ -61,12 +61,12 @@ class ConversationsAddressTrigger(pulumi.ComponentResource):
     ) -> None:
         super().__init__("flex-pre-agent:triggers:ConversationsAddressTrigger", name, None, opts)
         address = ConversationsAddress(
-            name,
+            f"{name}-address",
             address=args.address,
             address_type=args.address_type,
             flow_sid=args.flow_sid,
             retry_count=args.retry_count,
-            opts=child_options(self, name),
+            opts=child_options(self, f"{name}-address"),
         )
         self.sid = address.id
         self.register_outputs({"sid": self.sid})

@@ -41,7 +41,7 @@ def test_a_flow_binds_its_parameters_itself_and_derives_its_webhook_url(mocks: R
 
     def check(values: list[Any]) -> None:
         sid, url = values
-        assert '"workflow":"WW' in mocks.inputs["ivr"]["definition"]
+        assert '"workflow":"WW' in mocks.inputs["ivr-studio"]["definition"]
         assert url == f"https://webhooks.twilio.com/v1/Accounts/{ACCOUNT}/Flows/{sid}"
 
     return pulumi.Output.all(deployed.sid, deployed.webhook_url).apply(check)

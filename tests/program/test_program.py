@@ -53,9 +53,9 @@ def test_every_resource_has_a_stable_unique_name_and_the_component_that_owns_it(
     parents = {item.name: item.parent for item in program.resources if item.type.startswith("pulumi-python:")}
     assert parents["routing-workspace"] == parents["routing-queue-vip"] == "routing"
     assert parents["routing-workflow-pre-agent-routing"] == "routing"
-    assert parents["flow-voice"] == "flow-voice"  # the StudioFlow under its FlowDeployment
-    assert parents["number-15005550006"] == "number-15005550006"
-    assert parents["address-sms-15005550008"] == "address-sms-15005550008"
+    assert parents["flow-voice-studio"] == "flow-voice"  # the StudioFlow under its FlowDeployment
+    assert parents["number-15005550006-binding"] == "number-15005550006"
+    assert parents["address-sms-15005550008-address"] == "address-sms-15005550008"
     components = {item.name: (item.type, item.parent) for item in program.resources if item.type.startswith("flex")}
     assert components["pre-agent"] == (COMPONENTS["pre-agent"], None)
     assert components["routing"] == (COMPONENTS["routing"], "pre-agent")
@@ -85,17 +85,17 @@ def test_outputs_give_every_sid_webhook_url_and_definition_hash() -> pulumi.Outp
     ids = program.mocks.ids
 
     def check(values: dict[str, Any]) -> None:
-        assert values["flowSids"] == {key: ids[f"flow-{key}"] for key in ("voice", "messaging", "conversations")}
+        assert values["flowSids"] == {key: ids[f"flow-{key}-studio"] for key in ("voice", "messaging", "conversations")}
         assert values["flowWebhookUrls"]["voice"] == (
-            f"https://webhooks.twilio.com/v1/Accounts/{account}/Flows/{ids['flow-voice']}"
+            f"https://webhooks.twilio.com/v1/Accounts/{account}/Flows/{ids['flow-voice-studio']}"
         )
         assert values["workflowSids"] == {"Pre-agent routing": ids["routing-workflow-pre-agent-routing"],
                                           "Assign to Anyone": ids["routing-workflow-assign-to-anyone"]}
         assert set(values["queueSids"]) == {"everyone", "vip", "en", "es"}
         assert values["workspaceSid"] == ids["routing-workspace"]
         assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in values["flowDefinitionHashes"].values())
-        assert values["phoneNumberBindingSids"]["+15005550006"] == ids["number-15005550006"]
-        assert values["conversationsAddressSids"]["+15005550008"] == ids["address-sms-15005550008"]
+        assert values["phoneNumberBindingSids"]["+15005550006"] == ids["number-15005550006-binding"]
+        assert values["conversationsAddressSids"]["+15005550008"] == ids["address-sms-15005550008-address"]
 
     return outputs(program).apply(check)
 
@@ -107,11 +107,11 @@ def test_flows_and_workflows_reference_sids_only_through_outputs() -> pulumi.Out
 
     def check(_: object) -> None:
         inputs, ids = program.mocks.inputs, program.mocks.ids
-        voice = json.loads(inputs["flow-voice"]["definition"])
+        voice = json.loads(inputs["flow-voice-studio"]["definition"])
         to_flex = next(state for state in voice["states"] if state["name"] == "to_flex")["properties"]
         assert to_flex["workflow"] == ids["routing-workflow-pre-agent-routing"]
         assert to_flex["channel"] == ids["routing-channel-voice"]
-        messaging = json.loads(inputs["flow-messaging"]["definition"])
+        messaging = json.loads(inputs["flow-messaging-studio"]["definition"])
         chat = next(state for state in messaging["states"] if state["type"] == "send-to-flex")["properties"]
         assert chat["channel"] == ids["routing-channel-chat"]
         routing = inputs["routing-workflow-pre-agent-routing"]["configuration"]
@@ -121,8 +121,8 @@ def test_flows_and_workflows_reference_sids_only_through_outputs() -> pulumi.Out
         for name, values in inputs.items():
             text = json.dumps({key: value for key, value in values.items() if key != "__provider"})
             assert {match.group(0) for match in SID.finditer(text)} <= produced, name
-        assert inputs["number-15005550006"]["webhook_url"].endswith(f"/Flows/{ids['flow-voice']}")
-        assert inputs["address-sms-15005550008"]["flow_sid"] == ids["flow-conversations"]
+        assert inputs["number-15005550006-binding"]["webhook_url"].endswith(f"/Flows/{ids['flow-voice-studio']}")
+        assert inputs["address-sms-15005550008-address"]["flow_sid"] == ids["flow-conversations-studio"]
 
     return outputs(program).apply(check)
 
