@@ -2,13 +2,14 @@
 
 A fault plan is a seed plus a list of rules. The first rule whose methods and path match a request decides:
 with probability `rate` the request gets a fault, of a kind drawn by the rule's shares. The draw depends only
-on the seed, the rule's position, the method, the path with SIDs masked and how many requests with that
-method and masked path came before it since the plan was set. So the same seed and the same requests give
-the same faults, even when concurrent requests to different resources arrive in another order.
+on the seed, the rule's position, the request (method, path, query and body, with SIDs masked) and how many
+same requests came before it since the plan was set. So the same seed and the same requests give the same
+faults, even when concurrent requests arrive in another order, and across runs that got other SIDs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import threading
@@ -192,9 +193,17 @@ def _is_shares(value: object) -> bool:
     )
 
 
-def masked_path(path: str) -> str:
-    """The path with every SID reduced to its prefix (`/Flows/FW12...` -> `/Flows/FW*`)."""
-    return SID_PATTERN.sub(r"\1*", path)
+def request_key(method: str, path: str, query: str, body: bytes) -> str:
+    """What makes two requests the same for the draw: method, path, query and body, with SIDs masked.
+
+    SIDs differ from run to run, names and values do not: `/Flows/FW12...` counts as `/Flows/FW*`.
+    """
+    digest = hashlib.sha256(_masked(body.decode("utf-8", "replace")).encode()).hexdigest()[:16]
+    return f"{method} {_masked(path)}?{_masked(query)} {digest}"
+
+
+def _masked(text: str) -> str:
+    return SID_PATTERN.sub(r"\1*", text)
 
 
 @dataclass
@@ -236,8 +245,8 @@ class FaultPlan:
         with self._lock:
             self._next = None
 
-    def decide(self, method: str, path: str) -> Fault | None:
-        """The fault of one API request (path without the query string), or None."""
+    def decide(self, method: str, path: str, *, query: str = "", body: bytes = b"") -> Fault | None:
+        """The fault of one API request, or None. Rules match `path`; the draw also depends on query and body."""
         with self._lock:
             if self._next is not None:
                 pending = self._next
@@ -248,7 +257,7 @@ class FaultPlan:
             rules, seed = self.rules, self.seed
             if not rules:
                 return None
-            key = f"{method} {masked_path(path)}"
+            key = request_key(method, path, query, body)
             index = self._seen.get(key, 0)
             self._seen[key] = index + 1
         for position, rule in enumerate(rules):

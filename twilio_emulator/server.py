@@ -109,7 +109,8 @@ class Api:
 
     def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Answer:
         """Answer one API request, or inject its fault, and record both in the request log."""
-        fault = self.faults.decide(method, unquote(urlsplit(target).path))
+        split = urlsplit(target)
+        fault = self.faults.decide(method, unquote(split.path), query=split.query, body=body)
         handled: Answer | None = None
         if fault is None or fault.applied_first:
             handled = answer = self._answer(method, target, body, headers)

@@ -114,6 +114,21 @@ def test_faults_do_not_depend_on_how_requests_to_different_paths_interleave() ->
     assert interleaved[0::2] != interleaved[1::2]  # the paths really draw differently
 
 
+def test_creates_of_different_names_draw_the_same_whatever_their_order() -> None:
+    plan_a, plan_b = half_500s(3), half_500s(3)
+    queues = "/taskrouter/v1/Workspaces/WS" + "1" * 32 + "/TaskQueues"
+    bodies = [f"FriendlyName=Queue+{n}".encode() for n in range(30)]
+    forward = {body: plan_a.decide("POST", queues, body=body) for body in bodies}
+    backward = {body: plan_b.decide("POST", queues, body=body) for body in reversed(bodies)}
+    assert (forward == backward, len(set(forward.values()))) == (True, 2)
+
+
+def test_a_retry_of_the_same_request_gets_a_new_draw() -> None:
+    plan = half_500s(8)
+    draws = [plan.decide("POST", WORKSPACES, body=b"FriendlyName=Support") for _ in range(20)]
+    assert len(set(draws)) == 2
+
+
 def test_the_draw_ignores_which_sid_a_path_names() -> None:
     plan_a, plan_b = half_500s(5), half_500s(5)
     one = [plan_a.decide("GET", f"{FLOWS}/FW{'a' * 32}") for _ in range(30)]
