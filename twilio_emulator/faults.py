@@ -219,9 +219,9 @@ class FaultPlan:
 
     rules: tuple[FaultRule, ...] = ()
     seed: int = 0
-    _next: _NextRequests | None = None
-    _seen: dict[str, int] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _next: _NextRequests | None = field(default=None, init=False)
+    _seen: dict[str, int] = field(default_factory=dict, init=False)  # how many of each request (see request_key)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def set_rules(self, rules: Iterable[FaultRule], seed: int = 0) -> None:
         """Replace the rules and seed; request counting starts again, so a seed replays from here."""
