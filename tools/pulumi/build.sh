@@ -3,7 +3,7 @@
 # - the CLI, built from its Go module (or a `pulumi` on PATH at that version, used as it is);
 # - our Python language host and program runner (language_host.py, program_runner.py), with a small
 #   virtualenv of the host's own pinned by requirements.txt;
-# - our dynamic-provider launcher (pulumi-resource-pulumi-python).
+# - our dynamic-provider launcher (pulumi-resource-pulumi-python, running the SDK's server via dynamic_server.py).
 # Built things live in a machine-wide cache ($FLEX_PRE_AGENT_CACHE, default ~/.cache/flex-pre-agent), so a
 # fresh clone (CI's) does not rebuild; .tools/pulumi/v<version>/bin/ in the clone links to them.
 # Prints that bin directory on stdout; says on stderr what it builds.
@@ -77,6 +77,7 @@ install_file() {  # install_file SOURCE NAME: copy when changed
   cmp -s "$here/$1" "$bin/$2" || { cp "$here/$1" "$bin/$2"; chmod +x "$bin/$2"; }
 }
 install_file language_host.py language_host.py
+install_file dynamic_server.py dynamic_server.py
 install_file program_runner.py pulumi-language-python-exec
 install_file pulumi-language-python pulumi-language-python
 install_file pulumi-resource-pulumi-python pulumi-resource-pulumi-python

@@ -5,10 +5,13 @@ test changes exactly one thing: ``greeting`` (one widget), ``supportMaxReserved`
 ``eventCallbackUrl`` (one workspace field), ``lunchAvailable`` (an activity's immutable availability),
 ``smsAddressType`` (an address's immutable type), ``supportName`` (the queue's resource name, a rename
 without an alias), ``supportTargets`` (a field under ``replace_on_changes``), ``protect``,
-``retainSupport`` (retain_on_delete), ``extraQueues`` (many creates at once) and ``unknownInputs``
-(a number and a name known only after apply). Dependents are wired by ``.id``, which stays known in a
-preview of an update. Flows and routing are built with the studio and taskrouter toolkits.
+``retainSupport`` (retain_on_delete), ``importSupport`` (the import_ option), ``extraQueues`` (many
+creates at once) and ``unknownInputs`` (a number and a name known only after apply). Dependents are
+wired by ``.id``, which stays known in a preview of an update. Flows and routing are built with the
+studio and taskrouter toolkits.
 """
+
+import sys
 
 import pulumi
 
@@ -112,6 +115,7 @@ support = TaskQueue(
     task_order=support_model.task_order,
     reservation_activity_sid=lunch.id,
     opts=opts(
+        import_=config.get("importSupport"),
         replace_on_changes=["target_workers"],
         retain_on_delete=config.get_bool("retainSupport") or False,
     ),
@@ -154,3 +158,4 @@ for index in range(config.get_int("extraQueues") or 0):
 pulumi.export("flowSid", flow.id)
 pulumi.export("webhookUrl", webhook_url)
 pulumi.export("supportSid", support.id)
+pulumi.export("python", sys.prefix)  # which virtualenv ran the program
