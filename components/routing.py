@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -56,29 +58,39 @@ class Routing(pulumi.ComponentResource):
         )
         self.workspace_sid = workspace.id
         self.activity_sids = {
-            activity.friendly_name: Activity(
-                f"{name}-activity-{slug(activity.friendly_name)}",
-                workspace_sid=workspace.id,
-                friendly_name=activity.friendly_name,
-                available=activity.available,
-                opts=child_options(self, f"{name}-activity-{slug(activity.friendly_name)}"),
-            ).id
+            activity.friendly_name: self._child(Activity, f"activity-{slug(activity.friendly_name)}",
+                                                **activity.model_dump())
             for activity in model.activities
         }
         self.channel_sids = {
-            channel.unique_name: TaskChannel(
-                f"{name}-channel-{slug(channel.unique_name)}",
-                workspace_sid=workspace.id,
-                unique_name=channel.unique_name,
-                friendly_name=channel.friendly_name,
-                channel_optimized_routing=channel.channel_optimized_routing,
-                opts=child_options(self, f"{name}-channel-{slug(channel.unique_name)}"),
-            ).id
+            channel.unique_name: self._child(TaskChannel, f"channel-{slug(channel.unique_name)}",
+                                             **channel.model_dump())
             for channel in model.task_channels
         }
-        self.queue_sids = {queue.key: self._queue(name, workspace, queue) for queue in model.task_queues}
+        self.queue_sids = {
+            queue.key: self._child(
+                TaskQueue,
+                f"queue-{slug(queue.key)}",
+                friendly_name=queue.friendly_name,
+                target_workers=queue.target_workers,
+                max_reserved_workers=queue.max_reserved_workers,
+                task_order=queue.task_order,
+                reservation_activity_sid=self._activity(queue.reservation_activity),
+                assignment_activity_sid=self._activity(queue.assignment_activity),
+            )
+            for queue in model.task_queues
+        }
         self.workflow_sids = {
-            workflow.friendly_name: self._workflow(name, workspace, workflow) for workflow in model.workflows
+            workflow.friendly_name: self._child(
+                TaskRouterWorkflow,
+                f"workflow-{slug(workflow.friendly_name)}",
+                friendly_name=workflow.friendly_name,
+                configuration=pulumi.Output.all(
+                    **{queue.key: self.queue_sids[queue.key] for queue in workflow.queues()}
+                ).apply(workflow.to_json),
+                task_reservation_timeout=workflow.task_reservation_timeout,
+            )
+            for workflow in model.workflows
         }
         self.register_outputs(
             {
@@ -90,31 +102,10 @@ class Routing(pulumi.ComponentResource):
             }
         )
 
-    def _queue(self, name: str, workspace: Workspace, queue: taskrouter.TaskQueue) -> pulumi.Output[str]:
-        resource_name = f"{name}-queue-{slug(queue.key)}"
-        return TaskQueue(
-            resource_name,
-            workspace_sid=workspace.id,
-            friendly_name=queue.friendly_name,
-            target_workers=queue.target_workers,
-            max_reserved_workers=queue.max_reserved_workers,
-            task_order=queue.task_order,
-            reservation_activity_sid=self._activity(queue.reservation_activity),
-            assignment_activity_sid=self._activity(queue.assignment_activity),
-            opts=child_options(self, resource_name),
-        ).id
+    def _child(self, kind: Callable[..., pulumi.CustomResource], suffix: str, **inputs: Any) -> pulumi.Output[str]:
+        """A resource of the workspace, named ``<component>-<suffix>``; its SID (the id)."""
+        name = f"{self.pulumi_resource_name}-{suffix}"
+        return kind(name, workspace_sid=self.workspace_sid, **inputs, opts=child_options(self, name)).id
 
     def _activity(self, friendly_name: str | None) -> pulumi.Output[str] | None:
         return None if friendly_name is None else self.activity_sids[friendly_name]
-
-    def _workflow(self, name: str, workspace: Workspace, workflow: taskrouter.Workflow) -> pulumi.Output[str]:
-        resource_name = f"{name}-workflow-{slug(workflow.friendly_name)}"
-        sids = {queue.key: self.queue_sids[queue.key] for queue in workflow.queues()}
-        return TaskRouterWorkflow(
-            resource_name,
-            workspace_sid=workspace.id,
-            friendly_name=workflow.friendly_name,
-            configuration=pulumi.Output.all(**sids).apply(workflow.to_json),
-            task_reservation_timeout=workflow.task_reservation_timeout,
-            opts=child_options(self, resource_name),
-        ).id

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flows.parameters import TASK_CHANNEL_SID, WORKFLOW_SID
-from flows.profile import PROFILE, customer_name, profile_lookup, profile_sid
-from flows.task_attributes import LiquidCondition, TaskAttributes
-from studio import Flow, SendToFlex, Trigger
+from flows.handoff import send_to_flex
+from flows.profile import preferred_language, profile_lookup, vip_condition
+from studio import Flow, Trigger
 
 AUTHOR = "{{trigger.conversation.Author}}"
 
@@ -17,17 +16,8 @@ def conversations_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
     with Flow("Pre-agent Flex Conversations: profile lookup, send to Flex") as flow:
         trigger = Trigger()
         lookup = profile_lookup(AUTHOR)
-        to_flex = SendToFlex(
-            "to_flex",
-            workflow=WORKFLOW_SID,
-            channel=TASK_CHANNEL_SID,
-            attributes=TaskAttributes(
-                name=AUTHOR,
-                customer_name=customer_name(),
-                language=f"{{{{{PROFILE}.traits.preferred_language | default: '{languages[0]}'}}}}",
-                vip=LiquidCondition(f"{PROFILE}.traits.{vip_trait} == true"),
-                profile_sid=profile_sid(),
-            ).to_mapping(),
+        to_flex = send_to_flex(
+            "to_flex", contact=AUTHOR, language=preferred_language(languages[0]), vip=vip_condition(vip_trait)
         )
         trigger.on_incoming_conversation_message >> lookup >> to_flex
         lookup.on_failed >> to_flex

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.catalog import LANGUAGES
-from flows.parameters import TASK_CHANNEL_SID, WORKFLOW_SID
-from flows.profile import PROFILE, customer_name, profile_lookup, profile_sid
-from flows.task_attributes import LiquidCondition, TaskAttributes
+from flows.handoff import send_to_flex
+from flows.profile import PROFILE, profile_lookup, vip_condition
 from studio import (
     CONTACT_ADDRESS,
     FLOW_ADDRESS,
@@ -15,7 +14,6 @@ from studio import (
     Flow,
     SendAndWaitForReply,
     SendMessage,
-    SendToFlex,
     SetVariables,
     SplitBasedOn,
     Trigger,
@@ -44,17 +42,8 @@ def messaging_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
             timeout=3600,
         )
         reply = SplitBasedOn("language_reply", input=menu.ref.inbound.Body)
-        to_flex = SendToFlex(
-            "to_flex",
-            workflow=WORKFLOW_SID,
-            channel=TASK_CHANNEL_SID,
-            attributes=TaskAttributes(
-                name=SENDER,
-                customer_name=customer_name(),
-                language="{{flow.variables.language}}",
-                vip=LiquidCondition(f"{PROFILE}.traits.{vip_trait} == true"),
-                profile_sid=profile_sid(),
-            ).to_mapping(),
+        to_flex = send_to_flex(
+            "to_flex", contact=SENDER, language="{{flow.variables.language}}", vip=vip_condition(vip_trait)
         )
         chosen = {code: SetVariables(f"language_{code}", variables={"language": code}) for code in languages}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.parameters import PROFILE_CONNECTION
+from flows.task_attributes import LiquidCondition
 from studio import SearchForProfile
 
 LOOKUP = "lookup_profile"
@@ -23,6 +24,16 @@ def trait(name: str) -> str:
 def customer_name() -> str:
     """Liquid printing the customer's name, empty when the profile has none."""
     return f"{{{{{PROFILE}.traits.name | default: ''}}}}"
+
+
+def preferred_language(default: str) -> str:
+    """Liquid printing the profile's preferred language, ``default`` when it has none."""
+    return f"{{{{{PROFILE}.traits.preferred_language | default: '{default}'}}}}"
+
+
+def vip_condition(vip_trait: str) -> LiquidCondition:
+    """Whether the profile's ``vip_trait`` is true, decided by Studio (a JSON boolean in task attributes)."""
+    return LiquidCondition(f"{PROFILE}.traits.{vip_trait} == true")
 
 
 def profile_sid() -> str:

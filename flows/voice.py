@@ -9,19 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.catalog import LANGUAGES
+from flows.handoff import send_to_flex
 from flows.parameters import (
     BUSINESS_DAYS,
     CLOSE_TIME,
     HOLD_MUSIC_URL,
     OPEN_TIME,
     SELF_SERVICE_URL,
-    TASK_CHANNEL_SID,
     TIME_ZONE,
-    WORKFLOW_SID,
 )
-from flows.profile import PROFILE, customer_name, profile_lookup, profile_sid, trait
+from flows.profile import preferred_language, profile_lookup, trait
 from flows.routing import VIP_PRIORITY
-from flows.task_attributes import TaskAttributes
 from studio import (
     CONTACT_ADDRESS,
     FLOW_ADDRESS,
@@ -31,7 +29,6 @@ from studio import (
     RecordVoicemail,
     SayPlay,
     SendMessage,
-    SendToFlex,
     SetVariables,
     SplitBasedOn,
     Trigger,
@@ -56,35 +53,12 @@ def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
         business_hours = SplitBasedOn("business_hours", input=_now("%H:%M"))
         apology = SayPlay("apology", say="Sorry, we cannot take your call right now. Please call again later.")
 
-        vip_to_flex = SendToFlex(
-            "vip_to_flex",
-            workflow=WORKFLOW_SID,
-            channel=TASK_CHANNEL_SID,
-            priority=VIP_PRIORITY,
-            wait_url=HOLD_MUSIC_URL,
-            wait_url_method="GET",
-            attributes=TaskAttributes(
-                name=CALLER,
-                customer_name=customer_name(),
-                language=f"{{{{{PROFILE}.traits.preferred_language | default: '{first.code}'}}}}",
-                vip=True,
-                profile_sid=profile_sid(),
-            ).to_mapping(),
+        hold = {"wait_url": HOLD_MUSIC_URL, "wait_url_method": "GET"}
+        vip_to_flex = send_to_flex(
+            "vip_to_flex", contact=CALLER, language=preferred_language(first.code), vip=True, priority=VIP_PRIORITY,
+            **hold,
         )
-        to_flex = SendToFlex(
-            "to_flex",
-            workflow=WORKFLOW_SID,
-            channel=TASK_CHANNEL_SID,
-            wait_url=HOLD_MUSIC_URL,
-            wait_url_method="GET",
-            attributes=TaskAttributes(
-                name=CALLER,
-                customer_name=customer_name(),
-                language="{{flow.variables.language}}",
-                vip=False,
-                profile_sid=profile_sid(),
-            ).to_mapping(),
-        )
+        to_flex = send_to_flex("to_flex", contact=CALLER, language="{{flow.variables.language}}", vip=False, **hold)
         chosen = {code: SetVariables(f"language_{code}", variables={"language": code}) for code in languages}
         for choice in chosen.values():
             choice >> to_flex
