@@ -128,7 +128,7 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
                                            sorted(set(spec.flow.parameter_names()) - set(values)), svg, mermaid)
     summary = routing_summary(center)
     result.errors += routing_problems(center)
-    (out_dir / "routing.md").write_text("\n".join(summary) + "\n")
+    (out_dir / "routing.md").write_text("\n".join(line for table in summary for line in table.markdown()))
     (out_dir / "index.html").write_text(_page(stack, settings.account_sid, sections, summary, result))
     return result
 
@@ -143,30 +143,49 @@ def routing_problems(center: ContactCenter) -> list[str]:
             for finding in lint(workflow, defined_queues=workspace.task_queues, task_types=task_types())]
 
 
-def routing_summary(center: ContactCenter) -> list[str]:
-    """Markdown: the queues, each workflow's filters and targets, and where typical tasks go."""
+@dataclass(frozen=True)
+class Table:
+    """A titled table of the routing summary; drawn as Markdown (routing.md) and HTML (index.html)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def markdown(self) -> list[str]:
+        """The table as Markdown lines."""
+        return [f"## {self.title}", "", "| " + " | ".join(self.header) + " |", "|" + " --- |" * len(self.header),
+                *("| " + " | ".join(row) + " |" for row in self.rows), ""]
+
+    def html(self) -> str:
+        """The table as HTML."""
+        esc = html.escape
+        head = "".join(f"<th>{esc(cell)}</th>" for cell in self.header)
+        body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in self.rows)
+        return f"<h3>{esc(self.title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def routing_summary(center: ContactCenter) -> list[Table]:
+    """The queues, each workflow's filters and targets, and where typical tasks go."""
     from flows.catalog import LANGUAGES
     from flows.task_attributes import sample_task
     from taskrouter import route
 
     workspace = center.workspace
-    lines = [f"# Routing: {workspace.friendly_name}", "", "| queue | key | target workers |", "| --- | --- | --- |"]
-    lines += [f"| {q.friendly_name} | {q.key} | `{q.target_workers}` |" for q in workspace.task_queues]
+    tables = [Table(f"Queues of {workspace.friendly_name}", ("queue", "key", "target workers"),
+                    tuple((q.friendly_name, q.key, q.target_workers) for q in workspace.task_queues))]
     examples = {"VIP": sample_task(vip=True)}
     examples.update({LANGUAGES[q.key].name: sample_task(language=q.key) for q in workspace.task_queues
                      if q.key in LANGUAGES})
     examples["other language"] = sample_task(language="xx")
     for workflow in workspace.workflows:
-        lines += ["", f"## Workflow {workflow.friendly_name}", ""]
-        for item in workflow.filters:
-            steps = " → ".join(_target(target) for target in item.targets)
-            lines.append(f"- **{item.name or item.expression}** `{item.expression}`: {steps}")
+        rules = [(item.name or item.expression, item.expression, " → ".join(map(_target, item.targets)))
+                 for item in workflow.filters]
         if workflow.default_filter is not None:
-            lines.append(f"- **default**: {_target(workflow.default_filter)}")
-        lines += ["", "| task | goes through |", "| --- | --- |"]
-        for label, task in examples.items():
-            lines.append(f"| {label} | {' → '.join(route(workflow, task).queues)} |")
-    return lines
+            rules.append(("default", "(no filter matched)", _target(workflow.default_filter)))
+        tables.append(Table(f"Workflow {workflow.friendly_name}", ("filter", "expression", "targets"), tuple(rules)))
+        routes = tuple((label, " → ".join(route(workflow, task).queues)) for label, task in examples.items())
+        tables.append(Table(f"Where tasks go through {workflow.friendly_name}", ("task", "queues in order"), routes))
+    return tables
 
 
 def _target(target: Target) -> str:
@@ -195,7 +214,7 @@ Files: <a href="{esc(key)}.json">{esc(key)}.json</a>, <a href="{esc(key)}.mmd">{
 </section>"""
 
 
-def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Sequence[str], result: Rendered) -> str:
+def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Sequence[Table], result: Rendered) -> str:
     esc = html.escape
     problems = "".join(f'<li class="error">{esc(line)}</li>' for line in result.errors)
     problems += "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
@@ -212,6 +231,7 @@ body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #1f2933; 
 .diagram {{ overflow: auto; border: 1px solid #cbd2d9; padding: 0.5em; max-height: 80vh; }}
 .error {{ color: #b42318; }} .warning {{ color: #8a5a00; }}
 pre {{ background: #f5f7fa; padding: 1em; overflow: auto; }}
+table {{ border-collapse: collapse; margin-bottom: 1em; }} th, td {{ border: 1px solid #cbd2d9; padding: 0.3em 0.6em; }}
 </style>
 </head>
 <body>
@@ -221,7 +241,8 @@ pre {{ background: #f5f7fa; padding: 1em; overflow: auto; }}
 <ul>{problems or "<li>none</li>"}</ul>
 {"".join(sections.values())}
 <section id="routing">
-<pre>{esc(chr(10).join(summary))}</pre>
+<h2>Routing</h2>
+{"".join(table.html() for table in summary)}
 </section>
 </body>
 </html>
