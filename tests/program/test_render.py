@@ -101,7 +101,7 @@ def _flexctl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_command_renders_one_stack_into_the_directory_given_from_any_directory(tmp_path: Path) -> None:
-    result = _flexctl("render", "local", "--out", str(tmp_path / "site"), cwd=ROOT)
+    result = _flexctl("render", "local", "--out", str(tmp_path / "site"), cwd=tmp_path)  # needs `pip install -e .`
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "index.html").is_file()
     assert "local:" in result.stdout
