@@ -12,7 +12,16 @@ from pathlib import Path
 from types import FrameType
 
 from twilio_emulator.config import DEFAULT_STACK_FILE, StackDefaults, StackFileError, read_stack_defaults
-from twilio_emulator.faults import KINDS, RULE_EXAMPLE, FaultPlan, FaultSpecError, configure, make_rule, parse_kinds
+from twilio_emulator.faults import (
+    DRAW_BY,
+    KINDS,
+    RULE_EXAMPLE,
+    FaultPlan,
+    FaultSpecError,
+    configure,
+    make_rule,
+    parse_kinds,
+)
 from twilio_emulator.server import Emulator
 from twilio_emulator.state import StateFileError
 
@@ -47,9 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     faults.add_argument("--fault-methods", metavar="METHOD,...", help="only these methods, e.g. POST,DELETE")
     faults.add_argument("--fault-path", metavar="REGEX", help="only paths where this regex is found, e.g. /TaskQueues")
-    faults.add_argument("--fault-seed", type=int, default=0, metavar="N", help="seed of the draws (default: 0)")
+    faults.add_argument("--fault-seed", type=int, metavar="N", help="seed of the draws (default: 0)")
     faults.add_argument(
-        "--fault-retry-after", default="0", metavar="SECONDS", help="Retry-After of 429 and 503 (default: 0)"
+        "--fault-retry-after", metavar="SECONDS", help="Retry-After of 429 and 503 (default: 0)"
+    )
+    faults.add_argument("--fault-limit", type=int, metavar="N", help="at most N faults in all (default: no limit)")
+    faults.add_argument(
+        "--fault-draw-by", choices=DRAW_BY,
+        help="what makes requests the same for the draw: method and path, or also query and body (default: path)",
     )
     faults.add_argument(
         "--faults", metavar="JSON|@FILE",
@@ -61,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _fault_plan(args: argparse.Namespace) -> FaultPlan:
     """The faults the flags describe: `--faults`, or one rule that `--fault-rate` turns on."""
     plan = FaultPlan()
-    rest = (args.fault_kinds, args.fault_methods, args.fault_path)
+    rest = (args.fault_kinds, args.fault_methods, args.fault_path, args.fault_limit, args.fault_seed,
+            args.fault_retry_after, args.fault_draw_by)
     if args.faults is not None:
         if args.fault_rate is not None or any(flag is not None for flag in rest):
             raise FaultSpecError("give either --faults or the --fault-* flags, not both")
@@ -69,16 +84,17 @@ def _fault_plan(args: argparse.Namespace) -> FaultPlan:
         return plan
     if args.fault_rate is None:
         if any(flag is not None for flag in rest):
-            raise FaultSpecError("--fault-kinds, --fault-methods and --fault-path need --fault-rate, e.g. 0.2")
+            raise FaultSpecError("the --fault-* flags need --fault-rate, e.g. --fault-rate 0.2")
         return plan
     rule = make_rule(
         rate=args.fault_rate,
         kinds=None if args.fault_kinds is None else parse_kinds(args.fault_kinds),
         methods=None if args.fault_methods is None else args.fault_methods.split(","),
         path=args.fault_path,
-        retry_after=args.fault_retry_after,
+        retry_after="0" if args.fault_retry_after is None else args.fault_retry_after,
+        limit=args.fault_limit,
     )
-    plan.set_rules([rule], args.fault_seed)
+    plan.set_rules([rule], args.fault_seed or 0, args.fault_draw_by or "path")
     return plan
 
 

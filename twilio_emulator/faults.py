@@ -1,10 +1,11 @@
 """Seeded fault injection: which API requests fail, and how. Pure rules and decisions; no HTTP here.
 
 A fault plan is a seed plus a list of rules. The first rule whose methods and path match a request decides:
-with probability `rate` the request gets a fault, of a kind drawn by the rule's shares. The draw depends only
-on the seed, the rule's position, the request (method, path, query and body, with SIDs masked) and how many
-same requests came before it since the plan was set. So the same seed and the same requests give the same
-faults, even when concurrent requests arrive in another order, and across runs that got other SIDs.
+with probability `rate` the request gets a fault, of a kind drawn by the rule's shares (at most `limit` faults
+per rule). The draw depends only on the seed, the rule's position, the request as `draw_by` sees it (method and
+path; or, with "request", also query and body; SIDs masked) and how many such requests came before it since
+the plan was set. So the same seed and the same requests give the same faults, across runs that got other
+SIDs; with "request", even when concurrent requests arrive in another order.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ KINDS = (*STATUS_KINDS, DROP, APPLIED_ERROR, APPLIED_DROP)
 RETRY_AFTER_KINDS = ("429", "503")
 """The kinds answered with the rule's Retry-After header (the legacy `next_requests` sends it with any status)."""
 _METHOD = re.compile(r"[A-Z]+")
-RULE_KEYS = ("rate", "kinds", "methods", "path", "retry_after")
+RULE_KEYS = ("rate", "kinds", "methods", "path", "retry_after", "limit")
+PLAN_KEYS = ("seed", "draw_by")
+DRAW_BY = ("path", "request")
+"""What makes two requests the same for the draw: method and path, or also query string and body."""
 NEXT_EXAMPLE = '{"status": 429, "count": 2, "retry_after": "0"}'
 RULE_EXAMPLE = (
     '{"rate": 0.2, "kinds": ["429", "500", "drop", "applied-drop"], "methods": ["POST", "DELETE"], '
@@ -80,6 +84,8 @@ class FaultRule:
     methods: frozenset[str] | None = None
     path: re.Pattern[str] | None = None
     retry_after: str | None = "0"
+    limit: int | None = None
+    """At most this many faults from this rule (None: no limit); rate 1 and limit 1 fault exactly the first."""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.rate <= 1.0:
@@ -91,6 +97,8 @@ class FaultRule:
                 raise FaultSpecError(f"unknown fault kind {kind!r}; use one of {', '.join(KINDS)}")
             if not share > 0:
                 raise FaultSpecError(f"the share of fault kind {kind!r} is {share}; shares must be positive")
+        if self.limit is not None and self.limit < 0:
+            raise FaultSpecError(f"fault limit {self.limit} is negative; use a count, or null for no limit")
         for method in self.methods or ():
             if not _METHOD.fullmatch(method):
                 raise FaultSpecError(f"fault method {method!r} is not an HTTP method such as POST or DELETE")
@@ -117,6 +125,7 @@ class FaultRule:
             "methods": None if self.methods is None else sorted(self.methods),
             "path": None if self.path is None else self.path.pattern,
             "retry_after": self.retry_after,
+            "limit": self.limit,
         }
 
 
@@ -127,6 +136,7 @@ def make_rule(
     methods: Iterable[str] | None = None,
     path: str | None = None,
     retry_after: str | None = "0",
+    limit: int | None = None,
 ) -> FaultRule:
     """A rule from plain values: kinds as a list (equal shares) or as {kind: share}; methods in any case."""
     if kinds is None:
@@ -145,6 +155,7 @@ def make_rule(
         methods=None if methods is None else frozenset(method.upper() for method in methods),
         path=pattern,
         retry_after=retry_after,
+        limit=limit,
     )
 
 
@@ -168,7 +179,9 @@ def rule_from_json(data: object) -> FaultRule:
     if unknown:
         raise FaultSpecError(f"unknown fault rule key(s) {', '.join(unknown)}; a rule has {', '.join(RULE_KEYS)}")
     rate, kinds, methods, path = data.get("rate"), data.get("kinds"), data.get("methods"), data.get("path")
-    retry_after = data.get("retry_after", "0")
+    retry_after, limit = data.get("retry_after", "0"), data.get("limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise FaultSpecError(f"limit must be a whole number of faults or null, not {limit!r}")
     if isinstance(rate, bool) or not isinstance(rate, int | float):
         raise FaultSpecError(f"a fault rule needs a numeric rate between 0 and 1, e.g. {RULE_EXAMPLE}")
     if kinds is not None and not (_is_strings(kinds) or _is_shares(kinds)):
@@ -179,7 +192,7 @@ def rule_from_json(data: object) -> FaultRule:
         raise FaultSpecError("path must be a regular expression string, e.g. \"/TaskQueues\"")
     return make_rule(
         rate=rate, kinds=kinds, methods=methods, path=path,
-        retry_after=None if retry_after is None else str(retry_after),
+        retry_after=None if retry_after is None else str(retry_after), limit=limit,
     )
 
 
@@ -193,11 +206,13 @@ def _is_shares(value: object) -> bool:
     )
 
 
-def request_key(method: str, path: str, query: str, body: bytes) -> str:
-    """What makes two requests the same for the draw: method, path, query and body, with SIDs masked.
+def request_key(method: str, path: str, query: str, body: bytes, *, draw_by: str = "path") -> str:
+    """What makes two requests the same for the draw (see DRAW_BY), with SIDs masked.
 
     SIDs differ from run to run, names and values do not: `/Flows/FW12...` counts as `/Flows/FW*`.
     """
+    if draw_by == "path":
+        return f"{method} {_masked(path)}"
     digest = hashlib.sha256(_masked(body.decode("utf-8", "replace")).encode()).hexdigest()[:16]
     return f"{method} {_masked(path)}?{_masked(query)} {digest}"
 
@@ -219,16 +234,24 @@ class FaultPlan:
 
     rules: tuple[FaultRule, ...] = ()
     seed: int = 0
+    draw_by: str = "path"
     _next: _NextRequests | None = field(default=None, init=False)
     _seen: dict[str, int] = field(default_factory=dict, init=False)  # how many of each request (see request_key)
+    _injected: dict[int, int] = field(default_factory=dict, init=False)  # faults so far, by rule position
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    def set_rules(self, rules: Iterable[FaultRule], seed: int = 0) -> None:
-        """Replace the rules and seed; request counting starts again, so a seed replays from here."""
+    def __post_init__(self) -> None:
+        _check_draw_by(self.draw_by)
+
+    def set_rules(self, rules: Iterable[FaultRule], seed: int = 0, draw_by: str = "path") -> None:
+        """Replace the rules, seed and draw_by; counting starts again, so a seed replays from here."""
+        _check_draw_by(draw_by)
         with self._lock:
             self.rules = tuple(rules)
             self.seed = seed
+            self.draw_by = draw_by
             self._seen.clear()
+            self._injected.clear()
 
     def next_requests(self, status: int, count: int, retry_after: str | None) -> None:
         """Answer the next `count` API requests with `status` (400..599), before any rule; 0 clears."""
@@ -254,20 +277,23 @@ class FaultPlan:
                 if pending.remaining <= 0:
                     self._next = None
                 return Fault(str(pending.status), pending.retry_after)
-            rules, seed = self.rules, self.seed
-            if not rules:
+            if not self.rules:
                 return None
-            key = request_key(method, path, query, body)
+            key = request_key(method, path, query, body, draw_by=self.draw_by)
             index = self._seen.get(key, 0)
             self._seen[key] = index + 1
-        for position, rule in enumerate(rules):
-            if rule.matches(method, path):
-                # A string seed is hashed with SHA-512 by `random`, so draws are stable across processes.
-                kind = rule.draw(random.Random(f"{seed}/{position}/{key}/{index}"))
-                if kind is None:
-                    return None
-                return Fault(kind, rule.retry_after if kind in RETRY_AFTER_KINDS else None)
-        return None
+            position, rule = next(
+                ((n, rule) for n, rule in enumerate(self.rules) if rule.matches(method, path)), (-1, None)
+            )
+            if rule is None:
+                return None
+            # A string seed is hashed with SHA-512 by `random`, so draws are stable across processes.
+            kind = rule.draw(random.Random(f"{self.seed}/{position}/{key}/{index}"))
+            injected = self._injected.get(position, 0)
+            if kind is None or (rule.limit is not None and injected >= rule.limit):
+                return None
+            self._injected[position] = injected + 1
+        return Fault(kind, rule.retry_after if kind in RETRY_AFTER_KINDS else None)
 
     def to_json(self) -> dict[str, Any]:
         """The plan as `GET /__emulator/faults` shows it."""
@@ -275,6 +301,7 @@ class FaultPlan:
             pending = self._next
             return {
                 "seed": self.seed,
+                "draw_by": self.draw_by,
                 "rules": [rule.to_json() for rule in self.rules],
                 "next": None if pending is None else {
                     "status": pending.status, "count": pending.remaining, "retry_after": pending.retry_after,
@@ -290,21 +317,22 @@ def configure(plan: FaultPlan, data: object) -> None:
     if not isinstance(data, dict):
         raise FaultSpecError(f"the body must be a JSON object or a list of rules, e.g. {RULE_EXAMPLE}")
     if "rules" in data:
-        unknown = sorted(set(data) - {"rules", "seed"})
+        unknown = sorted(set(data) - {"rules", *PLAN_KEYS})
         if unknown:
-            raise FaultSpecError(f"unknown key(s) {', '.join(unknown)} next to rules; only seed may go there")
+            raise FaultSpecError(f"unknown key(s) {', '.join(unknown)} next to rules; only {', '.join(PLAN_KEYS)} "
+                                 "may go there")
         rules = data["rules"]
         if not isinstance(rules, list):
             raise FaultSpecError(f"rules must be a list of rules such as {RULE_EXAMPLE}")
-        plan.set_rules([rule_from_json(item) for item in rules], _seed(data))
+        plan.set_rules([rule_from_json(item) for item in rules], _seed(data), _draw_by(data))
     elif "status" in data or "count" in data:
         status, count, retry_after = data.get("status", 429), data.get("count", 1), data.get("retry_after", "0")
         if not isinstance(status, int) or not isinstance(count, int):
             raise FaultSpecError(f"status and count must be integers, e.g. {NEXT_EXAMPLE}")
         plan.next_requests(status, count, None if retry_after is None else str(retry_after))
     else:
-        rule = {key: value for key, value in data.items() if key != "seed"}
-        plan.set_rules([rule_from_json(rule)], _seed(data))
+        rule = {key: value for key, value in data.items() if key not in PLAN_KEYS}
+        plan.set_rules([rule_from_json(rule)], _seed(data), _draw_by(data))
 
 
 def _seed(data: dict[str, Any]) -> int:
@@ -312,3 +340,14 @@ def _seed(data: dict[str, Any]) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise FaultSpecError(f"seed must be an integer, e.g. 7 (got {seed!r})")
     return seed
+
+
+def _draw_by(data: dict[str, Any]) -> str:
+    draw_by = data.get("draw_by", "path")
+    _check_draw_by(draw_by)
+    return str(draw_by)
+
+
+def _check_draw_by(draw_by: object) -> None:
+    if draw_by not in DRAW_BY:
+        raise FaultSpecError(f"draw_by {draw_by!r} is not one of {', '.join(DRAW_BY)}")

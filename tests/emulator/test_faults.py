@@ -99,9 +99,9 @@ def test_setting_the_rules_again_replays_the_same_faults(emulator: EmulatorHandl
     assert faults_of(emulator) == before
 
 
-def half_500s(seed: int) -> FaultPlan:
+def half_500s(seed: int, draw_by: str = "path") -> FaultPlan:
     """A plan that fails half the requests with 500."""
-    return FaultPlan(rules=(make_rule(rate=0.5, kinds=["500"]),), seed=seed)
+    return FaultPlan(rules=(make_rule(rate=0.5, kinds=["500"]),), seed=seed, draw_by=draw_by)
 
 
 def test_faults_do_not_depend_on_how_requests_to_different_paths_interleave() -> None:
@@ -114,8 +114,8 @@ def test_faults_do_not_depend_on_how_requests_to_different_paths_interleave() ->
     assert interleaved[0::2] != interleaved[1::2]  # the paths really draw differently
 
 
-def test_creates_of_different_names_draw_the_same_whatever_their_order() -> None:
-    plan_a, plan_b = half_500s(3), half_500s(3)
+def test_drawn_by_request_creates_of_different_names_draw_the_same_whatever_their_order() -> None:
+    plan_a, plan_b = half_500s(3, "request"), half_500s(3, "request")
     queues = "/taskrouter/v1/Workspaces/WS" + "1" * 32 + "/TaskQueues"
     bodies = [f"FriendlyName=Queue+{n}".encode() for n in range(30)]
     forward = {body: plan_a.decide("POST", queues, body=body) for body in bodies}
@@ -124,9 +124,30 @@ def test_creates_of_different_names_draw_the_same_whatever_their_order() -> None
 
 
 def test_a_retry_of_the_same_request_gets_a_new_draw() -> None:
-    plan = half_500s(8)
+    plan = half_500s(8, "request")
     draws = [plan.decide("POST", WORKSPACES, body=b"FriendlyName=Support") for _ in range(20)]
     assert len(set(draws)) == 2
+
+
+def test_drawn_by_path_the_body_and_query_do_not_count() -> None:
+    plan_a, plan_b = half_500s(4), half_500s(4)
+    one = [plan_a.decide("POST", WORKSPACES, query="a=1", body=f"FriendlyName={n}".encode()) for n in range(20)]
+    other = [plan_b.decide("POST", WORKSPACES) for _ in range(20)]
+    assert (one == other, len(set(one))) == (True, 2)
+
+
+def test_a_limit_caps_the_faults_of_a_rule() -> None:
+    plan = FaultPlan(rules=(make_rule(rate=1.0, kinds=["503"], limit=2),))
+    assert [fault is not None for fault in (plan.decide("GET", FLOWS) for _ in range(4))] == [True, True, False, False]
+
+
+def test_rate_1_and_limit_1_fault_exactly_the_first_matching_request(emulator: EmulatorHandle) -> None:
+    emulator.set_faults({"rate": 1.0, "kinds": ["drop"], "methods": ["POST"], "path": "/Workspaces$", "limit": 1})
+    assert http(emulator.base_url, "GET", WORKSPACES, auth=emulator.auth).status == 200
+    with pytest.raises(ConnectionError):
+        create_workspace(emulator, "First")
+    assert create_workspace(emulator, "Second").status == 201
+    assert faults_of(emulator) == [None, "drop", None]
 
 
 def test_the_draw_ignores_which_sid_a_path_names() -> None:
@@ -261,11 +282,12 @@ def test_admin_endpoints_are_never_faulted(emulator: EmulatorHandle) -> None:
 
 def test_the_plan_reads_back_as_set(emulator: EmulatorHandle) -> None:
     plan = emulator.set_faults({"rate": 0.2, "kinds": ["429", "drop"], "methods": ["POST"], "path": "/Tasks",
-                                "retry_after": "1", "seed": 9})
+                                "retry_after": "1", "seed": 9, "draw_by": "request"})
     assert plan == http(emulator.base_url, "GET", "/__emulator/faults").body == {
         "seed": 9,
+        "draw_by": "request",
         "rules": [{"rate": 0.2, "kinds": {"429": 1.0, "drop": 1.0}, "methods": ["POST"], "path": "/Tasks",
-                   "retry_after": "1"}],
+                   "retry_after": "1", "limit": None}],
         "next": None,
     }
 
@@ -327,12 +349,12 @@ def test_an_unknown_emulator_endpoint_lists_the_known_ones(emulator: EmulatorHan
 
 def test_the_cli_flags_set_a_seeded_rule() -> None:
     flags = ["--fault-rate", "1", "--fault-kinds", "503:2,429", "--fault-methods", "POST,DELETE",
-             "--fault-path", "/Workspaces$", "--fault-seed", "7", "--fault-retry-after", "2"]
+             "--fault-path", "/Workspaces$", "--fault-seed", "7", "--fault-retry-after", "2", "--fault-limit", "5"]
     with emulator_subprocess([*emulator_args(), *flags]) as running:
         handle = EmulatorHandle(base_url=running.base_url)
         assert http(handle.base_url, "GET", "/__emulator/faults").body["rules"] == [{
             "rate": 1.0, "kinds": {"503": 2.0, "429": 1.0}, "methods": ["DELETE", "POST"], "path": "/Workspaces$",
-            "retry_after": "2",
+            "retry_after": "2", "limit": 5,
         }]
         assert http(handle.base_url, "GET", WORKSPACES, auth=handle.auth).status == 200
         answer = create_workspace(handle, "x")
@@ -368,6 +390,9 @@ def test_the_faults_flag_takes_the_endpoints_json_from_a_file(tmp_path: Path) ->
         (["--fault-rate", "1.5"], "not a probability"),
         (["--fault-rate", "0.1", "--fault-kinds", "500,teapot"], "unknown fault kind 'teapot'"),
         (["--fault-kinds", "500"], "need --fault-rate"),
+        (["--fault-seed", "3"], "need --fault-rate"),
+        (["--fault-rate", "0.1", "--fault-draw-by", "body"], "invalid choice: 'body'"),
+        (["--fault-rate", "0.1", "--fault-limit", "-1"], "fault limit -1 is negative"),
         (["--fault-rate", "0.1", "--fault-kinds", "500:x"], "must be a number"),
     ],
 )
