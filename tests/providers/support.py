@@ -19,7 +19,6 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from components.providers.base import TwilioProvider
 from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, AUTH_TOKEN_KEY, make_client
 from tests.emulator.support import EmulatorHandle
-from twilio_emulator.faults import FaultPlan, make_rule
 
 ROOT = Path(__file__).resolve().parents[2]
 P = TypeVar("P", bound=TwilioProvider)
@@ -49,21 +48,9 @@ def through_the_wire(props: Mapping[str, Any]) -> dict[str, Any]:
     return dict(json_format.MessageToDict(struct))
 
 
-def fault_first(emulator: EmulatorHandle, kind: str, method: str, path: str, example: str) -> None:
-    """Make exactly the first request to ``example`` (matching ``method`` and regex ``path``) get fault ``kind``.
-
-    The emulator's faults are seeded draws; the seed is chosen with its own plan so that the first
-    matching request faults and the next two do not.
-    """
-    rule = {"rate": 0.5, "kinds": [kind], "methods": [method], "path": path}
-    for seed in range(10_000):
-        plan = FaultPlan()
-        plan.set_rules([make_rule(rate=0.5, kinds=[kind], methods=[method], path=path)], seed)
-        draws = [plan.decide(method, example) for _ in range(3)]
-        if draws[0] is not None and draws[1] is None and draws[2] is None:
-            emulator.set_faults({"seed": seed, "rules": [rule]})
-            return
-    raise AssertionError("no seed faults only the first request")
+def fault_first(emulator: EmulatorHandle, kind: str, method: str, path: str) -> None:
+    """Make exactly the first request matching ``method`` and regex ``path`` get fault ``kind``."""
+    emulator.set_faults({"rate": 1.0, "limit": 1, "kinds": [kind], "methods": [method], "path": path})
 
 
 def writes(emulator: EmulatorHandle, method: str = "POST") -> list[dict[str, Any]]:

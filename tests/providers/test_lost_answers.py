@@ -16,10 +16,6 @@ from tests.providers.support import client, connected, fault_first, flex_workspa
 QUEUES = r"/TaskQueues$"
 
 
-def queues_path(workspace: str) -> str:
-    return f"/taskrouter/v1/Workspaces/{workspace}/TaskQueues"
-
-
 def support_queues(emulator: EmulatorHandle, workspace: str) -> list[Any]:
     queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues.list()
     return [q for q in queues if q.friendly_name == "Support"]
@@ -28,7 +24,7 @@ def support_queues(emulator: EmulatorHandle, workspace: str) -> list[Any]:
 @pytest.mark.parametrize("kind", ["applied-error", "applied-drop"])
 def test_a_create_applied_without_an_answer_is_taken_as_the_programs_own(emulator: EmulatorHandle, kind: str) -> None:
     workspace = flex_workspace_sid(emulator)
-    fault_first(emulator, kind, "POST", QUEUES, queues_path(workspace))
+    fault_first(emulator, kind, "POST", QUEUES)
     provider = connected(TaskQueueProvider(), emulator)
     created = provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
     outs = created.outs or {}
@@ -42,7 +38,7 @@ def test_a_create_applied_without_an_answer_is_taken_as_the_programs_own(emulato
 @pytest.mark.parametrize("kind", ["drop", "500", "502", "503"])
 def test_a_create_that_was_not_applied_is_sent_again_after_looking(emulator: EmulatorHandle, kind: str) -> None:
     workspace = flex_workspace_sid(emulator)
-    fault_first(emulator, kind, "POST", QUEUES, queues_path(workspace))
+    fault_first(emulator, kind, "POST", QUEUES)
     created = connected(TaskQueueProvider(), emulator).create({"workspace_sid": workspace, "friendly_name": "Support"})
     assert [q.sid for q in support_queues(emulator, workspace)] == [created.id]
     assert len(writes(emulator)) == 2
@@ -51,7 +47,7 @@ def test_a_create_that_was_not_applied_is_sent_again_after_looking(emulator: Emu
 
 def test_a_rate_limited_create_is_retried_as_it_is(emulator: EmulatorHandle) -> None:
     workspace = flex_workspace_sid(emulator)
-    fault_first(emulator, "429", "POST", QUEUES, queues_path(workspace))
+    fault_first(emulator, "429", "POST", QUEUES)
     created = connected(TaskQueueProvider(), emulator).create({"workspace_sid": workspace, "friendly_name": "Support"})
     assert [q.sid for q in support_queues(emulator, workspace)] == [created.id]
     assert [r["status"] for r in writes(emulator)] == [429, 201]
@@ -60,7 +56,7 @@ def test_a_rate_limited_create_is_retried_as_it_is(emulator: EmulatorHandle) -> 
 
 
 def test_a_flow_whose_create_answer_was_lost_is_created_once(emulator: EmulatorHandle) -> None:
-    fault_first(emulator, "applied-drop", "POST", r"/Flows$", "/studio/v2/Flows")
+    fault_first(emulator, "applied-drop", "POST", r"/Flows$")
     created = connected(StudioFlowProvider(), emulator).create(
         {"friendly_name": "IVR", "status": "published", "definition": MINIMAL_FLOW}
     )
@@ -75,10 +71,10 @@ def test_an_update_and_a_delete_whose_answers_were_lost_are_sent_again(emulator:
     state = {"workspace_sid": workspace, "friendly_name": "Support"}
     created = provider.create(state)
     outs = through_the_wire(created.outs or {})
-    fault_first(emulator, "applied-drop", "POST", r"/TaskQueues/WQ", f"{queues_path(workspace)}/{created.id}")
+    fault_first(emulator, "applied-drop", "POST", r"/TaskQueues/WQ")
     provider.update(created.id, outs, {**state, "max_reserved_workers": 3})
     assert support_queues(emulator, workspace)[0].max_reserved_workers == 3
-    fault_first(emulator, "applied-drop", "DELETE", r"/TaskQueues/WQ", f"{queues_path(workspace)}/{created.id}")
+    fault_first(emulator, "applied-drop", "DELETE", r"/TaskQueues/WQ")
     provider.delete(created.id, outs)  # the second DELETE answers 404: done
     assert support_queues(emulator, workspace) == []
     assert [r["status"] for r in writes(emulator, "DELETE")][-1] == 404
@@ -103,8 +99,7 @@ def test_a_binding_never_records_its_own_webhook_as_the_setting_to_restore(emula
     numbers(number.sid).update(voice_url="https://example.com/old-ivr")
     inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True}
     provider = connected(PhoneNumberBindingProvider(), emulator)
-    fault_first(emulator, "applied-drop", "POST", r"/IncomingPhoneNumbers/PN", f"/api/2010-04-01/Accounts/"
-                f"{emulator.account_sid}/IncomingPhoneNumbers/{number.sid}.json")
+    fault_first(emulator, "applied-drop", "POST", r"/IncomingPhoneNumbers/PN")
     first = provider.create(inputs)
     assert (first.outs or {})["previous"]["voice_url"] == "https://example.com/old-ivr"
 
@@ -117,7 +112,7 @@ def test_a_binding_never_records_its_own_webhook_as_the_setting_to_restore(emula
 
 def test_an_address_whose_create_answer_was_lost_is_the_programs_own(emulator: EmulatorHandle) -> None:
     flow = client(emulator).studio.v2.flows.create(friendly_name="IVR", status="published", definition=MINIMAL_FLOW)
-    fault_first(emulator, "applied-error", "POST", r"/Addresses$", "/conversations/v1/Configuration/Addresses")
+    fault_first(emulator, "applied-error", "POST", r"/Addresses$")
     provider = connected(ConversationsAddressProvider(), emulator)
     created = provider.create({"address": emulator.phone_numbers[1], "address_type": "sms", "flow_sid": flow.sid})
     assert (created.outs or {})["adopted"] is False
