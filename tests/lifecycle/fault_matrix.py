@@ -1,0 +1,134 @@
+"""Whole lifecycles on the real engine while the emulator injects faults, as an operator would live them.
+
+A scenario runs `up`, a no-op `up`, a change, a replacement and `destroy` under one fault plan, re-running a
+failed command as an operator would, then compares the account with a fault-free run of the same steps.
+`python -m tests.lifecycle.fault_matrix` runs the whole matrix and prints the README's table.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flexctl.engine import Engine, EngineError
+from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN, PHONE_NUMBERS
+from tests.lifecycle.conftest import copy_project
+from twilio_emulator.faults import KINDS, make_rule
+from twilio_emulator.server import Emulator
+
+RATES = (0.1, 0.2, 0.3)
+MIXED = "mixed"
+SEEDS = (1, 2, 3)
+ATTEMPTS = 8  # an operator re-runs a failed command; Twilio's bad days do not last this long at these rates
+# Steps of a scenario: the lifecycle program's knobs set before each `up`, then `destroy`.
+CHANGES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("up", {}),
+    ("no-op up", {}),
+    ("change", {"greeting": "Hello after a change."}),
+    ("replacement", {"lunchAvailable": "true"}),
+)
+_IGNORED = ("flow_revisions",)  # a re-sent flow update after a lost answer is one more revision, nothing else
+
+
+@dataclass
+class Result:
+    """What one scenario found: retries it needed and every way the account differs from a fault-free run."""
+
+    kind: str
+    rate: float
+    seed: int
+    faults: int = 0
+    reruns: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def comparable(emulator: Emulator) -> dict[str, Any]:
+    state = emulator.api.state_data(comparable=True)
+    return {key: value for key, value in state.items() if key not in _IGNORED}
+
+
+def run_scenario(kind: str, rate: float, seed: int, workdir: Path) -> tuple[Result, list[dict[str, Any]]]:
+    """Run the steps under faults; the comparable account after each step, and what went wrong."""
+    result = Result(kind, rate, seed)
+    snapshots: list[dict[str, Any]] = []
+    kinds = KINDS if kind == MIXED else (kind,)
+    with Emulator(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, phone_numbers=PHONE_NUMBERS, port=0) as emulator:
+        env = {"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+        engine = Engine(copy_project(workdir / "project"), "local", workdir / "state", env=env)
+        engine.set_config("flex-pre-agent:accountSid", ACCOUNT_SID)
+        engine.set_config("lifecycle:phoneNumbers", list(PHONE_NUMBERS))
+        if rate:
+            # Drawn by the whole request, so parallel creates meet the same faults in any order.
+            emulator.api.faults.set_rules([make_rule(rate=rate, kinds=kinds)], seed=seed, draw_by="request")
+        for name, knobs in CHANGES:
+            for key, value in knobs.items():
+                engine.set_config(f"lifecycle:{key}", value)
+            _as_an_operator(result, name, engine.up)
+            snapshots.append(comparable(emulator))
+        _as_an_operator(result, "destroy", engine.destroy)
+        emulator.api.faults.clear()
+        if engine.resources():
+            result.problems.append(f"destroy left {len(engine.resources())} resource(s) in the state")
+        snapshots.append(comparable(emulator))
+        result.faults = sum(1 for request in emulator.api.requests() if request.get("fault"))
+    return result, snapshots
+
+
+def _as_an_operator(result: Result, step: str, command: Callable[[], Any]) -> None:
+    for attempt in range(ATTEMPTS):
+        try:
+            command()
+            result.reruns += attempt
+            return
+        except EngineError as error:
+            last = str(error).strip().splitlines()[-1:] or [""]
+    result.problems.append(f"{step} still failed after {ATTEMPTS} runs: {last[0]}")
+
+
+def compare(result: Result, snapshots: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]]) -> Result:
+    """Name every way the account differs from the fault-free run (duplicates, orphans, lost objects)."""
+    for (step, _), got, want in zip((*CHANGES, ("destroy", {})), snapshots, reference, strict=True):
+        for collection in sorted(set(got) | set(want)):
+            mine, theirs = got.get(collection), want.get(collection)
+            if mine != theirs:
+                result.problems.append(f"after {step}: {collection} differ: {_difference(mine, theirs)}")
+    return result
+
+
+def _difference(got: Any, want: Any) -> str:
+    if isinstance(got, list) and isinstance(want, list):
+        extra = [item for item in got if item not in want]
+        missing = [item for item in want if item not in got]
+        return f"extra {extra[:2]}, missing {missing[:2]}"
+    return f"{got!r} != {want!r}"
+
+
+def main(argv: Sequence[str]) -> int:
+    seeds = tuple(int(s) for s in argv) or SEEDS
+    with tempfile.TemporaryDirectory() as tmp:
+        reference = run_scenario("none", 0.0, 0, Path(tmp) / "reference")[1]
+        print("| faults | rate | seeds | faults injected | operator re-runs | duplicates, orphans, lost, drift |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        failed = 0
+        for kind in (*KINDS, MIXED):
+            for rate in RATES:
+                results = [
+                    compare(*run_scenario(kind, rate, seed, Path(tmp) / f"{kind}-{rate}-{seed}"), reference)
+                    for seed in seeds
+                ]
+                problems = [p for r in results for p in r.problems]
+                failed += bool(problems)
+                print(
+                    f"| {kind} | {rate:.0%} | {len(seeds)} | {sum(r.faults for r in results)} "
+                    f"| {sum(r.reruns for r in results)} | {'; '.join(problems) or '0'} |",
+                    flush=True,
+                )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

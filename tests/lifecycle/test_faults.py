@@ -1,0 +1,33 @@
+"""Twilio's bad days on the real engine: faults of every kind, re-run as an operator would, leave no trace.
+
+The suite runs every kind at 30% and the mix at 10%, 20% and 30% on one seed each; the whole matrix
+(every kind at every rate, several seeds) is `python -m tests.lifecycle.fault_matrix`, reported in README.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.lifecycle.fault_matrix import MIXED, compare, run_scenario
+from twilio_emulator.faults import KINDS
+
+SCENARIOS = [(kind, 0.3, 11) for kind in KINDS] + [(MIXED, rate, 12) for rate in (0.1, 0.2, 0.3)]
+
+
+@pytest.fixture(scope="module")
+def fault_free(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The account after each step of the same lifecycle with no fault at all."""
+    return run_scenario("none", 0.0, 0, tmp_path_factory.mktemp("fault-free"))[1]
+
+
+@pytest.mark.parametrize(("kind", "rate", "seed"), SCENARIOS)
+def test_faults_leave_no_duplicate_orphan_or_lost_object(
+    kind: str, rate: float, seed: int, tmp_path: Path, fault_free: list[dict[str, Any]]
+) -> None:
+    result = compare(*run_scenario(kind, rate, seed, tmp_path), fault_free)
+
+    assert result.faults > 0  # the scenario really met faults
+    assert result.problems == []
