@@ -241,9 +241,18 @@ def decode_engine_config(config: Mapping[str, str], project: str) -> dict[str, A
 def load_stack_settings() -> StackSettings:
     """This stack's settings, from the config the engine hands the program; bad config stops it cleanly."""
     import pulumi
-    from pulumi.runtime.config import CONFIG
+    from pulumi.runtime.config import CONFIG, is_config_secret
 
     project, stack = pulumi.get_project(), pulumi.get_stack()
+    plain = sorted(key for key in SECRET_KEYS if f"{project}:{key}" in CONFIG.get() and not is_config_secret(
+        f"{project}:{key}"))
+    if plain:
+        # A plain credential would sit unencrypted in the stack file and in the state.
+        raise pulumi.RunError(
+            f"Pulumi.{stack}.yaml: {project}:{plain[0]} is a credential in plain text; run "
+            f"`pulumi config rm {plain[0]} --stack {stack}` and `pulumi config set --secret {plain[0]} ... "
+            f"--stack {stack}` (or export it as TWILIO_* instead)"
+        )
     try:
         return parse_stack_settings(decode_engine_config(CONFIG.get(), project), stack, project=project)
     except StackSettingsError as error:

@@ -147,3 +147,17 @@ def test_twilio_errors_reach_the_cli_output(stack: Stack) -> None:
     assert done.returncode != 0
     assert "Twilio error 20404" in done.stdout
     assert "pulumi refresh" in done.stdout
+
+
+def test_a_plain_text_token_stops_the_program_before_anything_is_registered(
+    emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    project = copy_project(tmp_path / "project", program=None)
+    engine = Engine(project, "local", tmp_path / "state", env={"TWILIO_API_BASE_URL": emulator.base_url})
+    engine.set_config("flex-pre-agent:authToken", "a-token-in-plain-text")  # no --secret
+
+    with pytest.raises(EngineError, match=r"authToken is a credential in plain text(.|\n)*--secret") as error:
+        engine.preview()
+
+    assert "Traceback" not in str(error.value)
+    assert emulator.requests() == []
