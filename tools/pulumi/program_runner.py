@@ -78,14 +78,27 @@ def main(argv: list[str]) -> int:
     except pulumi.RunError as error:
         pulumi.log.error(str(error))
         return REPORTED
-    except Exception:
-        pulumi.log.error(f"Program failed with an unhandled exception:\n{traceback.format_exc()}")
+    except Exception as error:
+        pulumi.log.error(f"Program failed with an unhandled exception:\n{_program_traceback(error)}")
         return REPORTED
     finally:
         loop.close()
         sys.stdout.flush()
         sys.stderr.flush()
     return 0
+
+
+def _program_traceback(error: BaseException) -> str:
+    """The traceback of the program's own code: the runner's, runpy's, asyncio's and the SDK's frames say nothing."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename != __file__ and not frame.filename.startswith("<frozen")
+        and f"{os.sep}pulumi{os.sep}runtime{os.sep}" not in frame.filename
+        and f"{os.sep}asyncio{os.sep}" not in frame.filename
+    ]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)]
+    return "".join([*lines, *traceback.format_exception_only(error)]).rstrip()
 
 
 def _run(program: Path) -> None:

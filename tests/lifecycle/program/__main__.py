@@ -47,7 +47,6 @@ support_model = taskrouter.TaskQueue(
     key="support",
     friendly_name="Support",
     target_workers=config.get("supportTargets") or "routing.skills HAS 'support'",
-    max_reserved_workers=support_max_reserved,
 )
 assign_model = taskrouter.default_route(everyone_model)
 support_routing = taskrouter.Workflow(
@@ -111,7 +110,7 @@ support = TaskQueue(
     workspace_sid=workspace.id,
     friendly_name=support_model.friendly_name,
     target_workers=support_model.target_workers,
-    max_reserved_workers=support_model.max_reserved_workers,
+    max_reserved_workers=support_max_reserved,  # straight to the provider, whose check must catch a bad value
     task_order=support_model.task_order,
     reservation_activity_sid=lunch.id,
     opts=opts(
