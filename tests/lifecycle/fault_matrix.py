@@ -85,8 +85,14 @@ def _as_an_operator(result: Result, step: str, command: Callable[[], Any]) -> No
             result.reruns += attempt
             return
         except EngineError as error:
-            last = str(error).strip().splitlines()[-1:] or [""]
-    result.problems.append(f"{step} still failed after {ATTEMPTS} runs: {last[0]}")
+            reason = _reason(str(error))
+    result.problems.append(f"{step} still failed after {ATTEMPTS} runs: {reason}")
+
+
+def _reason(output: str) -> str:
+    """The first error line of the CLI's output that says more than "update failed"."""
+    errors = [line.strip() for line in output.splitlines() if "error:" in line and "update failed" not in line]
+    return errors[0] if errors else output.strip()[-300:]
 
 
 def compare(result: Result, snapshots: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]]) -> Result:
