@@ -8,9 +8,13 @@ Type tokens are ``pulumi-python:dynamic/twilio:<Name>``; the provider classes' m
 of the state contract (state stores a reference to them), so moving one needs a re-export at the
 old path.
 
-Resources that adopt an existing object by name (or number, or address) are deleted before their
-replacement is created (``delete_before_replace=True`` unless the program says otherwise): with
-Pulumi's default order the replacement would adopt the very object the old resource then deletes.
+Replacement order (``delete_before_replace`` unless the program's options say otherwise): a resource
+that adopts an existing object (Flex's own, ``adopt_sid``, a number, an address) or whose name Twilio
+keeps unique (a workspace, an activity, a channel's unique name) is deleted before its replacement is
+created; with Pulumi's default order the replacement would adopt, or collide with, the very object
+the old resource then deletes. Queues and workflows the program creates itself are replaced
+create-first: Twilio refuses to delete a queue a workflow still routes to, and a new queue or
+workflow is never mistaken for an existing one.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from components.providers.taskrouter import (
     ActivityProvider,
     TaskChannelProvider,
     TaskQueueProvider,
+    TaskRouterProvider,
     WorkflowProvider,
     WorkspaceProvider,
 )
@@ -72,7 +77,7 @@ class TwilioResource(pulumi.dynamic.Resource):
     """What every Twilio resource shares: inputs from its provider's Args, outputs seeded from annotations."""
 
     provider: ClassVar[type[TwilioProvider]]
-    adopts_existing: ClassVar[bool] = True  # finds an existing object by name, number or address
+    delete_first: ClassVar[bool] = True  # replaced delete-first (see the module docstring)
     import_hint: ClassVar[str] = _ADOPT_BY_SID
 
     sid: pulumi.Output[str]
@@ -92,10 +97,13 @@ class TwilioResource(pulumi.dynamic.Resource):
                 f"its inputs are {', '.join(fields)}"
             )
         inputs = {key: args.get(key, field.spec.default) for key, field in fields.items()}
-        if self.adopts_existing:
+        if self._deletes_first(inputs):
             opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(delete_before_replace=True), opts)
         # Outputs are seeded as None inputs so they appear as typed attributes (pulumi-notes §1.2).
         super().__init__(self.provider(), name, {**inputs, **dict.fromkeys(self._outputs())}, opts)
+
+    def _deletes_first(self, inputs: Mapping[str, Any]) -> bool:
+        return self.delete_first
 
     @classmethod
     def _outputs(cls) -> list[str]:
@@ -111,7 +119,7 @@ class StudioFlow(TwilioResource, module="twilio", name="StudioFlow"):
     """A Studio flow. ``definition`` is JSON text (e.g. the studio toolkit's ``to_json``) or a mapping."""
 
     provider = StudioFlowProvider
-    adopts_existing = False
+    delete_first = False
     import_hint = "a Studio flow is never adopted: let this program create it, then delete the old flow"
 
     revision: pulumi.Output[int]
@@ -123,8 +131,16 @@ class StudioFlow(TwilioResource, module="twilio", name="StudioFlow"):
 
 
 class _TaskRouterResource(TwilioResource):
+    provider: ClassVar[type[TaskRouterProvider]]
+
     adopted: pulumi.Output[bool]
     previous: pulumi.Output[dict[str, Any]]  # an adopted object's values before, restored on delete
+
+    def _deletes_first(self, inputs: Mapping[str, Any]) -> bool:
+        # A name not known yet might be Flex's: deleting first is then the safe order.
+        name = inputs.get(self.provider.match_field)
+        adopts = inputs.get("adopt_sid") is not None or not isinstance(name, str)
+        return self.delete_first or adopts or self.provider().adopts_by_name(name)
 
 
 class Workspace(_TaskRouterResource, module="twilio", name="Workspace"):
@@ -161,6 +177,7 @@ class TaskQueue(_TaskRouterResource, module="twilio", name="TaskQueue"):
     """A task queue; an existing queue of the same name (Everyone) is adopted."""
 
     provider = TaskQueueProvider
+    delete_first = False
 
     def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[TaskQueueArgs]) -> None:
         super().__init__(name, args, opts)
@@ -170,6 +187,7 @@ class TaskRouterWorkflow(_TaskRouterResource, module="twilio", name="Workflow"):
     """A TaskRouter workflow (type token ``...:Workflow``); ``configuration`` is JSON text or a mapping."""
 
     provider = WorkflowProvider
+    delete_first = False
 
     def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[TaskRouterWorkflowArgs]) -> None:
         super().__init__(name, args, opts)

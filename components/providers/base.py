@@ -68,6 +68,11 @@ _SID_NAMES = {
     "FW": "Studio flow",
     "IS": "Conversations service",
 }
+# How ``diff`` reports a change: "unknown" to the Python provider server, which then lets the engine
+# diff the inputs itself. The server cannot send which inputs changed, and without those keys the
+# engine cannot apply ``replace_on_changes``. No change is reported as False (none), so the number
+# and JSON noise of the gRPC path never causes an update; replacements are reported by the provider.
+CHANGED = None
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -216,7 +221,7 @@ class TwilioProvider(ResourceProvider):
         changed, unknown = self.changed_fields(olds, news)
         replaces = [key for key in changed if self.fields[key].replace]
         return DiffResult(
-            changes=bool(changed or unknown),
+            changes=CHANGED if changed or unknown else False,
             replaces=replaces,
             # An object replaced under the same name must go first, or adoption by name would
             # find the old one again.

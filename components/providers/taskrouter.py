@@ -1,15 +1,18 @@
 """TaskRouter providers: Workspace, Activity, TaskChannel, TaskQueue and Workflow.
 
 A Flex account already holds its workspace, activities, channels, the "Everyone" queue and the
-"Assign to Anyone" workflow. Creating one of these finds an existing object of the same name (or the
-SID given in ``adopt_sid``) and adopts it instead of making a duplicate: its settable values are
-recorded (``previous``) before the program's are applied. An adopted object is never deleted:
-removing it from the program puts the recorded values back and releases it.
+"Assign to Anyone" workflow. Creating one of these (by its Flex name) finds the existing object and
+adopts it instead of making a duplicate; any other existing object is adopted only when its SID is
+given as ``adopt_sid``. Matching only Flex's own names means an object this program created is never
+taken for a pre-existing one (a replacement or a renamed resource creates its own object). An adopted
+object's settable values are recorded (``previous``) before the program's are applied, and it is
+never deleted: removing it from the program puts the recorded values back and releases it.
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any, ClassVar
 
 from components.providers.args import (
@@ -29,15 +32,19 @@ from components.providers.base import (
     unset_if_none,
 )
 from components.providers.twilio_api import Connection
+from taskrouter import FLEX_ACTIVITIES, FLEX_TASK_CHANNELS, default_route, everyone_queue
+from taskrouter.models import FLEX_WORKSPACE_NAME
 
 TASK_ORDERS = ("FIFO", "LIFO")
 _NOT_SETTABLE = ("workspace_sid", "adopt_sid")  # the parent, and how to adopt: not the object's fields
+_QUEUE_ACTIVITIES = ("reservation_activity_sid", "assignment_activity_sid")
 
 
 class TaskRouterProvider(TwilioProvider):
     """Create-or-adopt, update, read and delete-or-restore over one SDK collection."""
 
     match_field: ClassVar[str] = "friendly_name"  # the name an existing object is adopted by
+    flex_names: ClassVar[tuple[str, ...]] = ()  # Flex's own objects of this kind, adopted by name
     case_insensitive_match: ClassVar[bool] = True  # Flex tooling spells "Assign To Anyone" both ways
     sid_prefix: ClassVar[str]
     fixed: ClassVar[tuple[str, ...]] = ()  # fields Twilio takes only at creation
@@ -81,13 +88,15 @@ class TaskRouterProvider(TwilioProvider):
 
     def _create(self, conn: Connection, inputs: Props) -> Props:
         collection = self.collection(conn, inputs)
-        existing = self._existing(collection, inputs)
+        before = self._matching(collection, inputs)
+        existing = self._existing(collection, inputs, before)
         if existing is None:
+            known = {item.sid for item in before}
             instance = self.create_once(
                 conn,
                 lambda: collection.create(**self._params(self.create_params(inputs))),
-                # Nothing matched before the create, so whatever matches now is this program's own.
-                lambda: self._matching(collection, inputs),
+                # What matches now and did not before the create is this program's own.
+                lambda: [item for item in self._matching(collection, inputs) if item.sid not in known],
             )
             return {**self.outputs(instance), "adopted": False, "previous": None}
         self.check_adoptable(existing, inputs)
@@ -140,11 +149,16 @@ class TaskRouterProvider(TwilioProvider):
                 restore[key] = before
         return restore
 
-    def _existing(self, collection: Any, inputs: Props) -> Any | None:
+    def adopts_by_name(self, name: object) -> bool:
+        """Whether an object of this name is one of Flex's own, adopted when it exists."""
+        return isinstance(name, str) and self._key(name) in {self._key(flex) for flex in self.flex_names}
+
+    def _existing(self, collection: Any, inputs: Props, matches: list[Any]) -> Any | None:
         sid = inputs.get("adopt_sid")
         if sid:
             return collection(sid).fetch()
-        matches = self._matching(collection, inputs)
+        if not self.adopts_by_name(inputs.get(self.match_field)):
+            return None
         if len(matches) > 1:
             sids = ", ".join(item.sid for item in matches)
             raise TwilioProviderError(
@@ -175,6 +189,7 @@ class WorkspaceProvider(TaskRouterProvider):
     kind = "Workspace"
     args = WorkspaceArgs
     sid_prefix = "WS"
+    flex_names = (FLEX_WORKSPACE_NAME,)
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return conn.client().taskrouter.v1.workspaces
@@ -193,10 +208,30 @@ class ActivityProvider(TaskRouterProvider):
     kind = "Activity"
     args = ActivityArgs
     sid_prefix = "WA"
+    flex_names = tuple(activity.friendly_name for activity in FLEX_ACTIVITIES)
     fixed = ("available",)
 
     def collection(self, conn: Connection, props: Props) -> Any:
         return _workspace(conn, props).activities
+
+    def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
+        if not olds.get("adopted"):
+            self._release_queues(conn, id_, olds)
+        super()._delete(conn, id_, olds)
+
+    def _release_queues(self, conn: Connection, id_: str, olds: Props) -> None:
+        """Queues still using this activity move to the workspace's default activity first.
+
+        TaskRouter refuses to delete an activity a queue uses. A replaced activity is deleted before
+        its replacement exists (its name is Flex's, or unique), so the program's queues still point
+        at it; the update that follows points them at the replacement.
+        """
+        workspace = _workspace(conn, olds)
+        fallback = workspace.fetch().default_activity_sid
+        for queue in workspace.task_queues.list():
+            uses = {key: fallback for key in _QUEUE_ACTIVITIES if getattr(queue, key) == id_}
+            if uses:
+                self.resend(conn, partial(workspace.task_queues(queue.sid).update, **uses))
 
     def check_adoptable(self, existing: Any, inputs: Props) -> None:
         wanted = inputs.get("available")
@@ -214,6 +249,7 @@ class TaskChannelProvider(TaskRouterProvider):
     kind = "TaskChannel"
     args = TaskChannelArgs
     sid_prefix = "TC"
+    flex_names = tuple(channel.unique_name for channel in FLEX_TASK_CHANNELS)
     match_field = "unique_name"
     case_insensitive_match = False
     label_field = "unique_name"
@@ -235,6 +271,7 @@ class TaskQueueProvider(TaskRouterProvider):
     kind = "TaskQueue"
     args = TaskQueueArgs
     sid_prefix = "WQ"
+    flex_names = (everyone_queue().friendly_name,)
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems = super().validate(inputs)
@@ -261,6 +298,7 @@ class WorkflowProvider(TaskRouterProvider):
     kind = "Workflow"
     args = TaskRouterWorkflowArgs
     sid_prefix = "WW"
+    flex_names = (default_route(everyone_queue()).friendly_name,)
 
     def validate(self, inputs: Props) -> list[tuple[str, str]]:
         problems = super().validate(inputs)

@@ -10,7 +10,7 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
-from components.providers.base import TwilioProvider, canonical
+from components.providers.base import CHANGED, TwilioProvider, canonical
 from components.providers.studio import StudioFlowProvider
 from components.providers.taskrouter import ActivityProvider, TaskQueueProvider, WorkflowProvider
 from components.providers.triggers import PhoneNumberBindingProvider
@@ -64,7 +64,7 @@ def test_a_changed_widget_is_a_change_without_replacement() -> None:
     changed = json.loads(json.dumps(DEFINITION))
     changed["states"][0]["properties"]["offset"]["x"] = 10
     result = configured(StudioFlowProvider()).diff("FW1", flow_state(DEFINITION), flow_state(changed))
-    assert result.changes is True
+    assert result.changes is CHANGED
     assert result.replaces == []
 
 
@@ -72,14 +72,14 @@ def test_diff_and_check_survive_unknown_values_without_credentials() -> None:
     provider = configured(StudioFlowProvider())  # no credentials at all: any API call would fail
     news = flow_state(UNKNOWN)
     assert provider.check({}, news).failures == []
-    assert provider.diff("FW1", flow_state(DEFINITION), news).changes is True
+    assert provider.diff("FW1", flow_state(DEFINITION), news).changes is CHANGED
 
 
 def test_unknown_inside_a_value_counts_as_a_change() -> None:
     provider = configured(WorkflowProvider())
     olds = {"workspace_sid": "WS1", "friendly_name": "w", "configuration": "{}", "account_sid": ACCOUNT}
     news = {**olds, "configuration": {"task_routing": {"default_filter": {"queue": UNKNOWN}}}}
-    assert provider.diff("WW1", olds, news).changes is True
+    assert provider.diff("WW1", olds, news).changes is CHANGED
 
 
 def test_changing_an_activitys_availability_replaces_it_deleting_first() -> None:

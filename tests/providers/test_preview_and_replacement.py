@@ -7,7 +7,7 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime.mocks import MockMonitor
 
-from components.providers.base import TwilioProvider
+from components.providers.base import CHANGED, TwilioProvider
 from components.providers.studio import StudioFlowProvider
 from components.providers.taskrouter import (
     ActivityProvider,
@@ -73,7 +73,7 @@ def test_an_unknown_input_previews_as_an_update_never_a_replacement(
     olds = {**state, "sid": "XX1", "account_sid": ACCOUNT}
     for key in _fields(provider, compare=True):
         result = provider.diff("XX1", olds, {**state, key: UNKNOWN})
-        assert (key, result.changes, result.replaces) == (key, True, [])
+        assert (key, result.changes, result.replaces) == (key, CHANGED, [])
 
 
 @pytest.mark.parametrize(("provider", "state"), STATES, ids=IDS)
@@ -91,7 +91,7 @@ def test_a_workspace_change_seen_through_its_id_is_a_known_replacement() -> None
     provider = configured(TaskQueueProvider())
     olds = {"workspace_sid": WS, "friendly_name": "Support", "account_sid": ACCOUNT}
     result = provider.diff("WQ1", olds, {**olds, "workspace_sid": "WS" + "f" * 32})
-    assert (result.changes, result.replaces, result.delete_before_replace) == (True, ["workspace_sid"], True)
+    assert (result.changes, result.replaces, result.delete_before_replace) == (CHANGED, ["workspace_sid"], True)
 
 
 class _Spy(MockMonitor):
@@ -123,7 +123,7 @@ def spy() -> _Spy:
 
 
 @pulumi.runtime.test
-def test_resources_that_adopt_by_name_delete_before_replace_keeping_the_programs_options(
+def test_resources_that_adopt_or_have_unique_names_delete_before_replace_keeping_the_programs_options(
     spy: _Spy,
 ) -> pulumi.Output[Any]:
     protect = pulumi.ResourceOptions(protect=True)
@@ -136,13 +136,17 @@ def test_resources_that_adopt_by_name_delete_before_replace_keeping_the_programs
         PhoneNumberBinding("pn", phone_number="+15005550006", webhook_url="https://hook"),
         ConversationsAddress("addr", address="+15005550007", flow_sid=FW),
         StudioFlow("flow", friendly_name="IVR", definition=DEFINITION),
-        TaskQueue("mine", workspace_sid=WS, friendly_name="Mine",
+        TaskQueue("everyone", workspace_sid=WS, friendly_name="Everyone"),
+        TaskRouterWorkflow("adopted", workspace_sid=WS, friendly_name="Mine", configuration="{}", adopt_sid="WW1"),
+        TaskQueue("mine", workspace_sid=WS, friendly_name="Everyone",
                   opts=pulumi.ResourceOptions(delete_before_replace=False)),
     ]
 
     def check(_: Any) -> None:
         first = {name for name, request in spy.requests.items() if request.deleteBeforeReplace}
-        assert first == {"ws", "act", "ch", "q", "wf", "pn", "addr"}
+        # Queues and workflows the program creates are replaced create-first: a workflow's queue
+        # cannot be deleted while the workflow routes to it, and a new one is never mistaken for it.
+        assert first == {"ws", "act", "ch", "pn", "addr", "everyone", "adopted"}
         assert spy.requests["ws"].protect
         assert spy.requests["wf"].type == "pulumi-python:dynamic/twilio:Workflow"
 

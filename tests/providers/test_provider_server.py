@@ -65,7 +65,8 @@ def test_check_and_diff_with_unknowns_need_no_credentials_and_never_replace(tmp_
                 "max_reserved_workers": 2, "sid": "WQ1", "account_sid": ACCOUNT}
         diff = server.Diff(provider_pb2.DiffRequest(id="WQ1", urn=urn("TaskQueue", "q"), olds=struct(olds),
                                                     news=checked.inputs))
-        assert diff.changes == provider_pb2.DiffResponse.DIFF_SOME
+        # "Unknown": the engine diffs the inputs itself and so knows which changed (replace_on_changes).
+        assert diff.changes == provider_pb2.DiffResponse.DIFF_UNKNOWN
         assert list(diff.replaces) == []
         moved = {**olds, "workspace_sid": "WS" + "b" * 32}
         diff = server.Diff(provider_pb2.DiffRequest(id="WQ1", urn=urn("TaskQueue", "q"), olds=struct(olds),

@@ -1,0 +1,47 @@
+"""Replacements with the real engine's orders: Flex's objects adopted by name, the program's own never."""
+
+from components.providers.taskrouter import ActivityProvider, TaskQueueProvider
+from tests.emulator.support import EmulatorHandle
+from tests.providers.support import client, connected, flex_workspace_sid, through_the_wire
+
+
+def test_an_existing_object_of_a_non_flex_name_is_never_adopted_by_name(emulator: EmulatorHandle) -> None:
+    workspace = flex_workspace_sid(emulator)
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues
+    existing = queues.create(friendly_name="Support")
+    provider = connected(TaskQueueProvider(), emulator)
+
+    created = provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
+    assert created.id != existing.sid
+    assert (created.outs or {})["adopted"] is False
+
+    adopted = provider.create({"workspace_sid": workspace, "friendly_name": "Support", "adopt_sid": existing.sid})
+    assert (adopted.id, (adopted.outs or {})["adopted"]) == (existing.sid, True)
+
+
+def test_a_replacement_created_first_gets_its_own_object_and_the_old_one_goes(emulator: EmulatorHandle) -> None:
+    # The engine's order for --replace, replace_on_changes or a rename without an alias: create the
+    # new resource, update what uses it, then delete the old one.
+    workspace = flex_workspace_sid(emulator)
+    provider = connected(TaskQueueProvider(), emulator)
+    inputs = {"workspace_sid": workspace, "friendly_name": "Support"}
+    old = provider.create(inputs)
+    new = provider.create(inputs)
+    provider.delete(old.id, through_the_wire(old.outs or {}))
+
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues.list()
+    assert [q.sid for q in queues if q.friendly_name == "Support"] == [new.id]
+    assert (new.outs or {})["adopted"] is False
+
+
+def test_an_activity_replaced_delete_first_moves_its_queues_to_the_default_activity(emulator: EmulatorHandle) -> None:
+    workspace = flex_workspace_sid(emulator)
+    tr = client(emulator).taskrouter.v1.workspaces(workspace)
+    activities = connected(ActivityProvider(), emulator)
+    lunch = activities.create({"workspace_sid": workspace, "friendly_name": "Lunch", "available": False})
+    queue = tr.task_queues.create(friendly_name="Support", reservation_activity_sid=lunch.id)
+
+    activities.delete(lunch.id, through_the_wire(lunch.outs or {}))
+
+    assert tr.task_queues(queue.sid).fetch().reservation_activity_sid == tr.fetch().default_activity_sid
+    assert lunch.id not in {a.sid for a in tr.activities.list()}
