@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8787, help="port to bind; 0 picks a free one (default: 8787)")
     parser.add_argument("--account-sid", help="the emulated account (default: the stack's accountSid)")
-    parser.add_argument("--auth-token", help="the token clients must send (default: $TWILIO_AUTH_TOKEN, else emulator-token)")
+    parser.add_argument("--auth-token", help="the token clients send (default: $TWILIO_AUTH_TOKEN or emulator-token)")
     parser.add_argument(
         "--phone-number", dest="phone_numbers", action="extend", nargs="+", metavar="+E164",
         help="incoming numbers the account owns; repeatable (default: the stack's phoneNumbers)",
