@@ -52,6 +52,5 @@ def messaging_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
         greeting.on_failed >> menu
         for code, choice in chosen.items():
             reply.when(Condition.equal_to(LANGUAGES[code].digit)) >> choice >> to_flex
-        reply.on_no_match >> chosen[first.code]
-        menu.on_timeout >> chosen[first.code]
+        [reply.on_no_match, menu.on_timeout] >> chosen[first.code]
     return flow

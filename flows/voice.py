@@ -60,8 +60,7 @@ def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
         )
         to_flex = send_to_flex("to_flex", contact=CALLER, language="{{flow.variables.language}}", vip=False, **hold)
         chosen = {code: SetVariables(f"language_{code}", variables={"language": code}) for code in languages}
-        for choice in chosen.values():
-            choice >> to_flex
+        list(chosen.values()) >> to_flex
 
         profile_language = SplitBasedOn("profile_language", input=trait("preferred_language"))
         menu = GatherInputOnCall(
@@ -86,25 +85,20 @@ def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
 
         trigger.on_incoming_call >> lookup
         lookup.on_success >> vip_check
-        lookup.on_failed >> business_day
         vip_check.when(Condition.equal_to("true")) >> vip_to_flex
-        vip_check.on_no_match >> business_day
+        [lookup.on_failed, vip_check.on_no_match] >> business_day
         business_day.when(Condition.matches_any_of(BUSINESS_DAYS)) >> business_hours
-        business_day.on_no_match >> after_hours
         open_now = (Condition.is_after_time(OPEN_TIME), Condition.is_before_time(CLOSE_TIME))
         business_hours.when(*open_now) >> profile_language
-        business_hours.on_no_match >> after_hours
-        after_hours >> voicemail
+        [business_day.on_no_match, business_hours.on_no_match] >> after_hours >> voicemail
         for code, choice in chosen.items():
             profile_language.when(Condition.equal_to(code)) >> choice
             menu_choice.when(Condition.equal_to(LANGUAGES[code].digit)) >> choice
         profile_language.on_no_match >> menu
         menu.on_keypress >> menu_choice
-        menu.on_timeout >> chosen[first.code]
-        menu_choice.when(Condition.equal_to(SELF_SERVICE_DIGIT)) >> send_link >> goodbye
-        send_link.on_failed >> goodbye
-        menu_choice.on_no_match >> chosen[first.code]
-        for sender in (vip_to_flex, to_flex):
-            sender.on_failed_to_enqueue >> apology
-            sender.on_call_failure >> apology
+        menu_choice.when(Condition.equal_to(SELF_SERVICE_DIGIT)) >> send_link
+        [send_link, send_link.on_failed] >> goodbye
+        [menu.on_timeout, menu_choice.on_no_match] >> chosen[first.code]
+        [vip_to_flex.on_failed_to_enqueue, vip_to_flex.on_call_failure] >> apology
+        [to_flex.on_failed_to_enqueue, to_flex.on_call_failure] >> apology
     return flow
