@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ANSWER_WITHIN = 60
+"""Seconds Chromium may stay silent before the page check gives up (a hung browser fails, never hangs)."""
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -99,6 +102,9 @@ class Browser:
 
     def _receive(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._read], [], [], ANSWER_WITHIN)
+            if not ready:
+                raise RuntimeError(f"chromium sent nothing for {ANSWER_WITHIN}s over its DevTools pipe")
             chunk = os.read(self._read, 1 << 16)
             if not chunk:
                 raise RuntimeError("chromium closed its DevTools pipe")
