@@ -39,10 +39,14 @@ def register(subparsers: Subparsers) -> None:
 
 def run_diagram(args: argparse.Namespace) -> int:
     """Handle ``flexctl diagram``."""
-    from studio.diagram import to_mermaid, to_svg
+    from studio.diagram import DiagramError, to_mermaid, to_svg
 
     definition = load_definition(args.flow)
-    write_output(to_svg(definition) if args.format == "svg" else to_mermaid(definition), args.output)
+    try:
+        text = to_svg(definition) if args.format == "svg" else to_mermaid(definition)
+    except DiagramError as error:
+        raise InputError(str(error)) from None
+    write_output(text, args.output)
     return ExitCode.OK
 
 

@@ -1,15 +1,20 @@
 """Flow diagrams: Mermaid text for pull-request comments and standalone SVG for people.
 
-Both views come from one layout (:func:`studio.layout.definition_offsets`: a widget's own offset,
-else the computed one). The SVG draws each box at that position. Mermaid positions nodes itself,
-so the Mermaid text carries the layout as order instead: nodes are declared top to bottom, then
-left to right, and edges follow their source in that order, which is the order Mermaid's layered
-layout uses to rank and order nodes.
+Both views take their order from one layout (:func:`studio.layout.definition_offsets`: a widget's
+own offset, else the computed one): widgets top to bottom, then left to right. Mermaid positions nodes
+itself from that order. The SVG is laid out and routed by Graphviz's ``dot`` (Debian package
+``graphviz``, driven through the ``graphviz`` Python package): arrows kept off the boxes they do not
+join, event labels placed as their own nodes so no label covers a box, arrowheads that dot puts on one
+point spaced out along the box side. The canvas offsets written into definitions stay the toolkit's own
+(:mod:`studio.layout`); the diagram is for reading.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -18,7 +23,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from studio.graph import Edge, edge_of, states_by_name
-from studio.layout import ROW_HEIGHT, WIDGET_WIDTH, Offset, definition_offsets, layout_order
+from studio.layout import definition_offsets, layout_order
 
 SPLIT_TYPE = "split-based-on"
 LABEL_LIMIT = 40
@@ -135,95 +140,252 @@ def _node_label(name: str, widget_type: str, mark: str | None) -> str:
 
 
 # --- SVG ---------------------------------------------------------------------------------------
+# Graphviz's dot lays the diagram out and routes the arrows (layered, edges kept off boxes, event labels
+# placed as their own nodes); this module only draws what dot computed. The Studio canvas offsets in a
+# definition are still the toolkit's own (studio.layout): the diagram is for reading, not for the canvas.
 
-BOX_HEIGHT = 90
-"""Drawn height of a widget box; the layout reserves more room below it for the arrows."""
-MARGIN = 40
-LOOP_ROOM = 120
-"""Extra width on the right for arrows that go back up (retry loops)."""
-NAME_LIMIT = 34
-GUTTER_BEND = 24
-"""How far right of a box a side-routed arrow bends: inside the gap between layout columns."""
-
-
-def to_svg(definition: Mapping[str, Any]) -> str:
-    """Render a flow definition as a standalone SVG document, boxes at their canvas offsets."""
-    states = states_by_name(definition)
-    offsets = definition_offsets(definition)
-    order = layout_order(offsets)
-    xs = [x for x, _ in offsets.values()] or [0]
-    ys = [y for _, y in offsets.values()] or [0]
-    dx, dy = MARGIN - min(xs), MARGIN - min(ys)
-    at = {name: (x + dx, y + dy) for name, (x, y) in offsets.items()}
-    width = max(xs) - min(xs) + WIDGET_WIDTH + 2 * MARGIN + LOOP_ROOM
-    height = max(ys) - min(ys) + BOX_HEIGHT + 2 * MARGIN
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" font-size="14">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
-        'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>',
-        f'<rect width="{width}" height="{height}" fill="white"/>',
-    ]
-    edges = [edge for name in order for edge in _svg_edges(name, states[name], at)]
-    parts += [path for path, _ in edges]
-    parts += [_svg_box(name, str(states[name].get("type", "")), at[name]) for name in order]
-    parts += [label for _, label in edges]  # last, so no box hides an arrow's event
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
-
-
-def _svg_box(name: str, widget_type: str, at: Offset) -> str:
-    x, y = at
-    shown = name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
-    fill = "#f1f8ff" if widget_type == "trigger" else "#ffffff"
-    return (
-        f'<g class="widget-group"><title>{escape(f"{name} ({widget_type})")}</title>'
-        f'<rect class="widget" data-name={quoteattr(name)} x="{x}" y="{y}" width="{WIDGET_WIDTH}" '
-        f'height="{BOX_HEIGHT}" rx="8" fill="{fill}" stroke="#57606a" stroke-width="1.5"/>'
-        f'<text x="{x + 16}" y="{y + 36}" font-weight="bold">{escape(shown)}</text>'
-        f'<text x="{x + 16}" y="{y + 62}" fill="#57606a">{escape(widget_type)}</text></g>'
-    )
-
-
-def _svg_edges(name: str, state: Mapping[str, Any], at: Mapping[str, Offset]) -> Iterator[tuple[str, str]]:
-    """Yield each connected transition of ``name`` as its SVG path and its event label."""
-    connected = [t for t in state.get("transitions") or () if t.get("next") and str(t["next"]) in at]
-    widget_type = str(state.get("type", ""))
-    for index, transition in enumerate(connected):
-        curve = _edge_curve(index, len(connected), at[name], at[str(transition["next"])])
-        label_x, label_y = _cubic_midpoint(curve)
-        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in curve[1:])
-        yield (
-            f'<path class="transition" d="M{curve[0][0]:.1f},{curve[0][1]:.1f} C{path}" fill="none" '
-            f'stroke="#57606a" stroke-width="1.5" marker-end="url(#arrow)"/>',
-            f'<text class="event" x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="12" '
-            f'stroke="white" stroke-width="4" paint-order="stroke">'
-            f"{escape(edge_label(transition, widget_type))}</text>",
-        )
-
+BOX_WIDTH = 220
+BOX_HEIGHT = 56
+MARGIN = 16
+NAME_LIMIT = 26
+TYPE_LIMIT = 30
+FONT = "Helvetica"
+_POINTS_PER_INCH = 72.0
 
 Point = tuple[float, float]
 
 
-def _edge_curve(index: int, count: int, source: Offset, target: Offset) -> tuple[Point, Point, Point, Point]:
-    """Return the cubic Bézier control points of a source's ``index``-th of ``count`` arrows."""
-    (sx, sy), (tx, ty) = source, target
-    share = (index + 1) / (count + 1)
-    downwards = ty > sy + BOX_HEIGHT
-    # An arrow straight down past a whole row would cross the widgets in between.
-    skips_rows = ty - sy > ROW_HEIGHT * 3 / 2 and abs(tx - sx) < WIDGET_WIDTH
-    if downwards and not skips_rows:  # leave from the arrow's own port along the bottom edge
-        start = (sx + WIDGET_WIDTH * share, float(sy + BOX_HEIGHT))
-        end = (tx + WIDGET_WIDTH / 2, float(ty))
-        middle = (start[1] + end[1]) / 2
-        return start, (start[0], middle), (end[0], middle), end
-    # Retry loops and long jumps: out of the right side, along the gutter, into the target's right side.
-    start = (float(sx + WIDGET_WIDTH), sy + BOX_HEIGHT * share)
-    end = (float(tx + WIDGET_WIDTH), ty + BOX_HEIGHT / 3)
-    bend = float(max(sx, tx) + WIDGET_WIDTH + GUTTER_BEND + 8 * (index % 4))
-    return start, (bend, start[1]), (bend, end[1]), end
+class DiagramError(RuntimeError):
+    """The SVG cannot be drawn here (Graphviz is missing or failed); the message says how to fix it."""
 
 
-def _cubic_midpoint(curve: Sequence[Point]) -> Point:
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = curve
-    return (x0 + 3 * x1 + 3 * x2 + x3) / 8, (y0 + 3 * y1 + 3 * y2 + y3) / 8
+def to_svg(definition: Mapping[str, Any]) -> str:
+    """Render a flow definition as a standalone SVG document, laid out and routed by Graphviz's dot.
+
+    Raises:
+        DiagramError: Graphviz's ``dot`` is not installed (Debian package ``graphviz``) or fails.
+    """
+    states = states_by_name(definition)
+    order = layout_order(definition_offsets(definition))
+    ids = {name: f"n{index}" for index, name in enumerate(order)}
+    edges = [
+        (edge, edge_label(transition, str(states[name].get("type", ""))))
+        for name in order
+        for transition in states[name].get("transitions") or ()
+        if (edge := edge_of(name, transition)) is not None and edge.target in states
+    ]
+    layout = _dot_layout(order, ids, edges)
+    top = float(layout["bb"].split(",")[3])
+
+    def at(x: float, y: float) -> Point:
+        return x + MARGIN, top - y + MARGIN
+
+    width = round(float(layout["bb"].split(",")[2]) + 2 * MARGIN)
+    height = round(top + 2 * MARGIN)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{FONT}, Arial, sans-serif" font-size="14">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    centers: dict[str, Point] = {}
+    for node in layout.get("objects", []):
+        name = order[int(node["name"][1:])]
+        cx, cy = centers[name] = at(*_pair(node["pos"]))
+        parts.append(_svg_box(name, str(states[name].get("type", "")), (cx - BOX_WIDTH / 2, cy - BOX_HEIGHT / 2)))
+    # dot lists edges in its own order; each carries the id it was given (its index in ``edges``)
+    drawn_edges = sorted(layout.get("edges", []), key=lambda drawn: int(drawn["id"]))
+    arrows = []
+    for drawn, (edge, _) in zip(drawn_edges, edges, strict=True):
+        points = [at(x, y) for op in drawn.get("_draw_", ()) if op["op"] == "b" for x, y in op["points"]]
+        head = [at(x, y) for op in drawn.get("_hdraw_", ()) if op["op"] in ("P", "p") for x, y in op["points"]]
+        arrows.append((edge, points, head))
+    parts += [_svg_arrow(edge, points, head) for edge, points, head in _spread_heads(arrows, centers)]
+    labels = []
+    for drawn, (_, label) in zip(drawn_edges, edges, strict=True):
+        lx, ly = at(*_pair(drawn["lp"]))
+        text_width = next((op["width"] for op in drawn.get("_ldraw_", ()) if op["op"] == "T"), 0.0)
+        labels.append(
+            f'<text class="event" x="{lx:.1f}" y="{ly + 4:.1f}" data-width="{text_width:.1f}" text-anchor="middle" '
+            f'font-size="12" fill="#24292f">{escape(label)}</text>'
+        )
+    parts += labels
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _dot_layout(order: Sequence[str], ids: Mapping[str, str], edges: Sequence[tuple[Edge, str]]) -> dict[str, Any]:
+    """Graphviz's layout of the boxes and labelled arrows, as its JSON output."""
+    import graphviz  # type: ignore[import-untyped]
+
+    graph = graphviz.Digraph(
+        # ordering=out keeps each widget's events left to right in event order
+        graph_attr={
+            "rankdir": "TB",
+            "nodesep": "0.4",
+            "ranksep": "0.55",
+            "splines": "true",
+            "ordering": "out",
+            "pad": "0",
+        },
+        node_attr={
+            "shape": "box",
+            "fixedsize": "true",
+            "width": f"{BOX_WIDTH / _POINTS_PER_INCH:.4f}",
+            "height": f"{BOX_HEIGHT / _POINTS_PER_INCH:.4f}",
+            "label": "",
+        },
+        edge_attr={"fontname": FONT, "fontsize": "12"},
+    )
+    for name in order:
+        graph.node(ids[name])
+    first_parent: dict[str, str] = {}
+    for number, (edge, label) in enumerate(edges):
+        # A widget's first way in pulls hardest, so the main path stays straight instead of drifting sideways.
+        weight = "8" if first_parent.setdefault(edge.target, edge.source) == edge.source else "1"
+        # dot reads backslash escapes (\n, \N...) in labels; doubled, they stay text
+        graph.edge(
+            ids[edge.source],
+            ids[edge.target],
+            label=label.replace("\\", "\\\\") or " ",
+            weight=weight,
+            id=str(number),
+        )
+    try:
+        output = graph.pipe(format="json", engine="dot", encoding="utf-8")
+    except graphviz.ExecutableNotFound:
+        raise DiagramError(
+            "drawing SVG needs Graphviz's dot: install the Debian package graphviz (make does), "
+            "or ask for --format mermaid"
+        ) from None
+    except graphviz.CalledProcessError as error:
+        raise DiagramError(f"Graphviz's dot failed: {error.stderr!r}") from None
+    layout: dict[str, Any] = json.loads(output)
+    return layout
+
+
+def _pair(text: str) -> Point:
+    x, y = text.split(",")[:2]
+    return float(x), float(y)
+
+
+def _svg_box(name: str, widget_type: str, corner: Point) -> str:
+    x, y = corner
+    shown = name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
+    kind = widget_type if len(widget_type) <= TYPE_LIMIT else widget_type[: TYPE_LIMIT - 1] + "…"
+    fill = "#f1f8ff" if widget_type == "trigger" else "#ffffff"
+    return (
+        f'<g class="widget-group"><title>{escape(f"{name} ({widget_type})")}</title>'
+        f'<rect class="widget" data-name={quoteattr(name)} x="{x:.1f}" y="{y:.1f}" width="{BOX_WIDTH}" '
+        f'height="{BOX_HEIGHT}" rx="8" fill="{fill}" stroke="#57606a" stroke-width="1.5"/>'
+        f'<text x="{x + 12:.1f}" y="{y + 24:.1f}" font-weight="bold">{escape(shown)}</text>'
+        f'<text x="{x + 12:.1f}" y="{y + 44:.1f}" font-size="12" fill="#57606a">{escape(kind)}</text></g>'
+    )
+
+
+Arrow = tuple[Edge, list[Point], list[Point]]
+"""An edge, its Bézier points and its arrowhead polygon."""
+HEAD_SPACING = 14.0
+HEAD_GAP = 4.0
+"""Arrowheads closer than this along a box side are spaced ``HEAD_SPACING`` apart."""
+
+
+def _spread_heads(arrows: Sequence[Arrow], centers: Mapping[str, Point]) -> list[Arrow]:
+    """Space out the arrowheads that meet one side of a box when dot put two on (nearly) one point."""
+    sides: dict[tuple[str, bool, bool], list[int]] = {}
+    for index, (edge, points, head) in enumerate(arrows):
+        tip = _tip(points, head)
+        cx, cy = centers[edge.target]
+        on_top_or_bottom = abs(tip[1] - cy) / BOX_HEIGHT >= abs(tip[0] - cx) / BOX_WIDTH
+        first = tip[1] < cy if on_top_or_bottom else tip[0] < cx  # top (or left) rather than bottom (or right)
+        sides.setdefault((edge.target, on_top_or_bottom, first), []).append(index)
+    moved = dict(enumerate(arrows))
+    for (target, along_x, _), members in sides.items():
+        tips = {index: _tip(arrows[index][1], arrows[index][2]) for index in members}
+        spots = sorted(tips[index][0 if along_x else 1] for index in members)
+        if len(members) < 2 or min(b - a for a, b in itertools.pairwise(spots)) >= HEAD_GAP:
+            continue
+        # along the side they meet, else (for heads at a corner) along the other side
+        for axis in (0, 1) if along_x else (1, 0):
+            placed = _place_heads([arrows[index] for index in members], axis, centers[target], centers)
+            if placed is not None:
+                moved.update(zip(members, placed, strict=True))
+                break
+    return [moved[index] for index in range(len(arrows))]
+
+
+def _place_heads(group: Sequence[Arrow], axis: int, center: Point, centers: Mapping[str, Point]) -> list[Arrow] | None:
+    """The group's arrows with their heads spaced along ``axis`` (0: x) of the target box, or None.
+
+    Tries the block of heads centred where dot put them, then closer together, then elsewhere along the
+    side, moving the end point alone or with its control point; the first placement that moves no arrow
+    into another box wins. None when every placement would.
+    """
+    spots = [_tip(points, head)[axis] for _, points, head in group]
+    order = sorted(range(len(group)), key=lambda member: (spots[member], member))
+    half = (BOX_WIDTH if axis == 0 else BOX_HEIGHT) / 2 - 12
+    low, high = center[axis] - half, center[axis] + half
+    for (start, spacing), bend in itertools.product(_placements(spots, low, high), (1, 2)):
+        placed: dict[int, Arrow] = {}
+        for rank, member in enumerate(order):
+            shift = start + rank * spacing - spots[member]
+            dx, dy = (shift, 0.0) if axis == 0 else (0.0, shift)
+            edge, points, head = group[member]
+            curve = [*points[:-bend], *((x + dx, y + dy) for x, y in points[-bend:])]
+            if _crosses(curve, edge, centers):
+                break
+            placed[member] = (edge, curve, [(x + dx, y + dy) for x, y in head])
+        else:
+            return [placed[member] for member in range(len(group))]
+    return None
+
+
+def _placements(spots: Sequence[float], low: float, high: float) -> Iterator[tuple[float, float]]:
+    """Where a block of arrowheads may start along a side, and how far apart, best first."""
+    count = len(spots)
+    for spacing in (min(HEAD_SPACING, (high - low) / (count - 1)), HEAD_GAP + 1):
+        span = spacing * (count - 1)
+        middle = min(max(sum(spots) / count - span / 2, low), high - span)
+        yield middle, spacing
+        for step in range(9):
+            yield low + (high - span - low) * step / 8, spacing
+
+
+def _crosses(curve: Sequence[Point], edge: Edge, centers: Mapping[str, Point]) -> bool:
+    """True if the Bézier ``curve`` enters a box other than the edge's own two."""
+    samples = [
+        point
+        for start in range(0, len(curve) - 3, 3)
+        for point in _bezier_points(curve[start], curve[start + 1], curve[start + 2], curve[start + 3])
+    ]
+    return any(
+        abs(x - cx) < BOX_WIDTH / 2 - 1 and abs(y - cy) < BOX_HEIGHT / 2 - 1
+        for name, (cx, cy) in centers.items()
+        if name not in (edge.source, edge.target)
+        for x, y in samples
+    )
+
+
+def _bezier_points(p0: Point, p1: Point, p2: Point, p3: Point, steps: int = 24) -> list[Point]:
+    points = []
+    for step in range(steps + 1):
+        t = step / steps
+        u = 1 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        points.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+    return points
+
+
+def _tip(points: Sequence[Point], head: Sequence[Point]) -> Point:
+    """The arrowhead's point: its corner farthest from where the curve ends."""
+    return max(head, key=lambda corner: math.dist(corner, points[-1])) if head else points[-1]
+
+
+def _svg_arrow(edge: Edge, points: Sequence[Point], head: Sequence[Point]) -> str:
+    """One arrow: dot's Bézier path and its arrowhead polygon."""
+    path = f"M{points[0][0]:.1f},{points[0][1]:.1f} C" + " ".join(f"{x:.1f},{y:.1f}" for x, y in points[1:])
+    polygon = " ".join(f"{x:.1f},{y:.1f}" for x, y in head)
+    return (
+        f'<g class="arrow"><path class="transition" data-source={quoteattr(edge.source)} '
+        f'data-target={quoteattr(edge.target)} d="{path}" fill="none" stroke="#57606a" stroke-width="1.5"/>'
+        f'<polygon class="arrowhead" points="{polygon}" fill="#57606a"/></g>'
+    )

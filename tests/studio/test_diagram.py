@@ -168,16 +168,14 @@ def test_svg_escapes_weird_names() -> None:
     assert set(WEIRD_NAMES) <= named
 
 
-def test_svg_boxes_keep_their_relative_canvas_offsets() -> None:
-    definition = copy.deepcopy(QUEUE_FLOW)
-    definition["states"][0]["properties"]["offset"] = {"x": -100, "y": -10}
-    definition["states"][4]["properties"]["offset"] = {"x": 900, "y": 1500}
+def test_svg_draws_the_flow_top_down_from_the_trigger() -> None:
     boxes = {
-        box.get("data-name"): (float(box.get("x", "")), float(box.get("y", "")))
-        for box in svg_root(definition).iter(f"{SVG}rect")
+        box.get("data-name"): float(box.get("y", ""))
+        for box in svg_root(QUEUE_FLOW).iter(f"{SVG}rect")
         if box.get("class") == "widget"
     }
-    assert (boxes["agent"][0] - boxes["Trigger"][0], boxes["agent"][1] - boxes["Trigger"][1]) == (1000, 1510)
+    assert boxes["Trigger"] == min(boxes.values())
+    assert boxes["Trigger"] < boxes["ask"] < boxes["route"] < boxes["agent"]
 
 
 def test_svg_is_deterministic() -> None:
