@@ -278,17 +278,11 @@ def check_flags(run: _Run, definition: Mapping[str, Any]) -> None:
 
 def check_initial_state(run: _Run, definition: Mapping[str, Any]) -> str | None:
     """``initial_state`` is a non-empty string; returns it (None when it is unusable)."""
-    if "initial_state" not in definition:
-        run.report("missing-key", 'initial_state is missing: add "initial_state": "Trigger"', None, "#/initial_state")
-        return None
-    initial_state = definition["initial_state"]
-    if not isinstance(initial_state, str):
-        run.report(
-            "json-type",
-            f"initial_state must be the trigger's name (a string), not {describe(initial_state)}",
-            None,
-            "#/initial_state",
-        )
+    missing = 'initial_state is missing: add "initial_state": "Trigger"'
+    initial_state = required_string(
+        run, definition, "initial_state", missing, "the trigger's name (a string)", None, "#"
+    )
+    if initial_state is None:
         return None
     if not initial_state:
         run.report("empty", "initial_state is empty: set it to the trigger's name", None, "#/initial_state")
@@ -379,12 +373,9 @@ def check_name(run: _Run, state: Mapping[str, Any], path: str) -> str | None:
 
 def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: str) -> WidgetSpec | None:
     """The type is a string Studio knows; returns its spec (None for a type the catalogue lacks)."""
-    if "type" not in state:
-        run.report("missing-key", 'the widget has no type: add one, e.g. "type": "say-play"', widget, f"{path}/type")
-        return None
-    widget_type = state["type"]
-    if not isinstance(widget_type, str):
-        run.report("json-type", f"type must be a string, not {describe(widget_type)}", widget, f"{path}/type")
+    missing = 'the widget has no type: add one, e.g. "type": "say-play"'
+    widget_type = required_string(run, state, "type", missing, "a string", widget, path)
+    if widget_type is None:
         return None
     spec = CATALOGUE.get(widget_type)
     if spec is not None:
@@ -418,6 +409,20 @@ def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: st
             f"{path}/type",
         )
     return None
+
+
+def required_string(
+    run: _Run, data: Mapping[str, Any], key: str, missing: str, what: str, widget: str | None, path: str
+) -> str | None:
+    """``data[key]`` when it is a string; else reports it missing (saying ``missing``) or not ``what``."""
+    if key not in data:
+        run.report("missing-key", missing, widget, f"{path}/{key}")
+        return None
+    value = data[key]
+    if not isinstance(value, str):
+        run.report("json-type", f"{key} must be {what}, not {describe(value)}", widget, f"{path}/{key}")
+        return None
+    return value
 
 
 def near_miss(word: str, choices: Sequence[str]) -> str | None:
@@ -813,14 +818,8 @@ def check_event(
     path: str,
 ) -> str | None:
     """The event is a string the widget type has, listed once; returns it (None when it is no string)."""
-    if "event" not in transition:
-        run.report("missing-key", "the transition has no event: add one", widget, f"{path}/event")
-        return None
-    event = transition["event"]
-    if not isinstance(event, str):
-        run.report("json-type", f"event must be a string, not {describe(event)}", widget, f"{path}/event")
-        return None
-    if spec is None:
+    event = required_string(run, transition, "event", "the transition has no event: add one", "a string", widget, path)
+    if event is None or spec is None:
         return event
     if event not in spec.events:
         run.report(

@@ -640,36 +640,37 @@ class SendToAutopilot(Widget):
     memory_parameters: KeyValues | None = prop(default=None)
 
 
-# --- Profiles (type strings, properties and events UNCONFIRMED: see spec.PROFILE_WIDGET_TYPES) -------
+# --- Profiles (type strings, properties and events UNCONFIRMED: see spec.UNCONFIRMED_TYPES) ----------
 
 
-class SearchForProfile(Widget):
+class _ProfileWidget(Widget):
+    """What the Profiles widgets share: their (guessed) success and failed events. Registers no type."""
+
+    on_success = Event("success", primary=True)
+    on_failed = Event("failed")
+
+
+class SearchForProfile(_ProfileWidget):
     """Search for a Profile (public beta): looks up a Unified Profile by identifier (guessed keys)."""
 
     TYPE = PROFILE_WIDGET_TYPES["search_for_a_profile"]
     SOURCE = "https://twilio.com/docs/studio/widget-library/search-for-a-profile (fields: Connection, Identifier)"
 
-    on_success = Event("success", primary=True)
-    on_failed = Event("failed")
-
     profile_connector_instance: str | None = prop(default=None, recommended=True)
     identifier: str | None = prop(default=None, recommended=True)
 
 
-class ResolveProfile(Widget):
+class ResolveProfile(_ProfileWidget):
     """Resolve Profile: finds a Twilio Profile by channel identifier or profile ID (guessed keys)."""
 
     TYPE = PROFILE_WIDGET_TYPES["resolve_profile"]
     SOURCE = "https://www.twilio.com/docs/studio/widget-library/resolve-profile"
 
-    on_success = Event("success", primary=True)
-    on_failed = Event("failed")
-
     identifier: str | None = prop(default=None)
     profile_id: str | None = prop(default=None)
 
 
-class CreateOrUpdateProfile(Widget):
+class CreateOrUpdateProfile(_ProfileWidget):
     """Create or Update Profile: writes traits to a Twilio Profile, creating it first if needed (guessed keys)."""
 
     TYPE = PROFILE_WIDGET_TYPES["create_or_update_profile"]
@@ -678,15 +679,12 @@ class CreateOrUpdateProfile(Widget):
         "Identity; JSON keys and events guessed)"
     )
 
-    on_success = Event("success", primary=True)
-    on_failed = Event("failed")
-
     action: str | None = prop(default=None)
     identifier: str | None = prop(default=None, recommended=True)
     traits: KeyValues | None = prop(default=None)
 
 
-class UpdateProfileTraits(Widget):
+class UpdateProfileTraits(_ProfileWidget):
     """Update Profile Traits (public beta): writes traits to a Unified Profile."""
 
     TYPE = PROFILE_WIDGET_TYPES["update_profile_traits"]
@@ -694,9 +692,6 @@ class UpdateProfileTraits(Widget):
         "https://twilio.com/docs/studio/widget-library/update-profile-traits "
         "(JSON keys profile_connector_instance, profile_connect_sid, traits; events guessed)"
     )
-
-    on_success = Event("success", primary=True)
-    on_failed = Event("failed")
 
     profile_connector_instance: str | None = prop(default=None, recommended=True)
     profile_connect_sid: str | None = prop(default=None, recommended=True)
