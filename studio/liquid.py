@@ -15,9 +15,16 @@ def is_template(value: str) -> bool:
 
 def unclosed_tag(value: str) -> str | None:
     """The opener (``{{`` or ``{%``) of the first Liquid tag that is never closed, or None."""
+    if all(_closed_after(value, opener, closer) for opener, closer in (("{{", "}}"), ("{%", "%}"))):
+        return None  # the last opener of each kind is closed, so every earlier one is too
     rest = _TAG.sub("", value)
     found = [(rest.find(opener), opener) for opener in ("{{", "{%") if opener in rest]
     return min(found)[1] if found else None
+
+
+def _closed_after(value: str, opener: str, closer: str) -> bool:
+    last = value.rfind(opener)
+    return last < 0 or value.find(closer, last + 2) >= 0
 
 
 def widget_references(value: str) -> list[str]:

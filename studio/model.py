@@ -79,12 +79,13 @@ class Members:
 
     def add(self, widget: Widget) -> None:
         """Add ``widget`` unless it is already a member; refuse a new widget with a member's name."""
-        if id(widget) in self.ids:
+        key = id(widget)
+        if key in self.ids:
             return
-        self.check_name(widget)
+        if self.by_name.setdefault(widget.name, widget) is not widget:
+            self.check_name(widget)
         self.widgets.append(widget)
-        self.ids.add(id(widget))
-        self.by_name.setdefault(widget.name, widget)
+        self.ids.add(key)
 
     def check_name(self, widget: Widget) -> None:
         """Raise :class:`DuplicateWidgetNameError` if another widget of the flow has this name."""

@@ -572,7 +572,6 @@ def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: 
             widget,
             path,
         )
-    unconfirmed = _unconfirmed(spec, prop)
     if prop.literal_sid and is_template(value):
         run.report(
             "liquid-not-allowed",
@@ -580,7 +579,7 @@ def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: 
             "SID here)",
             widget,
             path,
-            unconfirmed=unconfirmed,
+            unconfirmed=_unconfirmed(spec, prop),
         )
         return
     if "${" in value or is_template(value):
@@ -591,7 +590,7 @@ def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: 
             f"{prop.json} must be one of {', '.join(map(repr, prop.enum))}, not {value!r}: {suggest(value, prop.enum)}",
             widget,
             path,
-            unconfirmed=unconfirmed,
+            unconfirmed=_unconfirmed(spec, prop),
         )
     elif prop.suggested and value not in prop.suggested:
         run.report("suggested", _unusual(prop.json, value, prop.suggested), widget, path)
@@ -721,6 +720,9 @@ def _type_fix(expected: str, value: object) -> str:
 
 def scan_value(run: _Run, value: object, path: str) -> None:
     """The Liquid of every string inside a JSON value (iteratively: any depth is safe)."""
+    if isinstance(value, str):
+        scan_text(run, value, path)
+        return
     for text in _strings(run, value, path):
         scan_text(run, text, path)
 
