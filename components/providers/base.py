@@ -305,14 +305,21 @@ class TwilioProvider(ResourceProvider):
     # ---- writes that are safe to retry ---------------------------------------------------------
 
     @staticmethod
-    def resend(conn: Connection, write: Callable[[], T]) -> T:
-        """An idempotent write (an update, a delete): sent again when its answer was lost."""
+    def resend(conn: Connection, write: Callable[[], T], landed: Callable[[], T | None] | None = None) -> T:
+        """An idempotent write (an update, a delete): sent again when its answer was lost.
+
+        ``landed`` looks first whether the lost write was applied after all (a Studio update, which
+        would otherwise make one more revision), and returns the object when it was.
+        """
         attempt = 0
         while True:
             attempt += 1
             try:
                 return write()
             except AnswerLost:
+                found = landed() if landed is not None else None
+                if found is not None:
+                    return found
                 if not conn.pause_before_retry(attempt):
                     raise
 

@@ -60,14 +60,23 @@ class StudioFlowProvider(TwilioProvider):
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = conn.client().studio.v2.flows(id_)
+        definition = definition_data(inputs["definition"])
+
+        def landed() -> Any:
+            # Every update is a new revision, so a lost one that was applied is not sent again.
+            flow = context.fetch()
+            newer = flow.revision > (canonical(olds.get("revision")) or 0)
+            return flow if newer and canonical(flow.definition) == definition else None
+
         flow = self.resend(
             conn,
             lambda: context.update(
                 status=inputs["status"],
                 friendly_name=inputs["friendly_name"],
-                definition=definition_data(inputs["definition"]),
+                definition=definition,
                 commit_message=unset_if_none(inputs.get("commit_message")),
             ),
+            landed,
         )
         return _outputs(flow)
 

@@ -118,3 +118,16 @@ def test_an_address_whose_create_answer_was_lost_is_the_programs_own(emulator: E
     assert (created.outs or {})["adopted"] is False
     provider.delete(created.id, through_the_wire(created.outs or {}))
     assert client(emulator).conversations.v1.address_configurations.list() == []
+
+
+@pytest.mark.parametrize("kind", ["applied-error", "applied-drop", "drop"])
+def test_a_flow_update_whose_answer_was_lost_makes_exactly_one_revision(emulator: EmulatorHandle, kind: str) -> None:
+    provider = connected(StudioFlowProvider(), emulator)
+    inputs = {"friendly_name": "IVR", "status": "published", "definition": MINIMAL_FLOW}
+    created = provider.create(inputs)
+    changed = {**inputs, "definition": {**MINIMAL_FLOW, "description": "Changed"}}
+    fault_first(emulator, kind, "POST", r"/Flows/FW")
+    updated = provider.update(created.id, through_the_wire(created.outs or {}), changed)
+    revisions = client(emulator).studio.v2.flows(created.id).revisions.list()
+    assert sorted(r.revision for r in revisions) == [1, 2]
+    assert (updated.outs or {})["revision"] == 2
