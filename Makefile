@@ -9,9 +9,10 @@ ENGINE := tools/pulumi/build.sh
 
 .PHONY: demo test lint typecheck unit bench emulator engine clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 $(DEBIAN): tools/debian-packages.txt | $(STAMP)

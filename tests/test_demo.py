@@ -1,4 +1,4 @@
-"""`make demo` runs the main job on the embedded emulator and shows what it holds."""
+"""`make demo` renders every stack, deploys `local` to the embedded emulator with the real engine, twice."""
 
 import subprocess
 import sys
@@ -7,11 +7,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_demo_deploys_the_local_stack_and_prints_the_emulated_account() -> None:
+def test_demo_renders_deploys_and_shows_that_a_second_up_changes_nothing(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "flexctl", "demo"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-m", "flexctl", "demo", "--state", str(tmp_path / "state")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )
-    assert result.returncode == 0, result.stderr
-    assert "pulumi up --stack local" in result.stdout
-    assert "Workspace 'Flex Task Assignment'" in result.stdout
-    assert "Phone number +15005550006" in result.stdout
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    for stack in ("local", "dev", "prod"):
+        assert f"{stack}: {ROOT / 'build' / stack / 'index.html'}" in result.stdout
+    first, second = result.stdout.split("4. Run `up` again")
+    assert "pulumi up: 31 to create" in first
+    assert "Workspace 'Flex Task Assignment'" in first
+    assert "Phone number +15005550006 voice_url='https://webhooks.twilio.com/v1/Accounts/" in first
+    assert "pulumi up: no changes; writes to Twilio: 0" in second
