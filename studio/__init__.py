@@ -49,13 +49,34 @@ and returns the widget, so chains read top-down; ``widget >> next`` follows the 
 (Say/Play's ``audioComplete``, Set Variables' ``next``...). ``split.when(Condition...)`` adds a branch
 (all 17 condition types are class methods of :class:`Condition`). A fragment is a plain function
 returning a widget or a :class:`Fragment` (entry widget plus open ports). Widgets lay themselves out
-unless given ``offset=(x, y)``. :class:`GenericWidget` covers any widget type not modelled here.
+unless given ``offset=(x, y)``. :class:`GenericWidget` covers any widget type not modelled here; to model
+one, write its class (``TYPE``, ``Event`` attributes, fields annotated ``str``, ``Integer``,
+``NumericString``, ``JsonText``, ``KeyValues``... with :func:`prop`): it registers itself in
+:data:`CATALOGUE`, so the builder, the validator and the importer know it.
 """
 
 from studio.catalogue import CATALOGUE, PROFILE_WIDGET_TYPES, WIDGET_CLASS_BY_TYPE
 from studio.flow import Flow
 from studio.jsontext import Unquoted, canonical_json
-from studio.model import AUTO, Condition, DuplicateWidgetNameError, Event, Fragment, Output, Port, Widget
+from studio.model import (
+    AUTO,
+    BooleanString,
+    Condition,
+    DuplicateWidgetNameError,
+    Event,
+    Fragment,
+    Integer,
+    JsonArray,
+    JsonObject,
+    JsonText,
+    KeyValues,
+    NumericString,
+    Output,
+    Port,
+    StringList,
+    Widget,
+    prop,
+)
 from studio.params import MissingParameterError, Parameter
 from studio.spec import CONDITION_TYPES, PropSpec, WidgetSpec
 from studio.validate import Problem, validate_definition, validate_state
@@ -106,6 +127,7 @@ __all__ = [
     "WIDGET_CLASSES",
     "WIDGET_CLASS_BY_TYPE",
     "AddTwimlRedirect",
+    "BooleanString",
     "CapturePayments",
     "Condition",
     "ConnectCallTo",
@@ -120,10 +142,16 @@ __all__ = [
     "Fragment",
     "GatherInputOnCall",
     "GenericWidget",
+    "Integer",
+    "JsonArray",
+    "JsonObject",
+    "JsonText",
+    "KeyValues",
     "MakeHttpRequest",
     "MakeOutgoingCall",
     "MakeOutgoingCallV1",
     "MissingParameterError",
+    "NumericString",
     "Output",
     "Parameter",
     "Port",
@@ -145,12 +173,14 @@ __all__ = [
     "SetVariables",
     "SplitBasedOn",
     "StartConversation",
+    "StringList",
     "Trigger",
     "Unquoted",
     "UpdateProfileTraits",
     "Widget",
     "WidgetSpec",
     "canonical_json",
+    "prop",
     "validate_definition",
     "validate_state",
 ]

@@ -201,8 +201,8 @@ def prop(
 def _kind_of(owner: type, name: str, annotation: object) -> Kind:
     """The JSON kind an annotation declares (``X | None`` is X, optional)."""
     if isinstance(annotation, str):
-        module = sys.modules[owner.__module__]
-        annotation = eval(annotation, vars(module))
+        # the annotation's own text (``from __future__ import annotations``), read where the class was written
+        annotation = eval(annotation, vars(sys.modules[owner.__module__]))
     options = [arg for arg in get_args(annotation) if arg is not type(None)]
     if get_origin(annotation) in (Union, types.UnionType) and len(options) == 1:
         annotation = options[0]

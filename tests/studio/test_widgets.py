@@ -210,7 +210,7 @@ import json
 
 from studio import CATALOGUE, Event, Flow, Trigger, Widget, validate_definition
 from studio.importer import import_definition
-from studio.model import Integer, KeyValues, NumericString, prop
+from studio import Integer, KeyValues, NumericString, prop
 
 
 class RunModelInference(Widget):
