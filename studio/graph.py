@@ -51,6 +51,61 @@ def iter_edges(states: Sequence[Mapping[str, Any]]) -> Iterator[Edge]:
                 yield edge
 
 
+def successors(
+    names: Sequence[str], states: Sequence[Mapping[str, Any]], known: Mapping[str, int]
+) -> dict[str, list[str]]:
+    """The widgets each state leads to (``known`` names only), in transition order, by name.
+
+    The same edges as :func:`iter_edges`, read without building them: layout runs this on every build.
+    """
+    children: dict[str, list[str]] = {name: [] for name in known}
+    for name, state in zip(names, states, strict=True):
+        kids = children[name]
+        for transition in state.get("transitions") or ():
+            target = transition.get("next")
+            if isinstance(target, str) and target in known:
+                kids.append(target)
+    return children
+
+
+def depth_first(
+    children: Mapping[str, Sequence[str]], roots: Sequence[str], excluded: set[str], discovered: dict[str, int]
+) -> tuple[list[str], dict[str, list[str]]]:
+    """A topological order of the nodes reached from ``roots`` and their edges without the back-edges.
+
+    Depth first in transition order; a back-edge (a retry loop) or an edge into ``excluded`` is left
+    out. ``discovered`` gets each node's preorder number (it may already hold an earlier search's).
+    """
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = finished
+    postorder: list[str] = []
+    forward: dict[str, list[str]] = {}
+    for root in roots:
+        if root in state:
+            continue
+        state[root] = 1
+        discovered[root] = len(discovered)
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(children[root]))]
+        forward[root] = []
+        while stack:
+            node, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                state[node] = 2
+                postorder.append(node)
+                stack.pop()
+            elif child in excluded or state.get(child) == 1:
+                continue
+            else:
+                forward[node].append(child)
+                if child not in state:
+                    state[child] = 1
+                    discovered[child] = len(discovered)
+                    forward[child] = []
+                    stack.append((child, iter(children[child])))
+    postorder.reverse()
+    return postorder, forward
+
+
 def numbered(edges: Iterable[Edge]) -> Iterator[tuple[Edge, int]]:
     """Each edge with its occurrence among equal edges (0 for the first), so equal edges stay apart."""
     seen: Counter[Edge] = Counter()

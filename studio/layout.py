@@ -20,8 +20,10 @@ their descendants), plus any widget of the same row pushed aside by a widget tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from studio.graph import depth_first, successors
 
 WIDGET_WIDTH = 300
 """Approximate width of a widget box on the Studio canvas, in px."""
@@ -90,14 +92,7 @@ class _Layout:
         for name in names:
             self.order.setdefault(name, len(self.order))
         self.fixed = {name: off for name, off in fixed.items() if name in self.order}
-        self.children: dict[str, list[str]] = {name: [] for name in self.order}
-        # The same edges as iter_edges(), read inline: this runs on every build of every flow.
-        for name, state in zip(names, states, strict=True):
-            kids = self.children[name]
-            for transition in state.get("transitions") or ():
-                target = transition.get("next")
-                if isinstance(target, str) and target in self.order:
-                    kids.append(target)
+        self.children = successors(names, states, self.order)
         self.initial_state = initial_state
         self.discovered: dict[str, int] = {}  # depth-first preorder: transition order
         self.row: dict[str, int] = {}
@@ -106,10 +101,10 @@ class _Layout:
 
     def run(self) -> dict[str, Offset]:
         roots = [self.initial_state] if self.initial_state in self.order else []
-        reachable_topo, forward = self._depth_first(roots, set())
+        reachable_topo, forward = depth_first(self.children, roots, set(), self.discovered)
         reachable = set(reachable_topo)
         rest = [name for name in self.order if name not in reachable]
-        orphan_topo, orphan_forward = self._depth_first(rest, reachable)
+        orphan_topo, orphan_forward = depth_first(self.children, rest, reachable, self.discovered)
         for x, y in self.fixed.values():
             self._block_box(x, y)
         self._place(reachable_topo, forward, base_column=0)
@@ -121,37 +116,6 @@ class _Layout:
             else (self.column[name] * COLUMN_WIDTH, self.row[name] * ROW_HEIGHT)
             for name in self.order
         }
-
-    def _depth_first(self, roots: Sequence[str], excluded: set[str]) -> tuple[list[str], dict[str, list[str]]]:
-        """Return the topological order of the nodes reached and their non-back edges."""
-        state: dict[str, int] = {}  # 1 = on the stack, 2 = finished
-        postorder: list[str] = []
-        forward: dict[str, list[str]] = {}
-        for root in roots:
-            if root in state:
-                continue
-            state[root] = 1
-            self.discovered[root] = len(self.discovered)
-            stack: list[tuple[str, Iterator[str]]] = [(root, iter(self.children[root]))]
-            forward[root] = []
-            while stack:
-                node, pending = stack[-1]
-                child = next(pending, None)
-                if child is None:
-                    state[node] = 2
-                    postorder.append(node)
-                    stack.pop()
-                elif child in excluded or state.get(child) == 1:
-                    continue  # a back-edge (retry loop) or an edge into another component
-                else:
-                    forward[node].append(child)
-                    if child not in state:
-                        state[child] = 1
-                        self.discovered[child] = len(self.discovered)
-                        forward[child] = []
-                        stack.append((child, iter(self.children[child])))
-        postorder.reverse()
-        return postorder, forward
 
     def _place(self, topo: list[str], forward: Mapping[str, list[str]], base_column: int) -> None:
         """Assign rows (longest path) and columns (primary parent + sibling rank) to ``topo``."""
