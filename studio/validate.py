@@ -740,7 +740,7 @@ def scan_text(run: _Run, text: str, path: str) -> None:
         run.report(
             "liquid-syntax",
             f"an unclosed Liquid {opener} (no {closer} after it): Studio sends the text as it is; close it, or "
-            "write the braces as {{ '{{' }} to mean them literally",
+            "put braces meant literally inside {% raw %}...{% endraw %}",
             run.widget,
             path,
         )
