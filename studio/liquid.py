@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _WIDGET_REF = re.compile(r"""\bwidgets\s*(?:\.\s*([A-Za-z0-9_-]+)|\[\s*["']([^"']+)["']\s*\])""")
 
@@ -17,7 +18,7 @@ def unclosed_tag(value: str) -> str | None:
     """The opener (``{{`` or ``{%``) of the first Liquid tag that is never closed, or None."""
     if all(_closed_after(value, opener, closer) for opener, closer in (("{{", "}}"), ("{%", "%}"))):
         return None  # the last opener of each kind is closed, so every earlier one is too
-    rest = _TAG.sub("", value)
+    rest = _TAG.sub("", _RAW.sub("", value))
     found = [(rest.find(opener), opener) for opener in ("{{", "{%") if opener in rest]
     return min(found)[1] if found else None
 

@@ -260,3 +260,8 @@ def test_a_definition_thousands_of_levels_deep_gives_problems_not_a_traceback() 
 def test_deep_states_are_one_problem_not_a_traceback() -> None:
     problems = validate_definition({"initial_state": "Trigger", "states": deep(50_001)})
     assert [p.code for p in problems] == ["json-type"]  # 50,001 levels: the outermost is an object
+
+
+def test_braces_inside_a_raw_block_are_literal() -> None:
+    body = "Type {% raw %}{{{% endraw %} to start"
+    assert problems_of(flow(state("m", "send-message", {**SEND, "body": body}, "sent"))) == []
