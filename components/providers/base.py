@@ -216,6 +216,9 @@ class TwilioProvider(ResourceProvider):
         every child as replaced (which ``protect`` turns into a failed ``up``). The resource's id
         stays known in a preview, so programs wire parents by ``.id``; a parent really replaced
         then shows as a known change, and the ``up`` itself diffs known values and replaces.
+        The price: when a parent is replaced delete-first, the engine asks each dependent's diff with
+        the parent's outputs unknown and replaces only the dependents that answer "replace", so a
+        child of a replaced workspace is not replaced with it (a workspace is only replaced on request).
         """
         self._guard_stack_account(olds)
         changed, unknown = self.changed_fields(olds, news)
@@ -223,8 +226,8 @@ class TwilioProvider(ResourceProvider):
         return DiffResult(
             changes=CHANGED if changed or unknown else False,
             replaces=replaces,
-            # An object replaced under the same name must go first, or adoption by name would
-            # find the old one again.
+            # The old object goes first: its replacement keeps the name, which Twilio may keep unique
+            # and adoption by a Flex name would find again.
             delete_before_replace=True if replaces else None,
         )
 
