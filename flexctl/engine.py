@@ -27,6 +27,7 @@ OFFLINE_ENV = {
     "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
     "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "false",
 }
+_PREVIEW_OPTIONS = ("target", "replace", "expect_no_changes", "refresh")
 # The order in which one resource's steps tell what happened to it, the most telling first.
 _OP_RANK = ("replace", "create-replacement", "delete-replaced", "create", "update", "delete", "read", "refresh")
 
@@ -123,7 +124,14 @@ class Engine:
     def preview(self, **options: Any) -> Outcome:
         return self._run(self.stack.preview, **options)
 
-    def up(self, **options: Any) -> Outcome:
+    def up(self, *, preview_first: bool = False, **options: Any) -> Outcome:
+        """`pulumi up --yes`; the Automation API skips the CLI's preview unless ``preview_first``.
+
+        With it, as `pulumi up` does by default, a check that fails in the preview stops the update
+        before anything is sent; without it, independent resources go ahead while one fails.
+        """
+        if preview_first:
+            self.preview(**{k: v for k, v in options.items() if k in _PREVIEW_OPTIONS})
         return self._run(self.stack.up, **options)
 
     def refresh(self, *, preview_only: bool = False, **options: Any) -> Outcome:

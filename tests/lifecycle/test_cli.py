@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 
 from flexctl.engine import LOCAL_PASSPHRASE, Engine, EngineError
 from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN, PHONE_NUMBERS, EmulatorHandle
+from tests.lifecycle import golden
 from tests.lifecycle.conftest import ROOT, Stack, copy_project
 from twilio_emulator.server import Emulator
 
@@ -161,3 +164,20 @@ def test_a_plain_text_token_stops_the_program_before_anything_is_registered(
 
     assert "Traceback" not in str(error.value)
     assert emulator.requests() == []
+
+
+def test_a_golden_state_from_earlier_code_still_refreshes_and_destroys(project: Path, tmp_path: Path) -> None:
+    account = tmp_path / "account.json"
+    shutil.copy(golden.ACCOUNT, account)
+    with running_emulator(account) as emulator:
+        engine = lifecycle_engine(
+            project, tmp_path / "state", {"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+        )
+        engine.import_state(json.loads(golden.STATE.read_text()))
+
+        engine.refresh(expect_no_changes=True)
+        engine.destroy()
+
+        assert engine.resources() == []
+        tr = Stack(engine, emulator).client.taskrouter.v1
+        assert [q.friendly_name for q in tr.workspaces(tr.workspaces.list()[0].sid).task_queues.list()] == ["Everyone"]

@@ -282,7 +282,7 @@ def test_bad_input_fails_with_the_reason_and_deploys_nothing(stack: Stack) -> No
     stack.set("supportMaxReserved", "99")
 
     with pytest.raises(EngineError, match="max_reserved_workers"):
-        stack.engine.up()
+        stack.engine.up(preview_first=True)  # as `pulumi up` runs: its preview fails, nothing is sent
 
     assert stack.writes() == []
 
