@@ -5,12 +5,15 @@ resource is registered, naming the stack file, the key, the value and the fix.
 """
 
 import pulumi
+from pulumi.runtime.config import CONFIG
 
 from components.pre_agent import PreAgentWorkflow, PreAgentWorkflowArgs
+from components.preflight import check_account
 from components.settings import load_stack_settings
 from flows import contact_center
 
 settings = load_stack_settings()
+check_account(settings, CONFIG.get(), pulumi.get_stack())  # during `up`, before any write
 center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
 workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(settings=settings, contact_center=center))
 

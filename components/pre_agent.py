@@ -29,19 +29,27 @@ TRIGGER_EVENTS: dict[FlowKey, str] = {
 }
 
 
-class TriggerError(ValueError):
-    """A number or address starts a flow that does not handle how it is started."""
+class TriggerError(pulumi.RunError):
+    """A flow nothing starts, or a number or address that starts a flow that does not handle how it is started.
+
+    A RunError, so the engine shows the message and no traceback.
+    """
 
 
 def trigger_problems(settings: StackSettings, center: ContactCenter) -> list[str]:
-    """Numbers and addresses of the stack file that start a flow without the matching trigger event."""
+    """Flows nothing starts, and numbers or addresses that start a flow without the matching trigger event."""
     wanted = [(f"phoneNumbers {entry.number} voice", entry.voice, TRIGGER_EVENTS["voice"])
               for entry in settings.phone_numbers if entry.voice]
     wanted += [(f"phoneNumbers {entry.number} messaging", entry.messaging, TRIGGER_EVENTS["messaging"])
                for entry in settings.phone_numbers if entry.messaging]
     wanted += [(f"conversationsAddresses {entry.address}", entry.flow, TRIGGER_EVENTS["conversations"])
                for entry in settings.conversations_addresses]
-    problems = []
+    problems = [
+        f"flow {spec.key!r} is started by no number or address (phoneNumbers has {len(settings.phone_numbers)} "
+        f"entries): add a phoneNumbers or conversationsAddresses entry that starts it"
+        for spec in center.flows
+        if spec.key not in {key for _, key, _ in wanted}
+    ]
     for where, key, event in wanted:
         assert key is not None
         if event not in handled_events(center.flow(key).flow):
@@ -80,7 +88,7 @@ class PreAgentWorkflow(pulumi.ComponentResource):
         settings, center = args.settings, args.contact_center
         problems = trigger_problems(settings, center)
         if problems:
-            raise TriggerError("\n".join(problems))
+            raise TriggerError(f"Pulumi.{pulumi.get_stack()}.yaml: " + "\n".join(problems))
         protect = pulumi.ResourceOptions(protect=settings.protect)
         super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(protect, opts))
         self.routing = Routing("routing", RoutingArgs(workspace=center.workspace), self._child())
