@@ -33,7 +33,7 @@ DEFAULT_PROJECT = "flex-pre-agent"
 SECRET_KEYS = frozenset({"authToken", "apiKey", "apiSecret"})
 """Credentials the providers read; never kept in the settings, never plain text in a stack file."""
 
-E164 = Annotated[str, Field(pattern=r"^\+[1-9]\d{1,14}$")]
+E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{1,14}$")]  # ASCII digits: \d takes full-width ones too
 HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$")]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]

@@ -44,6 +44,8 @@ PROGRAM_CASES = [
     ("a misspelt key", "flex-pre-agent:phonenumbers", [], r"phonenumbers"),
     ("no number at all", "flex-pre-agent:phoneNumbers", [], r"flow 'voice' is started by no number"),
     ("a number with a leading zero", "flex-pre-agent:phoneNumbers", voice_number("+0155500"), r"phoneNumbers"),
+    ("a number in full-width digits", "flex-pre-agent:phoneNumbers", voice_number("+１５００５５５０００６"),
+     r"phoneNumbers"),
     ("a time zone that does not exist", "flex-pre-agent:timeZone", "Mars/Olympus_Mons", r"timeZone"),
     ("a language the flows do not speak", "flex-pre-agent:languages", ["en", "xx"], r"languages"),
     ("a number the account does not own", "flex-pre-agent:phoneNumbers", voice_number(NOT_OWNED),

@@ -1,0 +1,47 @@
+"""The real program's `local` stack lives a whole lifecycle on the real engine, against a fresh Flex account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from components.settings import read_stack_file
+from flexctl.engine import Engine
+from tests.emulator.support import AUTH_TOKEN
+from tests.lifecycle.conftest import ROOT, copy_project
+from twilio_emulator.server import Emulator
+
+LOCAL = read_stack_file(ROOT, "local")
+
+
+def test_the_local_stack_deploys_changes_one_flow_and_gives_the_account_back(tmp_path: Path) -> None:
+    with Emulator(
+        account_sid=LOCAL.account_sid, auth_token=AUTH_TOKEN, phone_numbers=LOCAL.owned_numbers, port=0
+    ) as emulator:
+        fresh = emulator.api.state_data(comparable=True)
+        env = {"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+        engine = Engine(copy_project(tmp_path / "project", program=None), "local", tmp_path / "state", env=env)
+
+        first = engine.up(preview_first=True)
+        assert set(first.changed().values()) == {"create"}
+        flows = engine.outputs()["flowSids"]
+        assert set(flows) == {"voice", "messaging", "conversations"}
+
+        emulator.api.reset_log()
+        assert engine.up(expect_no_changes=True).changed() == {}
+        assert [r for r in emulator.api.requests() if r["method"] != "GET"] == []
+
+        engine.set_config("flex-pre-agent:businessHours", {"days": ["Mon", "Tue"], "open": "09:00", "close": "17:00"})
+        preview = engine.preview()
+        change = engine.up()
+        assert preview.changed() == change.changed()
+        assert list(change.changed().values()) == ["update"]
+        assert engine.state_of(next(iter(change.changed())))["outputs"]["sid"] == flows["voice"]
+
+        engine.refresh(preview_only=True, expect_no_changes=True)
+        engine.destroy()
+
+        assert engine.resources() == []
+        after = emulator.api.state_data(comparable=True)
+        assert {k: v for k, v in after.items() if k != "flow_revisions"} == {
+            k: v for k, v in fresh.items() if k != "flow_revisions"
+        }
