@@ -8,6 +8,7 @@ tests/taskrouter. These cases prove the wiring: each check runs before the first
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ PROGRAM_CASES = [
     ("a time zone that does not exist", "flex-pre-agent:timeZone", "Mars/Olympus_Mons", r"timeZone"),
     ("a language the flows do not speak", "flex-pre-agent:languages", ["en", "xx"], r"languages"),
     ("a number the account does not own", "flex-pre-agent:phoneNumbers", voice_number(NOT_OWNED),
-     rf"{NOT_OWNED}, which account AC\w+ does not own; nothing was deployed"),
+     rf"{re.escape(NOT_OWNED)}, which account AC\w+ does not own; nothing was deployed"),
 ]
 
 
