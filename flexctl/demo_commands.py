@@ -59,7 +59,8 @@ def run_demo(args: argparse.Namespace) -> int:
         up = engine.up()
         print(f"  pulumi up: {_counts(up.changed())}")
         for name, op in sorted(up.changed().items()):
-            print(f"    {op:8} {name}")
+            changed = f" ({', '.join(up.diffs[name])})" if op != "create" and up.diffs.get(name) else ""
+            print(f"    {op:8} {name}{changed}")
         client = make_client(settings.account_sid, settings.account_sid, WELL_KNOWN_AUTH_TOKEN, base_url)
         print("  The emulator now holds:")
         for line in describe_account(client, settings.account_sid):

@@ -25,7 +25,6 @@ LOCAL_PASSPHRASE = "flex-pre-agent-local"
 OFFLINE_ENV = {
     "PULUMI_SKIP_UPDATE_CHECK": "true",
     "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-    "PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "false",
 }
 _PREVIEW_OPTIONS = ("target", "replace", "expect_no_changes", "refresh")
 # The order in which one resource's steps tell what happened to it, the most telling first.
@@ -51,7 +50,8 @@ def engine_bin() -> Path:
 
 @dataclass
 class Outcome:
-    """What one command did: resource name -> step ("create", "update", "same", ...), and its output."""
+    """What one command did: resource name -> step ("create", "update", "same", ...), the inputs that
+    differ for each changed resource, and the CLI's output."""
 
     steps: dict[str, str] = field(default_factory=dict)
     diffs: dict[str, list[str]] = field(default_factory=dict)
@@ -160,9 +160,6 @@ class Engine:
             return
         entry = {"value": json.dumps(value), "objectValue": value, "secret": secret}
         self.stack.set_all_config_json(json.dumps({key: entry}))
-
-    def remove_config(self, key: str) -> None:
-        self.stack.remove_config(key)
 
     def outputs(self) -> dict[str, Any]:
         return {key: value.value for key, value in self.stack.outputs().items()}
