@@ -93,19 +93,21 @@ class PreAgentWorkflow(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(protect, opts))
         self.routing = Routing("routing", RoutingArgs(workspace=center.workspace), self._child())
         self.flows = {spec.key: self._flow(spec, settings) for spec in center.flows}
+        # One binding per flow a number starts; the first keeps the name a one-flow number always had.
         self.phone_numbers = {
-            entry.number: PhoneNumberTrigger(
-                f"number-{entry.number.lstrip('+')}",
+            f"{entry.number}{'' if index == 0 else ' messaging'}": PhoneNumberTrigger(
+                f"number-{entry.number.lstrip('+')}{'' if index == 0 else '-messaging'}",
                 PhoneNumberTriggerArgs(
                     phone_number=entry.number,
-                    webhook_url=self.flows[entry.flow].webhook_url,
-                    voice=entry.voice is not None,
-                    messaging=entry.messaging is not None,
+                    webhook_url=self.flows[flow].webhook_url,
+                    voice="voice" in channels,
+                    messaging="messaging" in channels,
                     retain_on_delete=settings.protect,
                 ),
                 self._child(),
             )
             for entry in settings.phone_numbers
+            for index, (flow, channels) in enumerate(entry.bindings.items())
         }
         self.conversations_addresses = {
             entry.address: ConversationsAddressTrigger(
@@ -150,6 +152,6 @@ class PreAgentWorkflow(pulumi.ComponentResource):
             "flowSids": {key: flow.sid for key, flow in self.flows.items()},
             "flowWebhookUrls": {key: flow.webhook_url for key, flow in self.flows.items()},
             "flowDefinitionHashes": {key: flow.definition_hash for key, flow in self.flows.items()},
-            "phoneNumberBindingSids": {number: trigger.sid for number, trigger in self.phone_numbers.items()},
+            "phoneNumberBindingSids": {key.split()[0]: trigger.sid for key, trigger in self.phone_numbers.items()},
             "conversationsAddressSids": {address: t.sid for address, t in self.conversations_addresses.items()},
         }

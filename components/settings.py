@@ -69,19 +69,16 @@ class PhoneNumberSettings(_Section):
     def _binds_something(self) -> PhoneNumberSettings:
         if self.voice is None and self.messaging is None:
             raise ValueError(f"{self.number} starts no flow: give it voice: voice and/or messaging: messaging")
-        if self.voice is not None and self.messaging is not None and self.voice != self.messaging:
-            raise ValueError(
-                f"{self.number} sends voice to {self.voice!r} and messaging to {self.messaging!r}; a number has one "
-                "flow webhook, so bind one flow per number (use another number for the other flow)"
-            )
         return self
 
     @property
-    def flow(self) -> FlowKey:
-        """The flow the number's webhook points at."""
-        flow = self.voice or self.messaging
-        assert flow is not None  # _binds_something
-        return flow
+    def bindings(self) -> dict[FlowKey, tuple[str, ...]]:
+        """Each flow this number starts, with the channels ("voice", "messaging") that start it."""
+        flows: dict[FlowKey, tuple[str, ...]] = {}
+        for channel, flow in (("voice", self.voice), ("messaging", self.messaging)):
+            if flow is not None:
+                flows[flow] = (*flows.get(flow, ()), channel)
+        return flows
 
 
 class ConversationsAddressSettings(_Section):

@@ -120,8 +120,9 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
         (out_dir / f"{spec.key}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
         (out_dir / f"{spec.key}.mmd").write_text(mermaid)
         (out_dir / f"{spec.key}.svg").write_text(svg)
-        triggers = [f"{entry.number} ({'voice' if entry.voice else 'messaging'})"
-                    for entry in settings.phone_numbers if entry.flow == spec.key]
+        triggers = [f"{entry.number} ({' and '.join(channels)})"
+                    for entry in settings.phone_numbers
+                    for flow, channels in entry.bindings.items() if flow == spec.key]
         triggers += [f"{entry.address} ({entry.type}, Conversations)"
                      for entry in settings.conversations_addresses if entry.flow == spec.key]
         sections[spec.key] = _flow_section(spec.key, spec.friendly_name, definition_hash(spec.flow), triggers,

@@ -79,7 +79,7 @@ class PhoneNumberBindingProvider(TwilioProvider):
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         previous = canonical(olds.get("previous")) or {}
         context = self._numbers(conn)(id_)
-        updated = self.resend(conn, lambda: context.update(**self._changes(inputs, previous)))
+        updated = self.resend(conn, lambda: context.update(**self._changes(inputs, previous, olds)))
         return {"sid": updated.sid, "account_sid": updated.account_sid}
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
@@ -99,14 +99,18 @@ class PhoneNumberBindingProvider(TwilioProvider):
         context = self._numbers(conn)(id_)
         self.resend(conn, lambda: context.update(**{key: previous.get(key) or "" for key in self._touched(olds)}))
 
-    def _changes(self, inputs: Props, previous: Mapping[str, Any]) -> Props:
-        """Bind the channels asked for; put back the previous values of the others."""
+    def _changes(self, inputs: Props, previous: Mapping[str, Any], olds: Props | None = None) -> Props:
+        """Bind the channels asked for; a channel this binding stops binding gets its previous values back.
+
+        A channel it never bound is left alone: another binding (another flow) may own it, as when a
+        number's calls and messages start different flows.
+        """
         bound = _bound(inputs["webhook_url"])
         changes: Props = {}
         for channel, keys in (("voice", VOICE_FIELDS), ("messaging", MESSAGING_FIELDS)):
             if inputs.get(channel):
                 changes.update(bound[channel])
-            else:
+            elif olds is not None and olds.get(channel):
                 changes.update({key: previous.get(key) or "" for key in keys})
         return changes
 

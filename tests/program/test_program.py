@@ -166,3 +166,19 @@ def _config(stack: str) -> dict[str, str]:
     from flexctl.stack_config import load_stack_config
 
     return load_stack_config(ROOT, stack)
+
+
+@pulumi.runtime.test
+def test_a_number_starting_two_flows_gets_one_binding_per_flow() -> pulumi.Output[Any]:
+    config = dict(_config("dev"))
+    numbers = json.loads(config["flex-pre-agent:phoneNumbers"])
+    config["flex-pre-agent:phoneNumbers"] = json.dumps(
+        [{"number": numbers[0]["number"], "voice": "voice", "messaging": "messaging"}, *numbers[2:]]
+    )
+    program = start("dev", config)
+    run(program)
+
+    bindings = sorted(item.name for item in program.of_type("PhoneNumberBinding"))
+    number = numbers[0]["number"].lstrip("+")
+    assert bindings == [f"number-{number}-binding", f"number-{number}-messaging-binding"]
+    return pulumi.Output.from_input(None)

@@ -97,8 +97,6 @@ BAD_VALUES = [
     ({"phoneNumbers": [{"number": "555", "voice": "voice"}]}, r"phoneNumbers\.0\.number is '555'"),
     ({"phoneNumbers": [{"number": "+15005550006", "voice": "ivr"}]}, r"phoneNumbers\.0\.voice is 'ivr'.*'voice'"),
     ({"phoneNumbers": [{"number": "+15005550006"}]}, r"\+15005550006 starts no flow"),
-    ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice", "messaging": "messaging"}]},
-     r"one flow per number"),
     ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}] * 2}, r"\+15005550006 is listed twice"),
     ({"phoneNumbers": [{"number": "+15005550006", "voce": "voice"}]}, r"phoneNumbers\.0\.voce: unknown key"),
     ({"conversationsAddresses": [{"address": "+15005550008", "type": "fax"}]}, r"conversationsAddresses\.0\.type"),
@@ -136,3 +134,10 @@ def test_credentials_are_accepted_but_never_kept() -> None:
 def test_engine_config_of_other_namespaces_is_ignored() -> None:
     raw = decode_engine_config({"flex-pre-agent:protect": "true", "pulumi:tags": "{}"}, "flex-pre-agent")
     assert raw == {"protect": True}
+
+
+def test_a_number_may_start_one_flow_for_calls_and_another_for_messages() -> None:
+    entry = {"number": "+15005550006", "voice": "voice", "messaging": "messaging"}
+    settings = parse_stack_settings({**VALID, "phoneNumbers": [entry]}, "dev")
+
+    assert settings.phone_numbers[0].bindings == {"voice": ("voice",), "messaging": ("messaging",)}
