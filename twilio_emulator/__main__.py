@@ -22,6 +22,7 @@ from twilio_emulator.faults import (
     make_rule,
     parse_kinds,
 )
+from twilio_emulator.latency import parse_duration
 from twilio_emulator.server import Emulator
 from twilio_emulator.state import StateFileError
 
@@ -43,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", help="also accept this API key SID (SK...) as username")
     parser.add_argument("--api-secret", help="the secret of --api-key")
     parser.add_argument("--state", type=Path, help="JSON file that keeps the data across restarts")
+    parser.add_argument(
+        "--latency", default="0ms", metavar="DURATION",
+        help="wait this long after applying each API request, before answering, e.g. 150ms (default: 0ms)",
+    )
+    parser.add_argument(
+        "--latency-jitter", default="0ms", metavar="DURATION",
+        help="vary each wait by up to plus or minus this much, drawn with --latency-seed, e.g. 50ms",
+    )
+    parser.add_argument("--latency-seed", type=int, default=0, metavar="N", help="seed of the jitter (default: 0)")
     parser.add_argument(
         "--stack-file", type=Path, help=f"stack file to read defaults from (default: {DEFAULT_STACK_FILE.name})"
     )
@@ -131,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             api_key=args.api_key,
             api_secret=args.api_secret,
             faults=_fault_plan(args),
+            latency=parse_duration(args.latency),
+            latency_jitter=parse_duration(args.latency_jitter, flag="--latency-jitter"),
+            latency_seed=args.latency_seed,
         )
         url = emulator.start()
     except (StackFileError, StateFileError, ValueError, OSError) as error:

@@ -23,6 +23,7 @@ from twilio_emulator import conversations, studio, taskrouter
 from twilio_emulator import phone_numbers as incoming_numbers
 from twilio_emulator.errors import ApiError, authenticate, bad_request
 from twilio_emulator.faults import NEXT_EXAMPLE, RULE_EXAMPLE, Fault, FaultPlan, FaultSpecError, configure
+from twilio_emulator.latency import Latency
 from twilio_emulator.params import Params, is_sid
 from twilio_emulator.records import new_sid
 from twilio_emulator.routing import Call, Router
@@ -85,6 +86,7 @@ class Api:
         api_secret: str | None = None,
         state_file: Path | None = None,
         faults: FaultPlan | None = None,
+        latency: Latency | None = None,
     ) -> None:
         numbers = list(phone_numbers)
         _check_settings(account_sid, auth_token, numbers, api_key)
@@ -102,13 +104,18 @@ class Api:
         self._log_lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
         self.faults = faults if faults is not None else FaultPlan()
+        self.latency = latency if latency is not None else Latency()
+        self.stopping = threading.Event()  # set by Emulator.stop(): pending latency waits end at once
         if state_file is not None and loaded is None:
             write_state_file(state_file, self.state)
 
     # ---------------------------------------------------------------------------------- API requests
 
     def handle(self, method: str, target: str, body: bytes, headers: dict[str, str]) -> Answer:
-        """Answer one API request, or inject its fault, and record both in the request log."""
+        """Apply one API request, or inject its fault, and record both in the request log.
+
+        The caller sends the answer after `wait_before_answer()`: apply, then wait, then answer (latency.py).
+        """
         split = urlsplit(target)
         fault = self.faults.decide(method, unquote(split.path), query=split.query, body=body)
         handled: Answer | None = None
@@ -150,6 +157,12 @@ class Api:
             traceback.print_exc(file=sys.stderr)
             failure = ApiError(status=500, code=20500, message="Internal Server Error: the emulator failed; see stderr")
             return Answer(500, failure.body())
+
+    def wait_before_answer(self) -> None:
+        """The request's latency (see latency.py): called after `handle` applied it, before the answer is sent."""
+        delay = self.latency.next_delay()
+        if delay > 0:
+            self.stopping.wait(delay)
 
     def _authorized(self, header: str) -> bool:
         scheme, _, encoded = header.partition(" ")
@@ -255,7 +268,8 @@ class _Handler(BaseHTTPRequestHandler):
             answer = api.admin(method, urlsplit(self.path).path, body)
         else:
             headers = {name.lower(): value for name, value in self.headers.items()}
-            answer = api.handle(method, self.path, body, headers)
+            answer = api.handle(method, self.path, body, headers)  # applied (and logged) here
+            api.wait_before_answer()  # then the latency: a client gone meanwhile never learns of the write
         if answer.dropped:
             self.close_connection = True  # hang up without a status line: the client sees a connection error
             return
@@ -313,6 +327,9 @@ class Emulator:
     Example:
         with Emulator(account_sid="AC...", auth_token="token", phone_numbers=["+15005550006"], port=0) as em:
             client = make_client(em.account_sid, em.account_sid, "token", em.base_url)
+
+    `latency` and `latency_jitter` (seconds) delay every API answer by `latency` plus or minus up to
+    `latency_jitter`, drawn with `latency_seed`; the request is applied before the wait (latency.py).
     """
 
     def __init__(
@@ -327,10 +344,14 @@ class Emulator:
         api_key: str | None = None,
         api_secret: str | None = None,
         faults: FaultPlan | None = None,
+        latency: float = 0.0,
+        latency_jitter: float = 0.0,
+        latency_seed: int = 0,
     ) -> None:
         self.api = Api(
             account_sid=account_sid, auth_token=auth_token, phone_numbers=phone_numbers,
             api_key=api_key, api_secret=api_secret, state_file=state_file, faults=faults,
+            latency=Latency(latency, latency_jitter, latency_seed),
         )
         self.host = host
         self.port = port
@@ -362,6 +383,7 @@ class Emulator:
             server.serve_forever(poll_interval=0.01)  # how soon stop() is noticed
 
         self._thread = threading.Thread(target=serve, args=(self._server,), name="twilio-emulator", daemon=True)
+        self.api.stopping.clear()
         self._thread.start()
         serving.wait()
         return self.base_url
@@ -371,6 +393,7 @@ class Emulator:
         server, thread = self._server, self._thread
         if server is None:
             return
+        self.api.stopping.set()
         server.shutdown()
         server.close_connections()
         server.server_close()
