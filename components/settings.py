@@ -18,6 +18,7 @@ from datetime import time
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
@@ -32,6 +33,12 @@ PROJECT_FILE = "Pulumi.yaml"
 DEFAULT_PROJECT = "flex-pre-agent"
 SECRET_KEYS = frozenset({"authToken", "apiKey", "apiSecret"})
 """Credentials the providers read; never kept in the settings, never plain text in a stack file."""
+MAX_VALUE_BYTES = 64 * 1024
+"""The largest config value (structured ones as JSON): far above any real one, far below the engine's gRPC limit."""
+MAX_YAML_BYTES = 1024 * 1024
+"""The largest YAML file any reader here takes (Pulumi.yaml, a stack file)."""
+MAX_YAML_NODES = 100_000
+"""The most values a YAML file may expand to, aliases counted at every use (an alias bomb has billions)."""
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{1,14}$")]  # ASCII digits: \d takes full-width ones too
 HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$")]
@@ -119,6 +126,18 @@ class StackSettings(_Section):
     profile_connection: str = Field(default="default", min_length=1)
     protect: bool = False
 
+    @field_validator("api_base_url")
+    @classmethod
+    def _base_only(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.path not in ("", "/") or parts.query or parts.fragment):
+            extra = value[len(f"{parts.scheme}://{parts.netloc}"):]
+            raise ValueError(
+                f"it has a path ({extra}); Twilio calls go to <apiBaseUrl>/<product>/<path>, so give only the "
+                f"scheme, host and port ({parts.scheme}://{parts.netloc})"
+            )
+        return value
+
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -142,12 +161,9 @@ class StackSettings(_Section):
 
     @model_validator(mode="after")
     def _unique_triggers(self) -> StackSettings:
-        numbers = [entry.number for entry in self.phone_numbers]
-        addresses = [entry.address for entry in self.conversations_addresses]
-        for what, values in (("phone number", numbers), ("Conversations address", addresses)):
-            twice = sorted({value for value in values if values.count(value) > 1})
-            if twice:
-                raise ValueError(f"{what} {twice[0]} is listed twice; list each once")
+        problems = trigger_conflicts(self)
+        if problems:
+            raise ValueError(TRIGGER_CONFLICT + "\n".join(problems))
         return self
 
     @property
@@ -170,6 +186,53 @@ class StackSettings(_Section):
         }
 
 
+TRIGGER_CONFLICT = "triggers in conflict: "
+
+
+def trigger_conflicts(settings: StackSettings) -> list[str]:
+    """Numbers and addresses that would make two flows claim one inbound call, message or conversation.
+
+    One channel of one number starts one flow: a number listed twice is refused (with which channel both
+    entries claim, or how to merge them), and so is an SMS Conversations address that is also a number
+    bound for messaging (Twilio would hand each inbound SMS to the number's webhook and to Conversations).
+    """
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(settings.phone_numbers):
+        first = seen.setdefault(entry.number, index)
+        if first == index:
+            continue
+        earlier = settings.phone_numbers[first]
+        shared = [channel for channel in ("voice", "messaging")
+                  if getattr(entry, channel) is not None and getattr(earlier, channel) is not None]
+        if shared:
+            problems.append(
+                f"phoneNumbers.{index}: {entry.number} is listed twice (entries {first} and {index}) and both start "
+                f"a flow for {shared[0]}: one channel of a number starts one flow; keep one of them"
+            )
+        else:
+            problems.append(
+                f"phoneNumbers.{index}: {entry.number} is listed twice (entries {first} and {index}); list it once, "
+                f"with voice: and messaging: in one entry"
+            )
+    messaging = {entry.number: index for index, entry in enumerate(settings.phone_numbers) if entry.messaging}
+    addresses: dict[tuple[str, str], int] = {}
+    for index, address in enumerate(settings.conversations_addresses):
+        first = addresses.setdefault((address.type, address.address), index)
+        if first != index:
+            problems.append(
+                f"conversationsAddresses.{index}: {address.type} address {address.address} is listed twice "
+                f"(entries {first} and {index}); list each once"
+            )
+        if address.type == "sms" and address.address in messaging:
+            problems.append(
+                f"conversationsAddresses.{index}: {address.address} is also phoneNumbers.{messaging[address.address]}, "
+                f"bound for messaging: two flows would claim one inbound SMS; remove messaging: from the number or "
+                f"remove the address"
+            )
+    return problems
+
+
 class StackSettingsError(ValueError):
     """Stack config that cannot be used; the message names the file, the key, the value and the fix."""
 
@@ -183,6 +246,13 @@ def parse_stack_settings(raw: Mapping[str, Any], stack: str, *, project: str = D
     """Validate config values (key without the project prefix -> value) or explain every problem."""
     where = f"Pulumi.{stack}.yaml"
     values = {key: value for key, value in raw.items() if key not in SECRET_KEYS}
+    oversized = [(key, size) for key, value in values.items() if (size := value_size(value)) > MAX_VALUE_BYTES]
+    if oversized:
+        raise StackSettingsError(f"{where} has invalid config:\n" + "\n".join(
+            f"  - {project}:{key} is {_bytes(size)}; a config value may be at most {_bytes(MAX_VALUE_BYTES)}: "
+            f"check that it is the value you meant (`pulumi config get {key} --stack {stack}`) and set it again"
+            for key, size in oversized
+        ))
     try:
         return StackSettings.model_validate(values)
     except ValidationError as error:
@@ -190,8 +260,21 @@ def parse_stack_settings(raw: Mapping[str, Any], stack: str, *, project: str = D
         raise StackSettingsError(f"{where} has invalid config:\n" + "\n".join(problems)) from None
 
 
+def value_size(value: Any) -> int:
+    """The bytes a config value takes as the engine passes it (structured values as JSON)."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return len(text.encode("utf-8", errors="replace"))
+
+
+def _bytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KiB"
+
+
 def _problem(detail: Any, project: str, stack: str) -> str:
     location = [str(part) for part in detail["loc"]]
+    message = _message(detail["msg"])
+    if not location and message.startswith(TRIGGER_CONFLICT):
+        return "\n".join(f"  - {project}:{line}" for line in message.removeprefix(TRIGGER_CONFLICT).splitlines())
     key = location[0] if location else ""
     path = ".".join(location) or "(the config)"
     if detail["type"] == "extra_forbidden":
@@ -304,13 +387,101 @@ def read_stack_path(path: Path) -> StackSettings:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping from ``path``, or an error naming the file."""
+    """A YAML mapping from ``path``, or an error naming the file; the one YAML reader of the project.
+
+    Every reader (``flexctl``, the emulator, the program's helpers) comes here, so every one refuses an
+    oversized file (by its size, before parsing) and an alias bomb (by counting the values its aliases
+    expand to, before building anything) in milliseconds, with a message instead of a MemoryError.
+    """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_YAML_BYTES + 1)
     except FileNotFoundError:
         raise StackSettingsError(f"{path} does not exist") from None
-    except yaml.YAMLError as error:
-        raise StackSettingsError(f"{path} is not valid YAML: {error}") from None
+    except OSError as error:
+        raise StackSettingsError(f"cannot read {path}: {error.strerror}") from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise StackSettingsError(_oversized(path))
+    try:
+        data = load_yaml_text(raw.decode("utf-8"), str(path))
+    except UnicodeDecodeError:
+        raise StackSettingsError(f"{path} is not UTF-8 text") from None
     if not isinstance(data, dict):
         raise StackSettingsError(f"{path} must be a YAML mapping (`config:` and its keys)")
     return data
+
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml_text(text: str, where: str) -> Any:
+    """Parse YAML safely (no tags that run code, aliases bounded); errors name ``where``."""
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if expanded_size(node) > MAX_YAML_NODES:
+            raise StackSettingsError(
+                f"{where}: its anchors and aliases (&name, *name) expand to more than {MAX_YAML_NODES:,} values; "
+                f"a stack file is never like that (an alias bomb?): write the values out, or check the file"
+            )
+        return loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise StackSettingsError(f"{where} is not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+
+
+def expanded_size(root: yaml.Node) -> int:
+    """How many values ``root`` stands for once every alias is expanded, computed without expanding.
+
+    Aliases share node objects, so each distinct node's size is counted once (iteratively: no recursion
+    limit for deep files). A cycle (a recursive alias) is counted as too large.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    visiting: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            visiting.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if id(node) in visiting:
+            return MAX_YAML_NODES + 1
+        visiting.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _oversized(path: Path) -> str:
+    """An oversized file's message, naming the entry that makes it so (found by a scan of its lines)."""
+    size = path.stat().st_size
+    largest, largest_size, current = "", 0, ""
+    sizes: dict[str, int] = {}
+    with path.open("rb") as stream:
+        for line in stream:
+            match = re.match(rb"^ {0,2}([^\s#](?:[^:\n]|:(?=\S))*):(\s|$)", line)
+            if match:
+                current = match.group(1).decode("utf-8", errors="replace").strip()
+            sizes[current] = sizes.get(current, 0) + len(line)
+            if sizes[current] > largest_size:
+                largest, largest_size = current, sizes[current]
+    culprit = f"; {largest} takes {_bytes(largest_size)} of it" if largest else ""
+    return (
+        f"{path} is {_bytes(size)}{culprit}: a YAML file here may be at most {_bytes(MAX_YAML_BYTES)} and a config "
+        f"value at most {_bytes(MAX_VALUE_BYTES)}; check that it is the file and the values you meant"
+    )

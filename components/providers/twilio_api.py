@@ -77,6 +77,12 @@ def resolve_connection(config: Mapping[str, Any], environ: Mapping[str, str] | N
         )
     username, password = _credentials(config, env, account_sid)
     base_url = env.get(BASE_URL_ENV) or str(config.get(API_BASE_URL_KEY) or "") or None
+    if base_url and urlsplit(base_url).path.strip("/"):
+        where = BASE_URL_ENV if env.get(BASE_URL_ENV) else f"stack config {API_BASE_URL_KEY}"
+        raise TwilioSetupError(
+            f"{where} is {base_url!r}, which has a path; Twilio calls go to <base>/<product>/<path>, so give only "
+            f"the scheme, host and port"
+        )
     return Connection(account_sid, username, password, base_url.rstrip("/") if base_url else None)
 
 

@@ -14,8 +14,10 @@ from components.settings import (
     decode_engine_config,
     parse_stack_settings,
     read_stack_file,
+    read_yaml,
 )
 from flexctl.stack_config import StackConfigError, load_stack_config
+from twilio_emulator.config import StackFileError, read_stack_defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 STACKS = ("local", "dev", "prod")
@@ -111,6 +113,20 @@ BAD_VALUES = [
     ({"vipTrait": "is vip"}, r"vipTrait is 'is vip'"),
     ({"protect": "yes please"}, r"protect is 'yes please'.*true .* or false"),
     ({"holdMusicUrl": None, "timeZone": None}, r"flex-pre-agent:holdMusicUrl is null(.|\n)*timeZone is null"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}, {"number": "+15005550006", "voice": "voice"}]},
+     r"phoneNumbers\.1: \+15005550006 is listed twice \(entries 0 and 1\) and both start a flow for voice"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice"},
+                       {"number": "+15005550006", "messaging": "messaging"}]},
+     r"phoneNumbers\.1: \+15005550006 is listed twice.*with voice: and messaging: in one entry"),
+    ({"phoneNumbers": [{"number": "+15005550007", "messaging": "messaging"}],
+      "conversationsAddresses": [{"address": "+15005550007", "type": "sms"}]},
+     r"conversationsAddresses\.0: \+15005550007 is also phoneNumbers\.0, bound for messaging: two flows would claim"),
+    ({"conversationsAddresses": [{"address": "+15005550008"}] * 2}, r"conversationsAddresses\.1: sms address .* twice"),
+    ({"apiBaseUrl": "http://127.0.0.1:8787/2010-04-01"},
+     r"apiBaseUrl is 'http://127\.0\.0\.1:8787/2010-04-01': it has a path \(/2010-04-01\).*only the scheme, host and "
+     r"port \(http://127\.0\.0\.1:8787\)"),
+    ({"holdMusicUrl": "https://example.com/" + "x" * 10_000_000},
+     r"flex-pre-agent:holdMusicUrl is 9\.5 MiB; a config value may be at most 64 KiB"),
 ]
 
 
@@ -141,3 +157,44 @@ def test_a_number_may_start_one_flow_for_calls_and_another_for_messages() -> Non
     settings = parse_stack_settings({**VALID, "phoneNumbers": [entry]}, "dev")
 
     assert settings.phone_numbers[0].bindings == {"voice": ("voice",), "messaging": ("messaging",)}
+
+
+def test_an_sms_address_may_be_a_number_bound_for_voice_only() -> None:
+    change = {"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}],
+              "conversationsAddresses": [{"address": "+15005550006", "type": "sms"}]}
+    assert parse_stack_settings({**VALID, **change}, "dev").conversations_addresses
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ["config:", "  demo:l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"  demo:l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+YAML_BOMBS = [
+    ("an alias bomb", _alias_bomb(9), r"expand to more than 100,000 values"),
+    ("a recursive alias", "config: &a\n  demo:x: *a\n", r"expand to more than 100,000 values"),
+    ("a 10 MB value", "config:\n  demo:holdMusicUrl: " + "x" * 10_000_000 + "\n",
+     r"Pulumi\.dev\.yaml is 9\.5 MiB; demo:holdMusicUrl takes 9\.5 MiB of it: a YAML file here may be at most "
+     r"1\.0 MiB"),
+    ("deep nesting", "config:\n  demo:x: " + "[" * 100_000 + "]" * 100_000 + "\n", r"not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), YAML_BOMBS, ids=[case[0] for case in YAML_BOMBS])
+def test_every_yaml_reader_refuses_bombs_and_oversized_files_by_name(
+    tmp_path: Path, case: str, text: str, message: str
+) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(text)
+
+    # flexctl's reader and the emulator's (its --stack-file): both are components.settings.read_yaml
+    with pytest.raises(StackSettingsError, match=message):
+        load_stack_config(tmp_path, "dev")
+    with pytest.raises(StackFileError, match=message):
+        read_stack_defaults(tmp_path / "Pulumi.dev.yaml")
+
+
+def test_a_small_alias_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text("config:\n  a: &x [1, 2]\n  b: *x\n")
+    assert read_yaml(tmp_path / "f.yaml") == {"config": {"a": [1, 2], "b": [1, 2]}}
