@@ -1,21 +1,25 @@
-"""The Pulumi program: the stack's settings, the contact center built from them, one PreAgentWorkflow.
+"""The Pulumi program: the stack's settings, the flows and routing they deploy, one PreAgentWorkflow.
 
-Run it with ``pulumi up --stack <local|dev|prod>`` from this directory. Bad config stops it before any
-resource is registered, naming the stack file, the key, the value and the fix.
+Run it with ``pulumi up --stack <local|dev|prod>`` from this directory. Bad config, a flow or routing
+mistake, or an account the stack cannot use stops it before any resource is registered, with a message
+naming the file, key or flow and the fix (``components.errors.clean_errors``), never a traceback.
 """
 
 import pulumi
 from pulumi.runtime.config import CONFIG
 
+from components.errors import clean_errors
+from components.plan import plan_stack
 from components.pre_agent import PreAgentWorkflow, PreAgentWorkflowArgs
 from components.preflight import check_account
 from components.settings import load_stack_settings
-from flows import contact_center
 
-settings = load_stack_settings()
-check_account(settings, CONFIG.get(), pulumi.get_stack())  # during `up`, before any write
-center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
-workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(settings=settings, contact_center=center))
+with clean_errors():
+    settings = load_stack_settings()
+    plan = plan_stack(settings, pulumi.get_stack())  # the same check as `flexctl render`
+    plan.raise_if_problems()
+    check_account(settings, CONFIG.get(), pulumi.get_stack())  # during `up`, before any write
+    workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(plan=plan))
 
 pulumi.export("accountSid", settings.account_sid)
 for key, value in workflow.outputs().items():

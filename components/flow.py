@@ -10,7 +10,7 @@ import pulumi
 import studio
 from components.options import child_options
 from components.resources import StudioFlow
-from flows.contact_center import definition_hash
+from flows.registry import definition_hash
 
 TYPE = "flex-pre-agent:flow:FlowDeployment"
 WEBHOOK_URL = "https://webhooks.twilio.com/v1/Accounts/{account_sid}/Flows/{flow_sid}"

@@ -1,4 +1,8 @@
-"""``PreAgentWorkflow``: everything one stack deploys, composed from Routing, flows and their triggers."""
+"""``PreAgentWorkflow``: everything one stack deploys, composed from Routing, flows and their triggers.
+
+What it deploys is the stack's plan (:func:`components.plan.plan_stack`), the same one ``flexctl render``
+shows; a plan with problems stops it before anything registers.
+"""
 
 from __future__ import annotations
 
@@ -7,70 +11,24 @@ from dataclasses import dataclass
 import pulumi
 
 from components.flow import FlowDeployment, FlowDeploymentArgs
+from components.plan import PlannedFlow, StackPlan
 from components.routing import Routing, RoutingArgs, slug
-from components.settings import StackSettings
 from components.triggers import (
     ConversationsAddressTrigger,
     ConversationsAddressTriggerArgs,
     PhoneNumberTrigger,
     PhoneNumberTriggerArgs,
 )
-from flows import ContactCenter, FlowSpec
-from flows.catalog import FlowKey
-from flows.parameters import TASK_CHANNEL_SID, WORKFLOW_SID
-from studio import Flow, Parameter
+from studio import Parameter
 
 TYPE = "flex-pre-agent:pre_agent:PreAgentWorkflow"
-# The trigger event a flow must handle for each way it is started.
-TRIGGER_EVENTS: dict[FlowKey, str] = {
-    "voice": "incomingCall",
-    "messaging": "incomingMessage",
-    "conversations": "incomingConversationMessage",
-}
-
-
-class TriggerError(pulumi.RunError):
-    """A flow nothing starts, or a number or address that starts a flow that does not handle how it is started.
-
-    A RunError, so the engine shows the message and no traceback.
-    """
-
-
-def trigger_problems(settings: StackSettings, center: ContactCenter) -> list[str]:
-    """Flows nothing starts, and numbers or addresses that start a flow without the matching trigger event."""
-    wanted = [(f"phoneNumbers {entry.number} voice", entry.voice, TRIGGER_EVENTS["voice"])
-              for entry in settings.phone_numbers if entry.voice]
-    wanted += [(f"phoneNumbers {entry.number} messaging", entry.messaging, TRIGGER_EVENTS["messaging"])
-               for entry in settings.phone_numbers if entry.messaging]
-    wanted += [(f"conversationsAddresses {entry.address}", entry.flow, TRIGGER_EVENTS["conversations"])
-               for entry in settings.conversations_addresses]
-    problems = [
-        f"flow {spec.key!r} is started by no number or address (phoneNumbers has {len(settings.phone_numbers)} "
-        f"entries): add a phoneNumbers or conversationsAddresses entry that starts it"
-        for spec in center.flows
-        if spec.key not in {key for _, key, _ in wanted}
-    ]
-    for where, key, event in wanted:
-        assert key is not None
-        if event not in handled_events(center.flow(key).flow):
-            problems.append(f"{where} starts flow {key!r}, whose trigger has no {event} "
-                            f"transition; point it at the flow that handles {event}")
-    return problems
-
-
-def handled_events(flow: Flow) -> set[str]:
-    """The trigger events ``flow`` handles (its trigger's transitions that lead somewhere)."""
-    definition = flow.to_definition(placeholders=True)
-    return {transition["event"] for state in definition["states"] if state["type"] == "trigger"
-            for transition in state.get("transitions", []) if transition.get("next")}
 
 
 @dataclass(frozen=True, kw_only=True)
 class PreAgentWorkflowArgs:
-    """The stack's settings and the contact center built from them."""
+    """The stack's plan (``components.plan.plan_stack``): its settings, routing and the flows it deploys."""
 
-    settings: StackSettings
-    contact_center: ContactCenter
+    plan: StackPlan
 
 
 class PreAgentWorkflow(pulumi.ComponentResource):
@@ -80,19 +38,21 @@ class PreAgentWorkflow(pulumi.ComponentResource):
     """
 
     routing: Routing
-    flows: dict[FlowKey, FlowDeployment]
+    flows: dict[str, FlowDeployment]
+    """By the flow's registered name."""
     phone_numbers: dict[str, PhoneNumberTrigger]
     conversations_addresses: dict[str, ConversationsAddressTrigger]
 
     def __init__(self, name: str, args: PreAgentWorkflowArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        settings, center = args.settings, args.contact_center
-        problems = trigger_problems(settings, center)
-        if problems:
-            raise TriggerError(f"Pulumi.{pulumi.get_stack()}.yaml: " + "\n".join(problems))
+        plan = args.plan
+        plan.raise_if_problems()
+        settings = plan.settings
         protect = pulumi.ResourceOptions(protect=settings.protect)
         super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(protect, opts))
-        self.routing = Routing("routing", RoutingArgs(workspace=center.workspace), self._child())
-        self.flows = {spec.key: self._flow(spec, settings) for spec in center.flows}
+        self.routing = Routing("routing", RoutingArgs(workspace=plan.workspace), self._child())
+        self.flows = {}
+        for planned in plan.flows:  # subflows first: a flow's parameters may take their SIDs
+            self.flows[planned.name] = self._flow(planned, settings.account_sid)
         # One binding per flow a number starts; the first keeps the name a one-flow number always had.
         self.phone_numbers = {
             f"{entry.number}{'' if index == 0 else ' messaging'}": PhoneNumberTrigger(
@@ -124,20 +84,21 @@ class PreAgentWorkflow(pulumi.ComponentResource):
     def _child(self) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self)
 
-    def _flow(self, spec: FlowSpec, settings: StackSettings) -> FlowDeployment:
+    def _flow(self, planned: PlannedFlow, account_sid: str) -> FlowDeployment:
+        by_kind = {"workflow": self.routing.workflow_sids, "task_channel": self.routing.channel_sids,
+                   "queue": self.routing.queue_sids_by_name,
+                   "flow": {key: flow.sid for key, flow in self.flows.items()}}
         parameters: dict[Parameter, pulumi.Input[str]] = {
-            **settings.flow_parameters(),
-            WORKFLOW_SID: self.routing.workflow_sids[spec.workflow],
-            TASK_CHANNEL_SID: self.routing.channel_sids[spec.channel],
+            **{Parameter(name): value for name, value in planned.values.items()},
+            **{Parameter(name): by_kind[source.kind][source.name] for name, source in planned.sources.items()},
         }
-        used = set(spec.flow.parameter_names())
         return FlowDeployment(
-            f"flow-{spec.key}",
+            f"flow-{planned.name}",
             FlowDeploymentArgs(
-                flow=spec.flow,
-                friendly_name=spec.friendly_name,
-                parameters={parameter: value for parameter, value in parameters.items() if parameter.name in used},
-                account_sid=settings.account_sid,
+                flow=planned.flow,
+                friendly_name=planned.friendly_name,
+                parameters=parameters,
+                account_sid=account_sid,
             ),
             self._child(),
         )
@@ -147,7 +108,7 @@ class PreAgentWorkflow(pulumi.ComponentResource):
         return {
             "workspaceSid": self.routing.workspace_sid,
             "taskChannelSids": self.routing.channel_sids,
-            "queueSids": self.routing.queue_sids,
+            "queueSids": self.routing.queue_sids_by_name,
             "workflowSids": self.routing.workflow_sids,
             "flowSids": {key: flow.sid for key, flow in self.flows.items()},
             "flowWebhookUrls": {key: flow.webhook_url for key, flow in self.flows.items()},

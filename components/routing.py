@@ -41,7 +41,9 @@ class Routing(pulumi.ComponentResource):
     channel_sids: dict[str, pulumi.Output[str]]
     """By unique name."""
     queue_sids: dict[str, pulumi.Output[str]]
-    """By ``TaskQueue.key``."""
+    """By ``TaskQueue.key`` (how workflow configurations reference them)."""
+    queue_sids_by_name: dict[str, pulumi.Output[str]]
+    """By friendly name, as workflows are (the stack output ``queueSids``)."""
     workflow_sids: dict[str, pulumi.Output[str]]
     """By friendly name."""
 
@@ -80,6 +82,7 @@ class Routing(pulumi.ComponentResource):
             )
             for queue in model.task_queues
         }
+        self.queue_sids_by_name = {queue.friendly_name: self.queue_sids[queue.key] for queue in model.task_queues}
         self.workflow_sids = {
             workflow.friendly_name: self._child(
                 TaskRouterWorkflow,

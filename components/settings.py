@@ -25,9 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from flows import parameters
-from flows.catalog import LANGUAGES, FlowKey
-from studio import Parameter
+from flows.catalog import LANGUAGES
 
 PROJECT_FILE = "Pulumi.yaml"
 DEFAULT_PROJECT = "flex-pre-agent"
@@ -58,7 +56,11 @@ FIXES: dict[str, str] = {
     "vipTrait": "the profile trait that marks a VIP, a name such as vip",
     "profileConnection": "the Unified Profiles connection Search for a Profile uses (its Connection in Console)",
     "protect": "true (protect resources, keep number bindings on delete) or false",
+    "flows": "a list of flow names (the @flow names under flows/) deployed even though nothing starts them",
+    "flowParameters": "a mapping of flow parameter name to its value in this stack, e.g. {PAYMENT_URL: https://...}",
 }
+FlowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""A flow's registered name (``@flow("voice", ...)``); which names exist is checked against flows/."""
 
 
 class _Section(BaseModel):
@@ -69,8 +71,8 @@ class PhoneNumberSettings(_Section):
     """A number the account owns and the flows it starts: ``voice`` for calls, ``messaging`` for SMS."""
 
     number: E164
-    voice: FlowKey | None = None
-    messaging: FlowKey | None = None
+    voice: FlowName | None = None
+    messaging: FlowName | None = None
 
     @model_validator(mode="after")
     def _binds_something(self) -> PhoneNumberSettings:
@@ -79,9 +81,9 @@ class PhoneNumberSettings(_Section):
         return self
 
     @property
-    def bindings(self) -> dict[FlowKey, tuple[str, ...]]:
+    def bindings(self) -> dict[str, tuple[str, ...]]:
         """Each flow this number starts, with the channels ("voice", "messaging") that start it."""
-        flows: dict[FlowKey, tuple[str, ...]] = {}
+        flows: dict[str, tuple[str, ...]] = {}
         for channel, flow in (("voice", self.voice), ("messaging", self.messaging)):
             if flow is not None:
                 flows[flow] = (*flows.get(flow, ()), channel)
@@ -93,7 +95,7 @@ class ConversationsAddressSettings(_Section):
 
     address: str = Field(min_length=1)
     type: Literal["sms", "whatsapp", "messenger", "gbm"] = "sms"
-    flow: FlowKey = "conversations"
+    flow: FlowName = "conversations"
 
 
 class BusinessHours(_Section):
@@ -125,6 +127,10 @@ class StackSettings(_Section):
     vip_trait: str = Field(default="vip", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     profile_connection: str = Field(default="default", min_length=1)
     protect: bool = False
+    flows: tuple[FlowName, ...] = ()
+    """Flows deployed though no number or address starts them (subflows, REST API flows)."""
+    flow_parameters: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], str] = {}
+    """Values of flow parameters that nothing the stack deploys fills (an imported flow's service SIDs, URLs)."""
 
     @field_validator("api_base_url")
     @classmethod
@@ -172,18 +178,32 @@ class StackSettings(_Section):
         addresses = [entry.address for entry in self.conversations_addresses if entry.address.startswith("+")]
         return tuple(dict.fromkeys([*(entry.number for entry in self.phone_numbers), *addresses]))
 
-    def flow_parameters(self) -> dict[Parameter, str]:
-        """The value of every flow parameter that comes from config (the others are resource SIDs)."""
-        hours = self.business_hours
-        return {
-            parameters.HOLD_MUSIC_URL: self.hold_music_url,
-            parameters.SELF_SERVICE_URL: self.self_service_url,
-            parameters.TIME_ZONE: self.time_zone,
-            parameters.OPEN_TIME: hours.open,
-            parameters.CLOSE_TIME: hours.close,
-            parameters.BUSINESS_DAYS: ", ".join(hours.days),
-            parameters.PROFILE_CONNECTION: self.profile_connection,
-        }
+    @property
+    def bound_flows(self) -> dict[str, list[tuple[str, str]]]:
+        """Each flow a number or address starts: (where in the stack file, the trigger event it must handle)."""
+        bound: dict[str, list[tuple[str, str]]] = {}
+        for index, entry in enumerate(self.phone_numbers):
+            for channel, event in (("voice", "incomingCall"), ("messaging", "incomingMessage")):
+                name = getattr(entry, channel)
+                if name is not None:
+                    bound.setdefault(name, []).append((f"phoneNumbers[{index}].{channel} ({entry.number})", event))
+        for index, address in enumerate(self.conversations_addresses):
+            bound.setdefault(address.flow, []).append(
+                (f"conversationsAddresses[{index}].flow ({address.address})", "incomingConversationMessage"))
+        return bound
+
+    def config_value(self, key: str) -> str | None:
+        """The config value at ``key`` (``holdMusicUrl``, ``businessHours.open``) as text; a list joined by ", "."""
+        value: Any = self.model_dump(by_alias=True, mode="json")
+        for part in key.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value)
+        if isinstance(value, dict) or value is None:
+            return None
+        return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 TRIGGER_CONFLICT = "triggers in conflict: "

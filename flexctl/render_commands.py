@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 from flexctl.cli import Subparsers, fail
 
 if TYPE_CHECKING:
-    from flows import ContactCenter
-    from taskrouter import Target
+    from taskrouter import Target, Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 FINDINGS, UNUSABLE_INPUT = 1, 2
@@ -39,6 +38,7 @@ class Rendered:
     out_dir: Path
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -70,6 +70,8 @@ def run_render(args: argparse.Namespace) -> int:
             status = max(status, fail("render", error, UNUSABLE_INPUT))
             continue
         print(f"{stack}: {result.out_dir / 'index.html'}")
+        for line in result.notes:
+            print(f"  note: {line}")
         for line in result.warnings:
             print(f"  warning: {line}")
         for line in result.errors:
@@ -98,50 +100,39 @@ def render_stack(stack: str, out_dir: Path | None = None, *, root: Path = ROOT) 
 
 
 def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
-    """Write every file of ``stack`` into ``out_dir`` and report what is wrong with it."""
-    from components.pre_agent import trigger_problems
-    from components.settings import read_stack_file
-    from flows import contact_center, definition_hash
+    """Write every file of ``stack`` into ``out_dir`` and report what is wrong with it.
+
+    What is checked is the stack's plan (``components.plan.plan_stack``), the same check ``pulumi preview``
+    runs, so the two always agree.
+    """
+    from components.plan import read_stack_plan
+    from components.routing import slug
     from studio.diagram import to_mermaid, to_svg
-    from studio.validate import validate_definition
 
-    settings = read_stack_file(root, stack)
-    center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
+    plan = read_stack_plan(root, stack)
     result = Rendered(stack, out_dir)
-    result.errors += trigger_problems(settings, center)
+    result.errors += plan.problems
+    if plan.not_deployed:
+        result.notes.append(f"not deployed in {stack} (no number or address starts them, and flows in "
+                            f"Pulumi.{stack}.yaml does not list them): {', '.join(plan.not_deployed)}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    values = {parameter.name: value for parameter, value in settings.flow_parameters().items()}
     sections: dict[str, str] = {}
-    for spec in center.flows:
-        definition = spec.flow.to_definition(values, placeholders=True)
-        for problem in validate_definition(definition):
-            (result.errors if problem.severity == "error" else result.warnings).append(f"flow {spec.key}: {problem}")
+    for planned in plan.flows:
+        definition = planned.definition()
+        result.warnings += [f"flow {planned.name}: {p}" for p in planned.findings if p.severity != "error"]
         mermaid, svg = to_mermaid(definition), to_svg(definition)
-        (out_dir / f"{spec.key}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
-        (out_dir / f"{spec.key}.mmd").write_text(mermaid)
-        (out_dir / f"{spec.key}.svg").write_text(svg)
-        triggers = [f"{entry.number} ({' and '.join(channels)})"
-                    for entry in settings.phone_numbers
-                    for flow, channels in entry.bindings.items() if flow == spec.key]
-        triggers += [f"{entry.address} ({entry.type}, Conversations)"
-                     for entry in settings.conversations_addresses if entry.flow == spec.key]
-        sections[spec.key] = _flow_section(spec.key, spec.friendly_name, definition_hash(spec.flow), triggers,
-                                           sorted(set(spec.flow.parameter_names()) - set(values)), svg, mermaid)
-    summary = routing_summary(center)
-    result.errors += routing_problems(center)
+        (out_dir / f"{planned.name}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
+        (out_dir / f"{planned.name}.mmd").write_text(mermaid)
+        (out_dir / f"{planned.name}.svg").write_text(svg)
+        filled = [f"{name} ({source.describe()})" for name, source in sorted(planned.sources.items())]
+        sections[planned.name] = _flow_section(planned.name, planned.friendly_name, planned.definition_hash,
+                                               planned.triggers, filled, svg, mermaid)
+    summary = routing_summary(plan.workspace)
     (out_dir / "routing.md").write_text("\n".join(line for table in summary for line in table.markdown()))
-    (out_dir / "index.html").write_text(_page(stack, settings.account_sid, sections, summary, result))
+    for friendly_name, configuration in plan.workflow_configurations().items():
+        (out_dir / f"workflow-{slug(friendly_name)}.json").write_text(configuration)
+    (out_dir / "index.html").write_text(_page(stack, plan.settings.account_sid, sections, summary, result))
     return result
-
-
-def routing_problems(center: ContactCenter) -> list[str]:
-    """Lint findings of every workflow, against the queues that exist and the task attributes flows set."""
-    from flows.task_attributes import task_types
-    from taskrouter import lint
-
-    workspace = center.workspace
-    return [f"workflow {workflow.friendly_name!r}: {finding}" for workflow in workspace.workflows
-            for finding in lint(workflow, defined_queues=workspace.task_queues, task_types=task_types())]
 
 
 @dataclass(frozen=True)
@@ -165,13 +156,12 @@ class Table:
         return f"<h3>{esc(self.title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def routing_summary(center: ContactCenter) -> list[Table]:
+def routing_summary(workspace: Workspace) -> list[Table]:
     """The queues, each workflow's filters and targets, and where typical tasks go."""
     from flows.catalog import LANGUAGES
     from flows.task_attributes import sample_task
     from taskrouter import route
 
-    workspace = center.workspace
     tables = [Table(f"Queues of {workspace.friendly_name}", ("queue", "key", "target workers"),
                     tuple((q.friendly_name, q.key, q.target_workers) for q in workspace.task_queues))]
     examples = {"VIP": sample_task(vip=True)}
@@ -205,7 +195,7 @@ def _flow_section(key: str, name: str, digest: str, triggers: Sequence[str], unf
     svg = svg.replace("<svg ", f'<svg data-flow="{esc(key)}" role="img" aria-label="{esc(name)}" ', 1)
     return f"""<section id="flow-{esc(key)}">
 <h2>{esc(name)} <small>({esc(key)})</small></h2>
-<p>Triggers: {esc(", ".join(triggers) or "none in this stack")}.
+<p>Started by: {esc(", ".join(triggers))}.
 Filled at deploy time: {esc(", ".join(unfilled) or "nothing")}.
 Definition hash: <code>{esc(digest[:16])}</code>.
 Files: <a href="{esc(key)}.json">{esc(key)}.json</a>, <a href="{esc(key)}.mmd">{esc(key)}.mmd</a>,
@@ -219,6 +209,7 @@ def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Se
     esc = html.escape
     problems = "".join(f'<li class="error">{esc(line)}</li>' for line in result.errors)
     problems += "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
+    problems += "".join(f'<li class="note">{esc(line)}</li>' for line in result.notes)
     status = "valid" if not result.errors else f"{len(result.errors)} error(s)"
     nav = " · ".join(f'<a href="#flow-{esc(key)}">{esc(key)}</a>' for key in sections)
     return f"""<!doctype html>

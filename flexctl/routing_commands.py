@@ -142,9 +142,9 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
     """The workflows a stack deploys, by friendly name (from its stack file and ``flows/``)."""
-    from components.settings import StackSettingsError, read_stack_file
+    from components.plan import read_stack_plan
+    from components.settings import StackSettingsError
     from flexctl.render_commands import ROOT
-    from flows import contact_center
 
     if not (ROOT / f"Pulumi.{stack}.yaml").is_file():
         raise InputError(
@@ -152,11 +152,10 @@ def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
             "workflow configuration JSON file or a stack name such as dev"
         )
     try:
-        settings = read_stack_file(ROOT, stack)
+        plan = read_stack_plan(ROOT, stack)
     except StackSettingsError as error:
         raise InputError(str(error)) from None
-    center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
-    return {workflow.friendly_name: workflow for workflow in center.workspace.workflows}
+    return {workflow.friendly_name: workflow for workflow in plan.workspace.workflows}
 
 
 def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workflow:

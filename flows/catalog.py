@@ -1,13 +1,8 @@
-"""The names a stack's config uses for this contact center's flows and languages."""
+"""The languages this contact center's flows can offer, and the words they say in each."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
-
-FlowKey = Literal["voice", "messaging", "conversations"]
-"""A flow by the trigger it answers: Incoming Call, Incoming Message, Incoming Conversation."""
-FLOW_KEYS: tuple[FlowKey, ...] = get_args(FlowKey)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from flows.catalog import LANGUAGES
 from flows.handoff import send_to_flex
+from flows.parameters import CHAT_CHANNEL_SID
 from flows.profile import PROFILE, profile_lookup, vip_condition
+from flows.registry import flow
 from studio import (
     CONTACT_ADDRESS,
     FLOW_ADDRESS,
@@ -22,10 +24,11 @@ from studio import (
 SENDER = "{{trigger.message.From}}"
 
 
+@flow("messaging", friendly_name="Pre-agent messaging")
 def messaging_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
     """The Incoming Message flow for ``languages`` (menu order) and the VIP profile trait ``vip_trait``."""
     first = LANGUAGES[languages[0]]
-    with Flow("Pre-agent messaging: profile lookup, greeting, language menu") as flow:
+    with Flow("Pre-agent messaging: profile lookup, greeting, language menu") as built:
         trigger = Trigger()
         lookup = profile_lookup(SENDER)
         greeting = SendMessage(
@@ -42,9 +45,8 @@ def messaging_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
             timeout=3600,
         )
         reply = SplitBasedOn("language_reply", input=menu.ref.inbound.Body)
-        to_flex = send_to_flex(
-            "to_flex", contact=SENDER, language="{{flow.variables.language}}", vip=vip_condition(vip_trait)
-        )
+        to_flex = send_to_flex("to_flex", channel=CHAT_CHANNEL_SID, contact=SENDER,
+                               language="{{flow.variables.language}}", vip=vip_condition(vip_trait))
         chosen = {code: SetVariables(f"language_{code}", variables={"language": code}) for code in languages}
 
         trigger.on_incoming_message >> lookup >> greeting >> menu >> reply
@@ -53,4 +55,4 @@ def messaging_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
         for code, choice in chosen.items():
             reply.when(Condition.equal_to(LANGUAGES[code].digit)) >> choice >> to_flex
         [reply.on_no_match, menu.on_timeout] >> chosen[first.code]
-    return flow
+    return built

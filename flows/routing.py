@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.catalog import LANGUAGES
+from flows.registry import routing
 from flows.task_attributes import LANGUAGE, VIP
 from taskrouter import TaskQueue, Workflow, Workspace, default_route, everyone_queue, pre_agent_routing
 
@@ -45,6 +46,7 @@ def pre_agent_workflow(languages: Sequence[str]) -> Workflow:
     )
 
 
+@routing
 def contact_center_workspace(languages: Sequence[str]) -> Workspace:
     """Flex's workspace with its activities and channels, this contact center's queues and workflows."""
     everyone = everyone_queue()

@@ -17,8 +17,10 @@ from flows.parameters import (
     OPEN_TIME,
     SELF_SERVICE_URL,
     TIME_ZONE,
+    VOICE_CHANNEL_SID,
 )
 from flows.profile import preferred_language, profile_lookup, trait
+from flows.registry import flow
 from flows.routing import VIP_PRIORITY
 from studio import (
     CONTACT_ADDRESS,
@@ -42,10 +44,11 @@ def _now(format_: str) -> str:
     return f'{{{{ "now" | date: "{format_}", "{TIME_ZONE}" }}}}'
 
 
+@flow("voice", friendly_name="Pre-agent voice")
 def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
     """The Incoming Call flow for ``languages`` (menu order) and the VIP profile trait ``vip_trait``."""
     first = LANGUAGES[languages[0]]
-    with Flow("Pre-agent voice: profile lookup, VIP, language, self-service, after hours") as flow:
+    with Flow("Pre-agent voice: profile lookup, VIP, language, self-service, after hours") as built:
         trigger = Trigger()
         lookup = profile_lookup(CALLER)
         vip_check = SplitBasedOn("vip_check", input=trait(vip_trait))
@@ -55,10 +58,11 @@ def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
 
         hold = {"wait_url": HOLD_MUSIC_URL, "wait_url_method": "GET"}
         vip_to_flex = send_to_flex(
-            "vip_to_flex", contact=CALLER, language=preferred_language(first.code), vip=True, priority=VIP_PRIORITY,
-            **hold,
+            "vip_to_flex", channel=VOICE_CHANNEL_SID, contact=CALLER, language=preferred_language(first.code),
+            vip=True, priority=VIP_PRIORITY, **hold,
         )
-        to_flex = send_to_flex("to_flex", contact=CALLER, language="{{flow.variables.language}}", vip=False, **hold)
+        to_flex = send_to_flex("to_flex", channel=VOICE_CHANNEL_SID, contact=CALLER,
+                               language="{{flow.variables.language}}", vip=False, **hold)
         chosen = {code: SetVariables(f"language_{code}", variables={"language": code}) for code in languages}
         list(chosen.values()) >> to_flex
 
@@ -101,4 +105,4 @@ def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
         [menu.on_timeout, menu_choice.on_no_match] >> chosen[first.code]
         [vip_to_flex.on_failed_to_enqueue, vip_to_flex.on_call_failure] >> apology
         [to_flex.on_failed_to_enqueue, to_flex.on_call_failure] >> apology
-    return flow
+    return built

@@ -44,7 +44,8 @@ def voice_number(number: str) -> list[dict[str, Any]]:
 
 PROGRAM_CASES = [
     ("a misspelt key", "flex-pre-agent:phonenumbers", [], r"phonenumbers"),
-    ("no number at all", "flex-pre-agent:phoneNumbers", [], r"flow 'voice' is started by no number"),
+    ("a number starting a flow nothing registers", "flex-pre-agent:phoneNumbers", [{"number": "+15005550006",
+     "voice": "voise"}], r"names flow 'voise', which no module under flows/ registers \(did you mean 'voice'\?\)"),
     ("a number in full-width digits", "flex-pre-agent:phoneNumbers", voice_number("+１５００５５５０００６"),
      r"phoneNumbers"),
     ("a number the account does not own", "flex-pre-agent:phoneNumbers", voice_number(NOT_OWNED),

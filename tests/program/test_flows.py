@@ -8,18 +8,24 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from components.pre_agent import TRIGGER_EVENTS
-from flows import contact_center
-from flows.catalog import FlowKey
+from components.plan import handled_events
+from flows.registry import FlowContext, all_flows, workspace
 from flows.routing import OVERFLOW_AFTER, PRE_AGENT_WORKFLOW, VIP_PRIORITY
 from flows.task_attributes import LiquidCondition, TaskAttributes, sample_task, task_types
+from studio import Flow
 from taskrouter import lint, route
 
-CENTER = contact_center(languages=("en", "es"), vip_trait="vip")
+CONTEXT = FlowContext(languages=("en", "es"), vip_trait="vip")
+WORKSPACE = workspace(CONTEXT)
+REFERENCE = {"voice": "incomingCall", "messaging": "incomingMessage", "conversations": "incomingConversationMessage"}
 
 
-def states(key: FlowKey) -> dict[str, dict[str, Any]]:
-    definition = CENTER.flow(key).flow.to_definition(placeholders=True)
+def build(name: str, context: FlowContext = CONTEXT) -> Flow:
+    return all_flows()[name].flow(context)
+
+
+def states(name: str) -> dict[str, dict[str, Any]]:
+    definition = build(name).to_definition(placeholders=True)
     return {state["name"]: state for state in definition["states"]}
 
 
@@ -32,11 +38,11 @@ def attributes(state: dict[str, Any]) -> str:
     return text
 
 
-def test_every_flow_is_valid_and_starts_from_its_trigger() -> None:
-    for key, event in TRIGGER_EVENTS.items():
-        spec = CENTER.flow(key)
-        assert [p for p in spec.flow.validate() if p.severity == "error"] == [], key
-        assert next_of(states(key)["Trigger"], event) == ["lookup_profile"], key
+def test_the_reference_flows_are_valid_and_start_from_their_trigger() -> None:
+    for name, event in REFERENCE.items():
+        assert [p for p in build(name).validate() if p.severity == "error"] == [], name
+        assert next_of(states(name)["Trigger"], event) == ["lookup_profile"], name
+        assert event in handled_events(build(name))
 
 
 def test_voice_looks_the_caller_up_and_sends_vips_to_flex_at_high_priority() -> None:
@@ -95,7 +101,7 @@ def test_messaging_greets_asks_by_reply_and_sends_to_flex() -> None:
     assert next_of(messaging["greeting"], "sent") == ["language_menu"]
     assert messaging["language_menu"]["type"] == "send-and-wait-for-reply"
     assert messaging["language_reply"]["properties"]["input"] == "{{widgets.language_menu.inbound.Body}}"
-    assert messaging["to_flex"]["properties"]["channel"] == "${TASK_CHANNEL_SID}"
+    assert messaging["to_flex"]["properties"]["channel"] == "${CHAT_CHANNEL_SID}"
     assert '"vip":{% if widgets.lookup_profile.profile.traits.vip == true %}true{% else %}false{% endif %}' in (
         attributes(messaging["to_flex"])
     )
@@ -117,7 +123,7 @@ def test_conversations_send_to_flex_with_the_same_attributes() -> None:
 def test_routing_sends_vips_first_then_by_language_falling_back_to_everyone(
     task: dict[str, Any], queues: tuple[str, ...]
 ) -> None:
-    workflow = next(w for w in CENTER.workspace.workflows if w.friendly_name == PRE_AGENT_WORKFLOW)
+    workflow = next(w for w in WORKSPACE.workflows if w.friendly_name == PRE_AGENT_WORKFLOW)
     result = route(workflow, task)
     assert result.queues == queues
     if len(queues) > 1:
@@ -125,8 +131,8 @@ def test_routing_sends_vips_first_then_by_language_falling_back_to_everyone(
 
 
 def test_workflows_lint_clean_against_the_attributes_flows_send() -> None:
-    for workflow in CENTER.workspace.workflows:
-        assert lint(workflow, defined_queues=CENTER.workspace.task_queues, task_types=task_types()) == []
+    for workflow in WORKSPACE.workflows:
+        assert lint(workflow, defined_queues=WORKSPACE.task_queues, task_types=task_types()) == []
     assert task_types()["vip"] == "boolean"
 
 
@@ -139,7 +145,7 @@ def test_a_flow_cannot_send_vip_as_text() -> None:
 
 
 def test_queues_are_everyone_vip_and_one_per_language() -> None:
-    assert [queue.friendly_name for queue in CENTER.workspace.task_queues] == ["Everyone", "VIP", "English", "Spanish"]
-    three = contact_center(languages=("fr", "en"), vip_trait="is_vip")
-    assert [queue.key for queue in three.workspace.task_queues] == ["everyone", "vip", "fr", "en"]
-    assert "traits.is_vip" in json.dumps(three.flow("voice").flow.to_definition(placeholders=True))
+    assert [queue.friendly_name for queue in WORKSPACE.task_queues] == ["Everyone", "VIP", "English", "Spanish"]
+    other = FlowContext(languages=("fr", "en"), vip_trait="is_vip")
+    assert [queue.key for queue in workspace(other).task_queues] == ["everyone", "vip", "fr", "en"]
+    assert "traits.is_vip" in json.dumps(build("voice", other).to_definition(placeholders=True))

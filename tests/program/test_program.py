@@ -28,14 +28,15 @@ def outputs(program: ProgramRun) -> pulumi.Output[dict[str, Any]]:
 
 @pytest.mark.parametrize("stack", STACKS)
 @pulumi.runtime.test
-def test_each_stack_registers_routing_three_flows_and_its_triggers(stack: str) -> pulumi.Output[Any]:
+def test_each_stack_registers_routing_the_flows_it_binds_and_its_triggers(stack: str) -> pulumi.Output[Any]:
     program = start(stack)
     run(program)
     settings = read_stack_file(ROOT, stack)
     kinds = Counter(item.type for item in program.resources)
     assert kinds["flex-pre-agent:pre_agent:PreAgentWorkflow"] == 1
     assert kinds["flex-pre-agent:routing:Routing"] == 1
-    assert kinds["flex-pre-agent:flow:FlowDeployment"] == kinds["pulumi-python:dynamic/twilio:StudioFlow"] == 3
+    flows = len(set(settings.bound_flows) | set(settings.flows))
+    assert kinds["flex-pre-agent:flow:FlowDeployment"] == kinds["pulumi-python:dynamic/twilio:StudioFlow"] == flows
     assert kinds["pulumi-python:dynamic/twilio:Workspace"] == 1
     assert kinds["pulumi-python:dynamic/twilio:TaskQueue"] == 2 + len(settings.languages)
     assert kinds["pulumi-python:dynamic/twilio:Workflow"] == 2
@@ -85,13 +86,15 @@ def test_outputs_give_every_sid_webhook_url_and_definition_hash() -> pulumi.Outp
     ids = program.mocks.ids
 
     def check(values: dict[str, Any]) -> None:
-        assert values["flowSids"] == {key: ids[f"flow-{key}-studio"] for key in ("voice", "messaging", "conversations")}
+        bound = read_stack_file(ROOT, "local").bound_flows
+        assert values["flowSids"] == {key: ids[f"flow-{key}-studio"] for key in bound}
         assert values["flowWebhookUrls"]["voice"] == (
             f"https://webhooks.twilio.com/v1/Accounts/{account}/Flows/{ids['flow-voice-studio']}"
         )
         assert values["workflowSids"] == {"Pre-agent routing": ids["routing-workflow-pre-agent-routing"],
                                           "Assign to Anyone": ids["routing-workflow-assign-to-anyone"]}
-        assert set(values["queueSids"]) == {"everyone", "vip", "en", "es"}
+        assert values["queueSids"]["VIP"] == ids["routing-queue-vip"]
+        assert set(values["queueSids"]) == {"Everyone", "VIP", "English", "Spanish"}  # by name, as workflowSids
         assert values["workspaceSid"] == ids["routing-workspace"]
         assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in values["flowDefinitionHashes"].values())
         assert values["phoneNumberBindingSids"]["+15005550006"] == ids["number-15005550006-binding"]
@@ -134,16 +137,14 @@ def test_no_sid_is_written_in_the_program_flows_or_components() -> None:
 
 
 def test_definition_hashes_are_equal_across_stacks_with_the_same_flows() -> None:
-    from flows import contact_center, definition_hash
+    from components.plan import read_stack_plan
+    from flows.registry import FlowContext, all_flows, definition_hash
 
-    hashes = {}
-    for stack in STACKS:
-        settings = read_stack_file(ROOT, stack)
-        center = contact_center(languages=settings.languages, vip_trait=settings.vip_trait)
-        hashes[stack] = {spec.key: definition_hash(spec.flow) for spec in center.flows}
+    hashes = {stack: {planned.name: planned.definition_hash for planned in read_stack_plan(ROOT, stack).flows}
+              for stack in STACKS}
     assert hashes["local"] == hashes["dev"] == hashes["prod"]  # prod's other business hours are parameters
-    three = contact_center(languages=("en", "es", "fr"), vip_trait="vip")
-    assert definition_hash(three.flow("voice").flow) != hashes["dev"]["voice"]
+    three = all_flows()["voice"].flow(FlowContext(languages=("en", "es", "fr")))
+    assert definition_hash(three) != hashes["dev"]["voice"]
 
 
 @pulumi.runtime.test

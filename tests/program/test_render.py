@@ -44,7 +44,7 @@ def test_definitions_carry_config_values_and_leave_sids_as_parameters(rendered: 
     voice = json.loads((rendered["prod"] / "voice.json").read_text())
     text = json.dumps(voice)
     assert "${WORKFLOW_SID}" in text
-    assert "${TASK_CHANNEL_SID}" in text
+    assert "${VOICE_CHANNEL_SID}" in text
     assert "America/New_York" in text
     assert "20:00" in text  # prod's closing time
     assert "${TIME_ZONE}" not in text
@@ -90,7 +90,7 @@ def _project(tmp_path: Path, **changes: object) -> Path:
 
 def test_a_number_pointed_at_a_flow_that_cannot_answer_it_fails_and_is_shown(tmp_path: Path) -> None:
     root = _project(tmp_path, phoneNumbers=[{"number": "+15005550010", "voice": "messaging"}])
-    with pytest.raises(RenderError, match=r"phoneNumbers \+15005550010 voice starts flow 'messaging'.*incomingCall"):
+    with pytest.raises(RenderError, match=r"phoneNumbers\[0\].voice \(\+15005550010\) starts flow 'messaging'.*Call"):
         render_stack("dev", tmp_path / "out", root=root)
     assert "incomingCall" in (tmp_path / "out" / "index.html").read_text()
 

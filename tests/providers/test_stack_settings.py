@@ -97,7 +97,7 @@ BAD_VALUES = [
     ({"accountSid": "AC123"}, r"flex-pre-agent:accountSid is 'AC123'.*AC followed by 32 hex digits"),
     ({"phonenumbers": ["+15005550006"]}, r"flex-pre-agent:phonenumbers: unknown key.*phoneNumbers.*pulumi config rm"),
     ({"phoneNumbers": [{"number": "555", "voice": "voice"}]}, r"phoneNumbers\.0\.number is '555'"),
-    ({"phoneNumbers": [{"number": "+15005550006", "voice": "ivr"}]}, r"phoneNumbers\.0\.voice is 'ivr'.*'voice'"),
+    ({"phoneNumbers": [{"number": "+15005550006", "voice": "IVR"}]}, r"phoneNumbers\.0\.voice is 'IVR'"),
     ({"phoneNumbers": [{"number": "+15005550006"}]}, r"\+15005550006 starts no flow"),
     ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}] * 2}, r"\+15005550006 is listed twice"),
     ({"phoneNumbers": [{"number": "+15005550006", "voce": "voice"}]}, r"phoneNumbers\.0\.voce: unknown key"),

@@ -1,0 +1,283 @@
+"""What a stack deploys, decided from its settings and the flows under ``flows/``, without Pulumi.
+
+:func:`plan_stack` is the one check that ``flexctl render``, ``pulumi preview``/``up`` (through
+``__main__.py``) and ``flexctl pr-summary`` share, so they always agree: which registered flows the stack
+deploys (those its numbers and addresses start, plus its ``flows`` list), each flow built with the stack's
+:class:`~flows.registry.FlowContext`, where each of its parameters gets its value, the routing, and every
+problem (an unknown flow name, a number pointed at a flow that does not handle its trigger, a parameter
+nothing can fill, a subflow the stack does not deploy, a flow Studio would reject), each naming the stack
+file or flow file and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from components.settings import StackSettings, read_stack_file
+from flows import registry
+from flows.registry import FlowContext, FlowEntry, Source, definition_hash, suggest
+from studio import Flow
+from studio.validate import Problem, validate_definition
+from taskrouter import Workspace, lint
+from taskrouter.models import Workflow
+
+
+class StackPlanError(ValueError):
+    """A stack that cannot be deployed as it stands; the message lists every problem with its fix."""
+
+
+@dataclass(frozen=True)
+class PlannedFlow:
+    """One flow a stack deploys: built, its parameters' sources and config values, its triggers."""
+
+    entry: FlowEntry
+    flow: Flow
+    sources: Mapping[str, Source]
+    """Every parameter the flow uses that a deployed object fills (workflow, channel, queue, another flow)."""
+    values: Mapping[str, str]
+    """Every parameter the stack's config fills, with its value."""
+    triggers: tuple[str, ...]
+    """The numbers and addresses that start it, in words."""
+    findings: tuple[Problem, ...] = ()
+    """What Studio's rules say about the definition (errors and warnings)."""
+
+    @property
+    def name(self) -> str:
+        """The flow's registered name (``voice``): stack files and resource names use it."""
+        return self.entry.name
+
+    @property
+    def friendly_name(self) -> str:
+        """The Studio flow's friendly name."""
+        return self.entry.friendly_name
+
+    @property
+    def definition_hash(self) -> str:
+        """SHA-256 of the environment-independent definition (every parameter as ``${NAME}``)."""
+        return definition_hash(self.flow)
+
+    def definition(self) -> dict[str, Any]:
+        """The definition with config values filled and SIDs of deployed objects left as ``${NAME}``."""
+        return self.flow.to_definition(dict(self.values), placeholders=True)
+
+    def subflows(self) -> list[str]:
+        """The flows whose SID this one uses (Run Subflow)."""
+        return sorted({source.name for source in self.sources.values() if source.kind == "flow"})
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """Everything one stack deploys, before any SID is known, and everything wrong with it."""
+
+    stack: str
+    settings: StackSettings
+    workspace: Workspace
+    flows: tuple[PlannedFlow, ...]
+    """In deployment order: a subflow before the flows that run it."""
+    not_deployed: tuple[str, ...]
+    """Registered flows that nothing in this stack starts or lists."""
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def where(self) -> str:
+        """The stack file."""
+        return f"Pulumi.{self.stack}.yaml"
+
+    def flow(self, name: str) -> PlannedFlow:
+        """The deployed flow ``name``."""
+        return next(planned for planned in self.flows if planned.name == name)
+
+    def raise_if_problems(self) -> None:
+        """Raise :class:`StackPlanError` listing every problem, if there is any."""
+        if self.problems:
+            listed = "\n".join(f"  - {problem}" for problem in self.problems)
+            raise StackPlanError(f"stack {self.stack!r} cannot be deployed ({len(self.problems)} "
+                                 f"problem{'s' if len(self.problems) > 1 else ''}):\n{listed}")
+
+    def workflow_configurations(self) -> dict[str, str]:
+        """Each workflow's configuration JSON (indented) by friendly name, queue SIDs as ``${<queue key>}``."""
+        return {workflow.friendly_name: json.dumps(json.loads(workflow.to_json(
+            {queue.key: "${" + queue.key + "}" for queue in workflow.queues()})), indent=2, ensure_ascii=False) + "\n"
+            for workflow in self.workspace.workflows}
+
+    def workflow(self, friendly_name: str) -> Workflow:
+        """The workflow named ``friendly_name``."""
+        return next(workflow for workflow in self.workspace.workflows if workflow.friendly_name == friendly_name)
+
+
+def context_of(settings: StackSettings, stack: str) -> FlowContext:
+    """The :class:`FlowContext` builders get in ``stack``."""
+    hours = settings.business_hours
+    return FlowContext(languages=settings.languages, vip_trait=settings.vip_trait, time_zone=settings.time_zone,
+                       business_days=hours.days, open_time=hours.open, close_time=hours.close, stack=stack)
+
+
+def read_stack_plan(root: Path, stack: str) -> StackPlan:
+    """The plan of ``Pulumi.<stack>.yaml`` in ``root`` (a bad stack file raises ``StackSettingsError``)."""
+    return plan_stack(read_stack_file(root, stack), stack)
+
+
+def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
+    """Which flows ``stack`` deploys, built and resolved, its routing, and every problem (never raises for them).
+
+    Used by ``flexctl render``, the Pulumi program and ``pr-summary``: what one accepts the others accept.
+    """
+    where = f"Pulumi.{stack}.yaml"
+    context = context_of(settings, stack)
+    problems: list[str] = []
+    try:
+        entries = registry.all_flows()
+        parameter_sources = registry.sources()
+    except Exception as error:  # a user's flow module that does not import is reported, not raised
+        return StackPlan(stack, settings, Workspace(), (), (), (f"flows/ cannot be loaded: {explain(error)}",))
+    try:
+        workspace = registry.workspace(context)
+    except Exception as error:  # as above, for the routing module
+        problems.append(f"routing cannot be built: {explain(error)}")
+        workspace = Workspace()
+
+    bound = settings.bound_flows
+    wanted = [*bound, *(name for name in settings.flows if name not in bound)]
+    for name in wanted:
+        if name not in entries:
+            keys = [w for w, _ in bound.get(name, [])] or [f"flows ({name})"]
+            problems.append(f"{where}: {keys[0]} names flow {name!r}, which no module under flows/ registers"
+                            f"{suggest(name, list(entries))}; registered flows: {', '.join(entries) or 'none'}")
+    deployed = [name for name in wanted if name in entries]
+    planned: dict[str, PlannedFlow] = {}
+    for name in deployed:
+        entry = entries[name]
+        try:
+            built = entry.flow(context)
+        except Exception as error:  # a builder's mistake is the user's, shown with its place
+            problems.append(f"flow {name!r} ({entry.where}) cannot be built: {explain(error)}")
+            continue
+        sources, values, unfilled = _resolve(entry, built, parameter_sources, settings, workspace, deployed, where)
+        problems += unfilled
+        for trigger, event in bound.get(name, []):
+            if event not in handled_events(built):
+                problems.append(f"{where}: {trigger} starts flow {name!r}, whose trigger has no {event} transition; "
+                                f"point it at a flow that handles {event}")
+        findings = tuple(validate_definition(built.to_definition(values, placeholders=True)))
+        problems += [f"flow {name!r} ({entry.where}): {p}" for p in findings if p.severity == "error"]
+        triggers = tuple(trigger for trigger, _ in bound.get(name, [])) or (f"listed under flows in {where}",)
+        planned[name] = PlannedFlow(entry, built, sources, values, triggers, findings)
+    ordered, cycle = _deployment_order(planned)
+    if cycle:
+        problems.append(f"flows {' -> '.join(map(repr, cycle))} run each other as subflows; each needs the "
+                        "other's SID first, so break the cycle")
+    problems += [f"workflow {workflow.friendly_name!r}: {finding}" for workflow in workspace.workflows
+                 for finding in lint(workflow, defined_queues=workspace.task_queues)]
+    not_deployed = tuple(name for name in entries if name not in planned and name not in wanted)
+    return StackPlan(stack, settings, workspace, ordered, not_deployed, tuple(problems))
+
+
+def _resolve(
+    entry: FlowEntry, built: Flow, declared: Mapping[str, Source], settings: StackSettings, workspace: Workspace,
+    deployed: list[str], where: str,
+) -> tuple[dict[str, Source], dict[str, str], list[str]]:
+    """Where each parameter of ``built`` gets its value in this stack, its config values, and what nothing fills."""
+    available: dict[str, list[str]] = {
+        "workflow": [workflow.friendly_name for workflow in workspace.workflows],
+        "task_channel": [channel.unique_name for channel in workspace.task_channels],
+        "queue": [queue.friendly_name for queue in workspace.task_queues],
+        "flow": deployed,
+    }
+    sources: dict[str, Source] = {}
+    values: dict[str, str] = {}
+    problems: list[str] = []
+    flow_where = f"flow {entry.name!r} ({entry.where})"
+    for parameter in built.parameter_names():
+        source = declared.get(parameter)
+        if parameter in settings.flow_parameters:
+            values[parameter] = settings.flow_parameters[parameter]
+        elif source is None:
+            problems.append(
+                f"{flow_where}: parameter {parameter} has no value: set flowParameters.{parameter} in {where}, or "
+                "declare where it comes from next to the flow (workflow_sid, task_channel_sid, queue_sid, flow_sid "
+                f"or config_value from flows.registry){suggest(parameter, list(declared))}; parameters declared: "
+                f"{', '.join(declared) or 'none'}; workflows here: {_names(available['workflow'])}"
+            )
+        elif source.kind == "config":
+            value = settings.config_value(source.name)
+            if value is None:
+                problems.append(f"{flow_where}: parameter {parameter} ({source.describe()}): {where} has no value "
+                                f"at {source.name}; set it, or set flowParameters.{parameter}")
+            else:
+                values[parameter] = value
+        elif source.name in available[source.kind]:
+            sources[parameter] = source
+        elif source.kind == "flow":
+            known = source.name in registry.all_flows()
+            fix = (f"add {source.name!r} to flows in {where} (or bind it to a number)" if known else
+                   f"no module under flows/ registers it{suggest(source.name, list(registry.all_flows()))}")
+            problems.append(f"{flow_where}: parameter {parameter} is the SID of flow {source.name!r}, which this "
+                            f"stack does not deploy: {fix}")
+        else:
+            names = available[source.kind]
+            problems.append(f"{flow_where}: parameter {parameter} is the SID of {source.describe()}, which this "
+                            f"stack's routing does not have{suggest(source.name, names)}; "
+                            f"{_PLURAL[source.kind]} here: {_names(names)}")
+    return sources, values, problems
+
+
+_PLURAL = {"workflow": "workflows", "task_channel": "task channels", "queue": "queues", "flow": "flows"}
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(map(repr, names)) or "none"
+
+
+def _deployment_order(planned: Mapping[str, PlannedFlow]) -> tuple[tuple[PlannedFlow, ...], list[str]]:
+    """Flows with each subflow before the flows that use it, and a cycle (names) if there is one."""
+    order: list[PlannedFlow] = []
+    state: dict[str, str] = {}
+    cycle: list[str] = []
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == "done" or name not in planned:
+            return
+        if state.get(name) == "open":
+            cycle.extend([*path[path.index(name):], name])
+            return
+        state[name] = "open"
+        for child in planned[name].subflows():
+            visit(child, [*path, name])
+        state[name] = "done"
+        order.append(planned[name])
+
+    for name in planned:
+        visit(name, [])
+    return tuple(order), cycle
+
+
+def handled_events(flow: Flow) -> set[str]:
+    """The trigger events ``flow`` handles (its trigger's transitions that lead somewhere)."""
+    definition = flow.to_definition(placeholders=True)
+    return {transition["event"] for state in definition["states"] if state["type"] == "trigger"
+            for transition in state.get("transitions", []) if transition.get("next")}
+
+
+def explain(error: BaseException) -> str:
+    """An exception from a user's flow or routing code in words, with the line of ``flows/`` it came from."""
+    if isinstance(error, ValidationError):
+        text = "; ".join(f"{'.'.join(map(str, detail['loc'])) or 'value'}: {detail['msg']}"
+                         for detail in error.errors(include_url=False))
+    else:
+        text = str(error) or type(error).__name__
+    if isinstance(error, SyntaxError) and error.filename:
+        return f"{_relative(error.filename)}:{error.lineno}: {error.msg}"
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/flows/" in frame.filename]
+    return f"{_relative(frames[-1].filename)}:{frames[-1].lineno}: {text}" if frames else text
+
+
+def _relative(filename: str) -> str:
+    return "flows/" + filename.rsplit("/flows/", 1)[-1] if "/flows/" in filename else filename

@@ -1,0 +1,72 @@
+"""``plan_stack``: which flows a stack deploys, where every parameter gets its value, and what cannot be filled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.plan import StackPlanError, plan_stack
+from components.settings import parse_stack_settings, read_stack_file
+from flows.registry import RegistryError, all_flows, flow
+from studio import Flow
+from tests.program.support import ROOT
+
+DEV = read_stack_file(ROOT, "dev").model_dump(by_alias=True, mode="json")
+
+
+def plan(**changes: Any) -> Any:
+    return plan_stack(parse_stack_settings({**DEV, **changes}, "dev"), "dev")
+
+
+def test_a_stack_deploys_the_flows_its_numbers_and_addresses_start() -> None:
+    voice_only = plan(phoneNumbers=[{"number": "+15005550010", "voice": "voice"}], conversationsAddresses=[])
+    assert [planned.name for planned in voice_only.flows] == ["voice"]
+    assert set(voice_only.not_deployed) == set(all_flows()) - {"voice"}
+    assert voice_only.problems == ()
+
+
+def test_a_flow_listed_under_flows_is_deployed_though_nothing_starts_it() -> None:
+    listed = plan(phoneNumbers=[], conversationsAddresses=[], flows=["messaging"])
+    assert [planned.name for planned in listed.flows] == ["messaging"]
+    assert listed.flow("messaging").triggers == ("listed under flows in Pulumi.dev.yaml",)
+
+
+def test_parameters_are_filled_by_name_from_the_routing_and_the_config() -> None:
+    voice = plan().flow("voice")
+    assert {name: source.describe() for name, source in voice.sources.items()} == {
+        "VOICE_CHANNEL_SID": "task channel 'voice'", "WORKFLOW_SID": "workflow 'Pre-agent routing'"}
+    assert voice.values["TIME_ZONE"] == "America/New_York"
+    assert voice.values["BUSINESS_DAYS"] == "Mon, Tue, Wed, Thu, Fri"
+    assert "${WORKFLOW_SID}" in str(voice.definition())
+
+
+def test_an_unknown_flow_name_is_a_problem_with_a_suggestion() -> None:
+    problems = plan(phoneNumbers=[{"number": "+15005550010", "voice": "voise"}]).problems
+    assert any("phoneNumbers[0].voice (+15005550010) names flow 'voise'" in p and "did you mean 'voice'?" in p
+               for p in problems), problems
+
+
+def test_a_number_pointed_at_a_flow_that_cannot_answer_it_is_a_problem() -> None:
+    problems = plan(phoneNumbers=[{"number": "+15005550010", "voice": "messaging"}]).problems
+    assert any("starts flow 'messaging', whose trigger has no incomingCall transition" in p for p in problems)
+
+
+def test_a_plan_with_problems_refuses_to_deploy_and_lists_them() -> None:
+    broken = plan(phoneNumbers=[{"number": "+15005550010", "voice": "nope"}])
+    with pytest.raises(StackPlanError, match=r"stack 'dev' cannot be deployed \(1 problem\):\n  - Pulumi\.dev\.yaml"):
+        broken.raise_if_problems()
+
+
+def test_every_workflow_configuration_is_written_with_queue_placeholders() -> None:
+    configurations = plan().workflow_configurations()
+    assert set(configurations) == {workflow.friendly_name for workflow in plan().workspace.workflows}
+    assert '"queue": "${vip}"' in configurations["Pre-agent routing"]
+
+
+def test_a_builder_asking_for_something_no_context_gives_is_refused_where_it_is_registered() -> None:
+    with pytest.raises(RegistryError, match=r"asks for 'langs', which no flow context gives.*did you mean"):
+        @flow("broken_builder", friendly_name="Broken")
+        def broken(*, langs: list[str]) -> Flow:  # pragma: no cover - never built
+            raise AssertionError
+    assert "broken_builder" not in all_flows()
