@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Unpack
 import pulumi
 import pulumi.dynamic
 
+from components import pulumi_sdk
 from components.providers.args import (
     ActivityArgs,
     ConversationsAddressArgs,
@@ -65,6 +66,8 @@ __all__ = [
     "Workspace",
     "WorkspaceArgs",
 ]
+
+pulumi_sdk.install()  # thousands of dynamic resources in one process (see components/pulumi_sdk.py)
 
 Opts = pulumi.ResourceOptions | None
 _ADOPT_BY_SID = (

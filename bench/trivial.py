@@ -1,0 +1,28 @@
+"""The SDK floor: the most trivial dynamic resource there is, to compare our resources' synthesis with.
+
+Its provider does nothing and pickles by reference, like ours; what registering it costs is what Pulumi's SDK
+costs per dynamic resource whatever the provider does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+
+class TrivialProvider(pulumi.dynamic.ResourceProvider):
+    """Creates nothing anywhere: the id is the name it is given."""
+
+    serialize_as_secret_always = False
+
+    def create(self, props: dict[str, Any]) -> pulumi.dynamic.CreateResult:
+        return pulumi.dynamic.CreateResult(str(props["name"]), dict(props))
+
+
+class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
+    """One dynamic resource with one input."""
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TrivialProvider(), name, {"name": name}, opts)
