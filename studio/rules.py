@@ -167,7 +167,7 @@ _TABLE = (
     _advice("conditions", "graph", "conditions outside a split's match transitions, or a match without conditions"),
     _advice("trigger-count", "graph", "more than one trigger"),
     _advice("unreachable", "reachability", "a widget no trigger event reaches"),
-    _advice("liquid-syntax", "liquid", "an unclosed {{ or {% (Studio sends the text as it is)"),
+    _advice("liquid-syntax", "liquid", "Liquid python-liquid cannot parse (Studio sends the text as it is)"),
     _advice("unknown-widget-reference", "liquid", "{{widgets.NAME}} names no widget (it renders empty)"),
     _advice("reference-not-before", "liquid", "{{widgets.NAME}} is read where NAME has not run on any path"),
     _advice("voice-on-messaging", "trigger", "a voice widget reached only from messaging trigger events"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from studio.catalogue import CATALOGUE
 from studio.graph import descendants, events_reaching, reachable
-from studio.liquid import is_template, unclosed_tag, widget_references
+from studio.liquid import is_template, syntax_error, widget_references
 from studio.model import suggest
 from studio.rules import (
     RULES,
@@ -728,19 +728,18 @@ def scan_value(run: _Run, value: object, path: str) -> None:
 
 
 def scan_text(run: _Run, text: str, path: str) -> None:
-    """Record the widgets a text reads, and report an unclosed Liquid tag."""
+    """Record the widgets a text reads, and report Liquid the engine cannot parse (see :mod:`studio.liquid`)."""
     if "{" not in text:
         return
     if "widgets" in text:
         for name in widget_references(text):
             run.references.append((run.state_index, name, path))
-    opener = unclosed_tag(text)
-    if opener is not None:
-        closer = "}}" if opener == "{{" else "%}"
+    problem = syntax_error(text)
+    if problem is not None:
         run.report(
             "liquid-syntax",
-            f"an unclosed Liquid {opener} (no {closer} after it): Studio sends the text as it is; close it, or "
-            "put braces meant literally inside {% raw %}...{% endraw %}",
+            f"Liquid that does not parse ({problem}): Studio sends the text as it is; close every {{{{ and {{%, "
+            "or put braces meant literally inside {% raw %}...{% endraw %}",
             run.widget,
             path,
         )
