@@ -201,10 +201,10 @@ def _resolve(
             values[parameter] = settings.flow_parameters[parameter]
         elif source is None:
             problems.append(
-                f"{flow_where}: parameter {parameter} has no value: set flowParameters.{parameter} in {where}, or "
-                "declare where it comes from next to the flow (workflow_sid, task_channel_sid, queue_sid, flow_sid "
-                f"or config_value from flows.registry){suggest(parameter, list(declared))}; parameters declared: "
-                f"{', '.join(declared) or 'none'}; workflows here: {_names(available['workflow'])}"
+                f"{flow_where}: parameter {parameter} has no value: set flowParameters.{parameter} in {where}, "
+                f"or declare in {entry.where} where it comes from (registry.workflow_sid, task_channel_sid, "
+                "queue_sid, flow_sid or config_value)"
+                f"{suggest(parameter, [*declared, *settings.flow_parameters])}"
             )
         elif source.kind == "config":
             value = settings.config_value(source.name)

@@ -39,6 +39,21 @@ def register(subparsers: Subparsers) -> None:
     )
     importer.add_argument("flow", type=Path, metavar="FLOW.json", help="flow definition or widget JSON file")
     importer.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the module here, not to stdout")
+    importer.add_argument("--as", dest="as_name", metavar="NAME",
+                          help="write flows/NAME.py: a flow registered as NAME, every SID of the export a parameter "
+                          "the stack fills (bind NAME to a number in a stack file to deploy it)")
+    importer.add_argument("--friendly-name", metavar="TEXT", help="with --as: the Studio flow's friendly name")
+    importer.add_argument("--workflow", action="append", default=[], metavar="[REF=]NAME",
+                          help="with --as: the friendly name of the workflow a Send to Flex SID (or ${...}) stands "
+                          "for; without REF, for every workflow of the export")
+    importer.add_argument("--channel", action="append", default=[], metavar="[REF=]UNIQUE_NAME",
+                          help="with --as: the task channel a SID stands for (default: voice for a call flow, chat "
+                          "otherwise)")
+    importer.add_argument("--subflow", action="append", default=[], metavar="[REF=]FLOW",
+                          help="with --as: the registered flow a Run Subflow SID stands for")
+    importer.add_argument("--project", type=Path, default=None, metavar="DIR",
+                          help="with --as: the project whose flows/ gets the module (default: this checkout)")
+    importer.add_argument("--force", action="store_true", help="with --as: replace flows/NAME.py if it exists")
     importer.set_defaults(handler=run_import)
 
 
@@ -64,11 +79,35 @@ def run_import(args: argparse.Namespace) -> int:
     from studio.importer import FlowImportError, import_definition
 
     data = load_json(args.flow)
+    if args.as_name is not None:
+        return _import_as(args, data)
     try:
         source = import_definition(data, source=args.flow.name)
     except FlowImportError as error:
         raise InputError(f"{args.flow}: {error}") from None
     write_output(source, args.output)
+    return ExitCode.OK
+
+
+def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
+    from flexctl.flow_import import ImportAsError, Naming, write_flow_module
+    from flexctl.render_commands import ROOT
+    from studio.importer import FlowImportError, is_flow_definition
+
+    if not is_flow_definition(data):
+        raise InputError(f"{args.flow}: --as needs a flow definition (an object with states), not a single widget")
+    try:
+        path = write_flow_module(
+            data, name=args.as_name, friendly_name=args.friendly_name, source=args.flow.name, force=args.force,
+            naming=Naming(workflows=args.workflow, channels=args.channel, subflows=args.subflow),
+            project=args.project or ROOT,
+        )
+    except (FlowImportError, ImportAsError) as error:
+        raise InputError(f"{args.flow}: {error}") from None
+    todo = sum("# TODO" in line for line in path.read_text(encoding="utf-8").splitlines())
+    print(f"wrote {path}: flow {args.as_name!r}" + (f", {todo} TODO(s) to settle in it" if todo else ""))
+    print(f"deploy it: bind it in Pulumi.<stack>.yaml, e.g. phoneNumbers: - {{number: \"+1...\", "
+          f"voice: {args.as_name}}} (or list it under flows:); `flexctl render` then shows it")
     return ExitCode.OK
 
 

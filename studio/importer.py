@@ -36,19 +36,36 @@ def is_flow_definition(data: object) -> bool:
     return isinstance(data, Mapping) and "states" in data
 
 
-def import_definition(data: object, *, source: str | None = None) -> str:
+@dataclass(frozen=True)
+class Registration:
+    """How an imported flow registers itself in a project (``flexctl import --as``).
+
+    The module imports ``registry`` (``from <package> import registry``), decorates ``build_flow`` with
+    ``@registry.flow(name, friendly_name=...)`` and declares each parameter with the expression given here
+    (``registry.workflow_sid("Sales", parameter="SALES_WORKFLOW_SID")``), with a comment above it.
+    """
+
+    name: str
+    friendly_name: str
+    declarations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Parameter name -> (expression, comment); a parameter not here stays ``Parameter("NAME")``."""
+    package: str = "flows"
+
+
+def import_definition(data: object, *, source: str | None = None, registration: Registration | None = None) -> str:
     """Python module source that rebuilds ``data``, a flow definition or a single widget state.
 
     Args:
         data: the decoded JSON.
         source: where it came from (a file name), for the module docstring.
+        registration: write a flow that registers itself (flow definitions only).
 
     Raises:
         FlowImportError: the input is no flow definition or widget state.
     """
     if is_flow_definition(data):
         assert isinstance(data, Mapping)
-        return _FlowWriter(data, source).module()
+        return _FlowWriter(data, source, registration).module()
     if isinstance(data, Mapping) and "type" in data:
         return _StateWriter(data, source).module()
     raise FlowImportError(
@@ -82,11 +99,17 @@ class _Writer:
             self.constants[parameter] = self.names.claim(constant_case(parameter))
         self.literals = Literals(self.constants)
 
-    def parameter_lines(self) -> list[str]:
-        if not self.constants:
-            return []
-        self.imports.add("Parameter")
-        return [f"{constant} = Parameter({quote(name)})" for name, constant in self.constants.items()]
+    def parameter_lines(self, declarations: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
+        lines: list[str] = []
+        for name, constant in self.constants.items():
+            expression, comment = (declarations or {}).get(name, ("", ""))
+            if comment:
+                lines += [f"# {line}" for line in _wrap(comment, WIDTH - 2)]
+            if not expression:
+                self.imports.add("Parameter")
+                expression = f"Parameter({quote(name)})"
+            lines.append(f"{constant} = {expression}")
+        return lines
 
     # -- one state ------------------------------------------------------------------------------------
 
@@ -302,7 +325,7 @@ class _Writer:
 
     def header(self, title: str, runs: str) -> list[str]:
         origin = f"Imported from {self.source} by `flexctl import`." if self.source else "Imported by `flexctl import`."
-        lines = [f'"""{_doc_text(title)}', "", _doc_text(origin), runs, '"""', ""]
+        lines = [f'"""{_doc_text(title)}', "", _doc_text(origin), *_wrap(runs, WIDTH), '"""', ""]
         return [line if len(line) <= WIDTH else line[: WIDTH - 3] + "..." for line in lines]
 
     def imports_line(self) -> str:
@@ -314,8 +337,11 @@ class _Writer:
 
 
 class _FlowWriter(_Writer):
-    def __init__(self, data: Mapping[str, Any], source: str | None) -> None:
+    def __init__(self, data: Mapping[str, Any], source: str | None, registration: Registration | None) -> None:
         super().__init__(data, source, in_flow=True)
+        self.registration = registration
+        if registration is not None:
+            self.names.claim("registry")
 
     def module(self) -> str:
         states = self.data["states"]
@@ -341,15 +367,24 @@ class _FlowWriter(_Writer):
         description = self.data.get("description")
         has_description = isinstance(description, str) and description.strip()
         title = f"Studio flow: {description}" if has_description else "Studio flow."
-        parameters = self.parameter_lines()
-        lines = [
-            *self.header(title, "Run it to print the definition, with parameters left as ${NAME} placeholders."),
-            self.imports_line(),
-            "",
-        ]
+        registration = self.registration
+        parameters = self.parameter_lines(registration.declarations if registration else None)
+        runs = "Run it to print the definition, with parameters left as ${NAME} placeholders."
+        if registration is not None:
+            title = f"Studio flow {registration.friendly_name!r}, registered as {registration.name!r}."
+            runs = (f"A stack deploys it when a number or address starts {registration.name} (or its flows list "
+                    "names it). " + runs)
+        lines = [*self.header(title, runs)]
+        if registration is not None:
+            lines.append(f"from {registration.package} import registry")
+        lines += [self.imports_line(), ""]
         if parameters:
             lines += [*parameters, ""]
-        lines += ["", "def build_flow() -> Flow:", '    """Build the flow."""', flow_call, *body]
+        lines.append("")
+        if registration is not None:
+            lines.append(self.call("@registry.flow(", [(None, registration.name),
+                                                       ("friendly_name", registration.friendly_name)], 0, ")"))
+        lines += ["def build_flow() -> Flow:", '    """Build the flow."""', flow_call, *body]
         if connections:
             lines += ["", *connections]
         lines += [
@@ -454,6 +489,17 @@ class _Source:
     """Python source written as is by the literal formatter."""
 
     code: str
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _doc_text(text: str) -> str:

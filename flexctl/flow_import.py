@@ -1,0 +1,142 @@
+"""``flexctl import FLOW.json --as NAME``: a Console export becomes ``flows/NAME.py``, a registered flow.
+
+Every SID and template placeholder of the export (:mod:`studio.references`) becomes a named parameter the
+stack fills: a Send to Flex workflow is the workflow whose friendly name ``--workflow`` gives, a task
+channel the one ``--channel`` names (guessed from the trigger otherwise), a Run Subflow SID the flow
+``--subflow`` names, the account SID the stack's ``accountSid``; anything else (a Function, a Sync service)
+stays a parameter with a TODO saying to set it under ``flowParameters`` in each stack file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.codegen import Names, constant_case, quote
+from studio.importer import Registration, import_definition
+from studio.references import Reference, find_references, replace_references
+
+MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ImportAsError(ValueError):
+    """The flow cannot be written under that name or with those options (the message says how to fix it)."""
+
+
+@dataclass(frozen=True)
+class Naming:
+    """What the user told the import about the export's references: ``REF=NAME`` or ``NAME`` for all."""
+
+    workflows: Sequence[str] = ()
+    channels: Sequence[str] = ()
+    subflows: Sequence[str] = ()
+
+    @staticmethod
+    def pick(options: Sequence[str], reference: Reference) -> str | None:
+        """The name given for ``reference`` (by its SID, placeholder or ``${...}`` text), else one given for all."""
+        fallback = None
+        for option in options:
+            key, sep, name = option.rpartition("=")
+            if not sep:
+                fallback = option
+            elif key in (reference.text, reference.placeholder):
+                return name
+        return fallback
+
+
+def module_source(data: Mapping[str, Any], *, name: str, friendly_name: str | None, naming: Naming,
+                  source: str, taken: Mapping[str, Any] | None = None) -> str:
+    """The source of ``flows/<name>.py`` for the export ``data``.
+
+    ``taken`` maps parameter names declared elsewhere in the project to their sources; a clashing name
+    gets a suffix.
+    """
+    if not MODULE_NAME.fullmatch(name):
+        raise ImportAsError(f"--as {name!r}: a flow name is lower_snake_case (letters, digits, _), e.g. sales_ivr")
+    parameters, declarations = parameterize(data, naming, taken)
+    description = data.get("description")
+    title = friendly_name or (description if isinstance(description, str) and description.strip() else name)
+    registration = Registration(name=name, friendly_name=title[:64], declarations=declarations)
+    return import_definition(replace_references(data, parameters), source=source, registration=registration)
+
+
+def parameterize(data: Mapping[str, Any], naming: Naming, taken: Mapping[str, Any] | None = None,
+                 ) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Each reference's parameter name (reference text -> name), and each parameter's declaration and comment."""
+    events = _trigger_events(data)
+    names = Names(set(taken or ()))
+    parameters: dict[str, str] = {}
+    declarations: dict[str, tuple[str, str]] = {}
+    for reference in find_references(data):
+        wanted, expression, comment = _declaration(reference, naming, events)
+        parameter = names.claim(wanted)
+        parameters[reference.text] = parameter
+        declarations[parameter] = (expression.replace("{parameter}", parameter),
+                                   comment.replace("{parameter}", parameter))
+    return parameters, declarations
+
+
+def _declaration(reference: Reference, naming: Naming, events: set[str]) -> tuple[str, str, str]:
+    """(parameter name wanted, expression with ``{parameter}``, comment) for one reference."""
+    seen = f"{reference.text} in the export ({reference.widget}.{reference.key})"
+    placeholder = reference.placeholder
+    stem = constant_case(placeholder) if placeholder else None
+    if reference.kind == "workflow":
+        given = Naming.pick(naming.workflows, reference)
+        if given:
+            return (stem or f"{constant_case(given)}_WORKFLOW_SID",
+                    f'registry.workflow_sid({_q(given)}, parameter="{{parameter}}")', f"{seen}: workflow {given!r}")
+        return (stem or "WORKFLOW_SID", "", f"TODO {seen}: a workflow; name it with `flexctl import ... --workflow "
+                f"{reference.text}=<its friendly name>`, or declare registry.workflow_sid(...) here")
+    if reference.kind == "task_channel":
+        given = Naming.pick(naming.channels, reference)
+        guessed = given or ("voice" if events == {"incomingCall"} else "chat" if events else None)
+        if guessed:
+            note = "" if given else f" (guessed from the trigger: pass --channel {reference.text}=<unique name>)"
+            return (stem or f"{constant_case(guessed)}_CHANNEL_SID",
+                    f'registry.task_channel_sid({_q(guessed)}, parameter="{{parameter}}")',
+                    f"{seen}: task channel {guessed!r}{note}")
+    if reference.kind == "flow":
+        given = Naming.pick(naming.subflows, reference)
+        if given:
+            return (stem or f"{constant_case(given)}_FLOW_SID",
+                    f'registry.flow_sid({_q(given)}, parameter="{{parameter}}")', f"{seen}: the flow {given!r}")
+        return (stem or "SUBFLOW_SID", "", f"TODO {seen}: a subflow; import it too and pass --subflow "
+                f"{reference.text}=<its flow name>, or declare registry.flow_sid(...) here")
+    if reference.kind == "account":
+        return (stem or "ACCOUNT_SID", 'registry.config_value("accountSid", parameter="{parameter}")',
+                f"{seen}: the stack's account")
+    wanted = stem or constant_case(reference.key.split(".")[-1])
+    return (wanted, "", f"TODO {seen}: set flowParameters.{{parameter}} to this account's value in each "
+            "Pulumi.<stack>.yaml")
+
+
+def _q(text: str) -> str:
+    return quote(text)
+
+
+def _trigger_events(data: Mapping[str, Any]) -> set[str]:
+    return {str(transition.get("event")) for state in data.get("states") or []
+            if isinstance(state, Mapping) and state.get("type") == "trigger"
+            for transition in state.get("transitions") or []
+            if isinstance(transition, Mapping) and transition.get("next")}
+
+
+def write_flow_module(data: Mapping[str, Any], *, name: str, friendly_name: str | None, naming: Naming,
+                      source: str, project: Path, force: bool = False) -> Path:
+    """Write ``flows/<name>.py`` in ``project`` and return its path."""
+    from flows.registry import all_flows, sources
+
+    path = project / "flows" / f"{name}.py"
+    if path.exists() and not force:
+        raise ImportAsError(f"{path} exists; pick another --as name, or pass --force to replace it")
+    known = all_flows()
+    if name in known and known[name].where != f"flows/{name}.py":
+        raise ImportAsError(f"--as {name!r}: {known[name].where} already registers a flow {name!r}; pick another name")
+    text = module_source(data, name=name, friendly_name=friendly_name, naming=naming, source=source,
+                         taken=sources())
+    path.write_text(text, encoding="utf-8")
+    return path

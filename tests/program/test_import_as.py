@@ -1,0 +1,127 @@
+"""``flexctl import FLOW.json --as NAME``: real Console exports become registered flows any stack can deploy."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flexctl.flow_import import Naming, module_source, parameterize
+from tests.lifecycle.conftest import copy_project
+from tests.shared_data import CORPUS
+
+REALWORLD = CORPUS / "realworld" / "flows"
+IVR = REALWORLD / "slintab_twilio-flex-terraform_voice-ivr-flow.json"  # three workflows, Terraform placeholders
+WEBCHAT = REALWORLD / "techmatters_flex-plugins_ca-webchat-v2.json"  # Conversations, runs a subflow
+SUBFLOW = REALWORLD / "techmatters_flex-plugins_system-down.json"  # that subflow (incomingParent)
+SEGMENT = REALWORLD / "andrej-s_twilio-segment-ivr_flow.json"  # a Console export with WW... and TC... SIDs
+SUBFLOW_REFERENCE = "${system_down_studio_subflow_sid}"
+
+
+def export(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    definition: dict[str, Any] = data.get("definition", data)
+    return definition
+
+
+def flexctl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """flexctl with ``cwd``'s flows/ first on the path, as in a user's clone."""
+    return subprocess.run([sys.executable, "-m", "flexctl", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, check=False, env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"})
+
+
+def test_every_account_sid_becomes_a_named_parameter() -> None:
+    names, declarations = parameterize(export(SEGMENT), Naming(workflows=("Pre-agent routing",)))
+    assert all(text.startswith(("WW", "TC", "${")) for text in names)
+    workflow = next(name for text, name in names.items() if text.startswith("WW"))
+    assert declarations[workflow][0] == f'registry.workflow_sid("Pre-agent routing", parameter="{workflow}")'
+    channel = next(name for text, name in names.items() if text.startswith("TC"))
+    assert declarations[channel][0] == f'registry.task_channel_sid("voice", parameter="{channel}")'
+
+
+def test_a_workflow_nobody_named_is_a_parameter_with_a_todo() -> None:
+    source = module_source(export(SEGMENT), name="segment_ivr", friendly_name=None, naming=Naming(), source="x.json")
+    assert "# TODO WW93afabb5b071578094989453eb40b476 in the export" in source
+    assert "--workflow WW93afabb5b071578094989453eb40b476=<its friendly name>" in source
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with three real exports imported and bound in `local`, as the README says."""
+    root = copy_project(tmp_path_factory.mktemp("imported") / "project", program=None)
+    commands: list[tuple[Path, str, *tuple[str, ...]]] = [
+        (IVR, "sales_ivr", "--workflow", "Pre-agent routing"),
+        (SUBFLOW, "system_down"),
+        (WEBCHAT, "webchat", "--workflow", "Pre-agent routing", "--subflow", f"{SUBFLOW_REFERENCE}=system_down"),
+    ]
+    for path, name, *options in commands:
+        result = flexctl("import", str(path), "--as", name, *options, cwd=root)
+        assert result.returncode == 0, result.stderr
+        assert f"flows/{name}.py" in result.stdout
+    stack = yaml.safe_load((root / "Pulumi.local.yaml").read_text())
+    config = stack["config"]
+    config["flex-pre-agent:phoneNumbers"].append({"number": "+15005550009", "voice": "sales_ivr"})
+    config["flex-pre-agent:conversationsAddresses"].append({"address": "+15005550010", "flow": "webchat"})
+    config["flex-pre-agent:flows"] = ["system_down"]
+    config["flex-pre-agent:flowParameters"] = {name: f"https://example.com/{name.lower()}"
+                                               for name in ("system_down", "webchat")
+                                               for name in references(root / "flows" / f"{name}.py", todo=True)}
+    (root / "Pulumi.local.yaml").write_text(yaml.safe_dump(stack, sort_keys=False))
+    return root
+
+
+def references(module: Path, *, todo: bool = False) -> dict[str, str]:
+    """Parameter name -> the export's text it stands for, read from the comments above each declaration."""
+    found: dict[str, str] = {}
+    comment: list[str] = []
+    for line in module.read_text().splitlines():
+        if line.startswith("# "):
+            comment.append(line[2:])
+        elif comment and " = " in line:
+            text = comment[0].removeprefix("TODO ").split(" ")[0]
+            if not todo or comment[0].startswith("TODO"):
+                found[line.split(" = ")[0]] = text
+            comment = []
+    return found
+
+
+def test_imported_modules_rebuild_the_export_with_the_references_filled_back(project: Path) -> None:
+    script = """
+import json, sys
+from flows.registry import all_flows
+flows = all_flows()
+for name, values in json.loads(sys.argv[1]).items():
+    print(json.dumps(flows[name].flow(None).to_definition(values)))
+"""
+    cases = {"sales_ivr": IVR, "system_down": SUBFLOW, "webchat": WEBCHAT}
+    values = {name: references(project / "flows" / f"{name}.py") for name in cases}
+    result = subprocess.run([sys.executable, "-c", script, json.dumps(values)], cwd=project, capture_output=True,
+                            text=True, timeout=120, check=False, env={"PYTHONPATH": str(project)})
+    assert result.returncode == 0, result.stderr
+    rebuilt = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rebuilt == [export(path) for path in cases.values()]
+
+
+def test_an_imported_flow_bound_in_local_renders_with_its_subflow_and_workflows(project: Path) -> None:
+    result = flexctl("render", "local", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = project / "build" / "local"
+    ivr = json.loads((out / "sales_ivr.json").read_text())
+    sends = [state["properties"] for state in ivr["states"] if state["type"] == "send-to-flex"]
+    assert {send["workflow"] for send in sends} == {"${SALES_WORKFLOW_SID}", "${SUPPORT_WORKFLOW_SID}",
+                                                    "${ALL_WORKFLOW_SID}"}
+    webchat = json.dumps(json.loads((out / "webchat.json").read_text()))
+    assert "${SYSTEM_DOWN_STUDIO_SUBFLOW_SID}" in webchat  # the subflow's SID, filled at deploy time
+    assert (out / "system_down.json").is_file()
+    assert "listed under flows in Pulumi.local.yaml" in (out / "index.html").read_text()
+
+
+def test_an_imported_name_that_exists_is_refused(project: Path) -> None:
+    result = flexctl("import", str(IVR), "--as", "sales_ivr", cwd=project)
+    assert result.returncode == 2
+    assert "exists; pick another --as name, or pass --force" in result.stderr
