@@ -231,3 +231,19 @@ class AddressConfiguration:
     @property
     def key(self) -> str:
         return self.sid
+
+
+@dataclass(kw_only=True)
+class SyncDocument:
+    """A Sync Document of the default Sync service: a small JSON object, optionally under a unique name."""
+
+    sid: str
+    unique_name: str | None
+    data: dict[str, Any]
+    revision: int
+    date_created: str
+    date_updated: str
+
+    @property
+    def key(self) -> str:
+        return self.sid

@@ -17,6 +17,7 @@ HOSTS = {
     "taskrouter": "https://taskrouter.twilio.com",
     "api": "https://api.twilio.com",
     "conversations": "https://conversations.twilio.com",
+    "sync": "https://sync.twilio.com",
 }
 
 

@@ -17,6 +17,7 @@ from twilio_emulator.records import (
     Flow,
     FlowRevision,
     PhoneNumber,
+    SyncDocument,
     TaskChannel,
     TaskQueue,
     Workflow,
@@ -34,6 +35,7 @@ class State:
     """Every table of the emulated account, keyed by `record.key`."""
 
     conversation_service_sid: str = field(default_factory=lambda: new_sid("IS"))
+    sync_service_sid: str = field(default_factory=lambda: new_sid("IS"))  # the account's default Sync service
     flows: dict[str, Flow] = field(default_factory=dict)
     flow_revisions: dict[str, FlowRevision] = field(default_factory=dict)
     workspaces: dict[str, Workspace] = field(default_factory=dict)
@@ -43,6 +45,7 @@ class State:
     workflows: dict[str, Workflow] = field(default_factory=dict)
     phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
     address_configurations: dict[str, AddressConfiguration] = field(default_factory=dict)
+    sync_documents: dict[str, SyncDocument] = field(default_factory=dict)
 
 
 # The record type of each table, for loading a state file.
@@ -56,6 +59,7 @@ _TABLES: dict[str, type[Any]] = {
     "workflows": Workflow,
     "phone_numbers": PhoneNumber,
     "address_configurations": AddressConfiguration,
+    "sync_documents": SyncDocument,
 }
 
 
@@ -65,6 +69,7 @@ def dump_state(state: State) -> dict[str, Any]:
         "format": STATE_FORMAT,
         "version": STATE_VERSION,
         "conversation_service_sid": state.conversation_service_sid,
+        "sync_service_sid": state.sync_service_sid,
     }
     for name in _TABLES:
         table: dict[str, Any] = getattr(state, name)
@@ -105,7 +110,8 @@ def comparable_state(state: State) -> dict[str, Any]:
 def _sid_labels(state: State) -> dict[str, str]:
     """SID -> `XX(name)`, where the name is what a person would call the record."""
     spaces = {workspace.sid: workspace.friendly_name for workspace in state.workspaces.values()}
-    names: dict[str, str] = {state.conversation_service_sid: "conversation service"}
+    names: dict[str, str] = {state.conversation_service_sid: "conversation service",
+                             state.sync_service_sid: "sync service"}
     for flow in state.flows.values():
         names[flow.sid] = state.flow_revisions[revision_key(flow.sid, flow.revision)].friendly_name
     names.update((workspace.sid, workspace.friendly_name) for workspace in state.workspaces.values())
@@ -118,6 +124,7 @@ def _sid_labels(state: State) -> dict[str, str]:
         names[channel.sid] = f"{spaces.get(channel.workspace_sid, channel.workspace_sid)}/{channel.unique_name}"
     names.update((number.sid, number.phone_number) for number in state.phone_numbers.values())
     names.update((item.sid, f"{item.type}:{item.address}") for item in state.address_configurations.values())
+    names.update((item.sid, item.unique_name or "unnamed") for item in state.sync_documents.values())
     return {sid: f"{sid[:2]}({name})" for sid, name in names.items()}
 
 
@@ -131,6 +138,8 @@ def load_state(data: object, *, source: str) -> State:
             f"{STATE_VERSION}. Delete the file to start from a fresh account."
         )
     state = State(conversation_service_sid=str(data["conversation_service_sid"]))
+    if "sync_service_sid" in data:  # state files written before Sync was emulated get a fresh one
+        state.sync_service_sid = str(data["sync_service_sid"])
     for name, record_type in _TABLES.items():
         table: dict[str, Any] = getattr(state, name)
         for index, row in enumerate(data.get(name, [])):

@@ -14,14 +14,15 @@ from typing import Any
 from components.providers.args import StudioFlowArgs
 from components.providers.base import Props, TwilioProvider, canonical, unset_if_none
 from components.providers.twilio_api import Connection
+from studio.keyed import keyed_definition, studio_definition
 
 STATUSES = ("draft", "published")
 _STATE_PATH = re.compile(r"^#/states/(\d+)")
 
 
 def definition_data(definition: Any) -> Any:
-    """The definition as data, whether the program passed JSON text or a mapping."""
-    return canonical(definition, as_json=True)
+    """The definition as Studio takes it, whether the program passed JSON text, a mapping or states by name."""
+    return studio_definition(canonical(definition, as_json=True))
 
 
 class StudioFlowProvider(TwilioProvider):
@@ -66,7 +67,7 @@ class StudioFlowProvider(TwilioProvider):
             # Every update is a new revision, so a lost one that was applied is not sent again.
             flow = context.fetch()
             newer = flow.revision > (canonical(olds.get("revision")) or 0)
-            return flow if newer and canonical(flow.definition) == definition else None
+            return flow if newer and keyed_definition(canonical(flow.definition)) == keyed_definition(definition) else None
 
         flow = self.resend(
             conn,
@@ -91,6 +92,12 @@ class StudioFlowProvider(TwilioProvider):
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
         self.resend(conn, conn.client().studio.v2.flows(id_).delete)
+
+    def find_created(self, conn: Connection, inputs: Props, known: set[str]) -> str | None:
+        flows = conn.client().studio.v2.flows.list()
+        return self.only_candidate(
+            inputs, [f.sid for f in flows if f.friendly_name == inputs["friendly_name"] and f.sid not in known]
+        )
 
     def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
         """Studio reports ``#/states/3/...``; say which widget that is."""

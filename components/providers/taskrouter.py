@@ -15,6 +15,7 @@ import json
 from functools import partial
 from typing import Any, ClassVar
 
+from components.providers import ledger
 from components.providers.args import (
     ActivityArgs,
     TaskChannelArgs,
@@ -33,6 +34,7 @@ from components.providers.base import (
 )
 from components.providers.twilio_api import Connection
 from taskrouter import FLEX_ACTIVITIES, FLEX_TASK_CHANNELS, default_route, everyone_queue
+from taskrouter.keyed import taskrouter_configuration
 from taskrouter.models import FLEX_WORKSPACE_NAME
 
 TASK_ORDERS = ("FIFO", "LIFO")
@@ -102,8 +104,26 @@ class TaskRouterProvider(TwilioProvider):
         self.check_adoptable(existing, inputs)
         changes = self.update_params(inputs)
         previous = {key: value for key, value in self.live_inputs(existing).items() if key in changes}
+        # Kept in the account before the write: a CLI killed after it leaves the object showing only the
+        # program's values, and the record is what destroy puts back.
+        shows_program = all(
+            canonical(previous.get(key), self.fields[key].json) == canonical(value, self.fields[key].json)
+            for key, value in changes.items()
+        )
+        found = ledger.remember(conn, self._record_name(existing.sid), {"previous": previous},
+                                earlier_try_shows=shows_program)
+        previous = found.get("previous") or previous
         instance = self.resend(conn, lambda: collection(existing.sid).update(**self._params(changes)))
         return {**self.outputs(instance), "adopted": True, "previous": previous}
+
+    def _record_name(self, sid: str) -> str:
+        return ledger.found_name(self.kind.lower(), sid)
+
+    def find_created(self, conn: Connection, inputs: Props, known: set[str]) -> str | None:
+        if inputs.get("adopt_sid"):
+            return str(inputs["adopt_sid"])
+        matches = self._matching(self.collection(conn, inputs), inputs)
+        return self.only_candidate(inputs, [item.sid for item in matches if item.sid not in known])
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = self.collection(conn, inputs)(id_)
@@ -111,7 +131,12 @@ class TaskRouterProvider(TwilioProvider):
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
         instance = self.collection(conn, olds)(id_).fetch()
-        return self.live_inputs(instance), self.outputs(instance)
+        outs = self.outputs(instance)
+        if olds.get("adopted") is None:  # imported by a recovery: adopted when Flex's or named by adopt_sid
+            adopted = bool(olds.get("adopt_sid")) or self.adopts_by_name(olds.get(self.match_field))
+            found = ledger.recall(conn, self._record_name(id_)) if adopted else None
+            outs.update(adopted=adopted, previous=(found or {}).get("previous"))
+        return self.live_inputs(instance), outs
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
         context = self.collection(conn, olds)(id_)
@@ -121,6 +146,7 @@ class TaskRouterProvider(TwilioProvider):
         restore = self.restore_params(olds)
         if restore:
             self.resend(conn, lambda: context.update(**self._params(restore)))
+        ledger.forget(conn, self._record_name(id_))
 
     # ---- adoption --------------------------------------------------------------------------
 
@@ -306,7 +332,8 @@ class WorkflowProvider(TaskRouterProvider):
             from taskrouter import check_configuration
 
             problems.extend(("configuration", f"configuration: {problem}")
-                            for problem in check_configuration(canonical(inputs["configuration"], as_json=True)))
+                            for problem in check_configuration(
+                                taskrouter_configuration(canonical(inputs["configuration"], as_json=True))))
         return problems
 
     def collection(self, conn: Connection, props: Props) -> Any:
@@ -314,7 +341,7 @@ class WorkflowProvider(TaskRouterProvider):
 
     def create_params(self, inputs: Props) -> Props:
         # Twilio takes the configuration as JSON text; the program may have passed a mapping.
-        configuration = canonical(inputs["configuration"], as_json=True)
+        configuration = taskrouter_configuration(canonical(inputs["configuration"], as_json=True))
         return {**super().create_params(inputs), "configuration": _json_text(configuration)}
 
 

@@ -93,7 +93,7 @@ def test_a_write_that_never_gets_an_answer_fails_clearly_after_its_retries(
     assert len(writes(emulator)) == 3
 
 
-def test_a_binding_never_records_its_own_webhook_as_the_setting_to_restore(emulator: EmulatorHandle) -> None:
+def test_a_binding_whose_outputs_were_lost_still_restores_what_it_found(emulator: EmulatorHandle) -> None:
     numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
     number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
     numbers(number.sid).update(voice_url="https://example.com/old-ivr")
@@ -103,11 +103,28 @@ def test_a_binding_never_records_its_own_webhook_as_the_setting_to_restore(emula
     first = provider.create(inputs)
     assert (first.outs or {})["previous"]["voice_url"] == "https://example.com/old-ivr"
 
-    # An earlier run whose answer was lost for good left the number on the webhook: not "previous".
+    # The engine never saw that answer (the CLI was killed): the number now points at the flow, and
+    # only the record kept in the account before the write knows what it pointed at.
     again = provider.create(inputs)
-    assert (again.outs or {})["previous"]["voice_url"] is None
+    assert (again.outs or {})["previous"]["voice_url"] == "https://example.com/old-ivr"
     provider.delete(again.id, through_the_wire(again.outs or {}))
-    assert numbers(number.sid).fetch().voice_url in ("", None)
+    assert numbers(number.sid).fetch().voice_url == "https://example.com/old-ivr"
+    assert client(emulator).sync.v1.services("default").documents.list() == []  # the record goes with it
+
+
+def test_a_binding_imported_by_a_recovery_reads_what_it_found_from_the_account(emulator: EmulatorHandle) -> None:
+    numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
+    number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
+    numbers(number.sid).update(voice_url="https://example.com/old-ivr")
+    inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True}
+    provider = connected(PhoneNumberBindingProvider(), emulator)
+    provider.create(inputs)  # its answer never reached the state
+
+    assert provider.find_created(provider.connection(), inputs, set()) == number.sid
+    imported = provider.read(number.sid, inputs)  # what `pulumi refresh --import-pending-creates` calls
+    assert (imported.outs or {})["previous"]["voice_url"] == "https://example.com/old-ivr"
+    provider.delete(number.sid, through_the_wire(imported.outs or {}))
+    assert numbers(number.sid).fetch().voice_url == "https://example.com/old-ivr"
 
 
 def test_an_address_whose_create_answer_was_lost_is_the_programs_own(emulator: EmulatorHandle) -> None:
@@ -118,6 +135,20 @@ def test_an_address_whose_create_answer_was_lost_is_the_programs_own(emulator: E
     assert (created.outs or {})["adopted"] is False
     provider.delete(created.id, through_the_wire(created.outs or {}))
     assert client(emulator).conversations.v1.address_configurations.list() == []
+
+
+def test_an_address_an_earlier_try_created_is_never_taken_for_a_pre_existing_one(emulator: EmulatorHandle) -> None:
+    flow = client(emulator).studio.v2.flows.create(friendly_name="IVR", status="published", definition=MINIMAL_FLOW)
+    provider = connected(ConversationsAddressProvider(), emulator)
+    inputs = {"address": emulator.phone_numbers[1], "address_type": "sms", "flow_sid": flow.sid}
+    provider.create(inputs)  # applied, and its answer lost for good (a killed CLI): the next try runs
+
+    again = provider.create(inputs)
+    assert (again.outs or {})["adopted"] is False
+    assert (provider.read(again.id, inputs).outs or {})["adopted"] is False  # an import by a recovery says the same
+    provider.delete(again.id, through_the_wire(again.outs or {}))
+    assert client(emulator).conversations.v1.address_configurations.list() == []
+    assert client(emulator).sync.v1.services("default").documents.list() == []
 
 
 @pytest.mark.parametrize("kind", ["applied-error", "applied-drop", "drop"])
