@@ -34,7 +34,6 @@ from components.providers.base import (
 )
 from components.providers.twilio_api import Connection
 from taskrouter import FLEX_ACTIVITIES, FLEX_TASK_CHANNELS, default_route, everyone_queue
-from taskrouter.keyed import taskrouter_configuration
 from taskrouter.models import FLEX_WORKSPACE_NAME
 
 TASK_ORDERS = ("FIFO", "LIFO")
@@ -332,8 +331,7 @@ class WorkflowProvider(TaskRouterProvider):
             from taskrouter import check_configuration
 
             problems.extend(("configuration", f"configuration: {problem}")
-                            for problem in check_configuration(
-                                taskrouter_configuration(canonical(inputs["configuration"], as_json=True))))
+                            for problem in check_configuration(canonical(inputs["configuration"], as_json=True)))
         return problems
 
     def collection(self, conn: Connection, props: Props) -> Any:
@@ -341,7 +339,7 @@ class WorkflowProvider(TaskRouterProvider):
 
     def create_params(self, inputs: Props) -> Props:
         # Twilio takes the configuration as JSON text; the program may have passed a mapping.
-        configuration = taskrouter_configuration(canonical(inputs["configuration"], as_json=True))
+        configuration = canonical(inputs["configuration"], as_json=True)
         return {**super().create_params(inputs), "configuration": _json_text(configuration)}
 
 
