@@ -1,0 +1,190 @@
+"""Split Based On's 17 condition types, evaluated as Studio does, and the choices its docs leave open.
+
+What Twilio documents (https://www.twilio.com/docs/studio/widget-library/split-based-on and
+../shared/reference/studio-widgets.md §2.1): a condition is subject, predicate, value; the value may
+be a constant or Liquid; list predicates take comma-separated values; dates are ``YYYY-MM-DD`` and
+times ``HH:MM``. Everything else is a choice, and every choice is one row of :data:`CHOICES` with its
+source and the test that pins it (tests/studio/test_conditions.py). Correct a row there when a golden
+execution shows Studio differs; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from studio.spec import CONDITION_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A behaviour Studio's documentation does not settle, the one we picked, and why."""
+
+    topic: str
+    choice: str
+    source: str
+    test: str
+
+
+CHOICES: tuple[Choice, ...] = (
+    Choice("text comparison", "both sides trimmed and compared case-insensitively (Unicode casefold)",
+           "issue 15's summary of Twilio's behaviour; no Twilio page found states it (field-practice.md (d))",
+           "test_text_comparisons_ignore_case_and_surrounding_spaces"),
+    Choice("matches_any_of list", "value split on commas; each item trimmed; empty items ignored",
+           "studio-widgets.md §2.1 'list ops take comma-separated value'; splitting details undocumented "
+           "(field-practice.md (d))", "test_matches_any_of_splits_on_commas_and_trims_items"),
+    Choice("is_blank", "empty after trimming (whitespace only is blank); an undefined variable is blank",
+           "undocumented; undefined Liquid renders empty in Studio", "test_blank_means_empty_after_trimming"),
+    Choice("regex", "Python re.search: unanchored, case-sensitive, on the untrimmed subject; an invalid "
+           "pattern never matches", "undocumented flavour and anchoring (field-practice.md (d))",
+           "test_regex_searches_unanchored_and_a_bad_pattern_never_matches"),
+    Choice("less_than / greater_than", "both sides read as decimal numbers; if either is not a number the "
+           "condition is false", "undocumented", "test_numeric_comparisons_need_two_numbers"),
+    Choice("time predicates", "subject HH:MM[:SS] or an ISO date-time (converted to the flow's time zone); "
+           "value HH:MM; strictly before/after, so is_after_time 08:00 is false at 08:00",
+           "studio-widgets.md §2.1 times HH:MM [ai]; strictness and zone undocumented (field-practice.md (d))",
+           "test_time_predicates_are_strict_and_read_in_the_flow_zone"),
+    Choice("date predicates", "subject YYYY-MM-DD or an ISO date-time (converted to the flow's time zone); "
+           "value YYYY-MM-DD; strictly before/after", "studio-widgets.md §2.1 dates YYYY-MM-DD [ai]",
+           "test_date_predicates_are_strict"),
+    Choice("unreadable time or date", "a subject or value that is not a time/date makes the condition false",
+           "undocumented", "test_an_unreadable_time_never_matches"),
+    Choice("condition subject", "arguments[0] when the condition has one, else the split's input (Console writes "
+           "arguments = [input])", "studio-widgets.md §1.1 conditions {friendly_name, arguments, type, value}",
+           "test_the_condition_subject_is_its_first_argument"),
+    Choice("several conditions on one match", "all must hold (AND); branches are tried in transition order, the "
+           "first that holds wins", "Console builds one condition per branch; [sdkgo-def] conditions is a list",
+           "test_a_branch_needs_all_its_conditions_and_the_first_branch_wins"),
+    Choice("Liquid 'now' without a zone", "the simulated instant in the run's time zone (--tz, default UTC)",
+           "a support article says PST (unverified, field-practice.md (d)); flows here always name the zone",
+           "test_now_is_the_simulated_clock_in_the_named_zone"),
+    Choice("Send to Flex attributes that are not JSON", "the task is not created: failedToEnqueue",
+           "undocumented", "test_send_to_flex_with_broken_attributes_fails_to_enqueue"),
+    Choice("loops", "an execution stops after 1,000 steps or the same widget 10 times in a row",
+           "https://www.twilio.com/docs/studio/user-guide/studio-faq (field-practice.md (d))",
+           "test_a_loop_stops_at_studios_limit_with_a_clear_message"),
+)
+"""Every choice the simulator makes where Twilio's documentation is silent."""
+
+
+def _fold(text: str) -> str:
+    return text.strip().casefold()
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _moment(text: str, zone: ZoneInfo) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(zone) if moment.tzinfo else moment
+
+
+def _time(text: str, zone: ZoneInfo) -> dt.time | None:
+    match = _TIME.fullmatch(text.strip())
+    if match:
+        return dt.time(int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
+    moment = _moment(text, zone) if "T" in text or " " in text.strip() else None
+    return None if moment is None else moment.time()
+
+
+def _date(text: str, zone: ZoneInfo) -> dt.date | None:
+    if _DATE.fullmatch(text.strip()):
+        try:
+            return dt.date.fromisoformat(text.strip())
+        except ValueError:
+            return None
+    moment = _moment(text, zone)
+    return None if moment is None else moment.date()
+
+
+@lru_cache(maxsize=1024)
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return None
+
+
+def _items(value: str) -> set[str]:
+    return {item for item in (_fold(part) for part in value.split(",")) if item}
+
+
+def _ordered(read: Callable[[str, ZoneInfo], dt.time | dt.date | None], before: bool) -> Predicate:
+    def compare(subject: str, value: str, zone: ZoneInfo) -> bool:
+        left, right = read(subject, zone), read(value, zone)
+        if left is None or right is None or type(left) is not type(right):
+            return False
+        return bool(left < right if before else left > right)  # type: ignore[operator]
+
+    return compare
+
+
+def _numeric(less: bool) -> Predicate:
+    def compare(subject: str, value: str, zone: ZoneInfo) -> bool:
+        left, right = _number(subject), _number(value)
+        if left is None or right is None:
+            return False
+        return left < right if less else left > right
+
+    return compare
+
+
+def _regex(subject: str, value: str, zone: ZoneInfo) -> bool:
+    pattern = _pattern(value)
+    return pattern is not None and pattern.search(subject) is not None
+
+
+Predicate = Callable[[str, str, ZoneInfo], bool]
+
+PREDICATES: dict[str, Predicate] = {
+    "equal_to": lambda s, v, z: _fold(s) == _fold(v),
+    "not_equal_to": lambda s, v, z: _fold(s) != _fold(v),
+    "matches_any_of": lambda s, v, z: _fold(s) in _items(v),
+    "does_not_match_any_of": lambda s, v, z: _fold(s) not in _items(v),
+    "is_blank": lambda s, v, z: not s.strip(),
+    "is_not_blank": lambda s, v, z: bool(s.strip()),
+    "regex": _regex,
+    "contains": lambda s, v, z: _fold(v) in _fold(s),
+    "does_not_contain": lambda s, v, z: _fold(v) not in _fold(s),
+    "starts_with": lambda s, v, z: _fold(s).startswith(_fold(v)),
+    "does_not_start_with": lambda s, v, z: not _fold(s).startswith(_fold(v)),
+    "less_than": _numeric(less=True),
+    "greater_than": _numeric(less=False),
+    "is_before_time": _ordered(_time, before=True),
+    "is_after_time": _ordered(_time, before=False),
+    "is_before_date": _ordered(_date, before=True),
+    "is_after_date": _ordered(_date, before=False),
+}
+"""One predicate per condition type: (subject, value, the flow's time zone) -> holds."""
+assert tuple(PREDICATES) == CONDITION_TYPES
+
+
+class UnknownConditionError(ValueError):
+    """A condition type Split Based On does not have."""
+
+
+def holds(condition_type: str, subject: str, value: str, zone: ZoneInfo | None = None) -> bool:
+    """Whether a condition of ``condition_type`` holds for the rendered ``subject`` and ``value``."""
+    predicate = PREDICATES.get(condition_type)
+    if predicate is None:
+        raise UnknownConditionError(
+            f"condition type {condition_type!r} is not one of Split Based On's: {', '.join(CONDITION_TYPES)}"
+        )
+    return predicate(subject, value, zone or ZoneInfo("UTC"))
