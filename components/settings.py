@@ -106,9 +106,11 @@ class BusinessHours(_Section):
     close: ClockTime = "18:00"
 
     @model_validator(mode="after")
-    def _opens_before_closing(self) -> BusinessHours:
-        if time.fromisoformat(self.open) >= time.fromisoformat(self.close):
-            raise ValueError(f"open ({self.open}) must be before close ({self.close}), both HH:MM on a 24-hour clock")
+    def _open_some_time(self) -> BusinessHours:
+        # open after close is an overnight shift (19:00 to 07:00), which the voice flow's time split handles
+        if time.fromisoformat(self.open) == time.fromisoformat(self.close):
+            raise ValueError(f"open and close are both {self.open}: give the hours agents answer, HH:MM on a "
+                             "24-hour clock (open after close is an overnight shift)")
         return self
 
 
@@ -296,16 +298,33 @@ def _problem(detail: Any, project: str, stack: str) -> str:
     if not location and message.startswith(TRIGGER_CONFLICT):
         return "\n".join(f"  - {project}:{line}" for line in message.removeprefix(TRIGGER_CONFLICT).splitlines())
     key = location[0] if location else ""
-    path = ".".join(location) or "(the config)"
+    path = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in location).lstrip(".") or "(the config)"
+    value = detail["input"]
+    if detail["type"] == "string_pattern_mismatch" and location[-1:] in (["number"], ["address"]) and (
+            isinstance(value, str) and not value.startswith("+")):
+        digits = "".join(char for char in value if char in "0123456789")
+        return (f"  - {project}:{path} {value!r} must start with + and the country code (E.164), "
+                f"e.g. +{digits or '15005550006'}")
     if detail["type"] == "extra_forbidden":
-        known = ", ".join(sorted(set(config_keys()) | SECRET_KEYS))
-        return (f"  - {project}:{path}: unknown key (value {_show(detail['input'])}); known keys are {known}; "
-                f"rename it or remove it with `pulumi config rm {path} --stack {stack}`")
+        section = _SECTIONS.get(key) if len(location) > 1 else None
+        names = sorted(set(config_keys()) | SECRET_KEYS) if section is None else sorted(
+            field.alias or name for name, field in section.model_fields.items())
+        close = get_close_matches(location[-1], names, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return (f"  - {project}:{path}: unknown key (value {_show(value)}); {hint}known keys "
+                f"{'here ' if section else ''}are {', '.join(names)}; rename it or remove it"
+                + ("" if section else f" with `pulumi config rm {path} --stack {stack}`"))
     if detail["type"] == "missing":
         return (f"  - {project}:{path}: missing; set it to {FIXES.get(key, 'a value')} with "
                 f"`pulumi config set {key} ... --stack {stack}`")
     return (f"  - {project}:{path} is {_show(detail['input'])}: {_message(detail['msg'])}; "
             f"use {FIXES.get(key, 'a valid value')}")
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "phoneNumbers": PhoneNumberSettings, "conversationsAddresses": ConversationsAddressSettings,
+    "businessHours": BusinessHours,
+}
 
 
 def _message(text: str) -> str:

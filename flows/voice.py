@@ -45,8 +45,11 @@ def _now(format_: str) -> str:
 
 
 @flow("voice", friendly_name="Pre-agent voice")
-def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
-    """The Incoming Call flow for ``languages`` (menu order) and the VIP profile trait ``vip_trait``."""
+def voice_flow(*, languages: Sequence[str], vip_trait: str, open_time: str, close_time: str) -> Flow:
+    """The Incoming Call flow for ``languages`` (menu order) and the VIP profile trait ``vip_trait``.
+
+    Hours that open after they close (19:00 to 07:00) are an overnight shift: open after opening or before closing.
+    """
     first = LANGUAGES[languages[0]]
     with Flow("Pre-agent voice: profile lookup, VIP, language, self-service, after hours") as built:
         trigger = Trigger()
@@ -92,8 +95,12 @@ def voice_flow(*, languages: Sequence[str], vip_trait: str) -> Flow:
         vip_check.when(Condition.equal_to("true")) >> vip_to_flex
         [lookup.on_failed, vip_check.on_no_match] >> business_day
         business_day.when(Condition.matches_any_of(BUSINESS_DAYS)) >> business_hours
-        open_now = (Condition.is_after_time(OPEN_TIME), Condition.is_before_time(CLOSE_TIME))
-        business_hours.when(*open_now) >> profile_language
+        if open_time < close_time:  # HH:MM texts compare as times
+            business_hours.when(Condition.is_after_time(OPEN_TIME), Condition.is_before_time(CLOSE_TIME)) >> (
+                profile_language)
+        else:
+            business_hours.when(Condition.is_after_time(OPEN_TIME)) >> profile_language
+            business_hours.when(Condition.is_before_time(CLOSE_TIME)) >> profile_language
         [business_day.on_no_match, business_hours.on_no_match] >> after_hours >> voicemail
         for code, choice in chosen.items():
             profile_language.when(Condition.equal_to(code)) >> choice

@@ -89,6 +89,15 @@ def test_voice_after_hours_goes_to_voicemail_in_the_stacks_time_zone() -> None:
     assert voice["voicemail"]["type"] == "record-voicemail"
 
 
+def test_overnight_hours_are_open_after_opening_or_before_closing() -> None:
+    night = build("voice", FlowContext(languages=("en",), open_time="19:00", close_time="07:00"))
+    split = {state["name"]: state for state in night.to_definition(placeholders=True)["states"]}["business_hours"]
+    matches = [t for t in split["transitions"] if t["event"] == "match"]
+    branches = [[(c["type"], c["value"]) for c in t["conditions"]] for t in matches]
+    assert branches == [[("is_after_time", "${OPEN_TIME}")], [("is_before_time", "${CLOSE_TIME}")]]
+    assert {t["next"] for t in split["transitions"] if t["event"] == "match"} == {"profile_language"}
+
+
 def test_failed_to_enqueue_plays_an_apology() -> None:
     voice = states("voice")
     for sender in ("vip_to_flex", "to_flex"):
