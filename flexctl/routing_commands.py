@@ -47,7 +47,10 @@ def register(subparsers: Subparsers) -> None:
         description="Route a task's attributes through a workflow: the filter that matches, the queues tried "
         "in order with their timeouts, and (with --workers) who is eligible at each step.",
     )
-    route.add_argument("workflow", metavar="WORKFLOW", help="workflow configuration JSON file (or, later, a stack)")
+    route.add_argument("workflow", metavar="WORKFLOW", nargs="?",
+                       help="workflow configuration JSON file, STACK or STACK:<workflow name>")
+    route.add_argument("--stack", metavar="STACK",
+                       help="route through this stack's workflow (WORKFLOW then names it, when it has several)")
     route.add_argument("--task", required=True, metavar="JSON", help="task attributes as JSON, or @FILE")
     route.add_argument(
         "--workers",
@@ -82,7 +85,9 @@ def register(subparsers: Subparsers) -> None:
         description="Report unreachable filters and targets, undefined queues (with --queues), type "
         "mismatches and probable expression mistakes, one per line; exit 1 if any.",
     )
-    lint.add_argument("workflow", metavar="WORKFLOW", help="workflow configuration JSON file (or, later, a stack)")
+    lint.add_argument("workflow", metavar="WORKFLOW", nargs="?",
+                      help="workflow configuration JSON file, STACK or STACK:<workflow name>")
+    lint.add_argument("--stack", metavar="STACK", help="lint every workflow this stack deploys")
     lint.add_argument(
         "--queues",
         type=Path,
@@ -98,7 +103,7 @@ def run_route(args: argparse.Namespace) -> int:
     from taskrouter.routing import route
 
     queues = load_queues(args.queues) if args.queues else None
-    workflow = load_workflow(args.workflow, queues)
+    workflow = load_workflow(_source(args), queues)
     task = load_object(args.task, "--task")
     workers = load_workers(args.workers) if args.workers else None
     now = parse_time(args.at) if args.at else datetime.now(UTC)
@@ -126,18 +131,35 @@ def run_lint(args: argparse.Namespace) -> int:
 
     queues = load_queues(args.queues) if args.queues else None
     task_types = json_types(load_object(args.task, "--task")) if args.task else None
-    path = Path(args.workflow)
+    if args.stack and not args.workflow:
+        findings = [finding for name, workflow in load_stack_workflows(args.stack).items()
+                    for finding in lint(workflow, task_types=task_types)]
+        return _report(findings, f"stack {args.stack}")
+    path = Path(_source(args))
     if path.is_file():
         data, name = read_configuration(path)
         findings = lint_configuration(data, friendly_name=name, queues=queues, task_types=task_types)
     else:
         workflow = load_workflow(args.workflow, queues)
         findings = lint(workflow, task_types=task_types)
+    return _report(findings, _source(args))
+
+
+def _report(findings: list[Any], what: str) -> int:
     for finding in findings:
         print(finding)
     if not findings:
-        print(f"{args.workflow}: no findings")
+        print(f"{what}: no findings")
     return ExitCode.FINDINGS if findings else ExitCode.OK
+
+
+def _source(args: argparse.Namespace) -> str:
+    """WORKFLOW, or with --stack the stack (and WORKFLOW as its workflow's name)."""
+    if args.stack:
+        return f"{args.stack}:{args.workflow}" if args.workflow else args.stack
+    if not args.workflow:
+        raise InputError("name a workflow configuration file, or a stack with --stack local")
+    return str(args.workflow)
 
 
 def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
@@ -155,7 +177,10 @@ def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
         plan = read_stack_plan(ROOT, stack)
     except StackSettingsError as error:
         raise InputError(str(error)) from None
-    return {workflow.friendly_name: workflow for workflow in plan.workspace.workflows}
+    workflows = {workflow.friendly_name: workflow for workflow in plan.workspace.workflows}
+    used = {source.name for planned in plan.flows for source in planned.sources.values() if source.kind == "workflow"}
+    # The workflow the stack's flows send to comes first: `route --stack local` means that one.
+    return dict(sorted(workflows.items(), key=lambda item: item[0] not in used)) if len(used) == 1 else workflows
 
 
 def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workflow:
@@ -174,12 +199,21 @@ def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workfl
     workflows = load_stack_workflows(stack)
     if wanted in workflows:
         return workflows[wanted]
-    if not wanted and len(workflows) == 1:
+    if not wanted and workflows and (len(workflows) == 1 or _used_alone(stack)):
         return next(iter(workflows.values()))
     raise InputError(
         f"stack {stack!r} has workflows {', '.join(map(repr, workflows)) or 'none'}; "
-        f"name one as {stack}:<workflow name>"
+        f"name one: --stack {stack} '<workflow name>' (or {stack}:<workflow name>)"
     )
+
+
+def _used_alone(stack: str) -> bool:
+    """Whether the stack's flows send to exactly one workflow (listed first by load_stack_workflows)."""
+    from components.plan import read_stack_plan
+    from flexctl.render_commands import ROOT
+
+    plan = read_stack_plan(ROOT, stack)
+    return len({s.name for f in plan.flows for s in f.sources.values() if s.kind == "workflow"}) == 1
 
 
 def read_configuration(path: Path) -> tuple[object, str]:

@@ -16,9 +16,21 @@ def test_route_follows_a_stacks_workflow(capsys: pytest.CaptureFixture[str]) -> 
     assert [step["queue"] for step in route["steps"]][:1] == ["vip"]
 
 
-def test_a_stack_with_several_workflows_asks_which(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["route", "local", "--task", "{}"]) == 2
-    assert "name one as local:<workflow name>" in capsys.readouterr().err
+def test_route_with_stack_takes_the_workflow_the_stacks_flows_send_to(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["route", "--stack", "local", "--task", '{"vip": true}', "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["steps"][0]["queue"] == "vip"
+    assert main(["route", "--stack", "local", "Assign to Anyone", "--task", "{}", "--json"]) == 0
+    assert [step["queue"] for step in json.loads(capsys.readouterr().out)["steps"]] == ["everyone"]
+
+
+def test_lint_with_stack_reads_every_workflow_of_the_stack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--stack", "local"]) == 0
+    assert "stack local: no findings" in capsys.readouterr().out
+
+
+def test_an_unknown_workflow_of_a_stack_names_the_ones_it_has(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["route", "--stack", "local", "Sales", "--task", "{}"]) == 2
+    assert "has workflows 'Pre-agent routing', 'Assign to Anyone'" in capsys.readouterr().err
 
 
 def test_every_stack_workflow_lints_clean(capsys: pytest.CaptureFixture[str]) -> None:
