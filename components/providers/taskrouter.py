@@ -15,6 +15,8 @@ import json
 from functools import partial
 from typing import Any, ClassVar
 
+from twilio.base.exceptions import TwilioException
+
 from components.providers import ledger
 from components.providers.args import (
     ActivityArgs,
@@ -32,8 +34,10 @@ from components.providers.base import (
     sid_problem,
     unset_if_none,
 )
-from components.providers.twilio_api import Connection
+from components.providers.listing import PAGE_SIZE, Listing, listings_of
+from components.providers.twilio_api import Connection, error_parts
 from taskrouter import FLEX_ACTIVITIES, FLEX_TASK_CHANNELS, default_route, everyone_queue
+from taskrouter.keyed import taskrouter_configuration
 from taskrouter.models import FLEX_WORKSPACE_NAME
 
 TASK_ORDERS = ("FIFO", "LIFO")
@@ -88,21 +92,26 @@ class TaskRouterProvider(TwilioProvider):
     # ---- the four calls --------------------------------------------------------------------
 
     def _create(self, conn: Connection, inputs: Props) -> Props:
+        """One list of the collection per process (listing.py), then one write: the create, or an adoption's
+        update when the existing object differs from the program (none when it already matches)."""
         collection = self.collection(conn, inputs)
-        before = self._matching(collection, inputs)
-        existing = self._existing(collection, inputs, before)
+        listing = self._listing(conn, inputs)
+        existing = self._existing(collection, inputs, self._matching(listing.items(), inputs))
         if existing is None:
-            known = {item.sid for item in before}
+            known = listing.sids()
             instance = self.create_once(
                 conn,
                 lambda: collection.create(**self._params(self.create_params(inputs))),
                 # What matches now and did not before the create is this program's own.
-                lambda: [item for item in self._matching(collection, inputs) if item.sid not in known],
+                lambda: [item for item in self._matching(self._relisted(conn, inputs), inputs)
+                         if item.sid not in known],
             )
+            listing.put(instance)
             return {**self.outputs(instance), "adopted": False, "previous": None}
         self.check_adoptable(existing, inputs)
         changes = self.update_params(inputs)
         previous = {key: value for key, value in self.live_inputs(existing).items() if key in changes}
+        live = previous
         # Kept in the account before the write: a CLI killed after it leaves the object showing only the
         # program's values, and the record is what destroy puts back.
         shows_program = all(
@@ -112,7 +121,12 @@ class TaskRouterProvider(TwilioProvider):
         found = ledger.remember(conn, self._record_name(existing.sid), {"previous": previous},
                                 earlier_try_shows=shows_program)
         previous = found.get("previous") or previous
-        instance = self.resend(conn, lambda: collection(existing.sid).update(**self._params(changes)))
+        instance = existing
+        already = all(value is None or canonical(live.get(key), self.fields[key].json)
+                      == canonical(value, self.fields[key].json) for key, value in changes.items())
+        if not already:  # an object that already has every value the program sets is not written to
+            instance = self.resend(conn, lambda: collection(existing.sid).update(**self._params(changes)))
+            listing.put(instance)
         return {**self.outputs(instance), "adopted": True, "previous": previous}
 
     def _record_name(self, sid: str) -> str:
@@ -121,15 +135,20 @@ class TaskRouterProvider(TwilioProvider):
     def find_created(self, conn: Connection, inputs: Props, known: set[str]) -> str | None:
         if inputs.get("adopt_sid"):
             return str(inputs["adopt_sid"])
-        matches = self._matching(self.collection(conn, inputs), inputs)
+        matches = self._matching(self._relisted(conn, inputs), inputs)
         return self.only_candidate(inputs, [item.sid for item in matches if item.sid not in known])
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = self.collection(conn, inputs)(id_)
-        return self.outputs(self.resend(conn, lambda: context.update(**self._params(self.update_params(inputs)))))
+        instance = self.resend(conn, lambda: context.update(**self._params(self.update_params(inputs))))
+        self._remember(conn, inputs, instance)
+        return self.outputs(instance)
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
-        instance = self.collection(conn, olds)(id_).fetch()
+        # Batched: the collection's one listing answers every read of this command; what it lacks is fetched.
+        instance = self._listed(conn, olds, id_)
+        if instance is None:
+            instance = self.collection(conn, olds)(id_).fetch()
         outs = self.outputs(instance)
         if olds.get("adopted") is None:  # imported by a recovery: adopted when Flex's or named by adopt_sid
             adopted = bool(olds.get("adopt_sid")) or self.adopts_by_name(olds.get(self.match_field))
@@ -141,11 +160,43 @@ class TaskRouterProvider(TwilioProvider):
         context = self.collection(conn, olds)(id_)
         if not olds.get("adopted"):
             self.resend(conn, context.delete)
+            loaded = listings_of(self).loaded(self._listing_key(conn, olds))
+            if loaded is not None:
+                loaded.drop(id_)
             return
         restore = self.restore_params(olds)
         if restore:
-            self.resend(conn, lambda: context.update(**self._params(restore)))
+            self._remember(conn, olds, self.resend(conn, lambda: context.update(**self._params(restore))))
         ledger.forget(conn, self._record_name(id_))
+
+    # ---- the collection's listing (listing.py) ------------------------------------------------
+
+    def _listing_key(self, conn: Connection, props: Props) -> tuple[Connection, str, Any]:
+        return (conn, self.kind, props.get("workspace_sid"))
+
+    def _listing(self, conn: Connection, props: Props) -> Listing:
+        collection = self.collection(conn, props)
+        return listings_of(self).get(self._listing_key(conn, props), lambda: collection.list(page_size=PAGE_SIZE))
+
+    def _relisted(self, conn: Connection, props: Props) -> list[Any]:
+        """A fresh listing (a create lost its answer): it replaces the kept one."""
+        items = list(self.collection(conn, props).list(page_size=PAGE_SIZE))
+        self._listing(conn, props).replace(items)
+        return items
+
+    def _listed(self, conn: Connection, props: Props, sid: str) -> Any | None:
+        """The object as the collection's listing has it; None when it is not there (or the list failed)."""
+        try:
+            return self._listing(conn, props).get(sid)
+        except TwilioException as error:
+            if error_parts(error)[0] == 404:  # the workspace is gone: the fetch says so for this object
+                return None
+            raise
+
+    def _remember(self, conn: Connection, props: Props, instance: Any) -> None:
+        loaded = listings_of(self).loaded(self._listing_key(conn, props))
+        if loaded is not None:
+            loaded.put(instance)
 
     # ---- adoption --------------------------------------------------------------------------
 
@@ -192,9 +243,9 @@ class TaskRouterProvider(TwilioProvider):
             )
         return matches[0] if matches else None
 
-    def _matching(self, collection: Any, inputs: Props) -> list[Any]:
+    def _matching(self, items: list[Any], inputs: Props) -> list[Any]:
         wanted = self._key(inputs.get(self.match_field))
-        return [item for item in collection.list() if self._key(getattr(item, self.match_field)) == wanted]
+        return [item for item in items if self._key(getattr(item, self.match_field)) == wanted]
 
     def _key(self, value: Any) -> Any:
         return value.casefold() if self.case_insensitive_match and isinstance(value, str) else value
@@ -331,7 +382,8 @@ class WorkflowProvider(TaskRouterProvider):
             from taskrouter import check_configuration
 
             problems.extend(("configuration", f"configuration: {problem}")
-                            for problem in check_configuration(canonical(inputs["configuration"], as_json=True)))
+                            for problem in check_configuration(
+                                taskrouter_configuration(canonical(inputs["configuration"], as_json=True))))
         return problems
 
     def collection(self, conn: Connection, props: Props) -> Any:
@@ -339,7 +391,7 @@ class WorkflowProvider(TaskRouterProvider):
 
     def create_params(self, inputs: Props) -> Props:
         # Twilio takes the configuration as JSON text; the program may have passed a mapping.
-        configuration = canonical(inputs["configuration"], as_json=True)
+        configuration = taskrouter_configuration(canonical(inputs["configuration"], as_json=True))
         return {**super().create_params(inputs), "configuration": _json_text(configuration)}
 
 
