@@ -8,12 +8,13 @@ naming the file, key or flow and the fix (``components.errors.clean_errors``), n
 import pulumi
 from pulumi.runtime.config import CONFIG
 
-from components.errors import clean_errors
+from components.errors import clean_errors, quiet_when_cancelled
 from components.plan import plan_stack
 from components.pre_agent import PreAgentWorkflow, PreAgentWorkflowArgs
 from components.preflight import check_account
 from components.settings import load_stack_settings
 
+quiet_when_cancelled()
 with clean_errors():
     settings = load_stack_settings()
     plan = plan_stack(settings, pulumi.get_stack())  # the same check as `flexctl render`

@@ -7,8 +7,11 @@ flow or the routing. :func:`clean_errors` turns the errors our checks raise into
 
 from __future__ import annotations
 
+import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 from pydantic import ValidationError
 
@@ -40,3 +43,17 @@ def clean_errors() -> Iterator[None]:
         raise
     except USER_ERRORS as error:
         raise pulumi.RunError(explain(error)) from None
+
+
+def quiet_when_cancelled() -> None:
+    """Exit without a traceback when the engine cancels the program.
+
+    When a step fails, a policy refuses the plan or the user presses Ctrl-C, the engine has already said why
+    and Pulumi's language host interrupts the program (SIGINT); Python's default would print a
+    ``KeyboardInterrupt`` traceback that tells the user nothing.
+    """
+
+    def leave(_signum: int, _frame: FrameType | None) -> None:
+        sys.exit(1)
+
+    signal.signal(signal.SIGINT, leave)

@@ -33,7 +33,7 @@ def register(subparsers: Subparsers) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from components.providers.twilio_api import make_client
     from components.settings import read_stack_file
-    from flexctl.engine import Engine
+    from flexctl.engine import POLICY_PACK, Engine
     from flexctl.render_commands import render_stack, stack_names
     from twilio_emulator.config import WELL_KNOWN_AUTH_TOKEN
     from twilio_emulator.server import Emulator
@@ -54,9 +54,10 @@ def run_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(args.state, ignore_errors=True)
         env = {"TWILIO_API_BASE_URL": base_url, "TWILIO_AUTH_TOKEN": WELL_KNOWN_AUTH_TOKEN}
         engine = Engine(ROOT, "local", args.state, env=env)
-        preview = engine.preview()
-        print(f"  pulumi preview: {_counts(preview.changed())}")
-        up = engine.up()
+        safety = {"policy_packs": [str(POLICY_PACK)]}  # the project's safety rules (policy/) on every run
+        preview = engine.preview(**safety)
+        print(f"  pulumi preview --policy-pack policy: {_counts(preview.changed())}")
+        up = engine.up(**safety)
         print(f"  pulumi up: {_counts(up.changed())}")
         for name, op in sorted(up.changed().items()):
             changed = f" ({', '.join(up.diffs[name])})" if op != "create" and up.diffs.get(name) else ""
@@ -68,7 +69,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
         print("\n4. Run `up` again: nothing changes")
         emulator.api.reset_log()
-        again = engine.up(expect_no_changes=True)
+        again = engine.up(expect_no_changes=True, **safety)
         print(f"  pulumi up: {_counts(again.changed())}; writes to Twilio: {len(_writes(emulator.api))}")
     finally:
         emulator.stop()

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
+from pulumi.automation._stack import ImportResource
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_SCRIPT = ROOT / "tools" / "pulumi" / "build.sh"
+POLICY_PACK = ROOT / "policy"  # `pulumi preview --policy-pack policy`: the project's safety rules
 # The local stack holds no real secret (the emulator's token at most), so its passphrase is well known.
 # Real stacks bring their own (PULUMI_CONFIG_PASSPHRASE) or a cloud secrets provider.
 LOCAL_PASSPHRASE = "flex-pre-agent-local"
@@ -29,6 +31,23 @@ OFFLINE_ENV = {
 _PREVIEW_OPTIONS = ("target", "replace", "expect_no_changes", "refresh")
 # The order in which one resource's steps tell what happened to it, the most telling first.
 _OP_RANK = ("replace", "create-replacement", "delete-replaced", "create", "update", "delete", "read", "refresh")
+
+
+# Upstream failures whose own message does not say what to do: the sign in the CLI's output, and the help.
+UPSTREAM_HELP = {
+    "KeyError: '__provider'": (
+        "`pulumi import` cannot take over an object through a Python dynamic provider: Pulumi calls Read "
+        "without the pickled provider (pulumi/pulumi#16175). Declare the object in the program instead: "
+        "TaskRouter objects are adopted by name or by `adopt_sid`, phone numbers by their E.164 number, and "
+        "Conversations addresses by their address; adopted objects are restored, never deleted, on destroy."
+    ),
+}
+
+
+def explain(output: str) -> str:
+    """The CLI's output, followed by our help for each upstream failure it shows."""
+    hints = [help_ for sign, help_ in UPSTREAM_HELP.items() if sign in output]
+    return "\n\n".join([output, *hints])
 
 
 class EngineUnavailable(RuntimeError):
@@ -142,6 +161,14 @@ class Engine:
     def destroy(self, **options: Any) -> Outcome:
         return self._run(self.stack.destroy, **options)
 
+    def import_resource(self, type_: str, name: str, id_: str) -> None:
+        """`pulumi import TYPE NAME ID`: refused for our dynamic resources, with the help that says why."""
+        resource: ImportResource = {"type": type_, "name": name, "id": id_}
+        try:
+            self.stack.import_resources(resources=[resource], generate_code=False)
+        except auto.CommandError as error:
+            raise EngineError(explain(str(error))) from None
+
     def cli(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         """Run the CLI itself, as a user would type it (e.g. ``pulumi import`` or ``--cwd``)."""
         command = [str(self.bin / "pulumi"), *args, "--non-interactive"]
@@ -188,5 +215,5 @@ class Engine:
         try:
             command(on_event=outcome.record, on_output=outcome.output.append, color="never", **options)
         except auto.CommandError as error:
-            raise EngineError(str(error)) from None
+            raise EngineError(explain(str(error))) from None
         return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,7 @@ def test_every_committed_stack_previews_without_calling_twilio(
         assert "secure:" in stack_file
     emulator.reset_log()
 
-    outcome = engine.preview()
+    outcome = engine.preview(policy_packs=[str(project / "policy")])  # the safety rules stay quiet
 
     assert outcome.changed()
     assert set(outcome.changed().values()) == {"create"}
@@ -110,14 +111,13 @@ def test_a_moved_api_base_url_still_refreshes_and_destroys(project: Path, tmp_pa
 
 def test_pulumi_import_fails_with_a_message_that_points_to_adoption(stack: Stack) -> None:
     stack.engine.up()
-    sid = stack.sid("support")
+    writes = len(stack.writes())
 
-    done = stack.engine.cli("import", "pulumi-python:dynamic/twilio:TaskQueue", "imported", sid, "--yes",
-                            "--stack", "local")
+    with pytest.raises(EngineError, match="adopt_sid") as refused:
+        stack.engine.import_resource("pulumi-python:dynamic/twilio:TaskQueue", "imported", stack.sid("support"))
 
-    assert done.returncode != 0
-    assert "adopt_sid" in done.stdout + done.stderr
-    assert "KeyError" not in done.stdout + done.stderr
+    assert "pulumi/pulumi#16175" in str(refused.value)
+    assert len(stack.writes()) == writes
 
 
 def test_the_import_option_fails_with_a_message_that_points_to_adopt_sid(stack: Stack) -> None:
@@ -137,7 +137,9 @@ def test_the_cli_from_another_directory_uses_the_projects_virtualenv(stack: Stac
 
     assert done.returncode == 0, done.stdout + done.stderr
     # The program reports its sys.prefix: the project's .venv (a link to the clone's, in this copy).
-    assert f'python    : "{(stack.engine.project_dir / ".venv").resolve()}"' in done.stdout
+    prefix = re.search(r'python    : "([^"]+)"', done.stdout)
+    assert prefix is not None, done.stdout
+    assert Path(prefix.group(1)).resolve() == (stack.engine.project_dir / ".venv").resolve()
 
 
 def test_twilio_errors_reach_the_cli_output(stack: Stack) -> None:

@@ -6,17 +6,20 @@ test changes exactly one thing: ``greeting`` (one widget), ``supportMaxReserved`
 ``smsAddressType`` (an address's immutable type), ``supportName`` (the queue's resource name, a rename
 without an alias), ``supportTargets`` (a field under ``replace_on_changes``), ``protect``,
 ``retainSupport`` (retain_on_delete), ``importSupport`` (the import_ option), ``extraQueues`` (many
-creates at once) and ``unknownInputs`` (a number and a name known only after apply). Dependents are
+creates at once), ``unknownInputs`` (a number and a name known only after apply), and for the policy
+pack ``startAtGreeting`` (a flow that cannot run), ``unbindMainNumber`` and ``literalWorkspaceSid``. Dependents are
 wired by ``.id``, which stays known in a preview of an update. Flows and routing are built with the
 studio and taskrouter toolkits.
 """
 
+import json
 import sys
 
 import pulumi
 
 import studio
 import taskrouter
+from components.errors import quiet_when_cancelled
 from components.resources import (
     Activity,
     ConversationsAddress,
@@ -28,6 +31,7 @@ from components.resources import (
     Workspace,
 )
 
+quiet_when_cancelled()
 config = pulumi.Config("lifecycle")
 account_sid = pulumi.Config("flex-pre-agent").require("accountSid")
 phone_numbers: list[str] = config.require_object("phoneNumbers")
@@ -126,10 +130,18 @@ workflow = TaskRouterWorkflow(
     configuration=pulumi.Output.all(support=support.id, everyone=everyone.id).apply(support_routing.to_json),
     opts=opts(),
 )
+
+
+def ivr_definition(values: dict[str, str]) -> str:
+    """The IVR's JSON; with ``startAtGreeting`` it starts past its trigger (Studio takes it; it cannot run)."""
+    text = ivr.to_json(values)
+    return json.dumps({**json.loads(text), "initial_state": "greet"}) if config.get_bool("startAtGreeting") else text
+
+
 flow = StudioFlow(
     "ivr",
     friendly_name="Lifecycle IVR",
-    definition=pulumi.Output.all(WORKFLOW_SID=workflow.id, VOICE_CHANNEL_SID=voice.id).apply(ivr.to_json),
+    definition=pulumi.Output.all(WORKFLOW_SID=workflow.id, VOICE_CHANNEL_SID=voice.id).apply(ivr_definition),
     commit_message="Deployed by flex-pre-agent",
     opts=opts(),
 )
@@ -139,7 +151,8 @@ webhook_url = flow.id.apply(lambda sid: f"https://webhooks.twilio.com/v1/Account
 unknown = config.get_bool("unknownInputs") or False
 main_number = lunch.id.apply(lambda _: phone_numbers[0]) if unknown else phone_numbers[0]
 address_name = lunch.id.apply(lambda _: "SMS entry") if unknown else "SMS entry"
-PhoneNumberBinding("main-number", phone_number=main_number, webhook_url=webhook_url, voice=True, opts=opts())
+if not config.get_bool("unbindMainNumber"):
+    PhoneNumberBinding("main-number", phone_number=main_number, webhook_url=webhook_url, voice=True, opts=opts())
 ConversationsAddress(
     "sms-address",
     address=phone_numbers[1],
@@ -153,6 +166,10 @@ ConversationsAddress(
 # Many creates at once, as the engine runs them (parallel calls into one provider process).
 for index in range(config.get_int("extraQueues") or 0):
     TaskQueue(f"extra-{index}", workspace_sid=workspace.id, friendly_name=f"Extra {index}", opts=opts())
+
+# A queue whose workspace SID is typed in, not taken from the workspace's output (the policy pack refuses it).
+if literal_workspace := config.get("literalWorkspaceSid"):
+    TaskQueue("literal-queue", workspace_sid=literal_workspace, friendly_name="Literal", opts=opts())
 
 pulumi.export("flowSid", flow.id)
 pulumi.export("webhookUrl", webhook_url)

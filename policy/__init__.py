@@ -1,0 +1,1 @@
+"""flex-pre-agent's policy pack: `pulumi preview --policy-pack policy` (rules in ``flex_policies``)."""
