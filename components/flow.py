@@ -11,6 +11,7 @@ import studio
 from components.options import child_options
 from components.resources import StudioFlow
 from flows.registry import definition_hash
+from studio.keyed import keyed_definition
 
 TYPE = "flex-pre-agent:flow:FlowDeployment"
 WEBHOOK_URL = "https://webhooks.twilio.com/v1/Accounts/{account_sid}/Flows/{flow_sid}"
@@ -62,7 +63,8 @@ class FlowDeployment(pulumi.ComponentResource):
         resource = StudioFlow(
             f"{name}-studio",
             friendly_name=args.friendly_name,
-            definition=pulumi.Output.all(**values).apply(args.flow.to_json),
+            # States keyed by widget name: a preview shows the one widget a change touches.
+            definition=pulumi.Output.all(**values).apply(lambda sids: keyed_definition(args.flow.to_definition(sids))),
             commit_message=args.commit_message,
             opts=child_options(self, f"{name}-studio"),
         )

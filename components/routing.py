@@ -12,6 +12,7 @@ import pulumi
 import taskrouter
 from components.options import child_options
 from components.resources import Activity, TaskChannel, TaskQueue, TaskRouterWorkflow, Workspace
+from taskrouter.keyed import keyed_configuration
 
 TYPE = "flex-pre-agent:routing:Routing"
 
@@ -21,6 +22,11 @@ class RoutingArgs:
     """The workspace to deploy: its activities, task channels, queues and workflows (``taskrouter`` models)."""
 
     workspace: taskrouter.Workspace
+
+
+def _keyed_configuration(workflow: taskrouter.Workflow) -> Callable[[dict[str, str]], Any]:
+    """Queue SIDs -> the configuration with filters keyed by name: a preview shows the one filter a change touches."""
+    return lambda sids: keyed_configuration(workflow.to_configuration(sids))
 
 
 def slug(text: str) -> str:
@@ -90,7 +96,7 @@ class Routing(pulumi.ComponentResource):
                 friendly_name=workflow.friendly_name,
                 configuration=pulumi.Output.all(
                     **{queue.key: self.queue_sids[queue.key] for queue in workflow.queues()}
-                ).apply(workflow.to_json),
+                ).apply(_keyed_configuration(workflow)),
                 task_reservation_timeout=workflow.task_reservation_timeout,
             )
             for workflow in model.workflows

@@ -13,11 +13,14 @@ resolve, so they are read from ``__annotations__`` as objects, never evaluated f
 import collections.abc
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, NotRequired, TypedDict
 
 import pulumi
+
+from studio.keyed import keyed_definition
+from taskrouter.keyed import keyed_configuration
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class Spec:
     max_length: int | None = None  # Twilio's limit on the text
     bounds: tuple[int, int] | None = None  # the whole numbers Twilio allows, inclusive
     multiline: bool = False  # free text that may hold line breaks and tabs (other control characters never)
+    # The form a JSON document is compared in, whichever form the program or Twilio spelt it in (a flow's
+    # states keyed by widget name): see studio.keyed and taskrouter.keyed.
+    shape: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,10 +115,11 @@ NAME = Spec(max_length=64)  # TaskRouter's limit on friendly and unique names
 
 
 class StudioFlowArgs(TypedDict):
-    """A Studio flow. ``definition`` is JSON text (the studio toolkit's ``to_json``) or a mapping."""
+    """A Studio flow. ``definition`` is a mapping with its states keyed by widget name (``studio.keyed``),
+    or Studio's own form (JSON text or a mapping with a list of states): all compare alike."""
 
     friendly_name: Text
-    definition: Annotated[Document, Spec(json=True)]
+    definition: Annotated[Document, Spec(json=True, shape=keyed_definition)]
     status: NotRequired[Annotated[Text, Spec(default="published")]]
     commit_message: NotRequired[Annotated[Text | None, Spec(compare=False, multiline=True)]]
 
@@ -163,10 +170,11 @@ class TaskQueueArgs(_InWorkspace):
 
 
 class TaskRouterWorkflowArgs(_InWorkspace):
-    """A workflow; ``configuration`` is JSON text or a mapping (the taskrouter toolkit's output)."""
+    """A workflow; ``configuration`` is a mapping with its filters keyed by name (``taskrouter.keyed``),
+    or TaskRouter's own form (JSON text or a mapping): all compare alike."""
 
     friendly_name: Annotated[Text, NAME]
-    configuration: Annotated[Document, Spec(json=True)]
+    configuration: Annotated[Document, Spec(json=True, shape=keyed_configuration)]
     assignment_callback_url: NotRequired[Text | None]
     fallback_assignment_callback_url: NotRequired[Text | None]
     task_reservation_timeout: NotRequired[Annotated[Number | None, Spec(bounds=(1, 86400))]]  # seconds

@@ -263,7 +263,7 @@ class TwilioProvider(ResourceProvider):
         # refresh never invents a change the next `up` would have to revert.
         managed = self.inputs_of(props)
         inputs = {
-            key: self._unless_same(value, live_inputs[key], self.fields[key].json)
+            key: self._unless_same(value, live_inputs[key], self.fields[key].json, self.fields[key].spec.shape)
             if key in live_inputs and value is not None
             else value
             for key, value in managed.items()
@@ -272,9 +272,13 @@ class TwilioProvider(ResourceProvider):
         return ReadResult(id_, {**inputs, **self._carried(props), **outs}, inputs)
 
     @staticmethod
-    def _unless_same(old: Any, live: Any, as_json: bool = False) -> Any:
-        """The live value, or the state's own spelling of it when both are the same data."""
-        return old if canonical(old, as_json) == canonical(live, as_json) else live
+    def _unless_same(old: Any, live: Any, as_json: bool = False, shape: Callable[[Any], Any] | None = None) -> Any:
+        """The live value, or the state's own spelling of it when both are the same data (in ``shape``)."""
+        def form(value: Any) -> Any:
+            data = canonical(value, as_json)
+            return data if shape is None else shape(data)
+
+        return old if form(old) == form(live) else live
 
     def delete(self, id_: str, props: Props) -> None:
         self._guard_stack_account(props)
@@ -394,9 +398,15 @@ class TwilioProvider(ResourceProvider):
             new = news.get(key)
             if has_unknowns(new):
                 unknown.append(key)
-            elif canonical(self._value(olds, key), field.json) != canonical(self._value(news, key), field.json):
+            elif self.comparable(key, olds) != self.comparable(key, news):
                 changed.append(key)
         return changed, unknown
+
+    def comparable(self, key: str, props: Mapping[str, Any]) -> Any:
+        """An input as ``diff`` compares it: canonical data, in its declared shape (a flow's states by name)."""
+        field = self.fields[key]
+        value = canonical(self._value(props, key), field.json)
+        return value if field.spec.shape is None else field.spec.shape(value)
 
     def describe(self, props: Mapping[str, Any]) -> str:
         label = props.get(self.label_field)

@@ -14,14 +14,15 @@ from typing import Any
 from components.providers.args import StudioFlowArgs
 from components.providers.base import Props, TwilioProvider, canonical, unset_if_none
 from components.providers.twilio_api import Connection
+from studio.keyed import keyed_definition, studio_definition
 
 STATUSES = ("draft", "published")
 _STATE_PATH = re.compile(r"^#/states/(\d+)")
 
 
 def definition_data(definition: Any) -> Any:
-    """The definition as data, whether the program passed JSON text or a mapping."""
-    return canonical(definition, as_json=True)
+    """The definition as Studio takes it, whether the program passed JSON text, a mapping or states by name."""
+    return studio_definition(canonical(definition, as_json=True))
 
 
 class StudioFlowProvider(TwilioProvider):
@@ -66,7 +67,8 @@ class StudioFlowProvider(TwilioProvider):
             # Every update is a new revision, so a lost one that was applied is not sent again.
             flow = context.fetch()
             newer = flow.revision > (canonical(olds.get("revision")) or 0)
-            return flow if newer and canonical(flow.definition) == definition else None
+            same = keyed_definition(canonical(flow.definition)) == keyed_definition(definition)
+            return flow if newer and same else None
 
         flow = self.resend(
             conn,

@@ -41,7 +41,8 @@ def test_a_flow_binds_its_parameters_itself_and_derives_its_webhook_url(mocks: R
 
     def check(values: list[Any]) -> None:
         sid, url = values
-        assert '"workflow":"WW' in mocks.inputs["ivr-studio"]["definition"]
+        states = mocks.inputs["ivr-studio"]["definition"]["states"]  # keyed by widget name
+        assert states["to_flex"]["properties"]["workflow"] == "WW" + "2" * 32
         assert url == f"https://webhooks.twilio.com/v1/Accounts/{ACCOUNT}/Flows/{sid}"
 
     return pulumi.Output.all(deployed.sid, deployed.webhook_url).apply(check)
@@ -79,9 +80,9 @@ def test_routing_fills_queue_sids_into_workflows_by_reference(mocks: Recorder) -
                                                                         workflows=(workflow,))))
 
     def check(_: object) -> None:
-        configuration = mocks.inputs["r-workflow-support-first"]["configuration"]
-        assert mocks.ids["r-queue-support"] in configuration
-        assert mocks.ids["r-queue-everyone"] in configuration
+        routing = mocks.inputs["r-workflow-support-first"]["configuration"]["task_routing"]
+        assert routing["filters"][0]["targets"] == [{"queue": mocks.ids["r-queue-support"]}]  # no name: a list
+        assert routing["default_filter"] == {"queue": mocks.ids["r-queue-everyone"]}
         assert mocks.inputs["r-queue-support"]["workspace_sid"] == mocks.ids["r-workspace"]
 
     return pulumi.Output.all(*routing.workflow_sids.values()).apply(check)

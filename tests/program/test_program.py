@@ -110,16 +110,16 @@ def test_flows_and_workflows_reference_sids_only_through_outputs() -> pulumi.Out
 
     def check(_: object) -> None:
         inputs, ids = program.mocks.inputs, program.mocks.ids
-        voice = json.loads(inputs["flow-voice-studio"]["definition"])
-        to_flex = next(state for state in voice["states"] if state["name"] == "to_flex")["properties"]
+        # Definitions keyed by widget name, configurations by filter name (one path per change in a preview).
+        to_flex = inputs["flow-voice-studio"]["definition"]["states"]["to_flex"]["properties"]
         assert to_flex["workflow"] == ids["routing-workflow-pre-agent-routing"]
         assert to_flex["channel"] == ids["routing-channel-voice"]
-        messaging = json.loads(inputs["flow-messaging-studio"]["definition"])
-        chat = next(state for state in messaging["states"] if state["type"] == "send-to-flex")["properties"]
+        messaging = inputs["flow-messaging-studio"]["definition"]["states"].values()
+        chat = next(state for state in messaging if state["type"] == "send-to-flex")["properties"]
         assert chat["channel"] == ids["routing-channel-chat"]
-        routing = inputs["routing-workflow-pre-agent-routing"]["configuration"]
-        assert ids["routing-queue-vip"] in routing
-        assert ids["routing-queue-everyone"] in routing
+        routing = inputs["routing-workflow-pre-agent-routing"]["configuration"]["task_routing"]
+        assert routing["filters"]["VIP"]["targets"][0]["queue"] == ids["routing-queue-vip"]
+        assert routing["default_filter"]["queue"] == ids["routing-queue-everyone"]
         produced = set(ids.values()) | {read_stack_file(ROOT, "local").account_sid}
         for name, values in inputs.items():
             text = json.dumps({key: value for key, value in values.items() if key != "__provider"})
