@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "flexctl.routing_commands",
     "flexctl.demo_commands",
     "flexctl.render_commands",
+    "flexctl.simulate_commands",
 )
 
 if TYPE_CHECKING:

@@ -401,11 +401,19 @@ def _run_step(run: _Run, state: Mapping[str, Any], widget_type: str) -> Outcome:
         known = "not in the catalogue" if widget_type not in CATALOGUE else "in the catalogue but has no step"
         raise _Stop(f"widget {name!r} has type {widget_type!r}, {known}: the simulator cannot run it; give it a "
                     f"canned result (--mock {name}='{{\"event\": \"...\"}}') or fix the type")
+    before = (len(run.outputs), run.handoff, run.voicemail, run.connected, run.message_sent,
+              run.context["widgets"].pop(name, None))
     outcome = function(run, state)
+    if mock is not None and mock.event and mock.event != outcome.event:
+        # A canned event other than the step's own: the widget did not do its job, so nothing it would
+        # have said, sent or exposed happened.
+        del run.outputs[before[0]:]
+        run.handoff, run.voicemail, run.connected, run.message_sent = before[1:5]
+        run.context["widgets"].pop(name, None)
+        run.expose(name, mock.outputs)
+        return Outcome(mock.event, f"canned result (instead of {outcome.event})")
     if mock is not None:
         run.expose(name, mock.outputs)
-        if mock.event and mock.event != outcome.event:
-            return Outcome(mock.event, "canned result")
     return outcome
 
 
@@ -639,9 +647,6 @@ def _handoff(run: _Run, state: Mapping[str, Any], keys: tuple[str, str, str], su
                        f"character {error.pos}): {text[:120]!r}")
     if not isinstance(attributes, dict):
         return Outcome("failedToEnqueue", f"the task attributes are JSON but not an object: {text[:120]!r}")
-    mock = run.mock(name)
-    if mock is not None and mock.event and mock.event != success:
-        return Outcome(mock.event, "canned result")
     run.handoff = Handoff(name, widget_type, run.prop(state, workflow_key), run.prop(state, channel_key) if
                           channel_key else "", attributes, _integer(run.prop(state, "priority")),
                           _integer(run.prop(state, "timeout")))

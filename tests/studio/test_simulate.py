@@ -48,10 +48,16 @@ def test_each_widget_step_takes_one_of_its_own_events(widget_type: str) -> None:
 
 
 def test_gather_reads_digits_then_speech_then_times_out() -> None:
-    menu = widget("menu", "gather-input-on-call", {"say": "Press 1"}, keypress="menu", speech="menu", timeout="bye")
-    run = simulate(flow(menu, say("bye", "{{widgets.menu.SpeechResult}}")), Contact(answers=("1", "sales")))
-    assert [step.event for step in run.path[1:4]] == ["keypress", "speech", "timeout"]
+    menu = widget("menu", "gather-input-on-call", {"say": "Press 1"}, keypress="menu", timeout="menu", speech="bye")
+    run = simulate(flow(menu, say("bye", "{{widgets.menu.SpeechResult}}")), Contact(answers=("1", "", "sales")))
+    assert [step.event for step in run.path[1:4]] == ["keypress", "timeout", "speech"]
     assert run.heard == ("Press 1", "Press 1", "Press 1", "sales")
+
+
+def test_a_widget_that_runs_again_exposes_only_its_latest_outputs() -> None:
+    menu = widget("menu", "gather-input-on-call", {}, keypress="menu", timeout="bye")
+    run = simulate(flow(menu, say("bye", "[{{widgets.menu.Digits}}]")), Contact(answers=("1",)))
+    assert run.heard == ("[]",)
 
 
 def test_send_and_wait_exposes_the_reply_as_inbound_body() -> None:

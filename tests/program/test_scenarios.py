@@ -1,0 +1,127 @@
+"""The reference flows' scenarios, caller to queue, and the ``simulate`` / ``test-flows`` commands."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flexctl.cli import main
+from flexctl.scenarios import ROOT, FlowReport, ScenarioError, run_scenarios
+
+REFERENCE_FLOWS = ("voice", "messaging", "conversations")
+
+
+@pytest.fixture(scope="module")
+def local_reports() -> dict[str, FlowReport]:
+    return {report.flow: report for report in run_scenarios("local")}
+
+
+@pytest.mark.parametrize("flow", REFERENCE_FLOWS)
+def test_the_reference_flows_scenarios_pass_and_cover_every_transition(flow: str,
+                                                                       local_reports: dict[str, FlowReport]) -> None:
+    report = local_reports[flow]
+    failures = [(result.name, result.failures) for result in report.results if not result.passed]
+    assert failures == []
+    assert report.coverage.missed_transitions == []
+
+
+def test_the_voice_scenarios_cover_what_the_issue_asks(local_reports: dict[str, FlowReport]) -> None:
+    names = " / ".join(result.name for result in local_reports["voice"].results)
+    for topic in ("VIP by profile trait", "English by profile", "Spanish by profile", "English by menu",
+                  "Spanish by menu", "after hours to voicemail", "deflection to the self-service text",
+                  "failedToEnqueue to the apology", "profile lookup failure"):
+        assert topic in names
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the stack files and scenarios, to edit without touching the clone."""
+    for name in ("Pulumi.yaml", "Pulumi.local.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "flows" / "scenarios", tmp_path / "flows" / "scenarios")
+    return tmp_path
+
+
+def test_a_wrong_expectation_fails_and_says_what_happened(project: Path) -> None:
+    path = project / "flows" / "scenarios" / "conversations.yaml"
+    path.write_text(path.read_text().replace("queue: es", "queue: vip", 1))
+    report = next(r for r in run_scenarios("local", root=project) if r.flow == "conversations")
+    (failed,) = [result for result in report.results if not result.passed]
+    assert failed.failures == ("queue: expected vip, got es",)
+
+
+def test_a_bad_scenario_file_names_the_file_the_scenario_and_the_key(project: Path) -> None:
+    path = project / "flows" / "scenarios" / "conversations.yaml"
+    path.write_text(path.read_text().replace("expect: {ending: flex, queue: es", "expect: {endng: flex, queue: es"))
+    with pytest.raises(ScenarioError, match=r"conversations.yaml: scenarios\[1\] \('Spanish by profile'\)"
+                       r"\.expect\.endng: Extra inputs are not permitted"):
+        run_scenarios("local", root=project)
+
+
+def test_uncovered_transitions_are_reported(project: Path) -> None:
+    (project / "flows" / "scenarios" / "conversations.yaml").write_text(
+        "scenarios:\n  - name: one\n    contact: {event: incomingConversationMessage}\n    expect: {ending: flex}\n")
+    report = next(r for r in run_scenarios("local", root=project) if r.flow == "conversations")
+    assert report.coverage.missed_transitions == ["lookup_profile.failed"]
+
+
+# -- the commands ------------------------------------------------------------------------------------------------
+
+
+def test_simulate_answers_the_vip_in_spanish_on_friday_evening(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["simulate", "--stack", "local", "--flow", "voice", "--at", "2026-12-04T19:05", "--tz",
+                   "America/New_York", "--trait", "vip=true", "--trait", "preferred_language=es", "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert (result["ending"]["kind"], result["route"]["steps"][0]["queue"], result["priority"]) == ("flex", "vip", 100)
+    assert result["handoff"]["attributes"]["language"] == "es"
+
+
+def test_simulate_a_file_with_answers_and_a_workflow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["render", "local", "--out", str(tmp_path)])
+    capsys.readouterr()
+    status = main(["simulate", str(tmp_path / "voice.json"), "--at", "2026-12-07T10:00", "--tz", "America/New_York",
+                   "--input", "2", "--mock", "lookup_profile=failed", "--workflow", "local:Pre-agent routing"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Para español, oprima 2." in out
+    assert "queue: es -> everyone, priority None" in out
+
+
+def test_simulate_exits_1_on_an_error_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    flow = {"initial_state": "Trigger", "states": [
+        {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingCall", "next": "f"}],
+         "properties": {}},
+        {"name": "f", "type": "run-function", "transitions": [{"event": "success"}, {"event": "fail"}],
+         "properties": {"url": "https://x"}}]}
+    path = tmp_path / "flow.json"
+    path.write_text(json.dumps(flow))
+    assert main(["simulate", str(path), "--mock", 'f={"status_code": 500}']) == 1
+    assert "ending: error: f took fail and nothing follows it" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--event", "incomingMessage"], "the trigger does not handle incomingMessage"),
+    (["--at", "Friday"], "--at 'Friday' is not a date and time"),
+    (["--tz", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
+    (["--trait", "vip"], "--trait 'vip': write KEY=VALUE"),
+    (["--mock", "lookup_profile={oops"], "the value is not valid JSON"),
+])
+def test_simulate_exits_2_on_unusable_input_without_a_traceback(arguments: list[str], message: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--stack", "local", "--flow", "voice", *arguments]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_test_flows_exits_1_when_a_scenario_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / "flows" / "scenarios" / "conversations.yaml"
+    path.write_text(path.read_text().replace("queue: es", "queue: vip", 1))
+    assert main(["test-flows", "--flow", "conversations", "--project", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL Spanish by profile" in out
+    assert "3/4 scenarios pass" in out
