@@ -17,9 +17,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also print where the workload spends its time")
     parser.add_argument("--lint", action="store_true",
                         help="instead: TaskRouter lint of 10,000 filters vs 1,000 (bench/taskrouter_lint.py)")
+    parser.add_argument("--simulate", action="store_true",
+                        help="instead: simulated Studio steps per second on 1,000 widgets (bench/simulate_flow.py)")
     args = parser.parse_args(argv)
     if args.widgets < 1 or args.repeats < 1:
         parser.error("--widgets and --repeats must be at least 1")
+    if args.simulate:
+        from bench import simulate_flow
+
+        simulate_result = simulate_flow.run(repeats=args.repeats, min_seconds=args.min_seconds)
+        print(simulate_result.summary())
+        return 0 if simulate_result.per_step_ratio <= simulate_flow.TARGET_RATIO or not args.check else 1
     if args.lint:
         from bench import taskrouter_lint
 
