@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pulumi
 import pytest
 
 from flexctl.engine import LOCAL_PASSPHRASE, Engine, EngineError
@@ -183,3 +186,26 @@ def test_a_golden_state_from_earlier_code_still_refreshes_and_destroys(project: 
         assert engine.resources() == []
         tr = Stack(engine, emulator).client.taskrouter.v1
         assert [q.friendly_name for q in tr.workspaces(tr.workspaces.list()[0].sid).task_queues.list()] == ["Everyone"]
+
+
+def test_a_virtualenv_of_requirements_alone_runs_the_program_and_its_providers(
+    emulator: EmulatorHandle, tmp_path: Path
+) -> None:
+    """What `pulumi install` makes: the project itself is not installed, Pulumi's plugins import it from its
+    directory (the program runner and `python -m pulumi.dynamic` both start there)."""
+    project = copy_project(tmp_path / "project", program=None)  # the real program
+    (project / ".venv").unlink()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project / ".venv")], check=True)
+    site = next((project / ".venv" / "lib").glob("python3*/site-packages"))
+    # The clone's packages, without its editable install of the project: a path in a .pth file is added to
+    # sys.path, but the .pth files inside it (the editable finder) are not run.
+    (site / "requirements.pth").write_text(f"{Path(pulumi.__file__).parents[1]}\n")
+    engine = Engine(project, "local", tmp_path / "state",
+                    env={"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+
+    outcome = engine.preview()  # the providers' check runs: they import components from the project
+
+    assert set(outcome.changed().values()) == {"create"}
+    imported = subprocess.run([str(project / ".venv" / "bin" / "python"), "-c", "import components"],
+                              cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert "No module named 'components'" in imported.stderr  # nothing but the project's directory has it
