@@ -53,3 +53,16 @@ def test_without_the_language_hosts_source_it_says_what_to_install(tmp_path: Pat
 def _pin() -> str:
     requirements = (BUILD_SCRIPT.parents[2] / "requirements.txt").read_text().splitlines()
     return next(line.split("==")[1] for line in requirements if line.startswith("pulumi=="))
+
+
+def test_a_pulumi_on_path_at_the_pin_is_used_as_it_is_with_its_own_plugins(tmp_path: Path) -> None:
+    installed = tmp_path / "pulumi-install"
+    installed.mkdir()
+    (installed / "pulumi").write_text(f"#!/bin/sh\necho v{_pin()}\n")  # a user's install of the pinned version
+    (installed / "pulumi").chmod(0o755)
+
+    done = _build(tmp_path, f"{installed}:/usr/bin:/bin")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(installed)
+    assert not (tmp_path / "cache").exists()  # nothing built, nothing copied
