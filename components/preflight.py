@@ -1,18 +1,42 @@
 """Checks a deployment makes against the account before the program registers anything.
 
 Offline checks (settings, flows, routing, provider inputs) catch what is wrong in the program itself. What
-only the account can answer (does it own the numbers the stack binds?) is asked here, once, during `up`,
-so a stack that names a number it does not own stops before its first write instead of half-deploying.
-A preview makes no Twilio call at all, so there (and under Pulumi's mocks) it is skipped.
+only the account can answer is asked here, once, during `up`, before the first write:
+
+* does it own the numbers the stack binds? A stack that names a number it does not own stops instead of
+  half-deploying;
+* is it this stack's account? The first `up` claims the account for its stack (``ledger.claim_account``:
+  atomic, so of two stacks deploying at once exactly one proceeds); every other stack stops here, naming
+  the owner, with nothing written, unless ``FLEX_PRE_AGENT_TAKE_OVER_FROM`` names the owner (logged).
+
+A preview makes no Twilio call at all, so there (and under Pulumi's mocks) the account is not asked; the
+claim is registered as a resource in both (``AccountClaim``), and every resource registered after it
+depends on it, so `destroy` gives the account back last.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
+import pulumi
+
+from components.providers import ledger
+from components.providers.claim import AccountClaimArgs, AccountClaimProvider
 from components.providers.twilio_api import TwilioSetupError, resolve_connection
+from components.resources import Opts, TwilioResource
 from components.settings import StackSettings
+
+
+class AccountClaim(TwilioResource, module="twilio", name="AccountClaim"):
+    """This stack's claim on its account (see ``components.providers.ledger``)."""
+
+    provider = AccountClaimProvider
+    import_hint = "the account claim is made by `pulumi up` itself"
+
+    def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[AccountClaimArgs]) -> None:
+        super().__init__(name, args, opts)
 
 
 def missing_numbers(settings: StackSettings, owned: set[str]) -> list[str]:
@@ -20,25 +44,39 @@ def missing_numbers(settings: StackSettings, owned: set[str]) -> list[str]:
     return [number for number in settings.owned_numbers if number not in owned]
 
 
-def check_account(settings: StackSettings, config: Mapping[str, Any], stack: str) -> None:
-    """Raise ``pulumi.RunError`` naming the stack file and key when the account lacks a number."""
-    import pulumi
+def check_account(settings: StackSettings, config: Mapping[str, Any], stack: str) -> AccountClaim | None:
+    """Raise ``pulumi.RunError`` naming the stack file and key when the account lacks a number, or naming the
+    stack that owns the account; then register this stack's claim (None under Pulumi's mocks)."""
     from pulumi.runtime.mocks import MockMonitor
     from pulumi.runtime.settings import get_monitor
     from twilio.base.exceptions import TwilioException
 
-    if pulumi.runtime.is_dry_run() or isinstance(get_monitor(), MockMonitor) or not settings.owned_numbers:
-        return  # a preview makes no Twilio call; under Pulumi's mocks there is no account to ask
-    try:
-        connection = resolve_connection(config)
-        numbers = connection.client().api.v2010.accounts(connection.account_sid).incoming_phone_numbers
-        owned = {number.phone_number for number in numbers.list()}
-    except (TwilioSetupError, TwilioException) as error:
-        raise pulumi.RunError(f"cannot list the numbers of {settings.account_sid} before deploying: {error}") from None
-    missing = missing_numbers(settings, owned)
-    if missing:
-        raise pulumi.RunError(
-            f"Pulumi.{stack}.yaml: phoneNumbers/conversationsAddresses name {missing[0]}, which account "
-            f"{settings.account_sid} does not own; nothing was deployed. flex-pre-agent never buys numbers: buy or "
-            f"port it in the Twilio console, or remove it from the stack file."
-        )
+    if isinstance(get_monitor(), MockMonitor):
+        return None  # under Pulumi's mocks there is no account to ask
+    project = pulumi.get_project()
+    if not pulumi.runtime.is_dry_run():  # a preview makes no Twilio call
+        try:
+            connection = resolve_connection(config)
+            if settings.owned_numbers:
+                numbers = connection.client().api.v2010.accounts(connection.account_sid).incoming_phone_numbers
+                missing = missing_numbers(settings, {number.phone_number for number in numbers.list()})
+                if missing:
+                    raise pulumi.RunError(
+                        f"Pulumi.{stack}.yaml: phoneNumbers/conversationsAddresses name {missing[0]}, which account "
+                        f"{settings.account_sid} does not own; nothing was deployed. flex-pre-agent never buys "
+                        f"numbers: buy or port it in the Twilio console, or remove it from the stack file."
+                    )
+            ledger.claim_account(connection, project, stack, os.environ.get(ledger.TAKE_OVER_ENV), pulumi.log.warn)
+        except ledger.AccountClaimed as error:
+            raise pulumi.RunError(str(error)) from None
+        except (TwilioSetupError, TwilioException) as error:
+            raise pulumi.RunError(f"cannot check account {settings.account_sid} before deploying: {error}") from None
+    claim = AccountClaim("account-claim", project=project, stack=stack)
+    pulumi.runtime.register_stack_transformation(lambda args: _after(claim, args))
+    return claim
+
+
+def _after(claim: AccountClaim, args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+    """Every resource registered after the claim depends on it: destroy deletes them first."""
+    depends = pulumi.ResourceOptions(depends_on=[claim])
+    return pulumi.ResourceTransformationResult(args.props, pulumi.ResourceOptions.merge(args.opts, depends))

@@ -73,6 +73,18 @@ def _check_settings(account_sid: str, auth_token: str, phone_numbers: Iterable[s
         raise ValueError(f"API key {api_key!r} is not SK followed by 32 hexadecimal characters")
 
 
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """(username, password) of a Basic Authorization header, or None."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        username, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return username, password
+
+
 class Api:
     """Everything behind the socket: credentials, state (under one lock), routes, log and faults."""
 
@@ -130,6 +142,7 @@ class Api:
             "status": None if answer.dropped else answer.status,
             "fault": None if fault is None else fault.kind,
             "handled_status": None if handled is None else handled.status,
+            "user": (_basic_credentials(headers.get("authorization", "")) or ("",))[0],  # which client sent it
         }
         with self._log_lock:
             self._log.append(entry)
@@ -166,14 +179,7 @@ class Api:
             self.stopping.wait(delay)
 
     def _authorized(self, header: str) -> bool:
-        scheme, _, encoded = header.partition(" ")
-        if scheme.lower() != "basic":
-            return False
-        try:
-            username, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return (username, password) in self._logins
+        return _basic_credentials(header) in self._logins
 
     @staticmethod
     def _form(method: str, body: bytes, content_type: str) -> Params:
@@ -192,7 +198,7 @@ class Api:
     # ------------------------------------------------------------------------------ test-facing endpoints
 
     def requests(self) -> list[dict[str, Any]]:
-        """The API requests served since the last reset: `{method, path, status, fault, handled_status}`."""
+        """The API requests served since the last reset: `{method, path, status, fault, handled_status, user}`."""
         with self._log_lock:
             return [dict(entry) for entry in self._log]
 

@@ -125,7 +125,9 @@ def claim_account(
     no-op `up`). A take-over must name the owning stack, is logged and is kept in the claim.
     """
     mine = {"project": project, "stack": stack}
-    data, _ = record(conn, CLAIM, {**mine, "claimed": _now()})
+    data = recall(conn, CLAIM)  # read first: the owner's every later `up` writes nothing
+    if data is None:
+        data, _ = record(conn, CLAIM, {**mine, "claimed": _now()})
     if _owner(data) == (project, stack):
         return data
     owner = f"{data.get('project')}/{data.get('stack')}"

@@ -105,7 +105,7 @@ class EmulatorHandle:
         return answer
 
     def requests(self) -> list[dict[str, Any]]:
-        """The API requests served since the last reset: `{method, path, status, fault, handled_status}`."""
+        """The API requests served since the last reset: `{method, path, status, fault, handled_status, user}`."""
         answer = http(self.base_url, "GET", "/__emulator/requests")
         assert answer.status == 200, answer
         requests: list[dict[str, Any]] = answer.body["requests"]

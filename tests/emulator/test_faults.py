@@ -195,6 +195,7 @@ def test_a_drop_hangs_up_without_an_answer_and_applies_nothing(emulator: Emulato
     assert "Dropped" not in workspace_names(emulator)
     assert emulator.requests()[0] == {
         "method": "POST", "path": WORKSPACES, "status": None, "fault": "drop", "handled_status": None,
+        "user": emulator.account_sid,
     }
 
 
@@ -206,6 +207,7 @@ def test_applied_then_error_changes_the_state_and_answers_500(emulator: Emulator
     assert "Applied" in workspace_names(emulator)
     assert emulator.requests()[0] == {
         "method": "POST", "path": WORKSPACES, "status": 500, "fault": "applied-error", "handled_status": 201,
+        "user": emulator.account_sid,
     }
 
 

@@ -141,8 +141,10 @@ def test_the_request_log_lists_method_path_with_query_and_status(emulator: Emula
     emulator.api("GET", f"{FLOWS}?PageSize=5")
     emulator.api("GET", f"{FLOWS}/FW{'0' * 32}")
     assert emulator.requests() == [
-        {"method": "GET", "path": f"{FLOWS}?PageSize=5", "status": 200, "fault": None, "handled_status": 200},
-        {"method": "GET", "path": f"{FLOWS}/FW{'0' * 32}", "status": 404, "fault": None, "handled_status": 404},
+        {"method": "GET", "path": f"{FLOWS}?PageSize=5", "status": 200, "fault": None, "handled_status": 200,
+         "user": emulator.account_sid},
+        {"method": "GET", "path": f"{FLOWS}/FW{'0' * 32}", "status": 404, "fault": None, "handled_status": 404,
+         "user": emulator.account_sid},
     ]
 
 
