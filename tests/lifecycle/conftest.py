@@ -24,9 +24,9 @@ _NOT_COPIED = shutil.ignore_patterns(
 )
 
 
-def copy_project(dest: Path, program: Path | None = PROGRAM) -> Path:
-    """The project as a user's clone has it, with ``program`` as its ``__main__.py``."""
-    shutil.copytree(ROOT, dest, ignore=_NOT_COPIED)
+def copy_project(dest: Path, program: Path | None = PROGRAM, *, root: Path = ROOT) -> Path:
+    """The project as a user's clone has it (``root``: another checkout), with ``program`` as its ``__main__.py``."""
+    shutil.copytree(root, dest, ignore=_NOT_COPIED)
     (dest / ".venv").symlink_to(ROOT / ".venv")
     if program is not None:
         shutil.copy(program, dest / "__main__.py")

@@ -1,0 +1,85 @@
+"""Day to day on the real CLI: readable previews, stacks from earlier code, drift named by the scheduled check."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from twilio.rest import Client
+
+from components.providers.twilio_api import make_client
+from components.settings import read_stack_file
+from flexctl.engine import Engine
+from tests.emulator.support import AUTH_TOKEN
+from tests.lifecycle import golden
+from tests.lifecycle.conftest import ROOT, copy_project
+from twilio_emulator.server import Emulator
+
+LOCAL = read_stack_file(ROOT, "local")
+
+
+class Deployed:
+    """The real program's `local` stack, deployed by the code before structured definitions, on its account."""
+
+    def __init__(self, engine: Engine, emulator: Emulator) -> None:
+        self.engine, self.emulator = engine, emulator
+
+    def client(self) -> Client:
+        api = self.emulator
+        return make_client(LOCAL.account_sid, LOCAL.account_sid, AUTH_TOKEN, api.base_url)
+
+    def writes(self) -> list[dict[str, object]]:
+        return [r for r in self.emulator.api.requests() if r["method"] in {"POST", "DELETE"}]
+
+
+@pytest.fixture
+def earlier(tmp_path: Path) -> Iterator[Deployed]:
+    account = tmp_path / "account.json"
+    shutil.copy(golden.PROGRAM_ACCOUNT, account)
+    with Emulator(account_sid=LOCAL.account_sid, auth_token=AUTH_TOKEN, phone_numbers=LOCAL.owned_numbers, port=0,
+                  state_file=account) as emulator:
+        env = {"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
+        engine = Engine(copy_project(tmp_path / "project", program=None), "local", tmp_path / "state", env=env)
+        engine.import_state(json.loads(golden.PROGRAM_STATE.read_text()))
+        yield Deployed(engine, emulator)
+
+
+def test_a_stack_from_earlier_code_is_a_no_op_and_then_previews_a_one_prompt_change_in_40_lines(
+    earlier: Deployed,
+) -> None:
+    engine = earlier.engine
+    earlier.emulator.api.reset_log()
+
+    # Definitions stored as JSON text compare equal to the keyed ones: no update, no revision, no migration
+    # (a resource added since that code is created, and nothing else).
+    assert set(engine.preview().changed().values()) <= {"create"}
+    assert set(engine.up().changed().values()) <= {"create"}
+    assert [w for w in earlier.writes() if "/Flows" in str(w["path"]) or "/Workflows" in str(w["path"])] == []
+    assert engine.preview(expect_no_changes=True).changed() == {}
+
+    engine.set_config("flex-pre-agent:selfServiceUrl", "https://example.com/help")
+    done = engine.cli("preview", "--diff", "--stack", "local")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) <= 40, done.stdout
+    assert any("~ send_self_service_link: {" in line for line in lines), done.stdout  # one path: the widget
+    assert any("https://example.com/help" in line for line in lines), done.stdout
+
+
+def test_the_scheduled_drift_check_fails_on_a_console_edit_and_names_the_flow(earlier: Deployed) -> None:
+    command = ("refresh", "--preview-only", "--expect-no-changes", "--stack", "local")  # as .github/workflows/drift.yml
+    assert earlier.engine.cli(*command).returncode == 0, "a clean stack has no drift"
+    flows = earlier.client().studio.v2.flows
+    voice = next(flow for flow in flows.list() if flow.friendly_name == "Pre-agent voice")
+    edited = flows(voice.sid).fetch().definition
+    next(state for state in edited["states"] if state["name"] == "send_self_service_link")["properties"]["body"] = "x"
+    flows(voice.sid).update(status="published", definition=edited, commit_message="edited in the Console")
+
+    done = earlier.engine.cli(*command)
+
+    assert done.returncode != 0
+    assert "flow-voice-studio" in done.stdout  # the log names the flow
