@@ -137,15 +137,16 @@ _TABLE = (
         "Cannot run: nothing starts an execution (Console never lets the trigger be deleted).",
         "the flow has no trigger",
     ),
-    # -- Studio's enumeration, but our catalogue may lag it ---------------------------------------------
+    # -- Studio's enumeration: our catalogue plus the declared types --------------------------------------
     Rule(
         UNKNOWN_WIDGET_TYPE,
         "schema",
-        "warning",
+        "error",
         True,
-        "[ai] Studio enforces its type enumeration, but a type our catalogue has not met may be one Twilio "
-        "added since: a warning, so a new widget never blocks a deploy.",
-        "a widget type the catalogue has not met (and no near miss of one)",
+        "[ai] 'does not have a value in the enumeration': Studio refuses types it does not know (real flows "
+        "used hangup, record, twiml-redirect). A type Twilio adds later is declared once "
+        "(studio/spec.py DECLARED_WIDGET_TYPES, or a widget class) and is then accepted.",
+        "a widget type neither in the catalogue nor declared (and no near miss of one)",
     ),
     # -- advice ---------------------------------------------------------------------------------------------
     _advice("unknown-key", "schema", "a key the definition format does not have"),

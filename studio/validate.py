@@ -32,6 +32,7 @@ from studio.rules import (
 )
 from studio.spec import (
     CONDITION_TYPES,
+    DECLARED_WIDGET_TYPES,
     FLOW_SCHEMA_URL,
     MAX_STATES,
     MESSAGING_EVENTS,
@@ -389,6 +390,16 @@ def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: st
                 f"{path}/type",
             )
         return spec
+    declared = DECLARED_WIDGET_TYPES.get(widget_type)
+    if declared is not None:
+        run.report(
+            "unconfirmed",
+            f"widget type {widget_type!r} is declared in studio/spec.py (DECLARED_WIDGET_TYPES: {declared}), not "
+            "modelled: its properties and events are not checked; write its class in studio/widgets.py to check them",
+            widget,
+            f"{path}/type",
+        )
+        return None
     # Near misses of confirmed types only, so a guessed type string never turns a real widget into a "typo".
     typo = near_miss(widget_type, [spec.type for spec in CATALOGUE.values() if spec.confirmed])
     if typo is not None:
@@ -402,9 +413,10 @@ def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: st
     else:
         run.report(
             UNKNOWN_WIDGET_TYPE,
-            f"widget type {widget_type!r} is not in this toolkit's catalogue (and close to none of its types): "
-            "if Twilio added it recently it will deploy, otherwise Studio rejects it; check the spelling "
-            "against a Console export",
+            f"unknown widget type {widget_type!r} (not in this toolkit's catalogue, and close to none of its "
+            "types): Studio refuses types it does not know; check the spelling against a Console export, or, if "
+            "Twilio added it, declare it once: add it to DECLARED_WIDGET_TYPES in studio/spec.py (or write its "
+            "widget class in studio/widgets.py)",
             widget,
             f"{path}/type",
         )

@@ -104,7 +104,7 @@ CASES = [
     Case("state-count", _set(flow(), [], "states"), None, "#/states"),
     Case("schema-url", _set(flow(say("a")), "https://example.com/schema", "$schema"), None, "#/$schema"),
     Case("flags", _set(flow(say("a")), {}, "flags"), None, "#/flags"),
-    Case(UNKNOWN_WIDGET_TYPE, flow(state("m", "run-model-inference")), "m", "#/states/1/type", "warning"),
+    Case(UNKNOWN_WIDGET_TYPE, flow(state("m", "hangup")), "m", "#/states/1/type"),
     Case(WIDGET_TYPE_TYPO, flow(state("m", "send-mesage")), "m", "#/states/1/type"),
     Case(
         "unconfirmed",
@@ -309,9 +309,10 @@ def test_problem_line_names_the_widget_on_one_line(case: Case) -> None:
     assert (f"widget {case.widget!r}" if case.widget else "flow at #") in line
 
 
-def test_unknown_widget_type_is_a_warning_studio_rejects() -> None:
-    problem = only(validate_definition(flow(state("m", "run-model-inference"))), UNKNOWN_WIDGET_TYPE)
-    assert (problem.severity, problem.rejected_by_studio) == ("warning", True)
+def test_unknown_widget_type_is_an_error_studio_rejects() -> None:
+    problem = only(validate_definition(flow(state("m", "twiml-redirect"))), UNKNOWN_WIDGET_TYPE)
+    assert (problem.severity, problem.rejected_by_studio) == ("error", True)
+    assert "add it to DECLARED_WIDGET_TYPES in studio/spec.py" in problem.message
 
 
 def test_our_own_warnings_are_not_rejected_by_studio() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from studio import validate_definition
 from studio.rules import RULES, STUDIO_ENFORCED_CODES
-from studio.spec import UNCONFIRMED_PROPERTIES, UNCONFIRMED_TYPES
+from studio.spec import DECLARED_WIDGET_TYPES, UNCONFIRMED_PROPERTIES, UNCONFIRMED_TYPES
 from studio.validate import Problem, near_miss
 from tests.shared_data import CORPUS
 
@@ -175,12 +175,19 @@ def test_near_misses_of_a_type_are_typos(typo: str) -> None:
     assert [p.code for p in problems_of(flow(state("m", typo, SEND, "sent")))] == ["widget-type-typo"]
 
 
-@pytest.mark.parametrize("new_type", ["run-model-inference", "connect-virtual-agent-v3", "make-outgoing-call-v3"])
-def test_a_type_the_catalogue_has_not_met_is_a_warning_that_says_so(new_type: str) -> None:
+@pytest.mark.parametrize("new_type", ["hangup", "record", "twiml-redirect", "connect-virtual-agent-v3"])
+def test_a_type_neither_in_the_catalogue_nor_declared_is_an_error_that_says_how_to_declare_it(new_type: str) -> None:
     (problem,) = problems_of(flow(state("x", new_type, {}, "success")))
-    assert (problem.code, problem.severity) == ("unknown-widget-type", "warning")
-    assert "not in this toolkit's catalogue" in problem.message
-    assert errors(flow(state("x", new_type, {}, "success"))) == []
+    assert (problem.code, problem.severity) == ("unknown-widget-type", "error")
+    assert "Studio refuses types it does not know" in problem.message
+    assert "DECLARED_WIDGET_TYPES in studio/spec.py" in problem.message
+
+
+def test_a_declared_type_is_accepted_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(DECLARED_WIDGET_TYPES, "make-outgoing-call-v3", "Twilio changelog (example)")
+    (problem,) = problems_of(flow(state("x", "make-outgoing-call-v3", {}, "success")))
+    assert (problem.code, problem.severity) == ("unconfirmed", "warning")
+    assert errors(flow(state("x", "run-model-inference", {}, "success"))) == []
 
 
 def test_a_near_miss_of_an_unconfirmed_type_is_no_typo() -> None:
