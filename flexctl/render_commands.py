@@ -131,8 +131,30 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
     (out_dir / "routing.md").write_text("\n".join(line for table in summary for line in table.markdown()))
     for friendly_name, configuration in plan.workflow_configurations().items():
         (out_dir / f"workflow-{slug(friendly_name)}.json").write_text(configuration)
-    (out_dir / "index.html").write_text(_page(stack, plan.settings.account_sid, sections, summary, result))
+    scenarios = scenario_tables(stack, root, result)
+    (out_dir / "index.html").write_text(_page(stack, plan.settings.account_sid, sections, summary, result, scenarios))
     return result
+
+
+def scenario_tables(stack: str, root: Path, result: Rendered) -> list[Table]:
+    """Each flow's scenarios with pass/fail and coverage (``flexctl test-flows``); failures become warnings."""
+    from flexctl.scenarios import ScenarioError, run_scenarios
+
+    try:
+        reports = run_scenarios(stack, root=root)
+    except ScenarioError as error:
+        result.warnings.append(f"scenarios: {error}")
+        return []
+    tables = []
+    for report in reports:
+        rows = tuple((item.name, "pass" if item.passed else "FAIL", "; ".join(item.failures))
+                     for item in report.results)
+        result.warnings += [f"scenario {report.flow}: {item.name!r} fails: {'; '.join(item.failures)}"
+                            for item in report.results if not item.passed]
+        missed = report.coverage.missed_widgets + report.coverage.missed_transitions
+        rows += (("coverage", report.coverage.summary(), "not exercised: " + (", ".join(missed) or "nothing")),)
+        tables.append(Table(f"Scenarios of {report.flow}", ("scenario", "result", "details"), rows))
+    return tables
 
 
 @dataclass(frozen=True)
@@ -205,7 +227,8 @@ Files: <a href="{esc(key)}.json">{esc(key)}.json</a>, <a href="{esc(key)}.mmd">{
 </section>"""
 
 
-def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Sequence[Table], result: Rendered) -> str:
+def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Sequence[Table], result: Rendered,
+          scenarios: Sequence[Table] = ()) -> str:
     esc = html.escape
     problems = "".join(f'<li class="error">{esc(line)}</li>' for line in result.errors)
     problems += "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
@@ -228,13 +251,17 @@ table {{ border-collapse: collapse; margin-bottom: 1em; }} th, td {{ border: 1px
 </head>
 <body>
 <h1>Stack {esc(stack)} <small>({esc(account_sid)}, {esc(status)})</small></h1>
-<nav>{nav} · <a href="#routing">routing</a></nav>
+<nav>{nav} · <a href="#routing">routing</a> · <a href="#scenarios">scenarios</a></nav>
 <h2>Problems</h2>
 <ul>{problems or "<li>none</li>"}</ul>
 {"".join(sections.values())}
 <section id="routing">
 <h2>Routing</h2>
 {"".join(table.html() for table in summary)}
+</section>
+<section id="scenarios">
+<h2>Scenarios</h2>
+{"".join(table.html() for table in scenarios) or "<p>none (write flows/scenarios/&lt;flow&gt;.yaml)</p>"}
 </section>
 </body>
 </html>

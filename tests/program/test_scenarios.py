@@ -83,6 +83,10 @@ def test_simulate_answers_the_vip_in_spanish_on_friday_evening(capsys: pytest.Ca
 def test_simulate_a_file_with_answers_and_a_workflow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["render", "local", "--out", str(tmp_path)])
     capsys.readouterr()
+    page = (tmp_path / "index.html").read_text()
+    assert "<h3>Scenarios of voice</h3>" in page
+    assert "<td>VIP by profile trait</td><td>pass</td>" in page
+    assert "<td>coverage</td><td>17/17 widgets, 24/24 transitions</td>" in page
     status = main(["simulate", str(tmp_path / "voice.json"), "--at", "2026-12-07T10:00", "--tz", "America/New_York",
                    "--input", "2", "--mock", "lookup_profile=failed", "--workflow", "local:Pre-agent routing"])
     out = capsys.readouterr().out
