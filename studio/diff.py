@@ -170,6 +170,21 @@ def _widget_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iter
         yield ValueChange(path, old, new)
 
 
+def value_changes(old: object, new: object) -> tuple[ValueChange, ...]:
+    """Every leaf that differs between two JSON documents (a workflow configuration, stack config), by JSON pointer."""
+    return tuple(ValueChange(*change) for change in _value_changes("", old, new))
+
+
+def value_cell(value: object) -> str:
+    """A JSON value as a Markdown table cell (``*(absent)*`` for :data:`ABSENT`, long values cut)."""
+    return _value_cell(value)
+
+
+def code_cell(text: str) -> str:
+    """Text as inline code that survives any content inside a GitHub Markdown table cell."""
+    return _code(text)
+
+
 def _value_changes(path: str, old: object, new: object) -> Iterator[tuple[str, object, object]]:
     """Yield ``(json_pointer, old, new)`` for each leaf that differs (JSON types compared strictly)."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):
