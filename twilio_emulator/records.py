@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -46,8 +47,26 @@ def apply_changes(record: object, changes: dict[str, Any]) -> None:
         setattr(record, name, value)
 
 
+CHANGED: ContextVar[dict[int, Record] | None] = ContextVar("changed_records", default=None)
+"""While a request is recorded for the state file (state.py `recording`), the records it set a field of."""
+
+
+class Record:
+    """Base of every record: setting a field while a request is recorded marks the record changed.
+
+    Handlers change records only by setting their fields (`apply_changes`, `record.x = ...`), never by
+    changing a nested value in place, so this sees every change the state file's journal must keep.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        changed = CHANGED.get()
+        if changed is not None:
+            changed[id(self)] = self
+
+
 @dataclass(kw_only=True)
-class FlowRevision:
+class FlowRevision(Record):
     """One saved version of a Studio flow; every create and update adds one."""
 
     sid: str
@@ -70,7 +89,7 @@ def revision_key(flow_sid: str, revision: int) -> str:
 
 
 @dataclass(kw_only=True)
-class Flow:
+class Flow(Record):
     """A Studio flow: its current content is its latest revision."""
 
     sid: str
@@ -84,7 +103,7 @@ class Flow:
 
 
 @dataclass(kw_only=True)
-class Workspace:
+class Workspace(Record):
     """A TaskRouter workspace; `flex` marks the one a Flex account is created with."""
 
     sid: str
@@ -105,7 +124,7 @@ class Workspace:
 
 
 @dataclass(kw_only=True)
-class Activity:
+class Activity(Record):
     """A worker activity of a workspace."""
 
     sid: str
@@ -121,7 +140,7 @@ class Activity:
 
 
 @dataclass(kw_only=True)
-class TaskChannel:
+class TaskChannel(Record):
     """A task channel of a workspace, addressable by SID or unique name."""
 
     sid: str
@@ -138,7 +157,7 @@ class TaskChannel:
 
 
 @dataclass(kw_only=True)
-class TaskQueue:
+class TaskQueue(Record):
     """A task queue of a workspace."""
 
     sid: str
@@ -158,7 +177,7 @@ class TaskQueue:
 
 
 @dataclass(kw_only=True)
-class Workflow:
+class Workflow(Record):
     """A workflow of a workspace; `configuration` is the JSON string as sent."""
 
     sid: str
@@ -177,7 +196,7 @@ class Workflow:
 
 
 @dataclass(kw_only=True)
-class PhoneNumber:
+class PhoneNumber(Record):
     """An incoming phone number the account owns; field names are the 2010 API's."""
 
     sid: str
@@ -216,7 +235,7 @@ class PhoneNumber:
 
 
 @dataclass(kw_only=True)
-class AddressConfiguration:
+class AddressConfiguration(Record):
     """A Conversations address configuration (what sends inbound conversations to Studio)."""
 
     sid: str
@@ -234,7 +253,7 @@ class AddressConfiguration:
 
 
 @dataclass(kw_only=True)
-class SyncDocument:
+class SyncDocument(Record):
     """A Sync Document of the default Sync service: a small JSON object, optionally under a unique name."""
 
     sid: str

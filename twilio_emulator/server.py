@@ -23,12 +23,13 @@ from twilio_emulator import conversations, studio, sync, taskrouter
 from twilio_emulator import phone_numbers as incoming_numbers
 from twilio_emulator.errors import ApiError, authenticate, bad_request
 from twilio_emulator.faults import NEXT_EXAMPLE, RULE_EXAMPLE, Fault, FaultPlan, FaultSpecError, configure
+from twilio_emulator.journal import StateStore, recording
 from twilio_emulator.latency import Latency
 from twilio_emulator.params import Params, is_sid
 from twilio_emulator.records import new_sid
 from twilio_emulator.routing import Call, Router
 from twilio_emulator.seed import fresh_flex_account
-from twilio_emulator.state import State, comparable_state, dump_state, read_state_file, write_state_file
+from twilio_emulator.state import State, comparable_state, dump_state
 
 ADMIN_PREFIX = "/__emulator/"
 _MUTATING = ("POST", "DELETE")
@@ -109,7 +110,8 @@ class Api:
                 raise ValueError("an API key needs its secret: pass --api-secret with --api-key")
             self._logins.add((api_key, api_secret))
         self.state_file = state_file
-        loaded = read_state_file(state_file) if state_file is not None else None
+        self._store = StateStore(state_file) if state_file is not None else None
+        loaded = self._store.load() if self._store is not None else None
         self.state: State = loaded if loaded is not None else fresh_flex_account(numbers)
         self._router = Router([*studio.ROUTES, *taskrouter.ROUTES, *incoming_numbers.ROUTES, *conversations.ROUTES,
                               *sync.ROUTES])
@@ -119,8 +121,8 @@ class Api:
         self.faults = faults if faults is not None else FaultPlan()
         self.latency = latency if latency is not None else Latency()
         self.stopping = threading.Event()  # set by Emulator.stop(): pending latency waits end at once
-        if state_file is not None and loaded is None:
-            write_state_file(state_file, self.state)
+        if self._store is not None:
+            self._store.start(self.state)  # the snapshot, journal folded in (journal.py)
 
     # ---------------------------------------------------------------------------------- API requests
 
@@ -161,9 +163,14 @@ class Api:
                     method=method, path=path, query=Params.parse(split.query, where="query string"), form=form,
                     args=args, state=self.state, account_sid=self.account_sid,
                 )
-                reply = handler(call)
-                if method in _MUTATING and self.state_file is not None:
-                    write_state_file(self.state_file, self.state)
+                if method in _MUTATING and self._store is not None:
+                    with recording() as changes:
+                        try:
+                            reply = handler(call)
+                        finally:  # journaled (and flushed) before the request is answered
+                            self._store.append(self.state, changes)
+                else:
+                    reply = handler(call)
             return Answer(reply.status, reply.body)
         except ApiError as error:
             return Answer(error.status, error.body(), tuple(error.headers.items()))
@@ -171,6 +178,12 @@ class Api:
             traceback.print_exc(file=sys.stderr)
             failure = ApiError(status=500, code=20500, message="Internal Server Error: the emulator failed; see stderr")
             return Answer(500, failure.body())
+
+    def close(self) -> None:
+        """Close the state file's journal (the data is already saved)."""
+        if self._store is not None:
+            with self._lock:
+                self._store.close()
 
     def wait_before_answer(self) -> None:
         """The request's latency (see latency.py): called after `handle` applied it, before the answer is sent."""
@@ -406,6 +419,7 @@ class Emulator:
         server.server_close()
         if thread is not None:
             thread.join()
+        self.api.close()
         self._server = self._thread = None
 
     def __enter__(self) -> Emulator:

@@ -6,9 +6,11 @@ import dataclasses
 import json
 import os
 import tempfile
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from twilio_emulator.records import (
     SID_PATTERN,
@@ -30,26 +32,86 @@ STATE_FORMAT = "flex-pre-agent/twilio-emulator-state"
 STATE_VERSION = 1
 
 
+TOUCHED: ContextVar[set[tuple[str, str]] | None] = ContextVar("touched_keys", default=None)
+"""While a request is recorded for the state file (journal.py), the (table, key) pairs it inserted or deleted."""
+
+
+R = TypeVar("R")
+
+
+class Table(dict[str, R], Generic[R]):
+    """One table of `State`, by `record.key`, indexed by workspace; inserts and deletes are noted for the journal.
+
+    Handlers insert with `table[key] = record` and delete with `del table[key]` or `table.pop(key)`; a record's
+    `workspace_sid` never changes, so `children(workspace_sid)` costs the workspace's records, not the table's.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self._by_workspace: dict[str, dict[str, None]] = {}  # insertion-ordered, like the table
+
+    def children(self, workspace_sid: str) -> list[R]:
+        """The records of one workspace, in the order they were inserted."""
+        return [self[key] for key in self._by_workspace.get(workspace_sid, ())]
+
+    def __setitem__(self, key: str, value: R) -> None:
+        parent = getattr(value, "workspace_sid", None)
+        if key in self and getattr(self[key], "workspace_sid", None) != parent:
+            self._unindex(key)
+        super().__setitem__(key, value)  # a key set again keeps its place, in the table and in the index
+        if isinstance(parent, str):
+            self._by_workspace.setdefault(parent, {})[key] = None
+        self._note(key)
+
+    def __delitem__(self, key: str) -> None:
+        self._unindex(key)
+        super().__delitem__(key)
+        self._note(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            self._unindex(key)
+        value = super().pop(key, *default)
+        self._note(key)
+        return value
+
+    def _unindex(self, key: str) -> None:
+        parent = getattr(self[key], "workspace_sid", None)
+        siblings = self._by_workspace.get(parent) if isinstance(parent, str) else None
+        if siblings is not None:
+            siblings.pop(key, None)
+            if not siblings:
+                del self._by_workspace[parent]  # type: ignore[arg-type]
+
+    def _note(self, key: str) -> None:
+        touched = TOUCHED.get()
+        if touched is not None:
+            touched.add((self.name, key))
+
+
 @dataclass
 class State:
     """Every table of the emulated account, keyed by `record.key`."""
 
     conversation_service_sid: str = field(default_factory=lambda: new_sid("IS"))
     sync_service_sid: str = field(default_factory=lambda: new_sid("IS"))  # the account's default Sync service
-    flows: dict[str, Flow] = field(default_factory=dict)
-    flow_revisions: dict[str, FlowRevision] = field(default_factory=dict)
-    workspaces: dict[str, Workspace] = field(default_factory=dict)
-    activities: dict[str, Activity] = field(default_factory=dict)
-    task_channels: dict[str, TaskChannel] = field(default_factory=dict)
-    task_queues: dict[str, TaskQueue] = field(default_factory=dict)
-    workflows: dict[str, Workflow] = field(default_factory=dict)
-    phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
-    address_configurations: dict[str, AddressConfiguration] = field(default_factory=dict)
-    sync_documents: dict[str, SyncDocument] = field(default_factory=dict)
+    flows: Table[Flow] = field(default_factory=partial(Table, "flows"))
+    flow_revisions: Table[FlowRevision] = field(default_factory=partial(Table, "flow_revisions"))
+    workspaces: Table[Workspace] = field(default_factory=partial(Table, "workspaces"))
+    activities: Table[Activity] = field(default_factory=partial(Table, "activities"))
+    task_channels: Table[TaskChannel] = field(default_factory=partial(Table, "task_channels"))
+    task_queues: Table[TaskQueue] = field(default_factory=partial(Table, "task_queues"))
+    workflows: Table[Workflow] = field(default_factory=partial(Table, "workflows"))
+    phone_numbers: Table[PhoneNumber] = field(default_factory=partial(Table, "phone_numbers"))
+    address_configurations: Table[AddressConfiguration] = field(
+        default_factory=partial(Table, "address_configurations")
+    )
+    sync_documents: Table[SyncDocument] = field(default_factory=partial(Table, "sync_documents"))
 
 
 # The record type of each table, for loading a state file.
-_TABLES: dict[str, type[Any]] = {
+TABLES: dict[str, type[Any]] = {
     "flows": Flow,
     "flow_revisions": FlowRevision,
     "workspaces": Workspace,
@@ -71,7 +133,7 @@ def dump_state(state: State) -> dict[str, Any]:
         "conversation_service_sid": state.conversation_service_sid,
         "sync_service_sid": state.sync_service_sid,
     }
-    for name in _TABLES:
+    for name in TABLES:
         table: dict[str, Any] = getattr(state, name)
         data[name] = [dataclasses.asdict(record) for record in table.values()]
     return data
@@ -101,7 +163,7 @@ def comparable_state(state: State) -> dict[str, Any]:
 
     data: dict[str, Any] = {"format": COMPARABLE_FORMAT, "version": STATE_VERSION}
     for name, rows in dump_state(state).items():
-        if name in _TABLES:
+        if name in TABLES:
             kept = [relabel({k: v for k, v in row.items() if k not in _TIMESTAMPS}) for row in rows]
             data[name] = sorted(kept, key=lambda row: json.dumps(row, sort_keys=True))
     return data
@@ -140,7 +202,7 @@ def load_state(data: object, *, source: str) -> State:
     state = State(conversation_service_sid=str(data["conversation_service_sid"]))
     if "sync_service_sid" in data:  # state files written before Sync was emulated get a fresh one
         state.sync_service_sid = str(data["sync_service_sid"])
-    for name, record_type in _TABLES.items():
+    for name, record_type in TABLES.items():
         table: dict[str, Any] = getattr(state, name)
         for index, row in enumerate(data.get(name, [])):
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -22,7 +23,7 @@ from twilio_emulator.records import (
     sent,
 )
 from twilio_emulator.routing import Call, Reply, Route
-from twilio_emulator.state import State
+from twilio_emulator.state import State, Table
 
 R = TypeVar("R", Activity, TaskChannel, TaskQueue, Workflow)
 
@@ -172,13 +173,19 @@ def _child(call: Call, table: dict[str, R], prefix: str) -> R:
     return record
 
 
-def _children(table: dict[str, R], workspace_sid: str) -> list[R]:
-    return [record for record in table.values() if record.workspace_sid == workspace_sid]
+def _children(table: Table[R], workspace_sid: str) -> list[R]:
+    return table.children(workspace_sid)  # indexed by workspace (state.Table)
 
 
-def _drop_children(table: dict[str, R], workspace_sid: str) -> None:
+def _drop_children(table: Table[R], workspace_sid: str) -> None:
     for record in _children(table, workspace_sid):
         del table[record.sid]
+
+
+@functools.lru_cache(maxsize=4096)
+def _queue_sids(configuration: str) -> frozenset[str]:
+    """The queues a stored (accepted) workflow configuration routes to; parsed once per configuration text."""
+    return frozenset(validation.referenced_queue_sids(configuration))
 
 
 def _friendly_name_filter(query: Params, records: Iterable[R]) -> list[R]:
@@ -583,10 +590,8 @@ def update_queue(call: Call) -> Reply:
 def delete_queue(call: Call) -> Reply:
     """A queue a workflow routes to cannot go (TaskRouter refuses, naming the workflow)."""
     queue = _child(call, call.state.task_queues, "WQ")
-    users = [
-        w for w in _children(call.state.workflows, queue.workspace_sid)
-        if queue.sid in validation.referenced_queue_sids(w.configuration)
-    ]
+    workflows = _children(call.state.workflows, queue.workspace_sid)
+    users = [w for w in workflows if queue.sid in _queue_sids(w.configuration)]
     if users:
         names = ", ".join(f"{w.sid} ({w.friendly_name})" for w in users)
         raise bad_request(

@@ -141,6 +141,16 @@ class EmulatorHandle:
         return state
 
 
+def saved_state(state_file: Path) -> dict[str, Any]:
+    """What `--state FILE` holds (the snapshot with its journal replayed), in the state file's format."""
+    from twilio_emulator.journal import StateStore
+    from twilio_emulator.state import dump_state
+
+    state = StateStore(state_file).load()
+    assert state is not None, f"no state saved in {state_file}"
+    return dump_state(state)
+
+
 def emulator_args(state_file: Path | None = None) -> list[str]:
     """Flags for an emulator on a free port with the test account and numbers."""
     args = ["--port", "0", "--account-sid", ACCOUNT_SID, "--auth-token", AUTH_TOKEN, "--phone-number", *PHONE_NUMBERS]

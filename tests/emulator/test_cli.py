@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -22,6 +21,7 @@ from tests.emulator.support import (
     emulator_args,
     emulator_subprocess,
     http,
+    saved_state,
 )
 from twilio_emulator.config import WELL_KNOWN_AUTH_TOKEN
 
@@ -63,7 +63,7 @@ def test_the_state_file_is_written_after_a_change(emulator_process: EmulatorHand
     flow = checked_client(emulator_process).studio.v2.flows.create(
         friendly_name="IVR", status="published", definition=MINIMAL_FLOW)
     assert emulator_process.state_file is not None
-    saved = json.loads(emulator_process.state_file.read_text())
+    saved = saved_state(emulator_process.state_file)
     assert [f["sid"] for f in saved["flows"]] == [flow.sid]
 
 

@@ -18,6 +18,7 @@ from tests.emulator.support import (
     emulator_args,
     emulator_subprocess,
     http,
+    saved_state,
 )
 from tests.emulator.test_cli import run_cli
 from twilio_emulator.faults import FaultPlan, make_rule
@@ -225,7 +226,7 @@ def test_applied_then_dropped_is_written_to_the_state_file(emulator_process: Emu
     with pytest.raises(ConnectionError):
         create_workspace(emulator_process, "Saved")
     assert emulator_process.state_file is not None
-    saved = json.loads(emulator_process.state_file.read_text())
+    saved = saved_state(emulator_process.state_file)
     assert "Saved" in [row["friendly_name"] for row in saved["workspaces"]]
 
 
