@@ -71,7 +71,9 @@ def check_account(settings: StackSettings, config: Mapping[str, Any], stack: str
             raise pulumi.RunError(str(error)) from None
         except (TwilioSetupError, TwilioException) as error:
             raise pulumi.RunError(f"cannot check account {settings.account_sid} before deploying: {error}") from None
-    claim = AccountClaim("account-claim", project=project, stack=stack)
+    # Protected like everything else in a protected stack (the policy pack's protected-stack rule).
+    claim = AccountClaim("account-claim", project=project, stack=stack,
+                         opts=pulumi.ResourceOptions(protect=settings.protect))
     pulumi.runtime.register_stack_transformation(lambda args: _after(claim, args))
     return claim
 
