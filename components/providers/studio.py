@@ -13,6 +13,7 @@ from typing import Any
 
 from components.providers.args import StudioFlowArgs
 from components.providers.base import Props, TwilioProvider, canonical, unset_if_none
+from components.providers.listing import PAGE_SIZE, listings_of
 from components.providers.twilio_api import Connection
 from studio.keyed import keyed_definition, studio_definition
 
@@ -45,8 +46,10 @@ class StudioFlowProvider(TwilioProvider):
     def _create(self, conn: Connection, inputs: Props) -> Props:
         flows = conn.client().studio.v2.flows
         name = inputs["friendly_name"]
-        # Studio allows two flows of one name, so a lost answer is reconciled by what is new.
-        before = {flow.sid for flow in flows.list() if flow.friendly_name == name}
+        # Studio allows two flows of one name, so a lost answer is reconciled by what is new. The flows
+        # are listed once per process (listing.py), not once per flow.
+        listing = listings_of(self).get(conn, lambda: flows.list(page_size=PAGE_SIZE))
+        before = {flow.sid for flow in listing.items() if flow.friendly_name == name}
         flow = self.create_once(
             conn,
             lambda: flows.create(
@@ -55,8 +58,10 @@ class StudioFlowProvider(TwilioProvider):
                 definition=definition_data(inputs["definition"]),
                 commit_message=unset_if_none(inputs.get("commit_message")),
             ),
-            lambda: [flows(f.sid).fetch() for f in flows.list() if f.friendly_name == name and f.sid not in before],
+            lambda: [flows(f.sid).fetch() for f in flows.list(page_size=PAGE_SIZE)
+                     if f.friendly_name == name and f.sid not in before],
         )
+        listing.put(flow)
         return _outputs(flow)
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
