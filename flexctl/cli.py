@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "flexctl.demo_commands",
     "flexctl.render_commands",
     "flexctl.simulate_commands",
+    "flexctl.review_commands",
 )
 
 if TYPE_CHECKING:
