@@ -58,6 +58,8 @@ FIXES: dict[str, str] = {
     "protect": "true (protect resources, keep number bindings on delete) or false",
     "flows": "a list of flow names (the @flow names under flows/) deployed even though nothing starts them",
     "flowParameters": "a mapping of flow parameter name to its value in this stack, e.g. {PAYMENT_URL: https://...}",
+    "promoteFrom": "the stack whose deployed flows and routing this one may deploy, e.g. dev (or org/project/dev)",
+    "promotionOverride": "the reason to deploy what never ran in promoteFrom (an emergency; it is logged and exported)",
 }
 FlowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 """A flow's registered name (``@flow("voice", ...)``); which names exist is checked against flows/."""
@@ -133,6 +135,10 @@ class StackSettings(_Section):
     """Flows deployed though no number or address starts them (subflows, REST API flows)."""
     flow_parameters: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], str] = {}
     """Values of flow parameters that nothing the stack deploys fills (an imported flow's service SIDs, URLs)."""
+    promote_from: str = Field(default="", pattern=r"^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]*$")
+    """The stack this one promotes from: a flow or workflow deploys only once the same definition ran there."""
+    promotion_override: str = ""
+    """Why to deploy despite the promotion gate (an emergency); logged and exported."""
 
     @field_validator("api_base_url")
     @classmethod
