@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi import automation as auto
 from pulumi.automation._stack import ImportResource
+
+if TYPE_CHECKING:
+    from flexctl.recovery import Recovery
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_SCRIPT = ROOT / "tools" / "pulumi" / "build.sh"
@@ -149,6 +152,7 @@ class Engine:
         With it, as `pulumi up` does by default, a check that fails in the preview stops the update
         before anything is sent; without it, independent resources go ahead while one fails.
         """
+        self.recover_if_interrupted()
         if preview_first:
             self.preview(**{k: v for k, v in options.items() if k in _PREVIEW_OPTIONS})
         return self._run(self.stack.up, **options)
@@ -159,7 +163,42 @@ class Engine:
         return self._run(self.stack.refresh, **options)
 
     def destroy(self, **options: Any) -> Outcome:
+        self.recover_if_interrupted()  # a create left pending would otherwise be orphaned by destroy
         return self._run(self.stack.destroy, **options)
+
+    # ---- after an interrupted run (flexctl.recovery) ----------------------------------------------
+
+    def recover_if_interrupted(self, say: Callable[[str], None] = print) -> Recovery | None:
+        """Resolve the creates an interrupted run left pending (never create them again); None if there were none."""
+        if '"creating"' not in self._state_text():  # the file backend's state, read without a CLI call
+            return None
+        return self.recover(say)
+
+    def recover(self, say: Callable[[str], None] = print) -> Recovery:
+        """`python -m flexctl recover` on this stack: import what each pending create made, clear the rest."""
+        from flexctl.recovery import config_values, recover
+
+        return recover(
+            self.stack.name, self.export, lambda: config_values(self.stack.get_all_config()), self.import_state,
+            say, environ={**os.environ, **self.env},
+        )
+
+    def _state_text(self) -> str:
+        backend = Path(self.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+        project = self.stack.workspace.project_settings().name
+        path = backend / ".pulumi" / "stacks" / project / f"{self.stack.name}.json"
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """The CLI running in the background (a test that kills it midway): ``pulumi ARGS --non-interactive``."""
+        command = [str(self.bin / "pulumi"), *args, "--non-interactive"]
+        env = {**os.environ, **self.env, "PULUMI_HOME": self.stack.workspace.pulumi_home or ""}
+        return subprocess.Popen(
+            command, cwd=self.project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
 
     def import_resource(self, type_: str, name: str, id_: str) -> None:
         """`pulumi import TYPE NAME ID`: refused for our dynamic resources, with the help that says why."""
