@@ -128,6 +128,8 @@ class PathStep:
     event: str
     next: str | None
     why: str
+    exposed: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """What the widget exposed as ``widgets.NAME`` at the end of this step (Studio's Step Context)."""
 
 
 @dataclass(frozen=True)
@@ -330,8 +332,12 @@ def step(*types: str) -> Callable[[Step], Step]:
     return register
 
 
-def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int = MAX_STEPS) -> Simulation:
+def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int = MAX_STEPS,
+             flow_sid: str = "FW" + "0" * 32, execution_sid: str = "FN" + "0" * 32) -> Simulation:
     """Execute ``definition`` for ``contact``; never raises for a flow that misbehaves (the ending says so).
+
+    ``flow_sid`` and ``execution_sid`` are ``flow.flow_sid`` and ``flow.sid`` in the context (the emulator
+    passes its own; offline runs get zero SIDs).
 
     Raises:
         SimulationInputError: the definition has no states or trigger, the trigger does not handle
@@ -354,7 +360,7 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
         raise SimulationInputError(
             f"the trigger does not handle {contact.event}: it starts on {', '.join(map(str, handled)) or 'no event'}")
     moment = contact.moment()
-    run = _Run(contact, moment, _context(contact, moment), iter(contact.answers))
+    run = _Run(contact, moment, _context(contact, moment, flow_sid, execution_sid), iter(contact.answers))
     path = run.path
     path.append(PathStep(start["name"], "trigger", contact.event, trigger_next, _trigger_why(contact)))
     ending = _execute(run, index, trigger_next, path, max_steps)
@@ -384,7 +390,8 @@ def _execute(run: _Run, index: Mapping[str, Mapping[str, Any]], current: str, pa
             return Ending("stopped", current, str(stop))
         target = _next_of(state, outcome.event) if outcome.transition is None else outcome.transition.get("next")
         target = target or None
-        path.append(PathStep(current, widget_type, outcome.event, target, outcome.why))
+        exposed = dict(run.context["widgets"].get(current, {}))
+        path.append(PathStep(current, widget_type, outcome.event, target, outcome.why, exposed))
         if target is None:
             return _ending(run, state, widget_type, outcome.event)
         current = target
@@ -451,8 +458,7 @@ def _trigger_why(contact: Contact) -> str:
     return f"{what[contact.event]} from {contact.from_} to {contact.to}"
 
 
-def _context(contact: Contact, moment: dt.datetime) -> dict[str, Any]:
-    sid = "FN" + "0" * 32
+def _context(contact: Contact, moment: dt.datetime, flow_sid: str, sid: str) -> dict[str, Any]:
     base = {"From": contact.from_, "To": contact.to, "AccountSid": "AC" + "0" * 32}
     triggers: dict[str, dict[str, Any]] = {
         "incomingCall": {"call": {**base, "Caller": contact.from_, "Called": contact.to, "CallSid": "CA" + "0" * 32,
@@ -469,7 +475,7 @@ def _context(contact: Contact, moment: dt.datetime) -> dict[str, Any]:
     trigger = triggers[contact.event]
     return {
         "trigger": trigger,
-        "flow": {"sid": sid, "flow_sid": "FW" + "0" * 32, "channel": {"address": contact.to}, "variables": {},
+        "flow": {"sid": sid, "flow_sid": flow_sid, "channel": {"address": contact.to}, "variables": {},
                  "data": dict(contact.parameters), "date": moment.isoformat()},
         "contact": {"channel": {"address": contact.from_}},
         "widgets": {},

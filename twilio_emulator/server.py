@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from twilio_emulator import conversations, studio, sync, taskrouter
+from twilio_emulator import conversations, executions, studio, sync, taskrouter
 from twilio_emulator import phone_numbers as incoming_numbers
 from twilio_emulator.errors import ApiError, authenticate, bad_request
 from twilio_emulator.faults import NEXT_EXAMPLE, RULE_EXAMPLE, Fault, FaultPlan, FaultSpecError, configure
@@ -113,8 +113,8 @@ class Api:
         self._store = StateStore(state_file) if state_file is not None else None
         loaded = self._store.load() if self._store is not None else None
         self.state: State = loaded if loaded is not None else fresh_flex_account(numbers)
-        self._router = Router([*studio.ROUTES, *taskrouter.ROUTES, *incoming_numbers.ROUTES, *conversations.ROUTES,
-                              *sync.ROUTES])
+        self._router = Router([*studio.ROUTES, *executions.ROUTES, *taskrouter.ROUTES, *incoming_numbers.ROUTES,
+                              *conversations.ROUTES, *sync.ROUTES])
         self._lock = threading.Lock()  # the store: the provider process sends up to 4 requests at once
         self._log_lock = threading.Lock()
         self._log: list[dict[str, Any]] = []
