@@ -2,7 +2,8 @@
 
 Widgets are matched by name (a rename shows as one removed and one added widget). A widget is
 *changed* when its type, its properties or its transitions' events and conditions differ; where a
-transition leads is an edge, reported in the edge lists. Canvas moves (``properties.offset``) are
+transition leads is an edge, reported in the edge lists. Lists inside a widget (transitions,
+parameters, variables, conditions) are matched by key, never by position. Canvas moves (``properties.offset``) are
 kept apart in :attr:`FlowDiff.moved`, because they change nothing a caller hears and clutter
 reviews.
 """
@@ -17,9 +18,12 @@ from typing import Any, Final
 
 from studio.diagram import Marks, to_mermaid
 from studio.graph import Edge, edge_of, iter_edges, numbered, states_by_name
+from studio.keyed import keyed_items
 from studio.layout import Offset, offset_of
 
 OFFSET_KEY = "offset"
+ORDER_SEGMENT = "(order)"
+"""Last path segment of a keyed list's change of order."""
 CELL_LIMIT = 80
 """Longest value shown in a Markdown table cell before it is cut with an ellipsis."""
 
@@ -36,7 +40,11 @@ ABSENT: Final = _Absent()
 
 @dataclass(frozen=True, slots=True)
 class ValueChange:
-    """One differing value, at a JSON pointer (RFC 6901) relative to its widget or the flow."""
+    """One differing value, at a path relative to its widget or the flow.
+
+    The path is a JSON pointer (RFC 6901) whose segments inside a keyed list are the item's key instead
+    of its index (``/transitions/match: press 3``, ``/properties/parameters/customer_id/value``).
+    """
 
     path: str
     old: object
@@ -186,12 +194,26 @@ def code_cell(text: str) -> str:
 
 
 def _value_changes(path: str, old: object, new: object) -> Iterator[tuple[str, object, object]]:
-    """Yield ``(json_pointer, old, new)`` for each leaf that differs (JSON types compared strictly)."""
+    """Yield ``(path, old, new)`` for each leaf that differs (JSON types compared strictly).
+
+    Lists whose items all have a key (:func:`studio.keyed.keyed_items`: transitions by event and
+    conditions, parameters and variables by key, conditions by friendly name) are compared by key, never
+    by position: an item added in the middle is one added item, and a change of their order is one more
+    change at ``.../(order)`` listing the keys both sides have. Other lists are compared by position.
+    """
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         for key in [*old, *(k for k in new if k not in old)]:
             child = f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
             yield from _value_changes(child, old.get(key, ABSENT), new.get(key, ABSENT))
     elif isinstance(old, list) and isinstance(new, list):
+        old_keyed, new_keyed = keyed_items(old), keyed_items(new)
+        if old_keyed is not None and new_keyed is not None:
+            yield from _value_changes(path, old_keyed, new_keyed)
+            kept_old = [key for key in old_keyed if key in new_keyed]
+            kept_new = [key for key in new_keyed if key in old_keyed]
+            if kept_old != kept_new:  # a split tries its branches in order: a reordering is a change
+                yield f"{path}/{ORDER_SEGMENT}", kept_old, kept_new
+            return
         for index in range(max(len(old), len(new))):
             yield from _value_changes(
                 f"{path}/{index}",

@@ -1,4 +1,4 @@
-"""A flow definition with its states keyed by widget name, and back.
+"""A flow definition with its states keyed by widget name, and back; the keys of the lists inside a widget.
 
 Studio takes ``states`` as a list; a review of a change wants one path per widget
 (``states.main_menu.properties.say``), so the Pulumi resource carries this keyed form and the provider
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from studio.jsontext import canonical_json
 
 
 def keyed_definition(definition: Any) -> Any:
@@ -38,3 +40,51 @@ def studio_definition(definition: Any) -> Any:
     order = sorted(states, key=lambda name: (name != first, name))
     listed = [{"name": name, **states[name]} if isinstance(states[name], Mapping) else states[name] for name in order]
     return {**definition, "states": listed}
+
+
+IDENTITY_FIELDS = ("key", "name", "friendly_name")
+"""What names an item of a property list (parameters and variables by ``key``, conditions by ``friendly_name``)."""
+
+
+def item_key(item: Any) -> str | None:
+    """What identifies one item of a list inside a widget, or None when nothing does.
+
+    A transition is its event, and for a split's branch its conditions too (by their friendly names, or
+    their content when unnamed): ``noMatch``, ``match: press 3``. Any other item is the first of
+    :data:`IDENTITY_FIELDS` it has as a string.
+    """
+    if not isinstance(item, Mapping):
+        return None
+    event = item.get("event")
+    if isinstance(event, str):
+        conditions = item.get("conditions")
+        if not isinstance(conditions, list) or not conditions:
+            return event
+        names = [c.get("friendly_name") if isinstance(c, Mapping) else None for c in conditions]
+        if all(isinstance(name, str) and name for name in names):
+            return f"{event}: {' and '.join(map(str, names))}"
+        return f"{event}: {canonical_json(conditions)}"
+    for name in IDENTITY_FIELDS:
+        value = item.get(name)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def keyed_items(items: list[Any]) -> dict[str, Any] | None:
+    """A list of transitions, parameters, variables or conditions by :func:`item_key`, in list order.
+
+    None unless every item has a key: a list that cannot be keyed is compared by position. Two items of
+    one key (two branches of one name) are told apart by occurrence: ``match: vip``, ``match: vip (2)``.
+    """
+    keyed: dict[str, Any] = {}
+    for item in items:
+        key = item_key(item)
+        if key is None:
+            return None
+        unique, number = key, 1
+        while unique in keyed:
+            number += 1
+            unique = f"{key} ({number})"
+        keyed[unique] = item
+    return keyed

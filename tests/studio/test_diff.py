@@ -69,7 +69,7 @@ def test_nested_values_are_compared_leaf_by_leaf() -> None:
     old = edited(greet=lambda s: s["properties"].update(variables=[{"key": "a", "value": "1"}]))
     new = edited(greet=lambda s: s["properties"].update(variables=[{"key": "a", "value": "2"}]))
     [change] = diff_flows(old, new).changed
-    assert change.changes == (ValueChange("/properties/variables/0/value", "1", "2"),)
+    assert change.changes == (ValueChange("/properties/variables/a/value", "1", "2"),)
 
 
 def test_json_types_are_compared_strictly() -> None:
@@ -93,10 +93,11 @@ def test_a_type_change_is_reported() -> None:
 
 def test_a_changed_split_condition_is_a_widget_change() -> None:
     def conditions(value: str) -> Any:
-        return lambda s: s["transitions"].append({"event": "match", "next": "agent", "conditions": [{"value": value}]})
+        condition = {"friendly_name": "vip", "value": value}
+        return lambda s: s["transitions"].append({"event": "match", "next": "agent", "conditions": [condition]})
 
     [change] = diff_flows(edited(greet=conditions("a")), edited(greet=conditions("b"))).changed
-    assert change.changes == (ValueChange("/transitions/1/conditions/0/value", "a", "b"),)
+    assert change.changes == (ValueChange("/transitions/match: vip/conditions/vip/value", "a", "b"),)
 
 
 def test_a_retargeted_transition_is_an_edge_change_not_a_widget_change() -> None:
@@ -214,3 +215,61 @@ def test_split_branches_to_one_widget_are_told_apart_by_their_conditions() -> No
         json.dumps(branch("2")["conditions"], sort_keys=True, separators=(",", ":"))
     ]
     assert diff.edges_removed == ()
+
+
+# -- lists inside a widget are compared by key, never by position ----------------------------------------------
+
+
+def _press(digit: str, target: str = "agent") -> dict[str, Any]:
+    condition = {"friendly_name": f"If value equal_to {digit}", "arguments": ["{{widgets.menu.Digits}}"],
+                 "type": "equal_to", "value": digit}
+    return {"event": "match", "next": target, "conditions": [condition]}
+
+
+MENU = flow(
+    state("Trigger", "trigger", ("incomingCall", "menu")),
+    {**state("menu", "split-based-on", ("noMatch", "agent"), input="{{widgets.menu.Digits}}"),
+     "transitions": [{"event": "noMatch", "next": "agent"}, _press("1"), _press("2", "bye")]},
+    state("agent", "send-to-flex", workflow="WW1", channel="TC1"),
+    state("bye", "say-play", say="Bye"),
+)
+
+
+def test_a_press_3_branch_inserted_mid_split_is_one_added_transition_not_a_renumbering() -> None:
+    new = copy.deepcopy(MENU)
+    new["states"][1]["transitions"].insert(1, _press("3", "bye"))
+    diff = diff_flows(MENU, new)
+    [change] = diff.changed
+    added = {k: v for k, v in _press("3").items() if k != "next"}
+    assert change.changes == (ValueChange("/transitions/match: If value equal_to 3", ABSENT, added),)
+    assert (diff.edges_added, diff.edges_removed) == ((Edge("menu", "match", "bye", json.dumps(
+        _press("3")["conditions"], sort_keys=True, separators=(",", ":"))),), ())
+    markdown = diff.to_markdown()
+    assert "| changed | `menu` | `split-based-on` | 1 value |" in markdown
+    assert "| `/transitions/match: If value equal_to 3` | *(absent)* |" in markdown
+    assert "/transitions/1" not in markdown
+
+
+def test_reordered_split_branches_are_one_order_change() -> None:
+    new = copy.deepcopy(MENU)
+    transitions = new["states"][1]["transitions"]
+    transitions[1], transitions[2] = transitions[2], transitions[1]
+    [change] = diff_flows(MENU, new).changed
+    keys = ["noMatch", "match: If value equal_to 1", "match: If value equal_to 2"]
+    assert change.changes == (ValueChange("/transitions/(order)", keys, [keys[0], keys[2], keys[1]]),)
+
+
+def test_a_parameter_inserted_first_is_one_added_parameter() -> None:
+    def parameters(*keys: str) -> Any:
+        return lambda s: s["properties"].update(parameters=[{"key": key, "value": key.upper()} for key in keys])
+
+    old, new = edited(greet=parameters("account", "lang")), edited(greet=parameters("vip", "account", "lang"))
+    [change] = diff_flows(old, new).changed
+    assert change.changes == (ValueChange("/properties/parameters/vip", ABSENT, {"key": "vip", "value": "VIP"}),)
+
+
+def test_a_list_without_keys_is_still_compared_by_position() -> None:
+    old = edited(greet=lambda s: s["properties"].update(hints=["yes", "no"]))
+    new = edited(greet=lambda s: s["properties"].update(hints=["no", "yes"]))
+    [change] = diff_flows(old, new).changed
+    assert [c.path for c in change.changes] == ["/properties/hints/0", "/properties/hints/1"]
