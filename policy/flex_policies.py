@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from studio import validate_definition
+from studio.keyed import studio_definition
 
 TYPE_PREFIX = "pulumi-python:dynamic/twilio:"
 FLOW, BINDING = TYPE_PREFIX + "StudioFlow", TYPE_PREFIX + "PhoneNumberBinding"
@@ -77,6 +78,7 @@ def invalid_flow(resource: Resource) -> list[str]:
             definition = json.loads(definition)
         except ValueError:
             return [f"StudioFlow {resource.name!r}: its definition is not JSON"]
+    definition = studio_definition(definition)  # the resource carries its states keyed by widget name
     return [
         f"StudioFlow {resource.name!r}: {problem}. Fix the flow's code, then `python -m flexctl render` shows it."
         for problem in validate_definition(definition)

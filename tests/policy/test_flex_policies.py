@@ -16,6 +16,7 @@ from policy.flex_policies import (
     stack_of,
     unprotected,
 )
+from studio.keyed import keyed_definition
 
 QUEUE = TYPE_PREFIX + "TaskQueue"
 WS, WW = "WS" + "a" * 32, "WW" + "b" * 32
@@ -61,6 +62,7 @@ def test_a_protected_stack_refuses_an_unprotected_resource_and_names_the_fix() -
 
 def test_a_flow_that_cannot_run_is_refused_by_widget_and_an_unknown_one_waits() -> None:
     assert invalid_flow(_flow(json.dumps(_definition()))) == []
+    assert invalid_flow(_flow(keyed_definition(_definition()))) == []  # as the StudioFlow resource carries it
     problems = invalid_flow(_flow(_definition(initial="nowhere")))
     assert problems
     assert all("StudioFlow 'ivr'" in p for p in problems)
