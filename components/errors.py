@@ -1,48 +1,97 @@
 """The program's one boundary for mistakes in its input: they reach the user as a message, not a traceback.
 
-Pulumi's program runner prints a ``pulumi.RunError`` as its message and exits 1; any other exception
-prints a traceback, which is right for a bug in this project and wrong for a typo in a stack file, a
-flow or the routing. :func:`clean_errors` turns the errors our checks raise into ``RunError`` in one place.
+Pulumi's program runner prints any exception but ``pulumi.RunError`` as "Program failed with an unhandled
+exception" and a traceback, which is right for a bug in this project and wrong for a typo in a stack file,
+a flow or the routing. A ``RunError`` is printed as its message, but the runner then exits 1 and the engine
+adds "an unhandled error occurred: program exited with non-zero exit code: 1". :func:`clean_errors` turns
+the errors our checks raise into the message alone: logged as the program's error, then exit 32, the code
+with which Pulumi's runner tells the engine that the user has been shown what to do. :func:`cleanly` does the
+same for a callback that runs inside ``Output.apply`` (though the checks run before anything is registered,
+so that such a callback has nothing left to refuse).
 """
 
 from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache, wraps
 from types import FrameType
+from typing import NoReturn, ParamSpec, TypeVar
 
-from pydantic import ValidationError
+P = ParamSpec("P")
+R = TypeVar("R")
 
-from components.flow import FlowDefinitionError
-from components.plan import StackPlanError, explain
-from components.providers.twilio_api import TwilioSetupError
-from components.settings import StackSettingsError
-from flows.registry import RegistryError
-from studio import DuplicateWidgetNameError, MissingParameterError
-from taskrouter import ConfigurationError, ExpressionError
-from taskrouter.models import MissingQueueError
+SHOWN_TO_USER = 32
+"""The exit code with which Pulumi's program runner says it has shown the user an actionable message."""
 
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    StackSettingsError, StackPlanError, FlowDefinitionError, RegistryError, TwilioSetupError,
-    DuplicateWidgetNameError, MissingParameterError, ConfigurationError, ExpressionError, MissingQueueError,
-    ValidationError,
-)
-"""What our checks raise for bad input: each message already says what, where and the fix."""
+
+@cache
+def user_errors() -> tuple[type[BaseException], ...]:
+    """What our checks raise for bad input: each message already says what, where and the fix."""
+    from pydantic import ValidationError
+
+    from components.flow import FlowDefinitionError
+    from components.plan import StackPlanError
+    from components.providers.twilio_api import TwilioSetupError
+    from components.settings import StackSettingsError
+    from flows.registry import RegistryError
+    from studio import DuplicateWidgetNameError, MissingParameterError
+    from taskrouter import ConfigurationError, ExpressionError
+    from taskrouter.models import MissingQueueError
+
+    return (
+        StackSettingsError, StackPlanError, FlowDefinitionError, RegistryError, TwilioSetupError,
+        DuplicateWidgetNameError, MissingParameterError, ConfigurationError, ExpressionError, MissingQueueError,
+        ValidationError,
+    )
+
+
+def stop(message: str) -> NoReturn:
+    """End the program with ``message`` as its error: no traceback, no "unhandled error" from the engine.
+
+    Under Pulumi's mocks (and outside any engine) this raises ``pulumi.RunError(message)`` instead.
+    """
+    import pulumi
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_monitor
+
+    try:
+        monitor = get_monitor()
+    except Exception:  # no engine at all: a plain Python process
+        monitor = None
+    if monitor is None or isinstance(monitor, MockMonitor):
+        raise pulumi.RunError(message)
+    pulumi.log.error(message)  # synchronous when no resource is named: it is shown before the exit
+    sys.exit(SHOWN_TO_USER)
 
 
 @contextmanager
 def clean_errors() -> Iterator[None]:
-    """Run the program's body, turning a :data:`USER_ERRORS` exception into ``pulumi.RunError`` (no traceback)."""
+    """Run the program's body; a ``pulumi.RunError`` or a :func:`user_errors` exception ends it by :func:`stop`."""
     import pulumi
+
+    from components.plan import explain
 
     try:
         yield
-    except pulumi.RunError:
-        raise
-    except USER_ERRORS as error:
-        raise pulumi.RunError(explain(error)) from None
+    except pulumi.RunError as error:
+        stop(str(error))
+    except user_errors() as error:
+        stop(explain(error))
+
+
+def cleanly(callback: Callable[P, R]) -> Callable[P, R]:
+    """``callback`` (an ``Output.apply`` function) with :func:`clean_errors` around it."""
+
+    @wraps(callback)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with clean_errors():
+            return callback(*args, **kwargs)
+        raise AssertionError("unreachable: clean_errors either returns the value or stops")  # pragma: no cover
+
+    return run
 
 
 def quiet_when_cancelled() -> None:

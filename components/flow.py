@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pulumi
 
 import studio
+from components.errors import cleanly
 from components.options import child_options
 from components.resources import StudioFlow
 from flows.registry import definition_hash
@@ -64,7 +65,9 @@ class FlowDeployment(pulumi.ComponentResource):
             f"{name}-studio",
             friendly_name=args.friendly_name,
             # States keyed by widget name: a preview shows the one widget a change touches.
-            definition=pulumi.Output.all(**values).apply(lambda sids: keyed_definition(args.flow.to_definition(sids))),
+            definition=pulumi.Output.all(**values).apply(
+                cleanly(lambda sids: keyed_definition(args.flow.to_definition(sids)))
+            ),
             commit_message=args.commit_message,
             opts=child_options(self, f"{name}-studio"),
         )

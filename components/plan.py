@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from components.settings import StackSettings, read_stack_file
+from components.settings import StackSettings, config_path, plain_message, read_stack_file
 from flows import registry
 from flows.registry import FlowContext, FlowEntry, Source, definition_hash, suggest
 from studio import Flow
@@ -139,10 +139,10 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
     except Exception as error:  # a user's flow module that does not import is reported, not raised
         return StackPlan(stack, settings, Workspace(), (), (), (f"flows/ cannot be loaded: {explain(error)}",))
     try:
-        workspace = registry.workspace(context)
+        workspace: Workspace | None = registry.workspace(context)
     except Exception as error:  # as above, for the routing module
         problems.append(f"routing cannot be built: {explain(error)}")
-        workspace = Workspace()
+        workspace = None
 
     bound = settings.bound_flows
     wanted = [*bound, *(name for name in settings.flows if name not in bound)]
@@ -174,21 +174,37 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
     if cycle:
         problems.append(f"flows {' -> '.join(map(repr, cycle))} run each other as subflows; each needs the "
                         "other's SID first, so break the cycle")
+    workspace = workspace or Workspace()
     problems += [f"workflow {workflow.friendly_name!r}: {finding}" for workflow in workspace.workflows
                  for finding in lint(workflow, defined_queues=workspace.task_queues)]
+    problems += _configuration_problems(workspace)
     not_deployed = tuple(name for name in entries if name not in planned and name not in wanted)
     return StackPlan(stack, settings, workspace, ordered, not_deployed, tuple(problems))
 
 
+def _configuration_problems(workspace: Workspace) -> list[str]:
+    """What building each workflow's configuration would raise, found before anything is registered (the
+    program builds it again inside an ``Output.apply``, where an exception would be a traceback)."""
+    problems: list[str] = []
+    for workflow in workspace.workflows:
+        try:
+            workflow.to_json({queue.key: "${" + queue.key + "}" for queue in workflow.queues()})
+        except Exception as error:  # a user's routing mistake, shown with its place
+            problems.append(f"workflow {workflow.friendly_name!r} cannot be configured: {explain(error)}")
+    return problems
+
+
 def _resolve(
-    entry: FlowEntry, built: Flow, declared: Mapping[str, Source], settings: StackSettings, workspace: Workspace,
-    deployed: list[str], where: str,
+    entry: FlowEntry, built: Flow, declared: Mapping[str, Source], settings: StackSettings,
+    workspace: Workspace | None, deployed: list[str], where: str,
 ) -> tuple[dict[str, Source], dict[str, str], list[str]]:
-    """Where each parameter of ``built`` gets its value in this stack, its config values, and what nothing fills."""
+    """Where each parameter of ``built`` gets its value in this stack, its config values, and what nothing fills
+    (``workspace`` None: the routing could not be built, which is reported once, not for each parameter)."""
+    routing = workspace or Workspace()
     available: dict[str, list[str]] = {
-        "workflow": [workflow.friendly_name for workflow in workspace.workflows],
-        "task_channel": [channel.unique_name for channel in workspace.task_channels],
-        "queue": [queue.friendly_name for queue in workspace.task_queues],
+        "workflow": [workflow.friendly_name for workflow in routing.workflows],
+        "task_channel": [channel.unique_name for channel in routing.task_channels],
+        "queue": [queue.friendly_name for queue in routing.task_queues],
         "flow": deployed,
     }
     sources: dict[str, Source] = {}
@@ -221,7 +237,7 @@ def _resolve(
                    f"no module under flows/ registers it{suggest(source.name, list(registry.all_flows()))}")
             problems.append(f"{flow_where}: parameter {parameter} is the SID of flow {source.name!r}, which this "
                             f"stack does not deploy: {fix}")
-        else:
+        elif workspace is not None:
             names = available[source.kind]
             problems.append(f"{flow_where}: parameter {parameter} is the SID of {source.describe()}, which this "
                             f"stack's routing does not have{suggest(source.name, names)}; "
@@ -269,8 +285,8 @@ def handled_events(flow: Flow) -> set[str]:
 def explain(error: BaseException) -> str:
     """An exception from a user's flow or routing code in words, with the line of ``flows/`` it came from."""
     if isinstance(error, ValidationError):
-        text = "; ".join(f"{'.'.join(map(str, detail['loc'])) or 'value'}: {detail['msg']}"
-                         for detail in error.errors(include_url=False))
+        text = "; ".join(f"{error.title}{'.' if detail['loc'] else ''}{config_path(detail['loc'])}: "
+                         f"{plain_message(detail['msg'])}" for detail in error.errors(include_url=False))
     else:
         text = str(error) or type(error).__name__
     if isinstance(error, SyntaxError) and error.filename:

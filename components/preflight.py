@@ -18,15 +18,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import pulumi
 
 from components.providers import ledger
 from components.providers.claim import AccountClaimArgs, AccountClaimProvider
-from components.providers.twilio_api import TwilioSetupError, resolve_connection
+from components.providers.twilio_api import (
+    API_BASE_URL_KEY,
+    BASE_URL_ENV,
+    AnswerLost,
+    TwilioSetupError,
+    error_parts,
+    resolve_connection,
+)
 from components.resources import Opts, TwilioResource
-from components.settings import StackSettings
+from components.settings import StackSettings, config_path
+
+if TYPE_CHECKING:
+    from twilio.base.exceptions import TwilioException
 
 
 class AccountClaim(TwilioResource, module="twilio", name="AccountClaim"):
@@ -37,6 +47,38 @@ class AccountClaim(TwilioResource, module="twilio", name="AccountClaim"):
 
     def __init__(self, name: str, *, opts: Opts = None, **args: Unpack[AccountClaimArgs]) -> None:
         super().__init__(name, args, opts)
+
+
+def number_key(settings: StackSettings, number: str) -> str:
+    """Where the stack file lists ``number``: ``phoneNumbers[1].number`` or ``conversationsAddresses[0].address``."""
+    for index, entry in enumerate(settings.phone_numbers):
+        if entry.number == number:
+            return config_path(["phoneNumbers", index, "number"])
+    index = next(i for i, address in enumerate(settings.conversations_addresses) if address.address == number)
+    return config_path(["conversationsAddresses", index, "address"])
+
+
+def unreachable(settings: StackSettings, config: Mapping[str, Any], stack: str, error: AnswerLost) -> str:
+    """Twilio (or the emulator) did not answer the preflight's first read: where it was sought, and the fix."""
+    start = "start what should answer there (`make emulator` for the local stack)"
+    if os.environ.get(BASE_URL_ENV):
+        where, fix = f"{os.environ[BASE_URL_ENV]} ({BASE_URL_ENV})", f"{start} or unset {BASE_URL_ENV}"
+    elif config.get(API_BASE_URL_KEY):
+        where, fix = f"{config[API_BASE_URL_KEY]} (apiBaseUrl in Pulumi.{stack}.yaml)", f"{start} or correct apiBaseUrl"
+    else:
+        where, fix = "api.twilio.com", "check this machine's connection to Twilio and run again"
+    return (f"cannot reach Twilio at {where} to check account {settings.account_sid} before deploying: "
+            f"{error.reason}, after every retry; nothing was deployed. Fix: {fix}.")
+
+
+def refused(settings: StackSettings, stack: str, error: TwilioException) -> str:
+    """Twilio answered the preflight's first read with an error: the credentials are not this account's."""
+    status, code, message, _ = error_parts(error)
+    answer = f"HTTP {status}" + (f", error {code}" if code else "") + (f": {message}" if message else "")
+    return (f"Twilio refused to show account {settings.account_sid} to the credentials in use ({answer}); nothing "
+            f"was deployed. Fix: use credentials of {settings.account_sid} (the authToken stack secret, "
+            f"TWILIO_AUTH_TOKEN, or an API key made in that account), or set accountSid in Pulumi.{stack}.yaml to "
+            f"the account they belong to.")
 
 
 def missing_numbers(settings: StackSettings, owned: set[str]) -> list[str]:
@@ -62,14 +104,18 @@ def check_account(settings: StackSettings, config: Mapping[str, Any], stack: str
                 missing = missing_numbers(settings, {number.phone_number for number in numbers.list()})
                 if missing:
                     raise pulumi.RunError(
-                        f"Pulumi.{stack}.yaml: phoneNumbers/conversationsAddresses name {missing[0]}, which account "
+                        f"Pulumi.{stack}.yaml: {number_key(settings, missing[0])} is {missing[0]}, which account "
                         f"{settings.account_sid} does not own; nothing was deployed. flex-pre-agent never buys "
                         f"numbers: buy or port it in the Twilio console, or remove it from the stack file."
                     )
             ledger.claim_account(connection, project, stack, os.environ.get(ledger.TAKE_OVER_ENV), pulumi.log.warn)
         except ledger.AccountClaimed as error:
             raise pulumi.RunError(str(error)) from None
-        except (TwilioSetupError, TwilioException) as error:
+        except AnswerLost as error:
+            raise pulumi.RunError(unreachable(settings, config, stack, error)) from None
+        except TwilioException as error:
+            raise pulumi.RunError(refused(settings, stack, error)) from None
+        except TwilioSetupError as error:
             raise pulumi.RunError(f"cannot check account {settings.account_sid} before deploying: {error}") from None
     # Protected like everything else in a protected stack (the policy pack's protected-stack rule).
     claim = AccountClaim("account-claim", project=project, stack=stack,

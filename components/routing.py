@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 
 import taskrouter
+from components.errors import cleanly
 from components.options import child_options
 from components.resources import Activity, TaskChannel, TaskQueue, TaskRouterWorkflow, Workspace
 from taskrouter.keyed import keyed_configuration
@@ -96,7 +97,7 @@ class Routing(pulumi.ComponentResource):
                 friendly_name=workflow.friendly_name,
                 configuration=pulumi.Output.all(
                     **{queue.key: self.queue_sids[queue.key] for queue in workflow.queues()}
-                ).apply(_keyed_configuration(workflow)),
+                ).apply(cleanly(_keyed_configuration(workflow))),
                 task_reservation_timeout=workflow.task_reservation_timeout,
             )
             for workflow in model.workflows

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import time
 from difflib import get_close_matches
 from pathlib import Path
@@ -235,12 +235,12 @@ def trigger_conflicts(settings: StackSettings) -> list[str]:
                   if getattr(entry, channel) is not None and getattr(earlier, channel) is not None]
         if shared:
             problems.append(
-                f"phoneNumbers.{index}: {entry.number} is listed twice (entries {first} and {index}) and both start "
+                f"phoneNumbers[{index}]: {entry.number} is listed twice (entries {first} and {index}) and both start "
                 f"a flow for {shared[0]}: one channel of a number starts one flow; keep one of them"
             )
         else:
             problems.append(
-                f"phoneNumbers.{index}: {entry.number} is listed twice (entries {first} and {index}); list it once, "
+                f"phoneNumbers[{index}]: {entry.number} is listed twice (entries {first} and {index}); list it once, "
                 f"with voice: and messaging: in one entry"
             )
     messaging = {entry.number: index for index, entry in enumerate(settings.phone_numbers) if entry.messaging}
@@ -249,14 +249,14 @@ def trigger_conflicts(settings: StackSettings) -> list[str]:
         first = addresses.setdefault((address.type, address.address), index)
         if first != index:
             problems.append(
-                f"conversationsAddresses.{index}: {address.type} address {address.address} is listed twice "
+                f"conversationsAddresses[{index}]: {address.type} address {address.address} is listed twice "
                 f"(entries {first} and {index}); list each once"
             )
         if address.type == "sms" and address.address in messaging:
             problems.append(
-                f"conversationsAddresses.{index}: {address.address} is also phoneNumbers.{messaging[address.address]}, "
-                f"bound for messaging: two flows would claim one inbound SMS; remove messaging: from the number or "
-                f"remove the address"
+                f"conversationsAddresses[{index}]: {address.address} is also "
+                f"phoneNumbers[{messaging[address.address]}], bound for messaging: two flows would claim one "
+                f"inbound SMS; remove messaging: from the number or remove the address"
             )
     return problems
 
@@ -298,13 +298,19 @@ def _bytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MiB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KiB"
 
 
+def config_path(location: Sequence[object]) -> str:
+    """A config key's path as every message writes it: ``phoneNumbers[2].number``."""
+    return "".join(f"[{part}]" if isinstance(part, int) or str(part).isdigit() else f".{part}"
+                   for part in location).lstrip(".")
+
+
 def _problem(detail: Any, project: str, stack: str) -> str:
     location = [str(part) for part in detail["loc"]]
-    message = _message(detail["msg"])
+    message = plain_message(detail["msg"])
     if not location and message.startswith(TRIGGER_CONFLICT):
         return "\n".join(f"  - {project}:{line}" for line in message.removeprefix(TRIGGER_CONFLICT).splitlines())
     key = location[0] if location else ""
-    path = "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in location).lstrip(".") or "(the config)"
+    path = config_path(location) or "(the config)"
     value = detail["input"]
     if detail["type"] == "string_pattern_mismatch" and location[-1:] in (["number"], ["address"]) and (
             isinstance(value, str) and not value.startswith("+")):
@@ -323,7 +329,7 @@ def _problem(detail: Any, project: str, stack: str) -> str:
     if detail["type"] == "missing":
         return (f"  - {project}:{path}: missing; set it to {FIXES.get(key, 'a value')} with "
                 f"`pulumi config set {key} ... --stack {stack}`")
-    return (f"  - {project}:{path} is {_show(detail['input'])}: {_message(detail['msg'])}; "
+    return (f"  - {project}:{path} is {_show(detail['input'])}: {plain_message(detail['msg'])}; "
             f"use {FIXES.get(key, 'a valid value')}")
 
 
@@ -333,7 +339,8 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 }
 
 
-def _message(text: str) -> str:
+def plain_message(text: str) -> str:
+    """A pydantic error message without its "Value error, " prefix."""
     return re.sub(r"^(Value error|Assertion failed), ", "", text)
 
 
