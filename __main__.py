@@ -12,6 +12,7 @@ from components.errors import clean_errors, quiet_when_cancelled
 from components.plan import plan_stack
 from components.pre_agent import PreAgentWorkflow, PreAgentWorkflowArgs
 from components.preflight import check_account
+from components.promotion import promotion_gate, routing_hashes
 from components.settings import load_stack_settings
 
 quiet_when_cancelled()
@@ -20,8 +21,13 @@ with clean_errors():
     plan = plan_stack(settings, pulumi.get_stack())  # the same check as `flexctl render`
     plan.raise_if_problems()
     check_account(settings, CONFIG.get(), pulumi.get_stack())  # during `up`, before any write
-    workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(plan=plan))
+    gate = promotion_gate(plan)  # with promoteFrom: deploy only flows and routing that ran there
+    options = pulumi.ResourceOptions(transformations=[gate.transformation]) if gate is not None else None
+    workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(plan=plan), options)
 
 pulumi.export("accountSid", settings.account_sid)
 for key, value in workflow.outputs().items():
     pulumi.export(key, value)
+pulumi.export("routingHashes", routing_hashes(plan.workspace))
+if gate is not None:
+    pulumi.export("promotion", gate.outputs())

@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def repo_root() -> Path:
-    """The checkout the command runs in (its git top level), else this project's."""
+    """The project the command runs in: the git checkout around it, the current folder, else this project."""
     done = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
-    return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else ROOT
+    if done.returncode == 0 and done.stdout.strip():
+        return Path(done.stdout.strip())
+    return Path.cwd() if (Path.cwd() / "Pulumi.yaml").exists() else ROOT
 
 
 def register(subparsers: Subparsers) -> None:

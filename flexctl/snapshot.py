@@ -4,7 +4,7 @@
 this file as a script in a separate Python process with ``tree`` first on ``sys.path``, so the flows, routing
 and settings code *of that tree* are used (a base commit checked out elsewhere, or the working tree), through
 its :func:`components.plan.read_stack_plan`, the same check ``pulumi preview`` and ``flexctl render`` run.
-The answer is JSON: per stack its config values (credentials never read), each flow's definition (config
+The answer is JSON: per stack its config values (validated; credentials never read), each flow's definition (config
 values filled, SIDs of deployed objects as ``${NAME}``), its environment-independent template (every
 parameter as ``${NAME}``) and that template's hash, each workflow's configuration (queues as
 ``${queue key}``), queues, activities, task channels, the numbers and addresses that start flows, the Flex
@@ -43,13 +43,12 @@ def tree_snapshot(tree: Path) -> Snapshot:
 def _render(tree: Path) -> Snapshot:
     """In this process, with ``tree``'s code importable: every stack of it."""
     from components.plan import read_stack_plan
-    from components.settings import StackSettingsError, read_stack_values
+    from components.settings import StackSettingsError
 
     stacks: Snapshot = {}
     for path in sorted(tree.glob("Pulumi.*.yaml")):
         stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
         try:
-            config = read_stack_values(tree, stack)
             plan = read_stack_plan(tree, stack)
         except StackSettingsError as error:
             stacks[stack] = {"config": {}, "problems": [str(error)], "flows": {}, "workflows": {}, "queues": {},
@@ -57,7 +56,7 @@ def _render(tree: Path) -> Snapshot:
             continue
         workspace = plan.workspace
         stacks[stack] = {
-            "config": config,
+            "config": plan.settings.model_dump(mode="json", by_alias=True),  # validated: "true" and true alike
             "problems": list(plan.problems),
             "flows": {flow.name: {"friendly_name": flow.friendly_name, "definition": flow.definition(),
                                   "template": flow.flow.to_definition(placeholders=True),

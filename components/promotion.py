@@ -1,0 +1,137 @@
+"""The promotion gate: a stack deploys only flows and routing whose environment-independent definition ran in
+the stack it promotes from (``promoteFrom``), read through a StackReference.
+
+Build once, ship by hash: every stack exports ``flowDefinitionHashes`` (each flow with every parameter as
+``${NAME}``) and ``routingHashes`` (each workflow's configuration with queues as ``${key}``, and the queues it
+routes to). A stack with ``promoteFrom: dev`` compares its own hashes with dev's; a flow or workflow whose hash
+dev never exported is refused, with the list of everything that differs, and nothing of it is sent. The
+``promotionOverride`` config (a reason) lets it through for an emergency: a warning in the log and the
+``promotion`` stack output say so.
+
+The check runs when the stack is deployed (``pulumi up``); a preview does not read the other stack (which may
+not exist in a fresh backend): ``flexctl promote-diff dev prod`` shows the difference beforehand. The gate is a
+resource transformation on the stack's component, so it applies to every ``StudioFlow`` and ``TaskRouterWorkflow``
+under it by friendly name, without the components knowing about promotion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+import taskrouter
+from components.resources import StudioFlow, TaskRouterWorkflow
+
+FLOW_HASHES = "flowDefinitionHashes"
+ROUTING_HASHES = "routingHashes"
+
+
+class PromotionRefused(pulumi.RunError):
+    """What this stack would deploy never ran in the stack it promotes from; the message lists it."""
+
+
+def routing_hashes(workspace: taskrouter.Workspace) -> dict[str, str]:
+    """SHA-256 of each workflow's environment-independent routing, by friendly name."""
+    hashes = {}
+    for workflow in workspace.workflows:
+        queues = workflow.queues()
+        document = {
+            "configuration": workflow.to_configuration({queue.key: "${" + queue.key + "}" for queue in queues}),
+            "queues": {queue.key: queue.model_dump(mode="json", exclude={"key"}) for queue in queues},
+        }
+        hashes[workflow.friendly_name] = hashlib.sha256(
+            json.dumps(document, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashes
+
+
+def differences(flows: Mapping[str, str], routing: Mapping[str, str], ran: Mapping[str, Any],
+                friendly_names: Mapping[str, str]) -> list[str]:
+    """What this stack would deploy that the source stack never ran (``ran``: its exported outputs)."""
+    ran_flows = ran.get(FLOW_HASHES) or {}
+    ran_routing = ran.get(ROUTING_HASHES) or {}
+    found = [f"flow {name!r} ({friendly_names.get(name, name)}): {_short(digest)} here, "
+             f"{_short(ran_flows.get(name))} there" for name, digest in flows.items() if ran_flows.get(name) != digest]
+    found += [f"workflow {name!r}: {_short(digest)} here, {_short(ran_routing.get(name))} there"
+              for name, digest in routing.items() if ran_routing.get(name) != digest]
+    return found
+
+
+def _short(digest: object) -> str:
+    return str(digest)[:12] if digest else "never deployed"
+
+
+class PromotionGate:
+    """Wraps flow definitions and workflow configurations so that what never ran in ``source`` is refused."""
+
+    def __init__(self, *, stack: str, source: str, override: str, flows: Mapping[str, str],
+                 friendly_names: Mapping[str, str], routing: Mapping[str, str]) -> None:
+        self.stack, self.source, self.override = stack, source, override
+        self.flows, self.routing = dict(flows), dict(routing)
+        self.by_friendly_name = {friendly: name for name, friendly in friendly_names.items()}
+        self.friendly_names = dict(friendly_names)
+        self.checking = not pulumi.runtime.is_dry_run()
+        self.verdict: pulumi.Output[list[str]] = pulumi.Output.from_input([])
+        if self.checking:
+            reference = pulumi.StackReference(f"promote-from-{source}", stack_name=source)
+            self.verdict = pulumi.Output.all(reference.get_output(FLOW_HASHES),
+                                             reference.get_output(ROUTING_HASHES)).apply(self._judge)
+
+    def _judge(self, outputs: list[Any]) -> list[str]:
+        found = differences(self.flows, self.routing, {FLOW_HASHES: outputs[0], ROUTING_HASHES: outputs[1]},
+                            self.friendly_names)
+        if found and self.override:
+            pulumi.log.warn(f"promotion gate overridden ({self.override!r}): deploying to {self.stack} what never "
+                            f"ran in {self.source}:\n" + "\n".join(f"  - {item}" for item in found))
+        return found
+
+    def _message(self, found: list[str]) -> str:
+        return (f"stack {self.stack} promotes from {self.source} (promoteFrom), and what it would deploy differs from "
+                f"what ran there:\n" + "\n".join(f"  - {item}" for item in found) +
+                f"\nDeploy the change to {self.source} first (see `python -m flexctl promote-diff {self.source} "
+                f"{self.stack}`), or in an emergency set promotionOverride to the reason (logged and exported).")
+
+    def transformation(self, args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+        """Make each gated resource's document wait for, and depend on, the verdict."""
+        if not self.checking:
+            return None
+        props = dict(args.props)
+        friendly = props.get("friendly_name")
+        if isinstance(args.resource, StudioFlow) and friendly in self.by_friendly_name:
+            key, label = "definition", f"flow {self.by_friendly_name[str(friendly)]!r}"
+        elif isinstance(args.resource, TaskRouterWorkflow) and friendly in self.routing:
+            key, label = "configuration", f"workflow {friendly!r}"
+        else:
+            return None
+        document = props[key]
+
+        def gated(values: list[Any]) -> Any:
+            found, value = values
+            mine = any(item.startswith((label + " ", label + ":")) for item in found)
+            if mine and not self.override:
+                raise PromotionRefused(self._message(found))
+            return value
+
+        props[key] = pulumi.Output.all(self.verdict, document).apply(gated)
+        return pulumi.ResourceTransformationResult(props, args.opts)
+
+    def outputs(self) -> pulumi.Output[dict[str, Any]]:
+        """The ``promotion`` stack output: where from, whether it was checked, what differs, the override."""
+        return self.verdict.apply(lambda found: {
+            "from": self.source, "checked": self.checking, "differs": found, "override": self.override or None})
+
+
+def promotion_gate(plan: Any) -> PromotionGate | None:
+    """The gate of a stack's plan (``components.plan.StackPlan``), or None when it promotes from nowhere."""
+    settings = plan.settings
+    if not settings.promote_from:
+        return None
+    return PromotionGate(
+        stack=plan.stack, source=settings.promote_from, override=settings.promotion_override,
+        flows={flow.name: flow.definition_hash for flow in plan.flows},
+        friendly_names={flow.name: flow.friendly_name for flow in plan.flows},
+        routing=routing_hashes(plan.workspace),
+    )

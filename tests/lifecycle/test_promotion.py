@@ -1,0 +1,60 @@
+"""Promotion on the real engine: dev and prod stacks in one file backend, prod deploys only what ran in dev."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from components.settings import read_stack_file
+from flexctl.engine import Engine, EngineError
+from tests.emulator.support import AUTH_TOKEN
+from tests.lifecycle.conftest import ROOT, copy_project
+from twilio_emulator.server import Emulator
+
+DEV, PROD = read_stack_file(ROOT, "dev"), read_stack_file(ROOT, "prod")
+
+
+def account(settings: object) -> Emulator:
+    return Emulator(account_sid=settings.account_sid, auth_token=AUTH_TOKEN,  # type: ignore[attr-defined]
+                    phone_numbers=settings.owned_numbers, port=0)  # type: ignore[attr-defined]
+
+
+def test_prod_deploys_only_flows_that_ran_in_dev_unless_overridden(tmp_path: Path) -> None:
+    assert PROD.promote_from == "dev"  # the committed prod stack promotes from dev
+    project, state = copy_project(tmp_path / "project", program=None), tmp_path / "state"
+    with account(DEV) as dev_account, account(PROD) as prod_account:
+        dev = Engine(project, "dev", state, env={"TWILIO_API_BASE_URL": dev_account.base_url,
+                                                 "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+        prod = Engine(project, "prod", state, env={"TWILIO_API_BASE_URL": prod_account.base_url,
+                                                   "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+        dev.up()
+        prod.up()
+        assert prod.outputs()["promotion"] == {"from": "dev", "checked": True, "differs": [], "override": None}
+        voice_sid = prod.outputs()["flowSids"]["voice"]
+
+        voice = project / "flows" / "voice.py"
+        voice.write_text(voice.read_text().replace("Manage your account any time at", "Visit"))
+        prod_account.api.reset_log()
+        with pytest.raises(EngineError, match=r"(?s)promotes from dev.*flow 'voice' \(Pre-agent voice\)"):
+            prod.up()
+        assert [r for r in prod_account.api.requests() if voice_sid in r["path"] and r["method"] == "POST"] == []
+
+        differ = subprocess.run([sys.executable, "-m", "flexctl", "promote-diff", "dev", "prod"], cwd=project,
+                                capture_output=True, text=True, check=False)
+        assert differ.returncode == 0, differ.stderr
+        assert "config protect: false -> true" in differ.stdout, differ.stdout
+
+        prod.set_config("flex-pre-agent:promotionOverride", "hotfix INC-42")
+        overridden = prod.up()
+        promotion = prod.outputs()["promotion"]
+        assert promotion["override"] == "hotfix INC-42"
+        assert [item.split(":")[0] for item in promotion["differs"]] == ["flow 'voice' (Pre-agent voice)"]
+        assert any("promotion gate overridden" in line for line in overridden.output)
+
+        prod.set_config("flex-pre-agent:promotionOverride", "")
+        dev.up()  # the change runs in dev: now prod may have it
+        prod.up()
+        assert prod.outputs()["promotion"]["differs"] == []
