@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from flexctl.cli import Subparsers, fail
 
 if TYPE_CHECKING:
+    from studio.validate import Problem
     from taskrouter import Target, Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,9 +118,10 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
                             f"Pulumi.{stack}.yaml does not list them): {', '.join(plan.not_deployed)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     sections: dict[str, str] = {}
+    result.warnings += grouped_warnings([(planned.name, problem) for planned in plan.flows
+                                         for problem in planned.findings if problem.severity != "error"])
     for planned in plan.flows:
         definition = planned.definition()
-        result.warnings += [f"flow {planned.name}: {p}" for p in planned.findings if p.severity != "error"]
         mermaid, svg = to_mermaid(definition), to_svg(definition)
         (out_dir / f"{planned.name}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
         (out_dir / f"{planned.name}.mmd").write_text(mermaid)
@@ -134,6 +136,32 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
     scenarios = scenario_tables(stack, root, result)
     (out_dir / "index.html").write_text(_page(stack, plan.settings.account_sid, sections, summary, result, scenarios))
     return result
+
+
+def grouped_warnings(found: Sequence[tuple[str, Problem]]) -> list[str]:
+    """Each warning once: one that several flows share (the same widget in each) names them all, in words."""
+    groups: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
+    for flow, problem in found:
+        groups.setdefault((problem.code, problem.message), []).append((flow, problem))
+    lines = []
+    for (code, message), members in groups.items():
+        if len(members) == 1:
+            flow, problem = members[0]
+            lines.append(f"flow {flow}: {problem}")
+            continue
+        places = ", ".join(f"{flow} ({problem.widget})" if problem.widget else flow for flow, problem in members)
+        guess = _UNCONFIRMED_TYPE.search(message) if code == "unconfirmed" else None
+        if guess:
+            lines.append(f"to check once before going live (nothing is wrong now): the Studio step type "
+                         f"'{guess[1]}' is our best reading of Twilio's documentation, not yet confirmed by a flow "
+                         f"exported from the Twilio Console; export one of these flows from the Console and compare. "
+                         f"Used in {places}.")
+        else:
+            lines.append(f"flows {places}: {members[0][1].severity}: {message}")
+    return lines
+
+
+_UNCONFIRMED_TYPE = re.compile(r"no public source confirms the type string '([^']+)'")
 
 
 def scenario_tables(stack: str, root: Path, result: Rendered) -> list[Table]:
@@ -214,7 +242,8 @@ def _flow_section(key: str, name: str, digest: str, triggers: Sequence[str], unf
                   svg: str, mermaid: str) -> str:
     esc = html.escape
     svg = re.sub(r'id="arrow"', f'id="arrow-{key}"', svg).replace("url(#arrow)", f"url(#arrow-{key})")
-    svg = svg.replace("<svg ", f'<svg data-flow="{esc(key)}" role="img" aria-label="{esc(name)}" ', 1)
+    svg = svg.replace("<svg ", f'<svg data-flow="{esc(key)}" role="img" aria-label="{esc(name)}" '
+                      f'style="{diagram_size(svg)}" ', 1)
     return f"""<section id="flow-{esc(key)}">
 <h2>{esc(name)} <small>({esc(key)})</small></h2>
 <p>Started by: {esc(", ".join(triggers))}.
@@ -227,12 +256,26 @@ Files: <a href="{esc(key)}.json">{esc(key)}.json</a>, <a href="{esc(key)}.mmd">{
 </section>"""
 
 
+SMALLEST_SCALE = 0.6
+"""A diagram wider than its frame is drawn smaller, down to this scale; below it, it scrolls inside the frame."""
+
+
+def diagram_size(svg: str) -> str:
+    """The CSS that fits a diagram to its frame: as wide as the frame and no wider than drawn, never smaller
+    than :data:`SMALLEST_SCALE` of its drawn width (the frame scrolls instead), its height following."""
+    drawn = re.search(r'<svg[^>]*\swidth="(\d+(?:\.\d+)?)"', svg)
+    width = float(drawn[1]) if drawn else 0.0
+    if not width:
+        return "max-width: 100%; height: auto"
+    return f"width: 100%; max-width: {width:.0f}px; min-width: {width * SMALLEST_SCALE:.0f}px; height: auto"
+
+
 def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Sequence[Table], result: Rendered,
           scenarios: Sequence[Table] = ()) -> str:
     esc = html.escape
     problems = "".join(f'<li class="error">{esc(line)}</li>' for line in result.errors)
-    problems += "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
-    problems += "".join(f'<li class="note">{esc(line)}</li>' for line in result.notes)
+    notes = "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
+    notes += "".join(f'<li class="note">{esc(line)}</li>' for line in result.notes)
     status = "valid" if not result.errors else f"{len(result.errors)} error(s)"
     nav = " · ".join(f'<a href="#flow-{esc(key)}">{esc(key)}</a>' for key in sections)
     return f"""<!doctype html>
@@ -242,9 +285,12 @@ def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Se
 <title>flex-pre-agent: stack {esc(stack)}</title>
 <link rel="icon" href="data:,">
 <style>
-body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #1f2933; }}
-.diagram {{ overflow: auto; border: 1px solid #cbd2d9; padding: 0.5em; max-height: 80vh; }}
-.error {{ color: #b42318; }} .warning {{ color: #8a5a00; }}
+body {{ font-family: Helvetica, Arial, sans-serif; margin: 2em auto; padding: 0 2em; max-width: 1600px;
+  color: #1f2933; }}
+.diagram {{ overflow: auto; border: 1px solid #cbd2d9; padding: 0.5em; }}
+.diagram svg {{ display: block; margin: 0 auto; }}
+.error {{ color: #b42318; }} .warning, .note {{ color: #3e4c59; }}
+li {{ margin-bottom: 0.3em; }} code {{ overflow-wrap: anywhere; }}
 pre {{ background: #f5f7fa; padding: 1em; overflow: auto; }}
 table {{ border-collapse: collapse; margin-bottom: 1em; }} th, td {{ border: 1px solid #cbd2d9; padding: 0.3em 0.6em; }}
 </style>
@@ -254,6 +300,7 @@ table {{ border-collapse: collapse; margin-bottom: 1em; }} th, td {{ border: 1px
 <nav>{nav} · <a href="#routing">routing</a> · <a href="#scenarios">scenarios</a></nav>
 <h2>Problems</h2>
 <ul>{problems or "<li>none</li>"}</ul>
+{f"<h2>Good to know</h2><ul>{notes}</ul>" if notes else ""}
 {"".join(sections.values())}
 <section id="routing">
 <h2>Routing</h2>

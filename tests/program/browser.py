@@ -6,6 +6,7 @@ object followed by a NUL byte (``--remote-debugging-pipe``).
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
@@ -134,3 +135,33 @@ class Browser:
             elif event.get("method") == "Log.entryAdded" and params["entry"].get("level") == "error":
                 report.errors.append(params["entry"].get("text", ""))
         return report
+
+    def screenshot(self, path: Path, png: Path, width: int = 1400, height: int = 900) -> dict[str, Any]:
+        """Load ``path`` in a ``width`` x ``height`` window, save the whole page as ``png``; the page's geometry.
+
+        The geometry: ``scrollWidth`` (wider than ``width`` means the page scrolls sideways) and, per diagram
+        frame, its client and scroll widths and heights (a scroll size beyond the client size scrolls inside
+        the frame, where nothing is cut off).
+        """
+        target = self.send("Target.createTarget", url="about:blank")["targetId"]
+        session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.send("Page.enable", session)
+        self.send("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
+                  mobile=False)
+        self.send("Page.navigate", session, url=path.resolve().as_uri())
+        self.wait_for("Page.loadEventFired", session)
+        geometry = self.send("Runtime.evaluate", session, returnByValue=True, expression=GEOMETRY)["result"]["value"]
+        shot = self.send("Page.captureScreenshot", session, format="png", captureBeyondViewport=True)
+        png.write_bytes(base64.b64decode(shot["data"]))
+        result: dict[str, Any] = geometry
+        return result
+
+
+GEOMETRY = """({
+  scrollWidth: document.documentElement.scrollWidth,
+  frames: [...document.querySelectorAll('.diagram')].map(frame => ({
+    clientWidth: frame.clientWidth, scrollWidth: frame.scrollWidth,
+    clientHeight: frame.clientHeight, scrollHeight: frame.scrollHeight,
+    svgWidth: frame.querySelector('svg') ? frame.querySelector('svg').getBoundingClientRect().width : 0,
+  })),
+})"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,25 @@ def test_the_page_shows_every_flow_diagram_without_console_errors(rendered: dict
                 assert diagram["height"] > 100, (stack, diagram)
                 assert diagram["boxes"] >= 3, (stack, diagram)
                 assert diagram["shown"], (stack, diagram)
+
+
+def test_the_page_fits_a_1400_px_window_and_says_a_warning_shared_by_flows_once(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    page = rendered["local"] / "index.html"
+    with Browser() as browser:
+        geometry = browser.screenshot(page, tmp_path / "local.png", width=1400)
+
+    assert geometry["scrollWidth"] <= 1400  # nothing makes the page scroll sideways
+    for frame in geometry["frames"]:
+        assert frame["scrollWidth"] <= frame["clientWidth"], frame  # each diagram is scaled into its frame
+        assert 0 < frame["svgWidth"] <= frame["clientWidth"], frame
+    assert (tmp_path / "local.png").read_bytes().startswith(b"\x89PNG")
+    listed = re.findall(r"<li[^>]*>(.*?)</li>", page.read_text().split('<section id="flow-')[0])
+    shared = [item for item in listed if "search-for-a-profile" in item]
+    assert len(shared) == 1
+    assert "nothing is wrong now" in shared[0]
+    assert "voice (lookup_profile), messaging (lookup_profile), conversations (lookup_profile)" in shared[0]
 
 
 def test_the_page_check_sees_a_broken_page(tmp_path: Path) -> None:
