@@ -4,9 +4,12 @@ Both views take their order from one layout (:func:`studio.layout.definition_off
 own offset, else the computed one): widgets top to bottom, then left to right. Mermaid positions nodes
 itself from that order. The SVG is laid out and routed by Graphviz's ``dot`` (Debian package
 ``graphviz``, driven through the ``graphviz`` Python package): arrows kept off the boxes they do not
-join, event labels placed as their own nodes so no label covers a box, arrowheads that dot puts on one
-point spaced out along the box side. The canvas offsets written into definitions stay the toolkit's own
-(:mod:`studio.layout`); the diagram is for reading.
+join, event labels given room as their own nodes, arrowheads that dot puts on one point spaced out along
+the box side. Large flows stay readable: each label is drawn on its own arrow (clear of boxes, other
+labels and other arrows where it can be), a widget many others lead to keeps :data:`FAN_IN_LIMIT` arrows
+and the rest end at a small "→ name" connector beside their source (no bundle curling into its box), and
+names are cut to fit their boxes as Graphviz measures text. The canvas offsets written into definitions
+stay the toolkit's own (:mod:`studio.layout`); the diagram is for reading.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from xml.sax.saxutils import escape, quoteattr
 
 from studio.graph import Edge, edge_of, states_by_name
@@ -147,8 +150,12 @@ def _node_label(name: str, widget_type: str, mark: str | None) -> str:
 BOX_WIDTH = 220
 BOX_HEIGHT = 56
 MARGIN = 16
-NAME_LIMIT = 26
-TYPE_LIMIT = 30
+TEXT_INSET = 12
+"""Space between a box's side and its text."""
+STUB_WIDTH = 180
+STUB_HEIGHT = 28
+FAN_IN_LIMIT = 4
+"""Arrows drawn all the way into one widget; more end at connectors (:func:`_connectors`)."""
 FONT = "Helvetica"
 _POINTS_PER_INCH = 72.0
 
@@ -174,7 +181,8 @@ def to_svg(definition: Mapping[str, Any]) -> str:
         for transition in states[name].get("transitions") or ()
         if (edge := edge_of(name, transition)) is not None and edge.target in states
     ]
-    layout = _dot_layout(order, ids, edges)
+    connectors = _connectors([edge for edge, _ in edges])
+    layout = _dot_layout(order, ids, edges, connectors)
     top = float(layout["bb"].split(",")[3])
 
     def at(x: float, y: float) -> Point:
@@ -188,10 +196,18 @@ def to_svg(definition: Mapping[str, Any]) -> str:
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
     centers: dict[str, Point] = {}
+    stubs: dict[int, Point] = {}  # edge number -> centre of its connector
+    metrics = _Metrics([*order, *(str(state.get("type", "")) for state in states.values())])
     for node in layout.get("objects", []):
+        if node["name"].startswith("c"):
+            number = int(node["name"][1:])
+            cx, cy = stubs[number] = at(*_pair(node["pos"]))
+            parts.append(_svg_connector(edges[number][0].target, (cx, cy), metrics))
+            continue
         name = order[int(node["name"][1:])]
         cx, cy = centers[name] = at(*_pair(node["pos"]))
-        parts.append(_svg_box(name, str(states[name].get("type", "")), (cx - BOX_WIDTH / 2, cy - BOX_HEIGHT / 2)))
+        parts.append(_svg_box(name, str(states[name].get("type", "")), (cx - BOX_WIDTH / 2, cy - BOX_HEIGHT / 2),
+                              metrics))
     # dot lists edges in its own order; each carries the id it was given (its index in ``edges``)
     drawn_edges = sorted(layout.get("edges", []), key=lambda drawn: int(drawn["id"]))
     arrows = []
@@ -199,22 +215,34 @@ def to_svg(definition: Mapping[str, Any]) -> str:
         points = [at(x, y) for op in drawn.get("_draw_", ()) if op["op"] == "b" for x, y in op["points"]]
         head = [at(x, y) for op in drawn.get("_hdraw_", ()) if op["op"] in ("P", "p") for x, y in op["points"]]
         arrows.append((edge, points, head))
-    parts += [_svg_arrow(edge, points, head) for edge, points, head in _spread_heads(arrows, centers)]
+    # An edge to a connector is drawn to the connector: its own box stands in for the target's.
+    direct = [arrow for number, arrow in enumerate(arrows) if number not in stubs]
+    spread = iter(_spread_heads(direct, centers))
+    arrows = [arrow if number in stubs else next(spread) for number, arrow in enumerate(arrows)]
+    parts += [_svg_arrow(edge, points, head) for edge, points, head in arrows]
+    obstacles = [_Rect(x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2, BOX_WIDTH, BOX_HEIGHT) for x, y in centers.values()]
+    obstacles += [_Rect(x - STUB_WIDTH / 2, y - STUB_HEIGHT / 2, STUB_WIDTH, STUB_HEIGHT) for x, y in stubs.values()]
+    curves = [_samples(points) for _, points, _ in arrows]
+    grid = _Grid(curves)
     labels = []
-    for drawn, (_, label) in zip(drawn_edges, edges, strict=True):
-        lx, ly = at(*_pair(drawn["lp"]))
+    for number, (drawn, (_, label)) in enumerate(zip(drawn_edges, edges, strict=True)):
         text_width = next((op["width"] for op in drawn.get("_ldraw_", ()) if op["op"] == "T"), 0.0)
+        lx, ly = _label_spot(number, text_width, curves[number], grid, obstacles, at(*_pair(drawn["lp"])))
         labels.append(
-            f'<text class="event" x="{lx:.1f}" y="{ly + 4:.1f}" data-width="{text_width:.1f}" text-anchor="middle" '
-            f'font-size="12" fill="#24292f">{escape(label)}</text>'
+            f'<rect class="event-background" x="{lx - text_width / 2 - 2:.1f}" y="{ly - 8:.1f}" '
+            f'width="{text_width + 4:.1f}" height="16" rx="3" fill="white" fill-opacity="0.9"/>'
+            f'<text class="event" data-edge="{number}" x="{lx:.1f}" y="{ly + 4:.1f}" data-width="{text_width:.1f}" '
+            f'text-anchor="middle" font-size="12" fill="#24292f">{escape(label)}</text>'
         )
     parts += labels
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
 
-def _dot_layout(order: Sequence[str], ids: Mapping[str, str], edges: Sequence[tuple[Edge, str]]) -> dict[str, Any]:
-    """Graphviz's layout of the boxes and labelled arrows, as its JSON output."""
+def _dot_layout(
+    order: Sequence[str], ids: Mapping[str, str], edges: Sequence[tuple[Edge, str]], connectors: frozenset[int]
+) -> dict[str, Any]:
+    """Graphviz's layout of the boxes, the connectors (``c<edge number>``) and labelled arrows, as its JSON."""
     import graphviz  # type: ignore[import-untyped]
 
     graph = graphviz.Digraph(
@@ -238,8 +266,14 @@ def _dot_layout(order: Sequence[str], ids: Mapping[str, str], edges: Sequence[tu
     )
     for name in order:
         graph.node(ids[name])
+    for number in sorted(connectors):
+        graph.node(f"c{number}", width=f"{STUB_WIDTH / _POINTS_PER_INCH:.4f}",
+                   height=f"{STUB_HEIGHT / _POINTS_PER_INCH:.4f}")
     first_parent: dict[str, str] = {}
     for number, (edge, label) in enumerate(edges):
+        if number in connectors:
+            graph.edge(ids[edge.source], f"c{number}", label=label.replace("\\", "\\\\") or " ", id=str(number))
+            continue
         # A widget's first way in pulls hardest, so the main path stays straight instead of drifting sideways.
         weight = "8" if first_parent.setdefault(edge.target, edge.source) == edge.source else "1"
         # dot reads backslash escapes (\n, \N...) in labels; doubled, they stay text
@@ -268,18 +302,180 @@ def _pair(text: str) -> Point:
     return float(x), float(y)
 
 
-def _svg_box(name: str, widget_type: str, corner: Point) -> str:
+def _svg_box(name: str, widget_type: str, corner: Point, metrics: _Metrics) -> str:
     x, y = corner
-    shown = name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
-    kind = widget_type if len(widget_type) <= TYPE_LIMIT else widget_type[: TYPE_LIMIT - 1] + "…"
+    shown = metrics.fit(name, BOX_WIDTH - 2 * TEXT_INSET, bold=True)
+    kind = metrics.fit(widget_type, BOX_WIDTH - 2 * TEXT_INSET, size=12)
     fill = "#f1f8ff" if widget_type == "trigger" else "#ffffff"
     return (
         f'<g class="widget-group"><title>{escape(f"{name} ({widget_type})")}</title>'
         f'<rect class="widget" data-name={quoteattr(name)} x="{x:.1f}" y="{y:.1f}" width="{BOX_WIDTH}" '
         f'height="{BOX_HEIGHT}" rx="8" fill="{fill}" stroke="#57606a" stroke-width="1.5"/>'
-        f'<text x="{x + 12:.1f}" y="{y + 24:.1f}" font-weight="bold">{escape(shown)}</text>'
-        f'<text x="{x + 12:.1f}" y="{y + 44:.1f}" font-size="12" fill="#57606a">{escape(kind)}</text></g>'
+        f'<text class="name" x="{x + TEXT_INSET:.1f}" y="{y + 24:.1f}" font-weight="bold">{escape(shown)}</text>'
+        f'<text class="type" x="{x + TEXT_INSET:.1f}" y="{y + 44:.1f}" font-size="12" fill="#57606a">'
+        f"{escape(kind)}</text>"
+        "</g>"
     )
+
+
+def _svg_connector(target: str, center: Point, metrics: _Metrics) -> str:
+    """A small "go to" box standing in for a crowded target (see :func:`_connectors`)."""
+    cx, cy = center
+    shown = metrics.fit("→ " + target, STUB_WIDTH - 2 * TEXT_INSET, size=12)
+    return (
+        f'<g class="connector-group"><title>{escape(f"continues at {target}")}</title>'
+        f'<rect class="connector" data-target={quoteattr(target)} x="{cx - STUB_WIDTH / 2:.1f}" '
+        f'y="{cy - STUB_HEIGHT / 2:.1f}" width="{STUB_WIDTH}" height="{STUB_HEIGHT}" rx="14" fill="#f6f8fa" '
+        f'stroke="#57606a" stroke-dasharray="4 3"/>'
+        f'<text class="name" x="{cx - STUB_WIDTH / 2 + TEXT_INSET:.1f}" y="{cy + 4:.1f}" font-size="12">'
+        f"{escape(shown)}</text></g>"
+    )
+
+
+def _connectors(edges: Sequence[Edge]) -> frozenset[int]:
+    """Edges drawn to a small connector box naming their target instead of all the way to it.
+
+    A widget many others lead to (the goodbye every timeout goes to, the handoff every branch ends in)
+    keeps its first :data:`FAN_IN_LIMIT` arrows, in drawing order (the main path first); the rest end at
+    a connector beside their source, so they neither cross the diagram nor bundle and curl into its box.
+    """
+    seen: Counter[str] = Counter()
+    crowded: set[int] = set()
+    for number, edge in enumerate(edges):
+        if edge.target == edge.source:
+            continue
+        seen[edge.target] += 1
+        if seen[edge.target] > FAN_IN_LIMIT:
+            crowded.add(number)
+    return frozenset(crowded)
+
+
+class _Metrics:
+    """Text widths as Graphviz measures them (Helvetica; one ``dot`` run per set of characters)."""
+
+    _cache: ClassVar[dict[tuple[str, bool], float]] = {}
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        wanted = sorted({(ch, bold) for text in texts for ch in f"{text}…→ " for bold in (False, True)})
+        missing = [key for key in wanted if key not in self._cache]
+        if missing:
+            self._cache.update(_measure(missing))
+
+    def width(self, text: str, *, size: float = 14, bold: bool = False) -> float:
+        """The width of ``text`` at ``size`` points."""
+        return sum(self._cache.get((ch, bold), 0.6 * MEASURE_SIZE) for ch in text) * size / MEASURE_SIZE
+
+    def fit(self, text: str, room: float, *, size: float = 14, bold: bool = False) -> str:
+        """``text``, or its longest start that fits ``room`` with an ellipsis."""
+        if self.width(text, size=size, bold=bold) <= room:
+            return text
+        kept = text
+        while kept and self.width(kept + "…", size=size, bold=bold) > room:
+            kept = kept[:-1]
+        return kept + "…"
+
+
+MEASURE_SIZE = 100.0
+"""Characters are measured at this size and scaled (text widths are proportional to the size)."""
+
+
+def _measure(characters: Sequence[tuple[str, bool]]) -> dict[tuple[str, bool], float]:
+    """Each character's width at :data:`MEASURE_SIZE` points, as dot measures labels (one run)."""
+    import graphviz
+
+    graph = graphviz.Digraph(node_attr={"shape": "plaintext", "fontsize": str(MEASURE_SIZE)})
+    for number, (character, bold) in enumerate(characters):
+        graph.node(f"m{number}", label=(character * 10).replace("\\", "\\\\"),
+                   fontname=f"{FONT}-Bold" if bold else FONT)
+    try:
+        layout = json.loads(graph.pipe(format="json", engine="dot", encoding="utf-8"))
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError):
+        return {}  # to_svg's own dot run says what is wrong
+    widths: dict[tuple[str, bool], float] = {}
+    for node in layout.get("objects", []):
+        text = next((op for op in node.get("_ldraw_", ()) if op["op"] == "T"), None)
+        if text is not None:
+            widths[characters[int(node["name"][1:])]] = float(text["width"]) / 10
+    return widths
+
+
+@dataclass(frozen=True, slots=True)
+class _Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def overlaps(self, other: _Rect) -> bool:
+        return (self.x < other.x + other.width and other.x < self.x + self.width
+                and self.y < other.y + other.height and other.y < self.y + self.height)
+
+    def holds(self, point: Point) -> bool:
+        return self.x <= point[0] <= self.x + self.width and self.y <= point[1] <= self.y + self.height
+
+
+LABEL_SPOTS = (0.5, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, 0.65, 0.35, 0.75, 0.25, 0.85, 0.15)
+"""Where along its arrow (0: source, 1: target) a label is tried first, best first."""
+
+
+def _samples(points: Sequence[Point]) -> list[Point]:
+    return [
+        point
+        for start in range(0, len(points) - 3, 3)
+        for point in _bezier_points(points[start], points[start + 1], points[start + 2], points[start + 3])
+    ] or list(points)
+
+
+class _Grid:
+    """The arrows' sample points by 64-point cell, to find the arrows that pass through a rectangle."""
+
+    CELL = 64.0
+
+    def __init__(self, curves: Sequence[Sequence[Point]]) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[int, Point]]] = {}
+        for index, curve in enumerate(curves):
+            for point in curve:
+                self._cells.setdefault(self._cell(point), []).append((index, point))
+
+    def _cell(self, point: Point) -> tuple[int, int]:
+        return int(point[0] // self.CELL), int(point[1] // self.CELL)
+
+    def crosses(self, box: _Rect, besides: int) -> bool:
+        """Whether an arrow other than number ``besides`` passes through ``box``."""
+        (x0, y0), (x1, y1) = self._cell((box.x, box.y)), self._cell((box.x + box.width, box.y + box.height))
+        return any(
+            index != besides and box.holds(point)
+            for cx in range(x0, x1 + 1)
+            for cy in range(y0, y1 + 1)
+            for index, point in self._cells.get((cx, cy), ())
+        )
+
+
+def _label_spot(
+    number: int, width: float, curve: Sequence[Point], grid: _Grid, obstacles: list[_Rect], fallback: Point
+) -> Point:
+    """Where the label of arrow ``number`` goes: on its own arrow, clear of boxes, labels and other arrows.
+
+    The first spot of :data:`LABEL_SPOTS` clear of every box, every label placed before and every other
+    arrow; else any point of the arrow (nearest its middle first) clear of boxes and labels; else where dot
+    put it. The spot taken joins ``obstacles``.
+    """
+    middle = len(curve) // 2
+    everywhere = sorted(range(len(curve)), key=lambda index: (abs(index - middle), index))
+    for strict in (True, False):
+        spots = [min(int(f * len(curve)), len(curve) - 1) for f in LABEL_SPOTS] if strict else everywhere
+        for spot in spots:
+            x, y = curve[spot]
+            box = _Rect(x - width / 2 - 3, y - 9, width + 6, 18)
+            if any(box.overlaps(obstacle) for obstacle in obstacles):
+                continue
+            if strict and grid.crosses(box, number):
+                continue
+            obstacles.append(box)
+            return x, y
+    x, y = fallback
+    obstacles.append(_Rect(x - width / 2 - 3, y - 9, width + 6, 18))
+    return fallback
 
 
 Arrow = tuple[Edge, list[Point], list[Point]]
@@ -352,11 +548,7 @@ def _placements(spots: Sequence[float], low: float, high: float) -> Iterator[tup
 
 def _crosses(curve: Sequence[Point], edge: Edge, centers: Mapping[str, Point]) -> bool:
     """True if the Bézier ``curve`` enters a box other than the edge's own two."""
-    samples = [
-        point
-        for start in range(0, len(curve) - 3, 3)
-        for point in _bezier_points(curve[start], curve[start + 1], curve[start + 2], curve[start + 3])
-    ]
+    samples = _samples(curve)
     return any(
         abs(x - cx) < BOX_WIDTH / 2 - 1 and abs(y - cy) < BOX_HEIGHT / 2 - 1
         for name, (cx, cy) in centers.items()
