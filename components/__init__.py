@@ -4,5 +4,10 @@ Components (type tokens ``flex-pre-agent:<module>:<Name>``, one keyword-only ``<
 ``pre_agent.PreAgentWorkflow`` composes ``routing.Routing``, ``flow.FlowDeployment`` and the
 ``triggers`` (``PhoneNumberTrigger``, ``ConversationsAddressTrigger``) for one stack, from the
 stack's ``settings.StackSettings``. Resources are in ``resources``, their providers in ``providers``.
-Nothing is imported here, so the provider process imports only what it needs.
+Nothing is imported here, so the provider process imports only what it needs; both the program and the
+provider process leave when the CLI that started them is gone (``lifeline``).
 """
+
+from components.lifeline import follow_the_cli
+
+follow_the_cli()

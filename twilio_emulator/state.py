@@ -186,8 +186,11 @@ def _sid_labels(state: State) -> dict[str, str]:
         names[channel.sid] = f"{spaces.get(channel.workspace_sid, channel.workspace_sid)}/{channel.unique_name}"
     names.update((number.sid, number.phone_number) for number in state.phone_numbers.values())
     names.update((item.sid, f"{item.type}:{item.address}") for item in state.address_configurations.values())
-    names.update((item.sid, item.unique_name or "unnamed") for item in state.sync_documents.values())
-    return {sid: f"{sid[:2]}({name})" for sid, name in names.items()}
+    labels = {sid: f"{sid[:2]}({name})" for sid, name in names.items()}
+    for document in state.sync_documents.values():  # its unique name may hold another record's SID
+        name = SID_PATTERN.sub(lambda match: labels.get(match.group(0), match.group(0)), document.unique_name or "")
+        labels[document.sid] = f"ET({name or 'unnamed'})"
+    return labels
 
 
 def load_state(data: object, *, source: str) -> State:

@@ -328,6 +328,15 @@ class TwilioProvider(ResourceProvider):
 
     # ---- writes that are safe to retry ---------------------------------------------------------
 
+    @classmethod
+    def resend_unless_gone(cls, conn: Connection, write: Callable[[], object]) -> None:
+        """``resend`` for a delete or a restore: an object already gone (404, perhaps by an earlier try) is fine."""
+        try:
+            cls.resend(conn, write)
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise
+
     @staticmethod
     def resend(conn: Connection, write: Callable[[], T], landed: Callable[[], T | None] | None = None) -> T:
         """An idempotent write (an update, a delete): sent again when its answer was lost.

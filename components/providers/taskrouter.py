@@ -15,7 +15,7 @@ import json
 from functools import partial
 from typing import Any, ClassVar
 
-from twilio.base.exceptions import TwilioException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from components.providers import ledger
 from components.providers.args import (
@@ -165,9 +165,13 @@ class TaskRouterProvider(TwilioProvider):
                 loaded.drop(id_)
             return
         restore = self.restore_params(olds)
-        if restore:
-            self._remember(conn, olds, self.resend(conn, lambda: context.update(**self._params(restore))))
-        ledger.forget(conn, self._record_name(id_))
+        try:
+            if restore:
+                self._remember(conn, olds, self.resend(conn, lambda: context.update(**self._params(restore))))
+        except TwilioRestException as error:
+            if error.status != 404:
+                raise
+        ledger.forget(conn, self._record_name(id_))  # also when the object was gone already
 
     # ---- the collection's listing (listing.py) ------------------------------------------------
 

@@ -144,7 +144,9 @@ class PhoneNumberBindingProvider(TwilioProvider):
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
         previous = self._recalled(conn, olds)
         context = self._numbers(conn)(id_)
-        self.resend(conn, lambda: context.update(**{key: previous.get(key) or "" for key in self._touched(olds)}))
+        self.resend_unless_gone(
+            conn, lambda: context.update(**{key: previous.get(key) or "" for key in self._touched(olds)})
+        )
         for channel in self._channels(olds):
             ledger.forget(conn, self._record_name(olds["phone_number"], channel))
 
@@ -262,7 +264,7 @@ class ConversationsAddressProvider(TwilioProvider):
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
         context = self._addresses(conn)(id_)
         if not olds.get("adopted"):
-            self.resend(conn, context.delete)
+            self.resend_unless_gone(conn, context.delete)
         else:
             # State went through gRPC: numbers are floats (a retry count of 3.0), None values dropped.
             previous = canonical(olds.get("previous")) or {}
@@ -270,8 +272,8 @@ class ConversationsAddressProvider(TwilioProvider):
             params = {f"auto_creation_{key}": value for key, value in auto.items()}
             if olds.get("friendly_name") is not None:
                 params["friendly_name"] = previous.get("friendly_name") or ""
-            self.resend(conn, lambda: context.update(**params))
-        ledger.forget(conn, self._record_name(olds))
+            self.resend_unless_gone(conn, lambda: context.update(**params))
+        ledger.forget(conn, self._record_name(olds))  # also when the object was gone already
 
     @staticmethod
     def _previous(existing: Any, inputs: Props) -> Props:

@@ -42,6 +42,25 @@ def kill_once_applied(engine: Engine, emulator: Emulator, *writes: str) -> None:
         time.sleep(0.005)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate()
+    # No process outlives the CLI: its language host, program and provider server leave within seconds.
+    deadline = time.monotonic() + 5
+    while survivors(engine.project_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert survivors(engine.project_dir) == []
+
+
+def survivors(project: Path) -> list[str]:
+    """Processes (other than this one) running in the project's folder: what the CLI started."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if Path(os.readlink(proc / "cwd")) == project.resolve():
+                found.append((proc / "cmdline").read_text().replace("\0", " ").strip())
+        except OSError:
+            continue
+    return found
 
 
 def duplicates(account: dict[str, Any]) -> list[str]:
