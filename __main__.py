@@ -8,6 +8,7 @@ naming the file, key or flow and the fix (``components.errors.clean_errors``), n
 import pulumi
 from pulumi.runtime.config import CONFIG
 
+from components.drift import warn_console_edits
 from components.errors import clean_errors, quiet_when_cancelled
 from components.plan import plan_stack
 from components.pre_agent import PreAgentWorkflow, PreAgentWorkflowArgs
@@ -24,6 +25,7 @@ with clean_errors():
     gate = promotion_gate(plan)  # with promoteFrom: deploy only flows and routing that ran there
     options = pulumi.ResourceOptions(transformations=[gate.transformation]) if gate is not None else None
     workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(plan=plan), options)
+    warn_console_edits({name: flow.sid for name, flow in workflow.flows.items()}, CONFIG.get())
 
 pulumi.export("accountSid", settings.account_sid)
 for key, value in workflow.outputs().items():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
 import studio
+from components.drift import deploy_stamp
 from components.errors import cleanly
 from components.options import child_options
 from components.resources import StudioFlow
@@ -31,7 +32,8 @@ class FlowDeploymentArgs:
     parameters: Mapping[studio.Parameter, pulumi.Input[str]]
     account_sid: pulumi.Input[str]
     """The flow's account: its webhook URL is derived from it and the flow's SID."""
-    commit_message: str | None = "Deployed by flex-pre-agent"
+    commit_message: str | None = field(default_factory=deploy_stamp)
+    """Every revision a deploy makes says so: ``flex-pre-agent <git sha>`` (``components.drift``)."""
 
 
 def check_flow(name: str, flow: studio.Flow, parameters: Mapping[studio.Parameter, object]) -> None:

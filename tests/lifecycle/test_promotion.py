@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from components.providers.twilio_api import make_client
 from components.settings import read_stack_file
 from flexctl.engine import Engine, EngineError
 from tests.emulator.support import AUTH_TOKEN
@@ -27,7 +28,7 @@ def test_prod_deploys_only_flows_that_ran_in_dev_unless_overridden(tmp_path: Pat
     project, state = copy_project(tmp_path / "project", program=None), tmp_path / "state"
     with account(DEV) as dev_account, account(PROD) as prod_account:
         dev = Engine(project, "dev", state, env={"TWILIO_API_BASE_URL": dev_account.base_url,
-                                                 "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+                                                 "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "GITHUB_SHA": "0123abc"})
         prod = Engine(project, "prod", state, env={"TWILIO_API_BASE_URL": prod_account.base_url,
                                                    "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
         dev.up()
@@ -58,3 +59,6 @@ def test_prod_deploys_only_flows_that_ran_in_dev_unless_overridden(tmp_path: Pat
         dev.up()  # the change runs in dev: now prod may have it
         prod.up()
         assert prod.outputs()["promotion"]["differs"] == []
+        client = make_client(DEV.account_sid, DEV.account_sid, AUTH_TOKEN, dev_account.base_url)
+        revisions = client.studio.v2.flows(dev.outputs()["flowSids"]["voice"]).revisions.list()
+        assert [r.commit_message for r in revisions] == ["flex-pre-agent 0123abc"] * 2  # every deploy stamps its commit

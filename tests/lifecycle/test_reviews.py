@@ -83,3 +83,9 @@ def test_the_scheduled_drift_check_fails_on_a_console_edit_and_names_the_flow(ea
 
     assert done.returncode != 0
     assert "flow-voice-studio" in done.stdout  # the log names the flow
+
+    preview = "\n".join(earlier.engine.preview().output)  # and a preview warns before `up` overwrites it
+    revision = flows(voice.sid).fetch().revision
+    assert f"flow 'voice' ({voice.sid}): its latest revision {revision} was not made by a deploy" in preview
+    assert "flow 'messaging'" not in preview  # made by a deploy (the stamp of earlier code)
+    assert "python -m flexctl pull --stack local voice" in preview
