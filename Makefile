@@ -42,8 +42,12 @@ unit: $(STAMP) $(DEBIAN) engine
 bench: $(STAMP)
 	$(PY) -m bench
 
+## make emulator: the local Twilio API on 127.0.0.1:8787 for the local stack. Its account is kept in
+## $(EMULATOR_STATE) across restarts (rm -r .emulator to start afresh; EMULATOR_STATE= keeps nothing).
+EMULATOR_STATE ?= .emulator/state.json
 emulator: $(STAMP)
-	$(PY) -m twilio_emulator
+	$(if $(EMULATOR_STATE),mkdir -p $(dir $(EMULATOR_STATE)))
+	$(PY) -m twilio_emulator $(if $(EMULATOR_STATE),--state $(EMULATOR_STATE))
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis .pulumi-local
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis .pulumi-local .emulator

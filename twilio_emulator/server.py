@@ -28,7 +28,7 @@ from twilio_emulator.latency import Latency
 from twilio_emulator.params import Params, is_sid
 from twilio_emulator.records import new_sid
 from twilio_emulator.routing import Call, Router
-from twilio_emulator.seed import fresh_flex_account
+from twilio_emulator.seed import fresh_flex_account, own_numbers
 from twilio_emulator.state import State, comparable_state, dump_state
 
 ADMIN_PREFIX = "/__emulator/"
@@ -113,6 +113,8 @@ class Api:
         self._store = StateStore(state_file) if state_file is not None else None
         loaded = self._store.load() if self._store is not None else None
         self.state: State = loaded if loaded is not None else fresh_flex_account(numbers)
+        if loaded is not None:
+            own_numbers(self.state, numbers)  # a number listed since the account was saved (the snapshot gets it)
         self._router = Router([*studio.ROUTES, *executions.ROUTES, *taskrouter.ROUTES, *incoming_numbers.ROUTES,
                               *conversations.ROUTES, *sync.ROUTES])
         self._lock = threading.Lock()  # the store: the provider process sends up to 4 requests at once

@@ -123,3 +123,21 @@ def test_a_next_page_uri_is_relative_to_api_twilio_com(emulator: Any) -> None:
     assert answer.body["next_page_uri"] == (
         f"/2010-04-01/Accounts/{emulator.account_sid}/IncomingPhoneNumbers.json?PageSize=1&Page=1&PageToken=PT1"
     )
+
+
+def test_a_saved_account_gets_the_numbers_listed_since_and_keeps_the_rest(tmp_path: Any) -> None:
+    from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN
+    from twilio_emulator.server import Emulator
+
+    def numbers(listed: list[str]) -> dict[str, str]:
+        with Emulator(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, phone_numbers=listed, port=0,
+                      state_file=tmp_path / "state.json") as emulator:
+            return {number.phone_number: number.sid for number in emulator.api.state.phone_numbers.values()}
+
+    before = numbers([NUMBER])
+    after = numbers([NUMBER, "+15005550009"])  # a number added to Pulumi.local.yaml, the emulator restarted
+    again = numbers([])
+
+    assert set(after) == {NUMBER, "+15005550009"}
+    assert after[NUMBER] == before[NUMBER]  # the saved number is the same object
+    assert again == after  # bought for good: the saved account keeps it
