@@ -59,6 +59,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(f"CI: {_NO_SHARED}; lay shared/ beside the clone")
 
 
+def pytest_report_header() -> str | None:
+    """Say at the start of the run why tests will be skipped on a clone without shared/."""
+    if SHARED_DIR.is_dir():
+        return None
+    return (f"shared/ is missing ({SHARED_DIR}): tests that read the shared corpus or Twilio's specs are skipped; "
+            "lay shared/ beside the clone to run them")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Count, at the end, the tests skipped for want of shared/."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", ())
+               if isinstance(report.longrepr, tuple) and _NO_SHARED in str(report.longrepr[2])]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} test(s) skipped: {_NO_SHARED}; lay shared/ beside the clone "
+                                    "(as CI does) to run them")
+
+
 class _SharedAwareModule(pytest.Module):
     """A test module that is skipped, not broken, when it reads shared/ on import and shared/ is missing."""
 

@@ -76,6 +76,7 @@ def up_twice(project: Path, state: Path) -> dict[str, Any]:
 def test_a_new_flow_file_and_an_imported_export_deploy_to_local_and_settle(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", program=None)
     (project / "flows" / "hotline.py").write_text(HOTLINE)
+    IVR.read_bytes()  # without shared/ beside the clone: FileNotFoundError, which skips (tests/conftest.py)
     imported = flexctl(project, "import", str(IVR), "--as", "sales_ivr", "--workflow", "Pre-agent routing")
     assert imported.returncode == 0, imported.stderr
     bind(project, {"number": "+15005550009", "voice": "hotline"}, {"number": "+15005550010", "voice": "sales_ivr"})

@@ -60,6 +60,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (WEBCHAT, "webchat", "--workflow", "Pre-agent routing", "--subflow", f"{SUBFLOW_REFERENCE}=system_down"),
     ]
     for path, name, *options in commands:
+        path.read_bytes()  # without shared/ beside the clone: FileNotFoundError, which skips (tests/conftest.py)
         result = flexctl("import", str(path), "--as", name, *options, cwd=root)
         assert result.returncode == 0, result.stderr
         assert f"flows/{name}.py" in result.stdout
