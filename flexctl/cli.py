@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "flexctl.render_commands",
     "flexctl.simulate_commands",
     "flexctl.review_commands",
+    "flexctl.pull_commands",
     "flexctl.recover_commands",
 )
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,3 +92,33 @@ def test_the_scheduled_drift_check_fails_on_a_console_edit_and_names_the_flow(ea
     assert f"flow 'voice' ({voice.sid}): its latest revision {revision} was not made by a deploy" in preview
     assert "flow 'messaging'" not in preview  # made by a deploy (the stamp of earlier code)
     assert "python -m flexctl pull --stack local voice" in preview
+
+
+def test_pull_shows_a_console_edit_and_writes_code_that_deploys_as_a_no_op(earlier: Deployed) -> None:
+    flows = earlier.client().studio.v2.flows
+    voice = next(flow for flow in flows.list() if flow.friendly_name == "Pre-agent voice")
+    edited = flows(voice.sid).fetch().definition
+    menu = next(state for state in edited["states"] if state["name"] == "send_self_service_link")
+    menu["properties"]["body"] = menu["properties"]["body"].replace("Manage your account any time at", "Visit")
+    flows(voice.sid).update(status="published", definition=edited, commit_message="edited in the Console")
+    project, env = earlier.engine.project_dir, {**os.environ, **earlier.engine.env}
+
+    def pull(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "flexctl", "pull", "--stack", "local", "voice", *extra],
+                              cwd=project, env=env, capture_output=True, text=True, check=False)
+
+    shown = pull()
+    assert shown.returncode == 0, shown.stderr
+    assert "~ widget send_self_service_link" in shown.stdout
+    assert '"Visit ${SELF_SERVICE_URL}"' in shown.stdout  # the stack's URL is the code's parameter again
+    written = pull("--write")
+    assert written.returncode == 0, written.stderr
+    code = (project / "flows" / "voice.py").read_text()
+    assert "Visit" in code
+    assert "SELF_SERVICE_URL" in code
+    assert "https://example.com/self-service" not in code  # the stack's value went back to its Parameter
+    assert "WW" not in code.replace("WORKFLOW", "")  # no SID written into the code
+
+    # The code now says what the account has: with the state refreshed from it, no flow changes.
+    preview = earlier.engine.preview(refresh=True)
+    assert {name: op for name, op in preview.changed().items() if "studio" in name} == {}, "\n".join(preview.output)

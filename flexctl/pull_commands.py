@@ -1,0 +1,169 @@
+"""``flexctl pull --stack dev [FLOW] [--write]``: a managed flow's live definition, compared with the code and
+written back as the flow's Python, so a Console edit becomes a reviewed pull request instead of being lost.
+
+The live definition holds the account's SIDs and the stack's config values where the code has ``Parameter``s.
+They are turned back into the parameters the code uses by reading the code's own template next to the live
+definition: wherever a code string with ``${NAME}`` matches the live string, the value found is NAME's in this
+stack; SIDs and URLs found so are put back wherever they appear, other values only where the code had them.
+``--write`` regenerates the flow's module (``flows/<name>.py``) with the importer: same registered name,
+same friendly name, same parameters, so the stack then deploys it as a no-op.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from flexctl.cli import ExitCode, InputError, Subparsers
+from flexctl.review import FlowChange, Plan, StackChange
+from flexctl.review_commands import repo_root
+from studio.diff import diff_flows
+from studio.graph import states_by_name
+from studio.params import PLACEHOLDER
+from studio.references import SID, replace_references
+
+
+def register(subparsers: Subparsers) -> None:
+    pull = subparsers.add_parser(
+        "pull", help="a managed flow's live definition vs the code; --write regenerates the flow's Python")
+    pull.add_argument("--stack", required=True, help="the stack whose account to read, e.g. dev")
+    pull.add_argument("flow", nargs="?", help="the flow's registered name (default: every flow the stack deploys)")
+    pull.add_argument("--write", action="store_true", help="rewrite flows/<flow>.py from the live definition")
+    pull.set_defaults(handler=run_pull)
+
+
+def learned_values(code: Mapping[str, Any], live: Mapping[str, Any]) -> dict[tuple[str, ...], dict[str, str]]:
+    """Where the code's template has parameters, the live value of each: path -> {parameter name: value}."""
+    found: dict[tuple[str, ...], dict[str, str]] = {}
+    live_states = states_by_name(live)
+    for name, state in states_by_name(code).items():
+        if name in live_states:
+            for path, text, other in _pairs(_behaviour(state), _behaviour(live_states[name]), (name,)):
+                values = _match(text, other)
+                if values:
+                    found[path] = values
+    return found
+
+
+def _behaviour(state: Mapping[str, Any]) -> dict[str, Any]:
+    return {"properties": state.get("properties"), "transitions": state.get("transitions")}
+
+
+def _pairs(code: Any, live: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str, str]]:
+    if isinstance(code, str) and isinstance(live, str) and PLACEHOLDER.search(code):
+        yield path, code, live
+    elif isinstance(code, Mapping) and isinstance(live, Mapping):
+        for key in code:
+            yield from _pairs(code[key], live.get(key), (*path, str(key)))
+    elif isinstance(code, list) and isinstance(live, list):
+        for index, (item, other) in enumerate(zip(code, live, strict=False)):
+            yield from _pairs(item, other, (*path, str(index)))
+
+
+def _match(code: str, live: str) -> dict[str, str]:
+    """``"Visit ${URL}"`` against ``"Visit https://x"`` -> ``{"URL": "https://x"}`` ({} when they do not match)."""
+    pieces = PLACEHOLDER.split(code)  # text, name, text, name, ..., text
+    pattern = "".join(re.escape(piece) if index % 2 == 0 else "(.+?)" for index, piece in enumerate(pieces))
+    found = re.fullmatch(pattern, live, re.DOTALL)
+    return dict(zip(pieces[1::2], found.groups(), strict=True)) if found else {}
+
+
+def live_template(code: Mapping[str, Any], live: Mapping[str, Any], known: Mapping[str, str] | None = None,
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """The live definition with the code's parameters back as ``${NAME}``, and the SIDs nothing names.
+
+    ``known``: parameter values the stack's config gives (``PlannedFlow.values``), found even where the code
+    does not have them when they are distinctive (a URL).
+    """
+    learned = learned_values(code, live)
+    values = [*(known or {}).items(), *(pair for found in learned.values() for pair in found.items())]
+    everywhere = {value: name for name, value in values if SID.fullmatch(value) or "://" in value}
+    code_states = states_by_name(code)
+    states = []
+    for live_state in live.get("states") or []:
+        state = dict(live_state)
+        name = str(state.get("name", ""))
+        if name in code_states:
+            state.update(_restore(_behaviour(state), _behaviour(code_states[name]), learned, (name,)))
+        states.append(replace_references(state, everywhere))
+    template = {**live, "states": states}
+    unnamed = sorted({match.group(0) for text in _strings(template) for match in SID.finditer(text)})
+    return template, unnamed
+
+
+def _restore(live: Any, code: Any, learned: Mapping[tuple[str, ...], Mapping[str, str]], path: tuple[str, ...]) -> Any:
+    if path in learned and isinstance(code, str):
+        return code  # the live string is the code's, filled: keep the code's parameters
+    if isinstance(live, Mapping) and isinstance(code, Mapping):
+        return {key: _restore(value, code.get(key), learned, (*path, str(key))) for key, value in live.items()}
+    if isinstance(live, list) and isinstance(code, list):
+        return [_restore(item, code[i] if i < len(code) else None, learned, (*path, str(i)))
+                for i, item in enumerate(live)]
+    return live
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def fetch_live(settings: Any, friendly_name: str) -> Mapping[str, Any]:
+    """The live definition of the stack's flow named ``friendly_name`` (credentials from the environment)."""
+    from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, TwilioSetupError, resolve_connection
+
+    try:
+        flows = resolve_connection({ACCOUNT_SID_KEY: settings.account_sid,
+                                    API_BASE_URL_KEY: settings.api_base_url}).client().studio.v2.flows
+        found = [flow for flow in flows.list() if flow.friendly_name == friendly_name]
+    except TwilioSetupError as error:
+        raise InputError(f"cannot reach the stack's account: {error}") from None
+    if len(found) != 1:
+        raise InputError(f"the account has {len(found)} Studio flows named {friendly_name!r}; expected exactly one")
+    definition: Mapping[str, Any] = flows(found[0].sid).fetch().definition
+    return definition
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    from components.plan import read_stack_plan
+    from components.settings import StackSettingsError
+    from studio.importer import Registration, import_definition
+
+    root = repo_root()
+    try:
+        plan = read_stack_plan(root, args.stack)
+    except StackSettingsError as error:
+        raise InputError(str(error)) from None
+    names = [flow.name for flow in plan.flows]
+    if args.flow is not None and args.flow not in names:
+        raise InputError(f"stack {args.stack} deploys no flow {args.flow!r}; its flows: {', '.join(names)}")
+    changes = []
+    for planned in plan.flows:
+        if args.flow is not None and planned.name != args.flow:
+            continue
+        code = planned.flow.to_definition(placeholders=True)
+        template, unnamed = live_template(code, fetch_live(plan.settings, planned.friendly_name), planned.values)
+        diff = diff_flows(code, template)
+        if not diff.only_moves:
+            changes.append(FlowChange(planned.name, "changed", diff))
+        for sid in unnamed:
+            print(f"flexctl pull: flow {planned.name!r} uses {sid}, which the code does not name: give it a "
+                  "Parameter (see flows/parameters.py) before committing", file=sys.stderr)
+        if args.write:
+            path = root / planned.entry.where
+            source = import_definition(template, source=f"stack {args.stack} (flexctl pull)",
+                                       registration=Registration(planned.name, planned.friendly_name))
+            path.write_text(source, encoding="utf-8")
+            print(f"wrote {path.relative_to(root)}")
+    review = Plan(f"the code of stack {args.stack}", "its live account",
+                  (StackChange(args.stack, "changed" if changes else "same", flows=tuple(changes)),), thresholds=None)
+    print(review.to_text(), end="")
+    return int(ExitCode.OK)
