@@ -144,6 +144,7 @@ class Engine:
     # ---- the commands users run -----------------------------------------------------------------
 
     def preview(self, **options: Any) -> Outcome:
+        self.check_stack_file()
         return self._run(self.stack.preview, **options)
 
     def up(self, *, preview_first: bool = False, **options: Any) -> Outcome:
@@ -152,6 +153,7 @@ class Engine:
         With it, as `pulumi up` does by default, a check that fails in the preview stops the update
         before anything is sent; without it, independent resources go ahead while one fails.
         """
+        self.check_stack_file()
         self.recover_if_interrupted()
         if preview_first:
             self.preview(**{k: v for k, v in options.items() if k in _PREVIEW_OPTIONS})
@@ -165,6 +167,26 @@ class Engine:
     def destroy(self, **options: Any) -> Outcome:
         self.recover_if_interrupted()  # a create left pending would otherwise be orphaned by destroy
         return self._run(self.stack.destroy, **options)
+
+    def check_stack_file(self) -> None:
+        """Refuse, before the CLI reads it, a stack file too big or full of aliases, or an oversized value.
+
+        The engine would otherwise pass a 10 MB value on until its gRPC limit speaks; the program's own
+        settings check names the key and the limit for what gets through (components.settings).
+        """
+        from components.settings import MAX_VALUE_BYTES, StackSettingsError, read_yaml, value_size
+
+        path = self.project_dir / f"Pulumi.{self.stack.name}.yaml"
+        try:
+            config = read_yaml(path).get("config") or {} if path.exists() else {}
+        except StackSettingsError as error:
+            raise EngineError(f"{error}; nothing was deployed") from None
+        for key, value in config.items() if isinstance(config, dict) else ():
+            if value_size(value) > MAX_VALUE_BYTES:
+                raise EngineError(
+                    f"{path}: {key} is {value_size(value):,} bytes; a config value may be at most "
+                    f"{MAX_VALUE_BYTES:,} bytes (64 KiB): check that it is the value you meant; nothing was deployed"
+                )
 
     # ---- after an interrupted run (flexctl.recovery) ----------------------------------------------
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import threading
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
@@ -249,13 +252,18 @@ class TwilioProvider(ResourceProvider):
 
     def read(self, id_: str, props: Props) -> ReadResult:
         self._guard_stack_account(props)
-        with self._calling("read", props) as conn:
-            try:
-                live = self._read(conn, id_, props)
-            except TwilioRestException as error:
-                if error.status == 404:
-                    return ReadResult(None, {})
-                raise
+        try:
+            with self._calling("read", props) as conn:
+                try:
+                    live = self._read(conn, id_, props)
+                except TwilioRestException as error:
+                    if error.status == 404:
+                        return ReadResult(None, {})
+                    raise
+        except _AlreadyRefused:
+            # Another resource of this command already said the credentials were refused: one message is
+            # enough (the command fails with it), and this resource's state stays as it was.
+            return ReadResult(id_, props, self.inputs_of(props))
         if live is None:
             return ReadResult(None, {})
         live_inputs, live_outs = live
@@ -432,9 +440,15 @@ class TwilioProvider(ResourceProvider):
 
     @contextmanager
     def _calling(self, action: str, props: Mapping[str, Any]) -> Iterator[Connection]:
+        connection: Connection | None = None
         try:
-            yield self.connection()
+            connection = self.connection()
+            if connection in _refused:
+                raise _AlreadyRefused(connection)
+            yield connection
         except TwilioException as error:
+            if connection is not None and error_parts(error)[0] == 401 and not _first_refusal(connection):
+                raise _AlreadyRefused(connection) from None
             raise TwilioProviderError(self._explain(action, props, error)) from None
         except TwilioSetupError as error:
             raise TwilioProviderError(f"{self.describe(props)}: cannot {action}: {error}") from None
@@ -462,6 +476,53 @@ class TwilioProvider(ResourceProvider):
             return []
         errors = details.get("errors") or []
         return [f"{e.get('property_path', '')}: {e.get('message', '')}" for e in errors if isinstance(e, Mapping)]
+
+
+class _AlreadyRefused(TwilioProviderError):
+    """Twilio refused these credentials for another resource of this command (HTTP 401)."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(f"not done: Twilio refused the credentials of {connection.account_sid} (see the first error)")
+
+
+_refused: set[Connection] = set()
+_refused_lock = threading.Lock()
+
+
+def _first_refusal(connection: Connection) -> bool:
+    """Record that Twilio refused ``connection``; True only for the first resource to learn it in this process."""
+    with _refused_lock:
+        first = connection not in _refused
+        _refused.add(connection)
+    return first
+
+
+def plain_errors_in_provider_server() -> None:
+    """In the dynamic-provider server, our own errors reach the engine as their message, without a traceback.
+
+    The SDK's server reports every exception as ``traceback.format_exc()``: for a wrong token that is one
+    traceback per resource around a message that already says what is wrong and how to fix it.
+    """
+    server = sys.modules.get("__main__")
+    spec = getattr(server, "__spec__", None)
+    if server is None or spec is None or spec.name != "pulumi.dynamic.__main__":
+        return
+
+    class _Traceback:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(traceback, name)
+
+        @staticmethod
+        def format_exc(*args: Any, **kwargs: Any) -> str:
+            error = sys.exc_info()[1]
+            if isinstance(error, TwilioProviderError):
+                return str(error)
+            return traceback.format_exc(*args, **kwargs)
+
+    server.traceback = _Traceback()  # type: ignore[attr-defined]
+
+
+plain_errors_in_provider_server()
 
 
 def unset_if_none(value: Any) -> Any:
