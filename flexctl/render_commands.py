@@ -108,6 +108,7 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
     """
     from components.plan import read_stack_plan
     from components.routing import slug
+    from studio.captions import captions
     from studio.diagram import to_mermaid, to_svg
 
     plan = read_stack_plan(root, stack)
@@ -122,7 +123,8 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
                                          for problem in planned.findings if problem.severity != "error"])
     for planned in plan.flows:
         definition = planned.definition()
-        mermaid, svg = to_mermaid(definition), to_svg(definition)
+        named = {parameter: source.name for parameter, source in planned.sources.items()}
+        mermaid, svg = to_mermaid(definition), to_svg(definition, captions(definition, named))
         (out_dir / f"{planned.name}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
         (out_dir / f"{planned.name}.mmd").write_text(mermaid)
         (out_dir / f"{planned.name}.svg").write_text(svg)

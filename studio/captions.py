@@ -198,7 +198,7 @@ _DESCRIBE: dict[str, _Describe] = {
     "enqueue-call": _one("to {workflow_sid}", "workflow_sid"),
     "split-based-on": _split,
     "set-variables": _set_variables,
-    "record-voicemail": _one("records a message of up to {max_length} s", "max_length"),
+    "record-voicemail": _one("records a voicemail (at most {max_length} s)", "max_length"),
     "connect-call-to": _one("connects the call to {to}", "to"),
     "run-subflow": _one("runs {flow_sid}", "flow_sid"),
     "make-http-request": _one("{method} {url}", "url", "method"),

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from xml.sax.saxutils import escape, quoteattr
 
+from studio.captions import Caption
 from studio.graph import Edge, edge_of, states_by_name
 from studio.layout import definition_offsets, layout_order
 
@@ -149,6 +150,9 @@ def _node_label(name: str, widget_type: str, mark: str | None) -> str:
 
 BOX_WIDTH = 220
 BOX_HEIGHT = 56
+CAPTION_LINES = 3
+"""Lines of caption a box shows under the widget's name (cut with an ellipsis; the hover has everything)."""
+LINE_HEIGHT = 15
 MARGIN = 16
 TEXT_INSET = 12
 """Space between a box's side and its text."""
@@ -166,8 +170,12 @@ class DiagramError(RuntimeError):
     """The SVG cannot be drawn here (Graphviz is missing or failed); the message says how to fix it."""
 
 
-def to_svg(definition: Mapping[str, Any]) -> str:
+def to_svg(definition: Mapping[str, Any], captions: Mapping[str, Caption] | None = None) -> str:
     """Render a flow definition as a standalone SVG document, laid out and routed by Graphviz's dot.
+
+    With ``captions`` (:func:`studio.captions.captions`), each box says under the widget's name what the
+    widget does (up to :data:`CAPTION_LINES` lines, the widget type when it has none) and its hover says it all;
+    every box of the diagram is as tall as the longest caption needs.
 
     Raises:
         DiagramError: Graphviz's ``dot`` is not installed (Debian package ``graphviz``) or fails.
@@ -182,7 +190,11 @@ def to_svg(definition: Mapping[str, Any]) -> str:
         if (edge := edge_of(name, transition)) is not None and edge.target in states
     ]
     connectors = _connectors([edge for edge, _ in edges])
-    layout = _dot_layout(order, ids, edges, connectors)
+    texts = [line for caption in (captions or {}).values() for line in caption.lines]
+    metrics = _Metrics([*order, *(str(state.get("type", "")) for state in states.values()), *texts])
+    shown = {name: _caption_lines(caption, metrics) for name, caption in (captions or {}).items() if name in states}
+    box_height = BOX_HEIGHT if captions is None else 34 + LINE_HEIGHT * max([1, *map(len, shown.values())])
+    layout = _dot_layout(order, ids, edges, connectors, box_height)
     top = float(layout["bb"].split(",")[3])
 
     def at(x: float, y: float) -> Point:
@@ -197,7 +209,6 @@ def to_svg(definition: Mapping[str, Any]) -> str:
     ]
     centers: dict[str, Point] = {}
     stubs: dict[int, Point] = {}  # edge number -> centre of its connector
-    metrics = _Metrics([*order, *(str(state.get("type", "")) for state in states.values())])
     for node in layout.get("objects", []):
         if node["name"].startswith("c"):
             number = int(node["name"][1:])
@@ -206,8 +217,12 @@ def to_svg(definition: Mapping[str, Any]) -> str:
             continue
         name = order[int(node["name"][1:])]
         cx, cy = centers[name] = at(*_pair(node["pos"]))
-        parts.append(_svg_box(name, str(states[name].get("type", "")), (cx - BOX_WIDTH / 2, cy - BOX_HEIGHT / 2),
-                              metrics))
+        corner = (cx - BOX_WIDTH / 2, cy - box_height / 2)
+        if captions is None:
+            parts.append(_svg_box(name, str(states[name].get("type", "")), corner, metrics))
+        else:
+            parts.append(_svg_captioned_box(name, str(states[name].get("type", "")), corner, box_height,
+                                            metrics, shown.get(name, ()), captions.get(name)))
     # dot lists edges in its own order; each carries the id it was given (its index in ``edges``)
     drawn_edges = sorted(layout.get("edges", []), key=lambda drawn: int(drawn["id"]))
     arrows = []
@@ -217,10 +232,10 @@ def to_svg(definition: Mapping[str, Any]) -> str:
         arrows.append((edge, points, head))
     # An edge to a connector is drawn to the connector: its own box stands in for the target's.
     direct = [arrow for number, arrow in enumerate(arrows) if number not in stubs]
-    spread = iter(_spread_heads(direct, centers))
+    spread = iter(_spread_heads(direct, centers, box_height))
     arrows = [arrow if number in stubs else next(spread) for number, arrow in enumerate(arrows)]
     parts += [_svg_arrow(edge, points, head) for edge, points, head in arrows]
-    obstacles = [_Rect(x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2, BOX_WIDTH, BOX_HEIGHT) for x, y in centers.values()]
+    obstacles = [_Rect(x - BOX_WIDTH / 2, y - box_height / 2, BOX_WIDTH, box_height) for x, y in centers.values()]
     obstacles += [_Rect(x - STUB_WIDTH / 2, y - STUB_HEIGHT / 2, STUB_WIDTH, STUB_HEIGHT) for x, y in stubs.values()]
     curves = [_samples(points) for _, points, _ in arrows]
     grid = _Grid(curves)
@@ -240,7 +255,8 @@ def to_svg(definition: Mapping[str, Any]) -> str:
 
 
 def _dot_layout(
-    order: Sequence[str], ids: Mapping[str, str], edges: Sequence[tuple[Edge, str]], connectors: frozenset[int]
+    order: Sequence[str], ids: Mapping[str, str], edges: Sequence[tuple[Edge, str]], connectors: frozenset[int],
+    box_height: float = BOX_HEIGHT,
 ) -> dict[str, Any]:
     """Graphviz's layout of the boxes, the connectors (``c<edge number>``) and labelled arrows, as its JSON."""
     import graphviz  # type: ignore[import-untyped]
@@ -259,7 +275,7 @@ def _dot_layout(
             "shape": "box",
             "fixedsize": "true",
             "width": f"{BOX_WIDTH / _POINTS_PER_INCH:.4f}",
-            "height": f"{BOX_HEIGHT / _POINTS_PER_INCH:.4f}",
+            "height": f"{box_height / _POINTS_PER_INCH:.4f}",
             "label": "",
         },
         edge_attr={"fontname": FONT, "fontsize": "12"},
@@ -315,6 +331,51 @@ def _svg_box(name: str, widget_type: str, corner: Point, metrics: _Metrics) -> s
         f'<text class="type" x="{x + TEXT_INSET:.1f}" y="{y + 44:.1f}" font-size="12" fill="#57606a">'
         f"{escape(kind)}</text>"
         "</g>"
+    )
+
+
+def _caption_lines(caption: Caption, metrics: _Metrics) -> tuple[str, ...]:
+    """The caption as the box shows it, :data:`CAPTION_LINES` lines at most: every caption line gets one (the
+    first ones, when there are more), the longest gets the rows left over; each wraps at words into its rows,
+    the last row cut with an ellipsis when the text goes on."""
+    room = BOX_WIDTH - 2 * TEXT_INSET
+    texts = caption.lines[:CAPTION_LINES]
+    rows = [1] * len(texts)
+    if texts:
+        rows[max(range(len(texts)), key=lambda index: len(texts[index]))] += CAPTION_LINES - len(texts)
+    lines: list[str] = []
+    for text, allowed in zip(texts, rows, strict=True):
+        words = text.split()
+        for row in range(allowed):
+            if not words:
+                break
+            taken = 1
+            while taken < len(words) and metrics.width(" ".join(words[: taken + 1]), size=12) <= room:
+                taken += 1
+            last = row == allowed - 1
+            lines.append(metrics.fit(" ".join(words if last else words[:taken]), room, size=12))
+            words = words[taken:]
+    return tuple(lines)
+
+
+def _svg_captioned_box(name: str, widget_type: str, corner: Point, height: float, metrics: _Metrics,
+                       lines: Sequence[str], caption: Caption | None) -> str:
+    """A box with the widget's name and what it does (its type when the caption is empty); all of it on hover."""
+    x, y = corner
+    room = BOX_WIDTH - 2 * TEXT_INSET
+    fill = "#f1f8ff" if widget_type == "trigger" else "#ffffff"
+    hover = "\n".join([f"{name} ({widget_type})", *(caption.full if caption is not None else ())])
+    text = [f'<text class="caption" x="{x + TEXT_INSET:.1f}" y="{y + 42 + LINE_HEIGHT * row:.1f}" font-size="12" '
+            f'fill="#24292f">{escape(line)}</text>' for row, line in enumerate(lines)]
+    if not lines:
+        text = [f'<text class="type" x="{x + TEXT_INSET:.1f}" y="{y + 42:.1f}" font-size="12" fill="#57606a">'
+                f"{escape(metrics.fit(widget_type, room, size=12))}</text>"]
+    return (
+        f'<g class="widget-group"><title>{escape(hover)}</title>'
+        f'<rect class="widget" data-name={quoteattr(name)} x="{x:.1f}" y="{y:.1f}" width="{BOX_WIDTH}" '
+        f'height="{height:.0f}" rx="8" fill="{fill}" stroke="#57606a" stroke-width="1.5"/>'
+        f'<text class="name" x="{x + TEXT_INSET:.1f}" y="{y + 22:.1f}" font-weight="bold">'
+        f"{escape(metrics.fit(name, room, bold=True))}</text>{''.join(text)}</g>"
     )
 
 
@@ -485,13 +546,14 @@ HEAD_GAP = 4.0
 """Arrowheads closer than this along a box side are spaced ``HEAD_SPACING`` apart."""
 
 
-def _spread_heads(arrows: Sequence[Arrow], centers: Mapping[str, Point]) -> list[Arrow]:
+def _spread_heads(arrows: Sequence[Arrow], centers: Mapping[str, Point], box_height: float = BOX_HEIGHT
+                  ) -> list[Arrow]:
     """Space out the arrowheads that meet one side of a box when dot put two on (nearly) one point."""
     sides: dict[tuple[str, bool, bool], list[int]] = {}
     for index, (edge, points, head) in enumerate(arrows):
         tip = _tip(points, head)
         cx, cy = centers[edge.target]
-        on_top_or_bottom = abs(tip[1] - cy) / BOX_HEIGHT >= abs(tip[0] - cx) / BOX_WIDTH
+        on_top_or_bottom = abs(tip[1] - cy) / box_height >= abs(tip[0] - cx) / BOX_WIDTH
         first = tip[1] < cy if on_top_or_bottom else tip[0] < cx  # top (or left) rather than bottom (or right)
         sides.setdefault((edge.target, on_top_or_bottom, first), []).append(index)
     moved = dict(enumerate(arrows))
@@ -502,14 +564,15 @@ def _spread_heads(arrows: Sequence[Arrow], centers: Mapping[str, Point]) -> list
             continue
         # along the side they meet, else (for heads at a corner) along the other side
         for axis in (0, 1) if along_x else (1, 0):
-            placed = _place_heads([arrows[index] for index in members], axis, centers[target], centers)
+            placed = _place_heads([arrows[index] for index in members], axis, centers[target], centers, box_height)
             if placed is not None:
                 moved.update(zip(members, placed, strict=True))
                 break
     return [moved[index] for index in range(len(arrows))]
 
 
-def _place_heads(group: Sequence[Arrow], axis: int, center: Point, centers: Mapping[str, Point]) -> list[Arrow] | None:
+def _place_heads(group: Sequence[Arrow], axis: int, center: Point, centers: Mapping[str, Point],
+                 box_height: float = BOX_HEIGHT) -> list[Arrow] | None:
     """The group's arrows with their heads spaced along ``axis`` (0: x) of the target box, or None.
 
     Tries the block of heads centred where dot put them, then closer together, then elsewhere along the
@@ -518,7 +581,7 @@ def _place_heads(group: Sequence[Arrow], axis: int, center: Point, centers: Mapp
     """
     spots = [_tip(points, head)[axis] for _, points, head in group]
     order = sorted(range(len(group)), key=lambda member: (spots[member], member))
-    half = (BOX_WIDTH if axis == 0 else BOX_HEIGHT) / 2 - 12
+    half = (BOX_WIDTH if axis == 0 else box_height) / 2 - 12
     low, high = center[axis] - half, center[axis] + half
     for (start, spacing), bend in itertools.product(_placements(spots, low, high), (1, 2)):
         placed: dict[int, Arrow] = {}
@@ -527,7 +590,7 @@ def _place_heads(group: Sequence[Arrow], axis: int, center: Point, centers: Mapp
             dx, dy = (shift, 0.0) if axis == 0 else (0.0, shift)
             edge, points, head = group[member]
             curve = [*points[:-bend], *((x + dx, y + dy) for x, y in points[-bend:])]
-            if _crosses(curve, edge, centers):
+            if _crosses(curve, edge, centers, box_height):
                 break
             placed[member] = (edge, curve, [(x + dx, y + dy) for x, y in head])
         else:
@@ -546,11 +609,12 @@ def _placements(spots: Sequence[float], low: float, high: float) -> Iterator[tup
             yield low + (high - span - low) * step / 8, spacing
 
 
-def _crosses(curve: Sequence[Point], edge: Edge, centers: Mapping[str, Point]) -> bool:
+def _crosses(curve: Sequence[Point], edge: Edge, centers: Mapping[str, Point], box_height: float = BOX_HEIGHT
+             ) -> bool:
     """True if the Bézier ``curve`` enters a box other than the edge's own two."""
     samples = _samples(curve)
     return any(
-        abs(x - cx) < BOX_WIDTH / 2 - 1 and abs(y - cy) < BOX_HEIGHT / 2 - 1
+        abs(x - cx) < BOX_WIDTH / 2 - 1 and abs(y - cy) < box_height / 2 - 1
         for name, (cx, cy) in centers.items()
         if name not in (edge.source, edge.target)
         for x, y in samples

@@ -53,3 +53,27 @@ def test_send_to_flex_shows_its_workflow_by_name_priority_and_attributes_and_eve
 
 def test_an_unnamed_parameter_reads_as_its_name() -> None:
     assert captions(MENU_FLOW)["to_flex"].lines[0] == "to SALES_WORKFLOW"
+
+
+def test_the_diagram_boxes_say_it_and_the_hover_says_all_of_it() -> None:
+    import xml.etree.ElementTree as ET
+
+    from studio.diagram import CAPTION_LINES, to_svg
+
+    svg = ET.fromstring(to_svg(MENU_FLOW, captions(MENU_FLOW, {"SALES_WORKFLOW": "Sales"})))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    groups = {group.find("svg:rect", ns).get("data-name"): group  # type: ignore[union-attr]
+              for group in svg.iterfind(".//svg:g[@class='widget-group']", ns)}
+
+    def shown(name: str) -> list[str]:
+        return [text.text or "" for text in groups[name].iterfind("svg:text[@class='caption']", ns)]
+
+    assert shown("to_flex") == ["to Sales", "priority 50", "attributes: team, vip"]
+    assert shown("menu")[-1] == "choices: 1, 2"
+    assert len(shown("menu")) <= CAPTION_LINES
+    title = groups["to_flex"].findtext("svg:title", namespaces=ns) or ""
+    assert title.startswith("to_flex (send-to-flex)\n")
+    assert 'attributes: {"team":"sales","vip":{{flow.variables.vip}}}' in title
+    assert groups["Trigger"].findtext("svg:text[@class='type']", namespaces=ns) == "trigger"  # nothing to say
+    heights = {group.find("svg:rect", ns).get("height") for group in groups.values()}  # type: ignore[union-attr]
+    assert len(heights) == 1  # one box height per diagram, for the longest caption
