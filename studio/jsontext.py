@@ -16,9 +16,16 @@ def canonical_json(value: Any) -> str:
     """The canonical JSON text of a definition (or state): byte-identical for equal input.
 
     Keys are sorted, separators are compact, non-ASCII text is kept as UTF-8 and NaN is refused.
-    States and transitions keep their list order, which is part of the flow.
+    States and transitions keep their list order, which is part of the flow. A value nested too deeply to
+    write (about a thousand levels: no flow comes near) raises ValueError saying so, never RecursionError.
     """
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except RecursionError:
+        raise ValueError(
+            "the definition is nested too deeply to write as JSON (lists or objects inside each other about a "
+            "thousand levels deep); flatten the property that holds them"
+        ) from None
 
 
 class Unquoted(str):
