@@ -154,7 +154,7 @@ def grouped_warnings(found: Sequence[tuple[str, Problem]]) -> list[str]:
         places = ", ".join(f"{flow} ({problem.widget})" if problem.widget else flow for flow, problem in members)
         guess = _UNCONFIRMED_TYPE.search(message) if code == "unconfirmed" else None
         if guess:
-            lines.append(f"to check once before going live (nothing is wrong now): the Studio step type "
+            lines.append(f"To check once before going live (nothing is wrong now): the Studio step type "
                          f"'{guess[1]}' is our best reading of Twilio's documentation, not yet confirmed by a flow "
                          f"exported from the Twilio Console; export one of these flows from the Console and compare. "
                          f"Used in {places}.")
