@@ -60,7 +60,10 @@ _HINTS = {
 _NOT_FOUND_HINTS = {
     "create": "a SID this resource names (its workspace, flow or service) does not exist in this account: "
     "check the value, or create that object first",
-    "read": "it was deleted outside Pulumi: run `pulumi refresh` so the stack forgets it, then `pulumi up`",
+    "read": "it is gone from the account (deleted outside Pulumi, or an emulator restarted without its state "
+    "file), but the stack still lists it. Run `pulumi refresh`: it reads every object the stack lists from "
+    "Twilio and drops the ones that are gone from the stack's state, writing nothing to Twilio; then "
+    "`pulumi up` creates them again",
 }
 _SID_NAMES = {
     "WS": "TaskRouter workspace",

@@ -155,6 +155,8 @@ def test_twilio_errors_reach_the_cli_output(stack: Stack) -> None:
     assert done.returncode != 0
     assert "Twilio error 20404" in done.stdout
     assert "pulumi refresh" in done.stdout
+    # what refresh does, in words: it reads, forgets what is gone, writes nothing; up then makes it again
+    assert "drops the ones that are gone from the stack's state, writing nothing to Twilio" in done.stdout
 
 
 def test_a_plain_text_token_stops_the_program_before_anything_is_registered(
