@@ -200,10 +200,13 @@ class Engine:
         """`python -m flexctl recover` on this stack: import what each pending create made, clear the rest."""
         from flexctl.recovery import config_values, recover
 
-        return recover(
-            self.stack.name, self.export, lambda: config_values(self.stack.get_all_config()), self.import_state,
-            say, environ={**os.environ, **self.env},
-        )
+        try:
+            return recover(
+                self.stack.name, self.export, lambda: config_values(self.stack.get_all_config()), self.import_state,
+                say, environ={**os.environ, **self.env},
+            )
+        except auto.CommandError as error:
+            raise EngineError(explain(str(error)) + self._interrupted_hint(str(error))) from None
 
     def _state_text(self) -> str:
         backend = Path(self.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
@@ -276,5 +279,13 @@ class Engine:
         try:
             command(on_event=outcome.record, on_output=outcome.output.append, color="never", **options)
         except auto.CommandError as error:
-            raise EngineError(explain(str(error))) from None
+            raise EngineError(explain(str(error)) + self._interrupted_hint(str(error))) from None
         return outcome
+
+    def _interrupted_hint(self, output: str) -> str:
+        """Where to turn when a run was interrupted before (a lock left, or creates left pending)."""
+        if "currently locked" not in output and '"creating"' not in self._state_text():
+            return ""
+        return (f"\n\nAn interrupted run of stack {self.stack.name} left its lock or pending creates: if no run is in "
+                f"progress, `pulumi cancel --stack {self.stack.name}`, then `python -m flexctl recover --stack "
+                f"{self.stack.name}` (README.md, \"After an interrupted run\").")

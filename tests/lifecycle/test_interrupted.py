@@ -19,7 +19,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from flexctl.engine import Engine
+import pytest
+
+from flexctl.engine import Engine, EngineError
 from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN, PHONE_NUMBERS
 from tests.lifecycle.conftest import copy_project
 from twilio_emulator.latency import Latency
@@ -85,6 +87,8 @@ def test_kills_during_creates_and_trigger_writes_then_recovery_leave_no_duplicat
 
         # 1. Killed during queue creates; the documented recovery: `pulumi cancel`, `flexctl recover`.
         kill_once_applied(engine, emulator, r"/TaskQueues$")
+        with pytest.raises(EngineError, match=r"pulumi cancel --stack local(.|\n)*After an interrupted run"):
+            engine.up()  # the lock is still held: the message says what to do
         assert engine.cli("cancel", "--yes", "--stack", "local").returncode == 0
         recovered = subprocess.run(
             [sys.executable, "-m", "flexctl", "recover", "--stack", "local", "--cwd", str(project),
