@@ -1,0 +1,72 @@
+"""Benchmark: synthesis of the prod program under Pulumi's mocks against the SDK's own floor.
+
+The floor is the same count of trivial dynamic resources (``bench.trivial``) registered in one process: what
+Pulumi's SDK costs whatever the program does. Each side runs in a fresh interpreter (as the engine starts the
+program), timed inside it from its first import to the last registration, in alternating runs; the medians
+are compared. Target: at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = 1.5
+
+_PROGRAM = """
+import time
+started = time.perf_counter()
+import pulumi
+from tests.program.support import run, start
+program = start("prod")
+pulumi.runtime.test(lambda: run(program))()
+custom = sum(1 for item in program.resources if item.type.startswith("pulumi-python:dynamic"))
+print(custom, time.perf_counter() - started)
+"""
+_FLOOR = """
+import sys, time
+started = time.perf_counter()
+import pulumi
+from bench.trivial import Trivial
+from tests.providers.test_resource_ceiling import Echo
+pulumi.runtime.set_mocks(Echo(), project="flex-pre-agent", stack="floor", preview=False)
+count = int(sys.argv[1])
+pulumi.runtime.test(lambda: [Trivial(f"r{n}") for n in range(count)])()
+print(count, time.perf_counter() - started)
+"""
+
+
+def _timed(code: str, *args: str) -> tuple[int, float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    count, seconds = out.stdout.split()[-2:]
+    return int(count), float(seconds)
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    resources: int
+    program: float
+    floor: float
+
+    @property
+    def ratio(self) -> float:
+        return self.program / self.floor
+
+    def summary(self) -> str:
+        return (f"prod program under mocks / SDK floor = {self.ratio:.2f}x (target <= {TARGET}x); "
+                f"{self.resources} dynamic resources: {self.program:.2f} s vs {self.floor:.2f} s "
+                f"(first import to last registration, medians)")
+
+
+def run(repeats: int = 5) -> SynthesisResult:
+    programs, floors = [], []
+    count = 0
+    for _ in range(repeats):
+        count, seconds = _timed(_PROGRAM)
+        programs.append(seconds)
+        floors.append(_timed(_FLOOR, str(count))[1])
+    return SynthesisResult(count, statistics.median(programs), statistics.median(floors))
