@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -34,6 +34,8 @@ class FlowDeploymentArgs:
     """The flow's account: its webhook URL is derived from it and the flow's SID."""
     commit_message: str | None = field(default_factory=deploy_stamp)
     """Every revision a deploy makes says so: ``flex-pre-agent <git sha>`` (``components.drift``)."""
+    canary_test_users: Sequence[str] = ()
+    """A canary: a changed definition deploys as a draft only these addresses run (Studio's test users)."""
 
 
 def check_flow(name: str, flow: studio.Flow, parameters: Mapping[studio.Parameter, object]) -> None:
@@ -71,6 +73,8 @@ class FlowDeployment(pulumi.ComponentResource):
                 cleanly(lambda sids: keyed_definition(args.flow.to_definition(sids)))
             ),
             commit_message=args.commit_message,
+            status="draft" if args.canary_test_users else "published",
+            test_users=list(args.canary_test_users) or None,
             opts=child_options(self, f"{name}-studio"),
         )
         self.sid = resource.id

@@ -42,6 +42,8 @@ class PreAgentWorkflow(pulumi.ComponentResource):
     """By the flow's registered name."""
     phone_numbers: dict[str, PhoneNumberTrigger]
     conversations_addresses: dict[str, ConversationsAddressTrigger]
+    canary_test_users: tuple[str, ...]
+    """With ``canaryTestUsers``: changed flows deploy as drafts only these addresses run."""
 
     def __init__(self, name: str, args: PreAgentWorkflowArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         plan = args.plan
@@ -49,6 +51,7 @@ class PreAgentWorkflow(pulumi.ComponentResource):
         settings = plan.settings
         protect = pulumi.ResourceOptions(protect=settings.protect)
         super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(protect, opts))
+        self.canary_test_users = settings.canary_test_users
         self.routing = Routing("routing", RoutingArgs(workspace=plan.workspace), self._child())
         self.flows = {}
         for planned in plan.flows:  # subflows first: a flow's parameters may take their SIDs
@@ -99,6 +102,7 @@ class PreAgentWorkflow(pulumi.ComponentResource):
                 friendly_name=planned.friendly_name,
                 parameters=parameters,
                 account_sid=account_sid,
+                canary_test_users=self.canary_test_users,
             ),
             self._child(),
         )

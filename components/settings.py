@@ -60,6 +60,7 @@ FIXES: dict[str, str] = {
     "flowParameters": "a mapping of flow parameter name to its value in this stack, e.g. {PAYMENT_URL: https://...}",
     "promoteFrom": "the stack whose deployed flows and routing this one may deploy, e.g. dev (or org/project/dev)",
     "promotionOverride": "the reason to deploy what never ran in promoteFrom (an emergency; it is logged and exported)",
+    "canaryTestUsers": 'addresses that test changed flows as Studio drafts, e.g. ["+15005550006"]; remove to publish',
 }
 FlowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 """A flow's registered name (``@flow("voice", ...)``); which names exist is checked against flows/."""
@@ -139,6 +140,8 @@ class StackSettings(_Section):
     """The stack this one promotes from: a flow or workflow deploys only once the same definition ran there."""
     promotion_override: str = ""
     """Why to deploy despite the promotion gate (an emergency); logged and exported."""
+    canary_test_users: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    """A canary: changed flows deploy as Studio drafts that only these addresses run; without it they publish."""
 
     @field_validator("api_base_url")
     @classmethod

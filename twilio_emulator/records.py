@@ -96,6 +96,8 @@ class Flow(Record):
     revision: int
     date_created: str
     date_updated: str | None = None
+    test_users: list[str] = field(default_factory=list)
+    """Addresses that run the latest revision, draft or not; everyone else runs the latest published one."""
 
     @property
     def key(self) -> str:

@@ -167,6 +167,33 @@ def delete_flow(call: Call) -> Reply:
     return Reply(204)
 
 
+def _render_test_users(call: Call, flow: Flow) -> dict[str, Any]:
+    return {"sid": flow.sid, "test_users": list(flow.test_users),
+            "url": call.twilio_url(f"/v2/Flows/{flow.sid}/TestUsers")}
+
+
+def fetch_test_users(call: Call) -> Reply:
+    return Reply(200, _render_test_users(call, _flow(call)))
+
+
+def update_test_users(call: Call) -> Reply:
+    """The list is replaced whole (``TestUsers`` repeated; none sent clears it)."""
+    flow = _flow(call)
+    flow.test_users = [user for user in call.form.values("TestUsers") if user]
+    return Reply(200, _render_test_users(call, flow))
+
+
+def served_revision(state: Any, flow_sid: str, address: str) -> FlowRevision | None:
+    """The revision Studio runs for a contact from ``address``: a test user gets the latest revision (a draft
+    included), everyone else the latest published one (None: the flow has never been published)."""
+    flow = state.flows[flow_sid]
+    numbers = range(flow.revision, 0, -1)
+    if address in flow.test_users:
+        return state.flow_revisions[revision_key(flow_sid, flow.revision)]  # type: ignore[no-any-return]
+    published = (state.flow_revisions[revision_key(flow_sid, n)] for n in numbers)
+    return next((revision for revision in published if revision.status == "published"), None)
+
+
 def validate_flow(call: Call) -> Reply:
     call.form.required("FriendlyName")
     call.form.choice("Status", STATUSES, required=True)
@@ -218,4 +245,6 @@ ROUTES = [
     Route("DELETE", "/studio/v2/Flows/{Sid}", delete_flow),
     Route("GET", "/studio/v2/Flows/{Sid}/Revisions", list_revisions),
     Route("GET", "/studio/v2/Flows/{Sid}/Revisions/{Revision}", fetch_revision),
+    Route("GET", "/studio/v2/Flows/{Sid}/TestUsers", fetch_test_users),
+    Route("POST", "/studio/v2/Flows/{Sid}/TestUsers", update_test_users),
 ]

@@ -122,6 +122,9 @@ class StudioFlowArgs(TypedDict):
     definition: Annotated[Document, Spec(json=True, shape=keyed_definition)]
     status: NotRequired[Annotated[Text, Spec(default="published")]]
     commit_message: NotRequired[Annotated[Text | None, Spec(compare=False, multiline=True)]]
+    # Addresses (numbers, chat identities) that run the latest revision, draft included: a canary. None leaves
+    # Studio's list alone; a list replaces it whole (empty clears it).
+    test_users: NotRequired[pulumi.Input[list[str]] | None]
 
 
 class _Adoptable(TypedDict):

@@ -27,7 +27,8 @@ def definition_data(definition: Any) -> Any:
 
 
 class StudioFlowProvider(TwilioProvider):
-    """A Studio flow: friendly_name, status, definition, commit_message -> sid, revision, webhook_url, valid."""
+    """A Studio flow: friendly_name, status, definition, commit_message, test_users -> sid, revision, webhook_url,
+    valid. A ``draft`` status with ``test_users`` is a canary: only those addresses run the new revision."""
 
     kind = "StudioFlow"
     args = StudioFlowArgs
@@ -42,6 +43,17 @@ class StudioFlowProvider(TwilioProvider):
         if "definition" in inputs:
             problems.extend(("definition", reason) for reason in _definition_problems(inputs["definition"]))
         return problems
+
+    def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+        """As every provider's, except that a ``draft`` status alone is no change.
+
+        ``status: draft`` (a canary) says how a changed definition is deployed: a flow whose definition did not
+        change gets no draft revision of itself. Going back to ``published`` publishes the draft.
+        """
+        changed, unknown = super().changed_fields(olds, news)
+        if "status" in changed and self._value(news, "status") == "draft" and "definition" not in changed:
+            changed.remove("status")
+        return changed, unknown
 
     def _create(self, conn: Connection, inputs: Props) -> Props:
         flows = conn.client().studio.v2.flows
@@ -62,11 +74,17 @@ class StudioFlowProvider(TwilioProvider):
                      if f.friendly_name == name and f.sid not in before],
         )
         listing.put(flow)
+        self._set_test_users(conn, flow.sid, inputs)
         return _outputs(flow)
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = conn.client().studio.v2.flows(id_)
         definition = definition_data(inputs["definition"])
+        changed, _ = self.changed_fields(olds, inputs)
+        if set(changed) <= {"test_users"}:  # who tests the draft is not a revision: none is made
+            self._set_test_users(conn, id_, inputs)
+            flow = self.resend(conn, context.fetch)
+            return {**_outputs(flow), "status": flow.status}  # the live revision's, not a draft never made
 
         def landed() -> Any:
             # Every update is a new revision, so a lost one that was applied is not sent again.
@@ -85,7 +103,15 @@ class StudioFlowProvider(TwilioProvider):
             ),
             landed,
         )
+        self._set_test_users(conn, id_, inputs)
         return _outputs(flow)
+
+    def _set_test_users(self, conn: Connection, sid: str, inputs: Props) -> None:
+        """Studio's test users of the flow (the list is replaced whole), when the program manages them."""
+        users = inputs.get("test_users")
+        if users is not None:
+            context = conn.client().studio.v2.flows(sid).test_users()
+            self.resend(conn, lambda: context.update(test_users=list(users)))
 
     def _read(self, conn: Connection, id_: str, olds: Props) -> tuple[Props, Props]:
         flow = conn.client().studio.v2.flows(id_).fetch()
@@ -94,6 +120,8 @@ class StudioFlowProvider(TwilioProvider):
             "status": flow.status,
             "definition": json.dumps(flow.definition, sort_keys=True, separators=(",", ":")),
         }
+        if olds.get("test_users") is not None:
+            live["test_users"] = list(conn.client().studio.v2.flows(id_).test_users().fetch().test_users or [])
         return live, _outputs(flow)
 
     def _delete(self, conn: Connection, id_: str, olds: Props) -> None:
