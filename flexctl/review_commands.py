@@ -166,6 +166,11 @@ def promotion_plan(source: str, target: str, root: Path = ROOT) -> Plan:
     def independent(name: str) -> dict[str, Any]:
         data = dict(stacks[name])
         data["flows"] = {flow: {**spec, "definition": spec["template"]} for flow, spec in data["flows"].items()}
+        # Numbers are each account's own: compare which flows are started, and how.
+        started: dict[str, list[str]] = {}
+        for trigger, flow in data["triggers"].items():
+            started.setdefault(flow, []).append(trigger.split(":")[0] if ":" in trigger else trigger.split()[-1])
+        data["triggers"] = {f"flow {flow} started by": ", ".join(sorted(how)) for flow, how in started.items()}
         return data
 
     return compare({"promotion": independent(source)}, {"promotion": independent(target)},

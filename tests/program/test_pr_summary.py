@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import pytest
 
 from flexctl.cli import main
-from flexctl.review import MARKER, Plan
+from flexctl.review import MARKER, Plan, Thresholds, compare
 from flexctl.review_commands import review
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +206,30 @@ def test_one_comment_per_pull_request_found_by_our_marker_and_edited_in_place(
 
     assert [c["body"] for c in FakeGitHub.comments] == ["#### :tropical_drink: `preview` on dev",
                                                         f"{MARKER}\nsecond run"]
+
+
+def snapshot(**parts: Any) -> dict[str, Any]:
+    """One stack's snapshot (flexctl.snapshot) with only what a threshold looks at."""
+    base: dict[str, Any] = {"config": {}, "problems": [], "flows": {}, "workflows": {}, "activities": {},
+                            "channels": {}, "triggers": {}, "flex_defaults": ["Everyone"],
+                            "queues": {name: {"target_workers": "1==1"} for name in ("Everyone", "A", "B", "C", "D")}}
+    return {**base, **parts}
+
+
+def test_removing_an_adopted_flex_object_is_refused() -> None:
+    after = snapshot(queues={name: {"target_workers": "1==1"} for name in ("A", "B", "C", "D")})
+
+    plan = compare({"dev": snapshot()}, {"dev": after}, base_name="a", head_name="b")
+
+    assert plan.unsafe() == ["stack dev: removes queue 'Everyone', an adopted Flex object"]
+
+
+def test_removing_more_than_a_set_share_of_a_stack_is_refused_and_the_share_can_be_set() -> None:
+    after = snapshot(queues={"Everyone": {"target_workers": "1==1"}, "A": {"target_workers": "1==1"}})
+
+    strict = compare({"dev": snapshot()}, {"dev": after}, base_name="a", head_name="b")
+    lenient = compare({"dev": snapshot()}, {"dev": after}, base_name="a", head_name="b",
+                      thresholds=Thresholds(max_replaced_share=0.8))
+
+    assert strict.unsafe() == ["stack dev: removes or replaces 3 of its 5 objects (more than 30%)"]
+    assert lenient.unsafe() == []
