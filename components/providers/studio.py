@@ -62,11 +62,14 @@ class StudioFlowProvider(TwilioProvider):
         # are listed once per process (listing.py), not once per flow.
         listing = listings_of(self).get(conn, lambda: flows.list(page_size=PAGE_SIZE))
         before = {flow.sid for flow in listing.items() if flow.friendly_name == name}
+        # A canary gates a change to what callers already reach; a new flow has no published revision to keep
+        # serving, so it is published (its number binding is the change callers see).
+        status = "published" if inputs.get("test_users") is not None else inputs["status"]
         flow = self.create_once(
             conn,
             lambda: flows.create(
                 friendly_name=name,
-                status=inputs["status"],
+                status=status,
                 definition=definition_data(inputs["definition"]),
                 commit_message=unset_if_none(inputs.get("commit_message")),
             ),
@@ -75,7 +78,7 @@ class StudioFlowProvider(TwilioProvider):
         )
         listing.put(flow)
         self._set_test_users(conn, flow.sid, inputs)
-        return _outputs(flow)
+        return {**_outputs(flow), "status": flow.status}
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = conn.client().studio.v2.flows(id_)
