@@ -31,8 +31,10 @@ def test_a_changed_flow_is_a_draft_for_test_users_until_a_later_run_publishes_it
         engine.up()
 
         assert state.flows[sids["voice"]].test_users == [TESTER]  # Studio's list, replaced whole
-        assert (served_revision(state, sids["voice"], TESTER).revision,
-                served_revision(state, sids["voice"], CALLER).revision) == (2, 1)  # the draft, the published
+        tester, caller = served_revision(state, sids["voice"], TESTER), served_revision(state, sids["voice"], CALLER)
+        assert tester is not None
+        assert caller is not None
+        assert (tester.revision, tester.status, caller.revision) == (2, "draft", 1)  # the draft; the published one
         assert state.flows[sids["voice"]].revision == 2
         assert state.flows[sids["messaging"]].revision == 1  # unchanged flows get no draft of themselves
 
