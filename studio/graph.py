@@ -7,8 +7,8 @@ state dicts; functions over indices take ``edges[i]`` = the indices that node ``
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from studio.jsontext import canonical_json
 
@@ -68,23 +68,27 @@ def successors(
     return children
 
 
+N = TypeVar("N", bound=Hashable)
+
+
 def depth_first(
-    children: Mapping[str, Sequence[str]], roots: Sequence[str], excluded: set[str], discovered: dict[str, int]
-) -> tuple[list[str], dict[str, list[str]]]:
+    children: Mapping[N, Sequence[N]], roots: Sequence[N], excluded: set[N], discovered: dict[N, int]
+) -> tuple[list[N], dict[N, list[N]]]:
     """A topological order of the nodes reached from ``roots`` and their edges without the back-edges.
 
     Depth first in transition order; a back-edge (a retry loop) or an edge into ``excluded`` is left
-    out. ``discovered`` gets each node's preorder number (it may already hold an earlier search's).
+    out. ``discovered`` gets each node's preorder number (it may already hold an earlier search's). Nodes
+    are names, or their indexes (layout numbers them: small ints keep the walk in cache at thousands of nodes).
     """
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = finished
-    postorder: list[str] = []
-    forward: dict[str, list[str]] = {}
+    state: dict[N, int] = {}  # 1 = on the stack, 2 = finished
+    postorder: list[N] = []
+    forward: dict[N, list[N]] = {}
     for root in roots:
         if root in state:
             continue
         state[root] = 1
         discovered[root] = len(discovered)
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(children[root]))]
+        stack: list[tuple[N, Iterator[N]]] = [(root, iter(children[root]))]
         forward[root] = []
         while stack:
             node, pending = stack[-1]

@@ -88,36 +88,42 @@ class _Layout:
 
     def __init__(self, states: Sequence[Mapping[str, Any]], initial_state: str, fixed: Mapping[str, Offset]) -> None:
         names = [str(state.get("name", "")) for state in states]
-        self.order: dict[str, int] = {}
+        order: dict[str, int] = {}
         for name in names:
-            self.order.setdefault(name, len(self.order))
-        self.fixed = {name: off for name, off in fixed.items() if name in self.order}
-        self.children = successors(names, states, self.order)
-        self.initial_state = initial_state
-        self.discovered: dict[str, int] = {}  # depth-first preorder: transition order
-        self.row: dict[str, int] = {}
-        self.column: dict[str, int] = {}
+            order.setdefault(name, len(order))
+        # Widgets are numbered in definition order and the layout works on the numbers: small ints keep
+        # its dictionaries compact, so thousands of widgets stay in cache (strings scattered in a large
+        # definition do not), and the time stays linear.
+        self.names = list(order)
+        self.fixed = {order[name]: off for name, off in fixed.items() if name in order}
+        self.children = {
+            order[name]: [order[child] for child in kids] for name, kids in successors(names, states, order).items()
+        }
+        self.initial = order.get(initial_state)
+        self.discovered: dict[int, int] = {}  # depth-first preorder: transition order
+        self.row: dict[int, int] = {}
+        self.column: dict[int, int] = {}
         self.free: dict[int, dict[int, int]] = {}  # row -> {occupied column: a column right of it}
 
     def run(self) -> dict[str, Offset]:
-        roots = [self.initial_state] if self.initial_state in self.order else []
+        roots = [] if self.initial is None else [self.initial]
         reachable_topo, forward = depth_first(self.children, roots, set(), self.discovered)
         reachable = set(reachable_topo)
-        rest = [name for name in self.order if name not in reachable]
+        rest = [node for node in range(len(self.names)) if node not in reachable]
         orphan_topo, orphan_forward = depth_first(self.children, rest, reachable, self.discovered)
         for x, y in self.fixed.values():
             self._block_box(x, y)
         self._place(reachable_topo, forward, base_column=0)
-        used = [self.column[name] for name in reachable_topo if name in self.column]
+        used = [self.column[node] for node in reachable_topo if node in self.column]
         self._place(orphan_topo, orphan_forward, base_column=max(used, default=-2) + 2)
         return {
-            name: self.fixed[name]
-            if name in self.fixed
-            else (self.column[name] * COLUMN_WIDTH, self.row[name] * ROW_HEIGHT)
-            for name in self.order
+            name: self.fixed[node]
+            if node in self.fixed
+            else (self.column[node] * COLUMN_WIDTH, self.row[node] * ROW_HEIGHT)
+            for node, name in enumerate(self.names)
         }
 
-    def _place(self, topo: list[str], forward: Mapping[str, list[str]], base_column: int) -> None:
+    def _place(self, topo: list[int], forward: Mapping[int, list[int]], base_column: int) -> None:
         """Assign rows (longest path) and columns (primary parent + sibling rank) to ``topo``."""
         row, fixed, discovered, column = self.row, self.fixed, self.discovered, self.column
         for name in topo:
@@ -130,7 +136,7 @@ class _Layout:
             for child in forward[name]:
                 if child not in fixed and row.get(child, 0) < below:
                     row[child] = below
-        primary: dict[str, str] = {}
+        primary: dict[int, int] = {}
         for name in topo:
             # The parent on the lowest row wins; ties go to the first one in transition order.
             key = (-row[name], discovered[name])
@@ -138,7 +144,7 @@ class _Layout:
                 best = primary.get(child)
                 if best is None or key < (-row[best], discovered[best]):
                     primary[child] = name
-        rank: dict[str, int] = {}
+        rank: dict[int, int] = {}
         for name in topo:
             ranked = 0
             for child in forward[name]:
@@ -155,14 +161,14 @@ class _Layout:
                 wanted = column[parent] + rank[name]
             column[name] = self._claim(row[name], wanted)
 
-    def _by_row_then_definition(self, topo: list[str]) -> list[str]:
+    def _by_row_then_definition(self, topo: list[int]) -> list[int]:
         """The widgets of ``topo`` not placed by the user, by row, then in definition order: bucketed, so
         linear (a sort would add a log factor that shows at thousands of widgets)."""
-        placing = {name for name in topo if name not in self.fixed}
-        rows: dict[int, list[str]] = {}
-        for name in self.order:  # definition order
-            if name in placing:
-                rows.setdefault(self.row[name], []).append(name)
+        placing = {node for node in topo if node not in self.fixed}
+        rows: dict[int, list[int]] = {}
+        for node in range(len(self.names)):  # definition order
+            if node in placing:
+                rows.setdefault(self.row[node], []).append(node)
         if not rows:
             return []
         return [name for number in range(min(rows), max(rows) + 1) for name in rows.get(number, ())]
