@@ -20,11 +20,19 @@ def test_every_step_runs_at_a_small_size(step: str) -> None:
 
 
 def test_the_scaling_table_has_a_row_per_step_with_its_worst_ratio() -> None:
-    results = [scaling.StepScaling("studio", "build", ((250, 4.1), (500, 4.9)), 0.01),
-               scaling.StepScaling("routing", "lint", ((250, 3.9),), 0.02)]
+    results = [scaling.StepScaling("studio", "build", ((250, 4.1), (500, 4.9)), 0.01, (4.0, 4.7)),
+               scaling.StepScaling("routing", "lint", ((250, 3.9),), 0.02, (4.01,))]
     text = scaling.table(results)
-    assert "| studio | build | 4.10 | 4.90 |  |  | 4.90 **over** | 10.0 ms at 2,000 widgets |" in text
-    assert "| routing | lint | 3.90 |  |  |  | 3.90 ok | 20.0 ms at 1,000 filters |" in text
+    assert "| studio | build | 4.00 / 4.1 | 4.70 / 4.9 |  |  | 4.70 **over** | 10.0 ms at 2,000 widgets |" in text
+    assert "| routing | lint | 4.01 / 3.9 |  |  |  | 4.01 ok | 20.0 ms at 1,000 filters |" in text
+
+
+def test_calls_are_counted_exactly() -> None:
+    def work(times: int) -> None:
+        for _ in range(times):
+            len("x")
+
+    assert scaling.calls(lambda: work(20)) - scaling.calls(lambda: work(10)) == 10  # ten more calls of len
 
 
 def test_the_default_big_stack_has_two_thousand_resources() -> None:
