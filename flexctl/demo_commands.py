@@ -54,7 +54,7 @@ def run_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(args.state, ignore_errors=True)
         env = {"TWILIO_API_BASE_URL": base_url, "TWILIO_AUTH_TOKEN": WELL_KNOWN_AUTH_TOKEN}
         engine = Engine(ROOT, "local", args.state, env=env)
-        safety = {"policy_packs": [str(POLICY_PACK)]}  # the project's safety rules (policy/) on every run
+        safety: dict[str, Any] = {"policy_packs": [str(POLICY_PACK)]}  # the safety rules (policy/), every run
         preview = engine.preview(**safety)
         print(f"  pulumi preview --policy-pack policy: {_counts(preview.changed())}")
         up = engine.up(**safety)
