@@ -90,10 +90,11 @@ def test_kills_during_creates_and_trigger_writes_then_recovery_leave_no_duplicat
         with pytest.raises(EngineError, match=r"pulumi cancel --stack local(.|\n)*After an interrupted run"):
             engine.up()  # the lock is still held: the message says what to do
         assert engine.cli("cancel", "--yes", "--stack", "local").returncode == 0
+        # As a user runs it: the CLI on PATH, logged in to the stack's backend (no --state).
+        login = {**engine.env, "PULUMI_HOME": engine.stack.workspace.pulumi_home or ""}
         recovered = subprocess.run(
-            [sys.executable, "-m", "flexctl", "recover", "--stack", "local", "--cwd", str(project),
-             "--state", str(state)],
-            env={**os.environ, **env}, capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "flexctl", "recover", "--stack", "local", "--cwd", str(project)],
+            env={**os.environ, **login}, capture_output=True, text=True, check=False,
         )
         assert recovered.returncode == 0, recovered.stderr
         assert re.search(r"TaskQueue '(Support|Everyone)': made WQ\w+; imported", recovered.stdout)
