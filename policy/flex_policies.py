@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from components.providers.base import canonical
 from studio import validate_definition
 from studio.keyed import studio_definition
 
@@ -73,11 +74,10 @@ def invalid_flow(resource: Resource) -> list[str]:
     definition = resource.props.get("definition")
     if resource.type != FLOW or definition is None or UNKNOWN in str(definition):
         return []
+    # As the provider reads it: JSON text parsed, and the integral floats gRPC makes of every number as ints.
+    definition = canonical(definition, as_json=True)
     if isinstance(definition, str):
-        try:
-            definition = json.loads(definition)
-        except ValueError:
-            return [f"StudioFlow {resource.name!r}: its definition is not JSON"]
+        return [f"StudioFlow {resource.name!r}: its definition is not JSON"]
     definition = studio_definition(definition)  # the resource carries its states keyed by widget name
     return [
         f"StudioFlow {resource.name!r}: {problem}. Fix the flow's code, then `python -m flexctl render` shows it."

@@ -63,6 +63,8 @@ def test_a_protected_stack_refuses_an_unprotected_resource_and_names_the_fix() -
 def test_a_flow_that_cannot_run_is_refused_by_widget_and_an_unknown_one_waits() -> None:
     assert invalid_flow(_flow(json.dumps(_definition()))) == []
     assert invalid_flow(_flow(keyed_definition(_definition()))) == []  # as the StudioFlow resource carries it
+    through_grpc = json.loads(json.dumps(_definition()).replace('"x": 0', '"x": 0.0'))  # every number a float
+    assert invalid_flow(_flow(keyed_definition(through_grpc))) == []
     problems = invalid_flow(_flow(_definition(initial="nowhere")))
     assert problems
     assert all("StudioFlow 'ivr'" in p for p in problems)
