@@ -460,18 +460,11 @@ class _Lexer:
 # --- parser --------------------------------------------------------------------------------------
 
 
-MAX_NESTING = 64
-"""Deepest parenthesised group the parser reads; deeper input is an ExpressionError, never a RecursionError.
-
-Real workflows nest a few levels; this bounds every recursive walk of a parsed tree as well."""
-
-
 class _Parser:
     def __init__(self, text: str, tokens: list[_Token]) -> None:
         self.text = text
         self.tokens = tokens
         self.index = 0
-        self.depth = 0
 
     @property
     def token(self) -> _Token:
@@ -510,13 +503,8 @@ class _Parser:
     def primary(self) -> Condition:
         token = self.token
         if token.text == "(" and token.kind == "punct":
-            if self.depth >= MAX_NESTING:
-                raise self.fail(f"parentheses are nested more than {MAX_NESTING} deep", token,
-                                "flatten the groups: AND and OR take any number of conditions")
             self.advance()
-            self.depth += 1
             inner = self.condition()
-            self.depth -= 1
             if self.token.text != ")":
                 if self.token.kind == "end":
                     raise self.fail("this '(' is never closed", token, "add ')' where the group ends")

@@ -6,24 +6,16 @@ from typing import Any
 
 import pytest
 
+from components.providers.taskrouter import TaskQueueProvider
 from studio import canonical_json
-from taskrouter import parse
-from taskrouter.expression import MAX_NESTING, ExpressionError
 
 
-def test_groups_nested_up_to_the_limit_parse() -> None:
-    text = "a == 1"
-    for level in range(MAX_NESTING):
-        text = f"(b{level} == 1 AND {text})"
-    assert parse(text).text == text  # minimal parentheses when printed; all 64 levels read
-
-
-@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 100_000])
-def test_groups_nested_deeper_are_refused_at_the_column_where_it_happens(depth: int) -> None:
-    with pytest.raises(ExpressionError, match=f"nested more than {MAX_NESTING} deep") as caught:
-        parse("(" * depth + "a == 1" + ")" * depth)
-    assert caught.value.column == MAX_NESTING + 1
-    assert "flatten the groups" in str(caught.value)
+def test_a_queue_whose_target_workers_nest_thousands_deep_fails_its_check_with_a_message() -> None:
+    inputs = {"workspace_sid": "WS" + "0" * 32, "friendly_name": "Deep",
+              "target_workers": "(" * 5000 + "a == 1" + ")" * 5000}
+    (failure,) = TaskQueueProvider().check({}, inputs).failures
+    assert failure.property == "target_workers"
+    assert "nested too deeply to check" in failure.reason
 
 
 def test_a_definition_nested_too_deeply_to_write_says_so() -> None:

@@ -360,12 +360,12 @@ class TaskQueueProvider(TaskRouterProvider):
             problems.append(("task_order", f"task_order is {order!r}; use 'FIFO' or 'LIFO'"))
         target = inputs.get("target_workers")
         if target is not None:
-            from taskrouter import ExpressionError, parse
+            from taskrouter.configuration import check_target_workers
 
-            try:
-                parse(target, "queue")
-            except ExpressionError as error:
-                problems.append(("target_workers", f"target_workers is not an expression TaskRouter accepts:\n{error}"))
+            # The toolkit's offline check never raises (an expression nested thousands deep is a problem line).
+            for problem in check_target_workers(target)[:1]:
+                reason = f"target_workers is not an expression TaskRouter accepts:\n{problem}"
+                problems.append(("target_workers", reason))
         return problems
 
     def collection(self, conn: Connection, props: Props) -> Any:
