@@ -37,7 +37,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy
 
 unit: $(STAMP) $(DEBIAN) engine
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --durations=25
 
 bench: $(STAMP) engine
 	$(PY) -m bench --report
