@@ -78,6 +78,8 @@ def live_template(code: Mapping[str, Any], live: Mapping[str, Any], known: Mappi
     ``known``: parameter values the stack's config gives (``PlannedFlow.values``), found even where the code
     does not have them when they are distinctive (a URL).
     """
+    from components.providers.base import strings_in
+
     learned = learned_values(code, live)
     values = [*(known or {}).items(), *(pair for found in learned.values() for pair in found.items())]
     everywhere = {value: name for name, value in values if SID.fullmatch(value) or "://" in value}
@@ -90,7 +92,7 @@ def live_template(code: Mapping[str, Any], live: Mapping[str, Any], known: Mappi
             state.update(_restore(_behaviour(state), _behaviour(code_states[name]), learned, (name,)))
         states.append(replace_references(state, everywhere))
     template = {**live, "states": states}
-    unnamed = sorted({match.group(0) for text in _strings(template) for match in SID.finditer(text)})
+    unnamed = sorted({match.group(0) for text in strings_in(template) for match in SID.finditer(text)})
     return template, unnamed
 
 
@@ -103,17 +105,6 @@ def _restore(live: Any, code: Any, learned: Mapping[tuple[str, ...], Mapping[str
         return [_restore(item, code[i] if i < len(code) else None, learned, (*path, str(i)))
                 for i, item in enumerate(live)]
     return live
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def fetch_live(settings: Any, friendly_name: str) -> Mapping[str, Any]:

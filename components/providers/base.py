@@ -120,15 +120,16 @@ def has_unknowns(value: Any) -> bool:
     return False
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string inside a JSON-like value."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings_in(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from strings_in(item)
 
 
 def input_problems(field: InputField, value: Any) -> list[str]:
@@ -140,7 +141,7 @@ def input_problems(field: InputField, value: Any) -> list[str]:
         names = " or ".join("a mapping" if t is Mapping else t.__name__ for t in wanted)
         return [f"is {value!r} ({type(value).__name__}); it must be {names}"]
     if field.json:
-        if any("\x00" in text for text in _strings(canonical(value, as_json=True))):
+        if any("\x00" in text for text in strings_in(canonical(value, as_json=True))):
             return ["contains a NUL character; remove it"]
         return []
     bounds = field.spec.bounds
