@@ -1,13 +1,18 @@
-"""Thousands of dynamic resources in one process: the SDK's pickler leak is worked around (components/pulumi_sdk)."""
+"""Thousands of dynamic resources in one process: the SDK's pickler leak and its quadratic wait for outputs are
+worked around (components/pulumi_sdk)."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import pickle
 from typing import Any
 
 import pulumi
 import pulumi.dynamic.dynamic as sdk_dynamic
+import pulumi.runtime.stack as sdk_stack
 import pytest
+from pulumi.runtime.settings import SETTINGS
 
 from bench.trivial import Trivial, TrivialProvider
 from components import pulumi_sdk
@@ -60,3 +65,101 @@ def test_three_thousand_dynamic_resources_register_in_one_process(mocks: None) -
         assert ids == [f"r{index}-id" for index in range(COUNT)]
 
     return pulumi.Output.all(*[resource.id for resource in resources]).apply(check)
+
+
+# ---- the wait for outstanding outputs (components/pulumi_sdk.py §2) -------------------------------------------
+
+
+def test_the_sdk_still_waits_output_by_output() -> None:
+    """When this fails, upstream changed `wait_for_rpcs`' loop: see whether components/pulumi_sdk.py §2 can go."""
+    source = inspect.getsource(sdk_stack.wait_for_rpcs)
+    assert "asyncio.wait(" in source
+    assert "FIRST_COMPLETED" in source
+    assert "SETTINGS.outputs" in source
+
+
+def _stack_asyncio() -> Any:
+    """`asyncio` as `pulumi.runtime.stack` sees it."""
+    return vars(sdk_stack)["asyncio"]
+
+
+def _outputs_completing_one_per_turn(count: int, failing: int | None = None) -> tuple[int, BaseException | None]:
+    """Run `wait_for_rpcs` over `count` pending outputs that complete one per event-loop turn (as an `up`'s
+    do, resource by resource); the turns its loop took and what it raised."""
+    turns = 0
+    stack_asyncio = _stack_asyncio()
+    wait = stack_asyncio.wait
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal turns
+        turns += 1
+        return await wait(*args, **kwargs)
+
+    async def scenario() -> BaseException | None:
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[int]] = [loop.create_future() for _ in range(count)]
+
+        async def output(future: asyncio.Future[int]) -> int:
+            return await future
+
+        for future in futures:
+            task = asyncio.ensure_future(output(future))
+            SETTINGS.outputs.add(task)
+            task.add_done_callback(SETTINGS.outputs.discard)
+
+        async def engine() -> None:
+            for index, future in enumerate(futures):
+                if index == failing:
+                    future.set_exception(ValueError(f"output {index} failed"))
+                    return
+                future.set_result(index)
+                await asyncio.sleep(0)
+
+        driver = asyncio.ensure_future(engine())
+        try:
+            await sdk_stack.wait_for_rpcs()
+            return None
+        except ValueError as error:
+            return error
+        finally:
+            await driver
+            for task in list(SETTINGS.outputs):
+                task.cancel()
+            SETTINGS.outputs.clear()
+
+    stack_asyncio.wait = counted
+    try:
+        raised = asyncio.run(scenario())
+    finally:
+        del stack_asyncio.wait
+    return turns, raised
+
+
+def test_waiting_for_thousands_of_outputs_takes_a_few_turns_not_one_per_output() -> None:
+    pulumi_sdk.install()
+    turns, raised = _outputs_completing_one_per_turn(4_000)
+    assert raised is None
+    # One turn per eighth of what is left: about 8 x ln(4000) = 66, where the SDK's own loop takes ~4,000.
+    assert turns <= 100
+
+
+def test_a_failed_output_still_ends_the_wait_at_once() -> None:
+    pulumi_sdk.install()
+    turns, raised = _outputs_completing_one_per_turn(4_000, failing=10)
+    assert isinstance(raised, ValueError)
+    assert str(raised) == "output 10 failed"
+    assert turns <= 2
+
+
+def test_other_waits_are_asyncios_own() -> None:
+    pulumi_sdk.install()
+
+    async def scenario() -> tuple[int, int]:
+        loop = asyncio.get_running_loop()
+        ready, never = loop.create_future(), loop.create_future()
+        ready.set_result(1)
+        done, pending = await _stack_asyncio().wait({ready, never}, timeout=0.01)
+        return len(done), len(pending)
+
+    assert asyncio.run(scenario()) == (1, 1)
+    assert _stack_asyncio().sleep is asyncio.sleep
