@@ -14,19 +14,27 @@ Pages are asked for at Twilio's largest size, so 1,500 queues are two requests, 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 PAGE_SIZE = 1000
-"""Twilio's largest page (TaskRouter and Studio lists): a collection of n objects is ceil(n / 1000) requests."""
+"""Twilio's largest page (TaskRouter, Studio, IncomingPhoneNumbers and Sync Documents lists): a collection of n
+objects is ceil(n / 1000) requests. Conversations address configurations pages hold at most 50
+(``triggers.ADDRESS_PAGE_SIZE``)."""
 
 
 class Listing:
-    """One collection as last listed, by SID, with the provider's own writes applied. Thread-safe."""
+    """One collection as last listed, by SID (or the attribute ``by``), with the provider's own writes applied.
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    Thread-safe.
+    """
+
+    def __init__(self, items: Iterable[Any], by: str = "sid") -> None:
         self._lock = threading.Lock()
-        self._items: dict[str, Any] = {item.sid: item for item in items}
+        self._by = by
+        self._items: dict[str, Any] = {getattr(item, by): item for item in items}
+        self._writing: dict[str, threading.Lock] = {}
 
     def items(self) -> list[Any]:
         with self._lock:
@@ -43,16 +51,25 @@ class Listing:
     def put(self, instance: Any) -> None:
         """What a create or update answered (the object as Twilio now has it)."""
         with self._lock:
-            self._items[instance.sid] = instance
+            self._items[getattr(instance, self._by)] = instance
 
     def drop(self, sid: str) -> None:
         """A deleted object."""
         with self._lock:
             self._items.pop(sid, None)
 
+    @contextmanager
+    def writing(self, sid: str) -> Iterator[None]:
+        """Held while writing one object and putting the answer, so that two writes to it (two bindings of one
+        number) reach the listing in the order Twilio applied them."""
+        with self._lock:
+            lock = self._writing.setdefault(sid, threading.Lock())
+        with lock:
+            yield
+
     def replace(self, items: Iterable[Any]) -> None:
         """A fresh listing (after a lost answer)."""
-        fresh = {item.sid: item for item in items}
+        fresh = {getattr(item, self._by): item for item in items}
         with self._lock:
             self._items = fresh
 
@@ -65,8 +82,8 @@ class Listings:
         self._listings: dict[Hashable, Listing] = {}
         self._loading: dict[Hashable, threading.Lock] = {}
 
-    def get(self, key: Hashable, load: Callable[[], Iterable[Any]]) -> Listing:
-        """The listing of `key`, loaded with `load` by the first caller (the others wait for it)."""
+    def get(self, key: Hashable, load: Callable[[], Iterable[Any]], by: str = "sid") -> Listing:
+        """The listing of `key`, loaded with `load` by the first caller (the others wait for it), keyed by `by`."""
         with self._lock:
             listing = self._listings.get(key)
             if listing is not None:
@@ -76,9 +93,16 @@ class Listings:
             with self._lock:
                 listing = self._listings.get(key)
             if listing is None:
-                listing = Listing(load())  # a failure leaves nothing cached: the next call lists again
+                listing = Listing(load(), by)  # a failure leaves nothing cached: the next call lists again
                 with self._lock:
                     self._listings[key] = listing
+        return listing
+
+    def fresh(self, key: Hashable, items: Iterable[Any], by: str = "sid") -> Listing:
+        """``items`` just listed (a lost answer's reconciliation, a recovery) become the listing of ``key``."""
+        listed = list(items)
+        listing = self.get(key, lambda: listed, by)
+        listing.replace(listed)
         return listing
 
     def loaded(self, key: Hashable) -> Listing | None:
