@@ -110,21 +110,18 @@ class TaskRouterProvider(TwilioProvider):
             return {**self.outputs(instance), "adopted": False, "previous": None}
         self.check_adoptable(existing, inputs)
         changes = self.update_params(inputs)
-        previous = {key: value for key, value in self.live_inputs(existing).items() if key in changes}
-        live = previous
-        # Kept in the account before the write: a CLI killed after it leaves the object showing only the
-        # program's values, and the record is what destroy puts back.
-        shows_program = all(
-            canonical(previous.get(key), self.fields[key].json) == canonical(value, self.fields[key].json)
-            for key, value in changes.items()
-        )
-        found = ledger.remember(conn, self._record_name(existing.sid), {"previous": previous},
-                                earlier_try_shows=shows_program)
-        previous = found.get("previous") or previous
-        instance = existing
+        live = {key: value for key, value in self.live_inputs(existing).items() if key in changes}
+        # An object that already has every value the program sets is not written to, and needs no record.
         already = all(value is None or canonical(live.get(key), self.fields[key].json)
                       == canonical(value, self.fields[key].json) for key, value in changes.items())
-        if not already:  # an object that already has every value the program sets is not written to
+        # Kept in the account before the write: a CLI killed after it leaves the object showing the program's
+        # values (so "already"), and that try's record is what destroy puts back.
+        found = ledger.Findings(self, conn).remember(
+            self._record_name(existing.sid), {"previous": live}, earlier_try_shows=already, needed=not already
+        )
+        previous = found.get("previous") or live
+        instance = existing
+        if not already:
             instance = self.resend(conn, lambda: collection(existing.sid).update(**self._params(changes)))
             listing.put(instance)
         return {**self.outputs(instance), "adopted": True, "previous": previous}
@@ -152,7 +149,7 @@ class TaskRouterProvider(TwilioProvider):
         outs = self.outputs(instance)
         if olds.get("adopted") is None:  # imported by a recovery: adopted when Flex's or named by adopt_sid
             adopted = bool(olds.get("adopt_sid")) or self.adopts_by_name(olds.get(self.match_field))
-            found = ledger.recall(conn, self._record_name(id_)) if adopted else None
+            found = ledger.Findings(self, conn).recall(self._record_name(id_)) if adopted else None
             outs.update(adopted=adopted, previous=(found or {}).get("previous"))
         return self.live_inputs(instance), outs
 
@@ -171,7 +168,8 @@ class TaskRouterProvider(TwilioProvider):
         except TwilioRestException as error:
             if error.status != 404:
                 raise
-        ledger.forget(conn, self._record_name(id_))  # also when the object was gone already
+        # Also when the object was gone already; listed first, so an adoption with no record costs no write.
+        ledger.Findings(self, conn).forget(self._record_name(id_), look=True)
 
     # ---- the collection's listing (listing.py) ------------------------------------------------
 
@@ -183,9 +181,9 @@ class TaskRouterProvider(TwilioProvider):
         return listings_of(self).get(self._listing_key(conn, props), lambda: collection.list(page_size=PAGE_SIZE))
 
     def _relisted(self, conn: Connection, props: Props) -> list[Any]:
-        """A fresh listing (a create lost its answer): it replaces the kept one."""
+        """A fresh listing (a create lost its answer, or a recovery asks): it replaces the kept one."""
         items = list(self.collection(conn, props).list(page_size=PAGE_SIZE))
-        self._listing(conn, props).replace(items)
+        listings_of(self).fresh(self._listing_key(conn, props), items)
         return items
 
     def _listed(self, conn: Connection, props: Props, sid: str) -> Any | None:

@@ -26,6 +26,7 @@ def test_a_bound_channel_moved_away_in_the_console_is_drift(emulator: EmulatorHa
     created = provider.create(inputs)
     numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
     numbers(created.id).update(voice_url="https://example.com/elsewhere")
-    read = provider.read(created.id, through_the_wire(created.outs or {}))
+    refresh = connected(PhoneNumberBindingProvider(), emulator)  # the next command: a new provider process
+    read = refresh.read(created.id, through_the_wire(created.outs or {}))
     assert (read.inputs or {})["voice"] is False
     assert (read.inputs or {})["messaging"] is True

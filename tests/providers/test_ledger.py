@@ -3,6 +3,8 @@ what a trigger found before its first write (kept while the object shows the pro
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from components.providers import ledger
@@ -48,14 +50,32 @@ def test_a_finding_is_kept_while_the_object_shows_the_earlier_write_and_replaced
     emulator: EmulatorHandle,
 ) -> None:
     conn, name = connection(emulator), ledger.found_name("number", "+15005550006", "voice")
-    assert ledger.remember(conn, name, {"voice_url": "https://old"}, earlier_try_shows=False) == {
+
+    def process() -> ledger.Findings:  # each try is a new provider process, with its own listing of the records
+        return ledger.Findings(SimpleNamespace(), conn)
+
+    assert process().remember(name, {"voice_url": "https://old"}, earlier_try_shows=False) == {
         "voice_url": "https://old"}
     # An earlier try wrote, and was killed: the number now shows the program's URL, the record the old one.
-    assert ledger.remember(conn, name, {"voice_url": None}, earlier_try_shows=True) == {"voice_url": "https://old"}
+    assert process().remember(name, {"voice_url": None}, earlier_try_shows=True) == {"voice_url": "https://old"}
     # A destroy restored the number and was killed before forgetting: what the number shows now wins.
-    assert ledger.remember(conn, name, {"voice_url": "https://new"}, earlier_try_shows=False) == {
+    assert process().remember(name, {"voice_url": "https://new"}, earlier_try_shows=False) == {
         "voice_url": "https://new"}
     assert ledger.recall(conn, name) == {"voice_url": "https://new"}
-    ledger.forget(conn, name)
-    ledger.forget(conn, name)  # already gone is fine
+    # Stale again, and what is found now needs no record: the stale one is deleted, not left to be used.
+    assert process().remember(name, {"voice_url": ""}, earlier_try_shows=False, needed=False) == {"voice_url": ""}
     assert ledger.recall(conn, name) is None
+    findings = process()
+    findings.forget(name)
+    findings.forget(name, look=True)  # already gone is fine
+    assert ledger.recall(conn, name) is None
+
+
+def test_a_finding_that_needs_no_record_is_never_written(emulator: EmulatorHandle) -> None:
+    conn, name = connection(emulator), ledger.found_name("number", "+15005550006", "voice")
+    emulator.reset_log()
+    findings = ledger.Findings(SimpleNamespace(), conn)
+    assert findings.remember(name, {"voice_url": ""}, earlier_try_shows=False, needed=False) == {"voice_url": ""}
+    findings.forget(name)  # the records are listed: none to delete
+    assert writes(emulator) == writes(emulator, "DELETE") == []
+    assert [r["method"] for r in emulator.requests()] == ["GET"]  # the one listing of the records
