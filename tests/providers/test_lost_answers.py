@@ -162,3 +162,79 @@ def test_a_flow_update_whose_answer_was_lost_makes_exactly_one_revision(emulator
     revisions = client(emulator).studio.v2.flows(created.id).revisions.list()
     assert sorted(r.revision for r in revisions) == [1, 2]
     assert (updated.outs or {})["revision"] == 2
+
+
+# ---- a try killed after its write, seen by the next command (a new provider process) ------------------------
+
+
+def records(emulator: EmulatorHandle) -> list[str]:
+    """The unique names of the account's records (ledger.py)."""
+    return sorted(d.unique_name for d in client(emulator).sync.v1.services("default").documents.list())
+
+
+def test_a_number_killed_after_its_write_gets_its_previous_webhooks_back(emulator: EmulatorHandle) -> None:
+    numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
+    number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
+    numbers(number.sid).update(voice_url="https://example.com/old-ivr", voice_method="GET", sms_url="")
+    inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True, "messaging": True}
+    connected(PhoneNumberBindingProvider(), emulator).create(inputs)  # killed: its answer never reached the state
+    # Only the voice channel had something to put back; SMS had nothing set, so it has no record.
+    assert records(emulator) == [f"flex-pre-agent.found.number.{number.phone_number}.voice"]
+
+    again = connected(PhoneNumberBindingProvider(), emulator).create(inputs)
+    previous = (again.outs or {})["previous"]
+    assert (previous["voice_url"], previous["voice_method"], previous["sms_url"] or "") == (
+        "https://example.com/old-ivr", "GET", "")
+    connected(PhoneNumberBindingProvider(), emulator).delete(again.id, through_the_wire(again.outs or {}))
+    after = numbers(number.sid).fetch()
+    assert (after.voice_url, after.voice_method, after.sms_url or "", after.sms_method) == (
+        "https://example.com/old-ivr", "GET", "", "POST")
+    assert records(emulator) == []
+
+
+def test_a_number_with_nothing_set_imported_by_a_recovery_is_put_back_unset(emulator: EmulatorHandle) -> None:
+    numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
+    number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
+    numbers(number.sid).update(voice_url="")
+    inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True}
+    connected(PhoneNumberBindingProvider(), emulator).create(inputs)  # killed after its write
+    assert records(emulator) == []  # nothing was set: nothing recorded
+
+    recovery = connected(PhoneNumberBindingProvider(), emulator)
+    assert recovery.find_created(recovery.connection(), inputs, set()) == number.sid
+    imported = recovery.read(number.sid, inputs)
+    connected(PhoneNumberBindingProvider(), emulator).delete(number.sid, through_the_wire(imported.outs or {}))
+    after = numbers(number.sid).fetch()
+    assert (after.voice_url or "", after.voice_method) == ("", "POST")
+
+
+def test_an_address_a_killed_try_created_is_deleted_on_destroy_not_restored(emulator: EmulatorHandle) -> None:
+    flow = client(emulator).studio.v2.flows.create(friendly_name="IVR", status="published", definition=MINIMAL_FLOW)
+    inputs = {"address": emulator.phone_numbers[1], "address_type": "sms", "flow_sid": flow.sid}
+    connected(ConversationsAddressProvider(), emulator).create(inputs)  # killed: its answer never reached the state
+    assert records(emulator) == []  # a new address: no record
+
+    recovery = connected(ConversationsAddressProvider(), emulator)
+    sid = recovery.find_created(recovery.connection(), inputs, set())
+    assert sid is not None
+    assert (recovery.read(sid, inputs).outs or {})["adopted"] is False  # an import by a recovery: the program's own
+    again = connected(ConversationsAddressProvider(), emulator).create(inputs)  # or the next `up`: the same
+    assert (again.id, (again.outs or {})["adopted"]) == (sid, False)
+    connected(ConversationsAddressProvider(), emulator).delete(again.id, through_the_wire(again.outs or {}))
+    assert client(emulator).conversations.v1.address_configurations.list() == []
+    assert records(emulator) == []
+
+
+def test_an_adopted_queue_killed_after_its_write_gets_its_own_values_back(emulator: EmulatorHandle) -> None:
+    workspace = flex_workspace_sid(emulator)
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues
+    everyone = next(q for q in queues.list() if q.friendly_name == "Everyone")
+    # The program sets one value and leaves the others (task_order...) as Flex has them.
+    inputs = {"workspace_sid": workspace, "friendly_name": "Everyone", "max_reserved_workers": 5}
+    connected(TaskQueueProvider(), emulator).create(inputs)  # killed after its write
+
+    again = connected(TaskQueueProvider(), emulator).create(inputs)  # the queue already shows the program's values
+    assert (again.outs or {})["previous"]["max_reserved_workers"] == everyone.max_reserved_workers
+    connected(TaskQueueProvider(), emulator).delete(again.id, through_the_wire({**inputs, **(again.outs or {})}))
+    assert queues(everyone.sid).fetch().max_reserved_workers == everyone.max_reserved_workers
+    assert records(emulator) == []

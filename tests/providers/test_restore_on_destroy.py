@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from components.providers import ledger
 from components.providers.base import TwilioProvider
 from components.providers.taskrouter import (
     ActivityProvider,
@@ -10,7 +11,7 @@ from components.providers.taskrouter import (
     WorkflowProvider,
     WorkspaceProvider,
 )
-from components.providers.triggers import ConversationsAddressProvider
+from components.providers.triggers import ConversationsAddressProvider, PhoneNumberBindingProvider
 from tests.emulator.support import EmulatorHandle
 from tests.providers.support import client, connected, flex_workspace_sid, through_the_wire
 
@@ -127,3 +128,71 @@ def test_an_address_the_program_created_is_deleted_on_destroy(emulator: Emulator
     assert (created.outs or {})["adopted"] is False
     provider.delete(created.id, through_the_wire(created.outs or {}))
     assert client(emulator).conversations.v1.address_configurations.list() == []
+
+
+# ---- a stale record (a destroy killed after it restored, before it deleted the record) is never used ---------
+
+
+def stale_record(emulator: EmulatorHandle, name: str, data: dict[str, Any]) -> None:
+    client(emulator).sync.v1.services("default").documents.create(unique_name=name, data=data)
+
+
+def records(emulator: EmulatorHandle) -> dict[str, Any]:
+    return {d.unique_name: d.data for d in client(emulator).sync.v1.services("default").documents.list()}
+
+
+def test_a_stale_number_record_gives_way_to_what_the_number_shows_now(emulator: EmulatorHandle) -> None:
+    numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
+    number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
+    numbers(number.sid).update(voice_url="https://example.com/current")
+    name = ledger.found_name("number", number.phone_number, "voice")
+    stale_record(emulator, name, {"voice_url": "https://example.com/stale", "voice_method": "POST"})
+    inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True}
+    created = connected(PhoneNumberBindingProvider(), emulator).create(inputs)
+    assert (created.outs or {})["previous"]["voice_url"] == "https://example.com/current"
+    assert records(emulator)[name]["voice_url"] == "https://example.com/current"
+    connected(PhoneNumberBindingProvider(), emulator).delete(created.id, through_the_wire(created.outs or {}))
+    assert numbers(number.sid).fetch().voice_url == "https://example.com/current"
+    assert records(emulator) == {}
+
+
+def test_a_stale_number_record_goes_when_the_number_has_nothing_set_now(emulator: EmulatorHandle) -> None:
+    numbers = client(emulator).api.v2010.accounts(emulator.account_sid).incoming_phone_numbers
+    number = next(n for n in numbers.list() if n.phone_number == emulator.phone_numbers[0])
+    numbers(number.sid).update(voice_url="")
+    stale_record(emulator, ledger.found_name("number", number.phone_number, "voice"),
+                 {"voice_url": "https://example.com/stale"})
+    inputs = {"phone_number": number.phone_number, "webhook_url": "https://hook/flow", "voice": True}
+    connected(PhoneNumberBindingProvider(), emulator).create(inputs)  # killed after its write
+    assert records(emulator) == {}  # nothing to record now, and the stale record is not left to be used
+
+    imported = connected(PhoneNumberBindingProvider(), emulator).read(number.sid, inputs)  # a recovery's import
+    connected(PhoneNumberBindingProvider(), emulator).delete(number.sid, through_the_wire(imported.outs or {}))
+    assert numbers(number.sid).fetch().voice_url in ("", None)
+
+
+def test_a_stale_address_record_never_makes_a_new_address_look_adopted(emulator: EmulatorHandle) -> None:
+    flow = _flow(emulator, "IVR")
+    inputs = {"address": emulator.phone_numbers[1], "address_type": "sms", "flow_sid": flow}
+    stale_record(emulator, ledger.found_name("address", "sms", emulator.phone_numbers[1]),
+                 {"existed": True, "previous": {"friendly_name": "Old", "auto_creation": {"enabled": False}}})
+    connected(ConversationsAddressProvider(), emulator).create(inputs)  # killed after its create
+    assert records(emulator) == {}
+
+    again = connected(ConversationsAddressProvider(), emulator).create(inputs)
+    assert (again.outs or {})["adopted"] is False
+    connected(ConversationsAddressProvider(), emulator).delete(again.id, through_the_wire(again.outs or {}))
+    assert client(emulator).conversations.v1.address_configurations.list() == []
+
+
+def test_a_stale_adoption_record_gives_way_to_what_the_object_shows_now(emulator: EmulatorHandle) -> None:
+    workspace = flex_workspace_sid(emulator)
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues
+    everyone = next(q for q in queues.list() if q.friendly_name == "Everyone")
+    stale_record(emulator, ledger.found_name("taskqueue", everyone.sid), {"previous": {"max_reserved_workers": 9}})
+    inputs = {"workspace_sid": workspace, "friendly_name": "Everyone", "max_reserved_workers": 5}
+    created = connected(TaskQueueProvider(), emulator).create(inputs)
+    assert (created.outs or {})["previous"]["max_reserved_workers"] == everyone.max_reserved_workers
+    connected(TaskQueueProvider(), emulator).delete(created.id, through_the_wire({**inputs, **(created.outs or {})}))
+    assert queues(everyone.sid).fetch().max_reserved_workers == everyone.max_reserved_workers
+    assert records(emulator) == {}
