@@ -112,8 +112,7 @@ class TaskRouterProvider(TwilioProvider):
         changes = self.update_params(inputs)
         live = {key: value for key, value in self.live_inputs(existing).items() if key in changes}
         # An object that already has every value the program sets is not written to, and needs no record.
-        already = all(value is None or canonical(live.get(key), self.fields[key].json)
-                      == canonical(value, self.fields[key].json) for key, value in changes.items())
+        already = all(value is None or self._same(key, live.get(key), value) for key, value in changes.items())
         # Kept in the account before the write: a CLI killed after it leaves the object showing the program's
         # values (so "already"), and that try's record is what destroy puts back.
         found = ledger.Findings(self, conn).remember(
@@ -163,6 +162,10 @@ class TaskRouterProvider(TwilioProvider):
             return
         restore = self.restore_params(olds)
         try:
+            listed = self._listed(conn, olds, id_) if restore else None
+            if listed is not None:  # what the object already shows again (or never stopped showing) is not sent
+                restore = {key: value for key, value in restore.items()
+                           if not self._same(key, getattr(listed, key), value)}
             if restore:
                 self._remember(conn, olds, self.resend(conn, lambda: context.update(**self._params(restore))))
         except TwilioRestException as error:
@@ -226,6 +229,13 @@ class TaskRouterProvider(TwilioProvider):
             if before is not None:
                 restore[key] = before
         return restore
+
+    def _same(self, key: str, one: Any, other: Any) -> bool:
+        """Whether two values of field ``key`` are the same data (for a text, no value and an empty one alike)."""
+        field = self.fields[key]
+        blank = "" if str in field.types else None
+        return bool(canonical(blank if one is None else one, field.json)
+                    == canonical(blank if other is None else other, field.json))
 
     def adopts_by_name(self, name: object) -> bool:
         """Whether an object of this name is one of Flex's own, adopted when it exists."""

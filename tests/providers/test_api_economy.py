@@ -74,6 +74,15 @@ def test_an_adopted_object_that_already_matches_is_not_written(emulator: Emulato
     assert [r["method"] for r in emulator.requests()] == ["GET", "GET"]  # and no record: the records listed once
 
 
+def test_releasing_an_adopted_object_the_program_never_changed_writes_nothing(emulator: EmulatorHandle) -> None:
+    inputs = {"friendly_name": "Flex Task Assignment"}
+    created = connected(WorkspaceProvider(), emulator).create(inputs)
+    emulator.reset_log()
+    connected(WorkspaceProvider(), emulator).delete(created.id, through_the_wire({**inputs, **(created.outs or {})}))
+    # The workspace's recorded values are what it shows (one list says so), and it has no record to delete.
+    assert [r["method"] for r in emulator.requests()] == ["GET", "GET"]
+
+
 def test_an_adopted_object_that_differs_gets_one_update(emulator: EmulatorHandle) -> None:
     emulator.reset_log()
     provider = connected(WorkspaceProvider(), emulator)
