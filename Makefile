@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEBIAN := $(VENV)/.debian-installed
 ENGINE := tools/pulumi/build.sh
 
-.PHONY: demo test lint typecheck unit bench bench-big emulator engine clean
+.PHONY: demo test lint typecheck unit bench emulator engine clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,12 +39,10 @@ typecheck: $(STAMP)
 unit: $(STAMP) $(DEBIAN) engine
 	$(PY) -m pytest -n 2 -q --durations=25
 
+## make bench: every figure of bench/README.md in one run, and their summary table (long: the 2,000-resource
+## stack is deployed twice; `python -m bench --report --skip-big` leaves it out).
 bench: $(STAMP) engine
 	$(PY) -m bench --report
-
-bench-big: $(STAMP) engine  # the 2,000-resource stack on the real engine: long (see bench/README.md)
-	$(PY) -m bench --big
-	$(PY) -m bench --big --latency 150ms --latency-jitter 50ms
 
 ## make emulator: the local Twilio API on 127.0.0.1:8787 for the local stack. Its account is kept in
 ## $(EMULATOR_STATE) across restarts (rm -r .emulator to start afresh; EMULATOR_STATE= keeps nothing).

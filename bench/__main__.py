@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,19 +23,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scaling", action="store_true",
                         help="instead: t(4n)/t(n) of every Studio and routing step (bench/scaling.py)")
     parser.add_argument("--report", action="store_true",
-                        help="every figure of `make bench` in one run: ratios, scaling, synthesis, the reference stack")
+                        help="`make bench`: every figure in one run (ratios, scaling, synthesis, the reference stack, "
+                             "the 2,000-resource stack at no latency and at 150 ms +- 50 ms) and their summary table")
+    parser.add_argument("--skip-big", action="store_true", help="with --report: leave out the 2,000-resource stack")
     parser.add_argument("--big", action="store_true",
                         help="instead: the 2,000-resource stack on the real engine by phase (bench/big_stack.py)")
     parser.add_argument("--latency", default="0ms", help="with --big: the emulator's latency, e.g. 150ms")
     parser.add_argument("--latency-jitter", default="0ms", help="with --big: its jitter, e.g. 50ms")
-    parser.add_argument("--queues", type=int, default=1500, help="with --big: queues (default: 1500)")
+    parser.add_argument("--queues", type=int, default=1500,
+                        help="with --big or --report: the big stack's queues (default: 1500, for 2,000 resources)")
     args = parser.parse_args(argv)
     if args.widgets < 1 or args.repeats < 1:
         parser.error("--widgets and --repeats must be at least 1")
     if args.big:
         return _big(args.latency, args.latency_jitter, args.queues)
     if args.report:
-        return _report(args.repeats)
+        return _report(args.repeats, args.queues, args.skip_big)
     if args.scaling:
         from bench import scaling
 
@@ -70,32 +74,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if result.within_target or not args.check else 1
 
 
-def _report(repeats: int) -> int:
-    """What `make bench` prints: each section measured in this run (the big stack is `make bench-big`)."""
-    from bench import big_stack, reference_stack, scaling, studio_flow, synthesis, taskrouter_lint
+def _report(repeats: int, queues: int, skip_big: bool) -> int:
+    """What `make bench` prints: every section and the summary table, measured in this one run."""
+    from bench import report
 
-    print("## Toolkits against json.dumps\n")
-    print(f"- {studio_flow.run(1000, repeats=repeats, min_seconds=0.2).summary()}")
-    print(f"- {taskrouter_lint.run(repeats=3, min_seconds=0).summary()}")
-    print("\n## Scaling\n")
-    print(scaling.table(scaling.run(repeats=repeats)))
-    print("\n## Synthesis under mocks\n")
-    print(f"- {synthesis.run(repeats=5).summary()}")
-    print("\n## The reference stack (`local`) on the real engine\n")
-    print(big_stack.TABLE_HEAD)
-    result = reference_stack.run()
-    print(f"\n{result.resources} dynamic resources. No-op `pulumi up`: {result.noop_seconds:.1f} s against "
-          f"{result.empty_noop_seconds:.1f} s for an empty program on the same engine ({result.noop_ratio:.2f}x).")
+    report.run(repeats=repeats, big_size=None if skip_big else _size(queues),
+               latencies=[report.Latency(), report.TWILIO_LIKE])
     return 0
+
+
+def _size(queues: int) -> Any:
+    """The big stack's size: the issue's 2,000 resources at 1,500 queues, the same proportions otherwise."""
+    from bench import big_stack
+
+    return big_stack.Size() if queues == 1500 else big_stack.Size(
+        queues=queues, workflows=max(1, queues // 5), flows=max(1, queues // 25), numbers=max(1, queues // 25),
+        addresses=max(1, queues // 20))
 
 
 def _big(latency: str, jitter: str, queues: int) -> int:
     from bench import big_stack
     from twilio_emulator.latency import parse_duration
 
-    size = big_stack.Size() if queues == 1500 else big_stack.Size(
-        queues=queues, workflows=max(1, queues // 5), flows=max(1, queues // 25), numbers=max(1, queues // 25),
-        addresses=max(1, queues // 20))
+    size = _size(queues)
     print(f"{size.resources:,} resources, latency {latency} (jitter {jitter})")
     print(big_stack.TABLE_HEAD)
     big_stack.run(size, latency=parse_duration(latency), jitter=parse_duration(jitter, flag="--latency-jitter"))

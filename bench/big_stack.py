@@ -5,10 +5,12 @@ of 30 to 80 widgets, numbers and SMS addresses bound to the flows, Flex's worksp
 It is deployed by the real Pulumi CLI through ``flexctl.engine`` (as tests/lifecycle does) to an in-process
 emulator, with no latency or with Twilio-like latency (``--latency 150ms --latency-jitter 50ms``), through
 preview, first up, a no-op up, refresh, a one-flow change and destroy. For each phase: wall time, Twilio
-requests (reads and writes) beside the physical minimum, requests per resource, and the peak memory of the
-largest process of each role (the CLI, the program, the provider server; ``bench.processes``).
+requests (reads and writes) beside the physical minimum, requests per resource, the peak memory of the
+largest process of each role (the CLI, the program, the provider server; ``bench.processes``) and the CPU time
+of each role (which process the machine spent the wall time on).
 
-``python -m bench --big`` runs it (``make bench-big``); it takes minutes, so ``make bench`` does not.
+``make bench`` runs it at no latency and at Twilio-like latency (``bench.report``); ``python -m bench --big``
+runs one size and latency alone.
 """
 
 from __future__ import annotations
@@ -64,12 +66,16 @@ class Phase:
     writes: int
     minimum: str
     peak_mib: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def row(self, resources: int) -> str:
         per = (self.reads + self.writes) / resources
-        memory = ", ".join(f"{role} {mib:.0f}" for role, mib in sorted(self.peak_mib.items()) if role != "other")
         return (f"| {self.name} | {self.seconds:.1f} s | {self.reads} | {self.writes} | {self.minimum} | "
-                f"{per:.2f} | {memory} |")
+                f"{per:.2f} | {_by_role(self.peak_mib, '.0f')} | {_by_role(self.cpu_seconds, '.1f')} |")
+
+
+def _by_role(values: dict[str, float], spec: str) -> str:
+    return ", ".join(f"{role} {value:{spec}}" for role, value in sorted(values.items()) if role != "other")
 
 
 def _numbers(count: int, first: int) -> list[str]:
@@ -126,13 +132,14 @@ def measure(emulator: Any, steps: list[Step], resources: int, say: Callable[[str
             seconds = time.perf_counter() - started
         log = emulator.api.requests()
         reads, writes = sum(r["method"] in READS for r in log), sum(r["method"] in WRITES for r in log)
-        phase = Phase(name, seconds, reads, writes, minimum, memory.by_role)
+        phase = Phase(name, seconds, reads, writes, minimum, memory.by_role, memory.cpu_by_role)
         say(phase.row(resources))
         phases.append(phase)
     return phases
 
 
 TABLE_HEAD = (
-    "| phase | wall time | reads | writes | physical minimum | requests per resource | peak MiB by process |\n"
-    "| --- | --- | --- | --- | --- | --- | --- |"
+    "| phase | wall time | reads | writes | physical minimum | requests per resource | peak MiB by process "
+    "| CPU s by process |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"
 )

@@ -29,6 +29,7 @@ from studio import (
     canonical_json,
     validate_definition,
 )
+from studio.jsontext import CANONICAL_OPTIONS
 
 TARGET_RATIO = 10.0
 SEGMENT_WIDGETS = 9
@@ -123,7 +124,8 @@ def build_validate_serialize(widgets: int) -> tuple[str, int]:
 
 
 def run(widgets: int = 1000, *, repeats: int = 7, min_seconds: float = 0.2) -> FlowBenchResult:
-    """Measure the workload against ``json.dumps`` of the same definition, in this process.
+    """Measure the workload against ``json.dumps`` of the same definition with the same canonical options
+    (sorted keys, compact separators), in this process.
 
     Args:
         widgets: flow size (see :func:`build_flow`).
@@ -134,7 +136,7 @@ def run(widgets: int = 1000, *, repeats: int = 7, min_seconds: float = 0.2) -> F
     _, problems = build_validate_serialize(widgets)
     timing = median_ratio(
         partial(build_validate_serialize, widgets),
-        partial(json.dumps, definition),
+        partial(json.dumps, definition, **CANONICAL_OPTIONS),
         repeats=repeats,
         min_seconds=min_seconds,
     )

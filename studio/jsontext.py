@@ -11,6 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+CANONICAL_OPTIONS: dict[str, Any] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":"),
+                                     "allow_nan": False}
+"""`json.dumps`' options for canonical text (also the benchmark's baseline: bench/studio_flow.py)."""
+
 
 def canonical_json(value: Any) -> str:
     """The canonical JSON text of a definition (or state): byte-identical for equal input.
@@ -20,7 +24,7 @@ def canonical_json(value: Any) -> str:
     write (about a thousand levels: no flow comes near) raises ValueError saying so, never RecursionError.
     """
     try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return json.dumps(value, **CANONICAL_OPTIONS)
     except RecursionError:
         raise ValueError(
             "the definition is nested too deeply to write as JSON (lists or objects inside each other about a "

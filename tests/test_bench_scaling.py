@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from bench import scaling
+from bench import reference_stack, report, scaling, studio_flow, synthesis, taskrouter_lint
 from bench.big_stack import Phase, Size
 from bench.processes import PeakMemory, role
+from bench.timing import Ratio
 
 
 @pytest.mark.parametrize("step", sorted({**scaling.STUDIO_STEPS, **scaling.ROUTING_STEPS}))
@@ -37,8 +38,10 @@ def test_calls_are_counted_exactly() -> None:
 
 def test_the_default_big_stack_has_two_thousand_resources() -> None:
     assert Size().resources == 2000
-    row = Phase("first up", 12.5, 9, 1998, "7 lists + 1998 writes", {"cli": 200.0, "provider": 90.4}).row(2000)
-    assert row == "| first up | 12.5 s | 9 | 1998 | 7 lists + 1998 writes | 1.00 | cli 200, provider 90 |"
+    row = Phase("first up", 12.5, 9, 1998, "7 lists + 1998 writes", {"cli": 200.0, "provider": 90.4},
+                {"cli": 10.04, "program": 3.0, "other": 1.0}).row(2000)
+    assert row == ("| first up | 12.5 s | 9 | 1998 | 7 lists + 1998 writes | 1.00 | cli 200, provider 90 "
+                   "| cli 10.0, program 3.0 |")
 
 
 def test_processes_are_told_apart_by_role() -> None:
@@ -47,10 +50,13 @@ def test_processes_are_told_apart_by_role() -> None:
     assert role(["/x/.venv/bin/python", "/x/bin/pulumi-language-python-exec"]) == "program"
 
 
-def test_peak_memory_sees_a_child_process() -> None:
+def test_peak_memory_and_cpu_time_see_a_child_process() -> None:
     memory = PeakMemory()
-    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    busy = "sum(range(5_000_000)); print('ready', flush=True); import sys; sys.stdin.read()"
+    child = subprocess.Popen([sys.executable, "-c", busy], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "ready\n"  # it has used some CPU by now
         memory.sample(os.getpid())
     finally:
         assert child.stdin is not None
@@ -58,3 +64,32 @@ def test_peak_memory_sees_a_child_process() -> None:
         child.wait(timeout=30)
     assert child.pid in memory.peaks
     assert memory.peaks[child.pid][1] > 0
+    assert memory.cpu[child.pid] > 0
+    assert memory.cpu_by_role[memory.peaks[child.pid][0]] >= memory.cpu[child.pid]
+
+
+def _phases(seconds: float, change: str) -> list[Phase]:
+    names = ["preview", "first up", "no-op up", "refresh", change, "destroy"]
+    return [Phase(name, seconds + index, index, 10 * index, f"min {index}") for index, name in enumerate(names)]
+
+
+def test_the_summary_table_joins_every_section_of_one_run() -> None:
+    reference = reference_stack.ReferenceResult(23, _phases(1.0, "one change (a flow)"), 6.0, 3.0)
+    big = {report.Latency(): _phases(10.0, "one-flow change"), report.TWILIO_LIKE: _phases(20.0, "one-flow change")}
+    flow = studio_flow.FlowBenchResult(1000, 0, Ratio(0.02, 0.004))
+    lint = taskrouter_lint.LintBenchResult((1000, 10000), Ratio(1.05, 0.1))
+    steps = [scaling.StepScaling("studio", "render", ((250, 4.2),), 0.3, (4.09,)),
+             scaling.StepScaling("routing", "lint", ((250, 4.1),), 2.0, (4.01,))]
+    table = report.Report(flow, lint, steps, synthesis.SynthesisResult(22, 5.0, 4.0), reference, Size(), big)
+    lines = table.summary().splitlines()
+    assert lines[0] == ("| what | reference stack (23 resources) | 2,000-resource stack | physical minimum or target |")
+    assert "| first up: Twilio reads + writes | 1 + 10 | 1 + 10 (minimum: min 1) | min 1 |" in lines
+    assert "| one change: Twilio reads + writes | 4 + 40 | 4 + 40 (minimum: min 4) | min 4 |" in lines
+    assert "| destroy: wall time, no latency | 6.0 s | 15.0 s |  |" in lines
+    assert "| destroy: wall time, 150 ms ± 50 ms | not run | 25.0 s |  |" in lines
+    assert any(line.startswith("| no-op `pulumi up` / ") and "2.00x (6.0 s / 3.0 s)" in line for line in lines)
+    assert any(line.startswith("| synthesis ") and "1.25x (22 resources)" in line and "<= 1.5x" in line
+               for line in lines)
+    assert any("/ json.dumps (canonical options) | 5.0x |" in line for line in lines)
+    assert any("| 4.09 (studio render) |" in line for line in lines)
+    assert len(lines) == 2 + 6 + 6 * 2 + 5

@@ -1,0 +1,128 @@
+"""What `make bench` prints: every figure users compare, measured in one run, and the one table that joins them.
+
+The sections, in the order they run: the toolkits against `json.dumps` with the canonical options, the toolkits'
+scaling table, synthesis of the prod program under mocks against the SDK floor, the reference stack (`local`)
+on the real engine with the engine's own floor, and the 2,000-resource stack on the real engine at no latency
+and at Twilio-like latency. Each section prints its own detailed table as it finishes; the summary table at the
+end is built from the same measurements, never from an earlier run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench import big_stack, reference_stack, scaling, studio_flow, synthesis, taskrouter_lint
+from bench.big_stack import Phase, Size
+
+PHASES = ("preview", "first up", "no-op up", "refresh", "one change", "destroy")
+"""The phases in the summary; each stack names its change its own way (`one-flow change`, `one change (a flow)`)."""
+
+
+@dataclass(frozen=True)
+class Latency:
+    seconds: float = 0.0
+    jitter: float = 0.0
+
+    @property
+    def label(self) -> str:
+        if not self.seconds:
+            return "no latency"
+        return f"{self.seconds * 1e3:.0f} ms ± {self.jitter * 1e3:.0f} ms"
+
+
+TWILIO_LIKE = Latency(0.150, 0.050)
+"""Twilio-like latency for the second run of the big stack: 150 ms a request, give or take 50 ms."""
+
+
+@dataclass
+class Report:
+    """Everything one `make bench` measured."""
+
+    flow: studio_flow.FlowBenchResult
+    lint: taskrouter_lint.LintBenchResult
+    scaling: list[scaling.StepScaling]
+    synthesis: synthesis.SynthesisResult
+    reference: reference_stack.ReferenceResult
+    big_size: Size
+    big: dict[Latency, list[Phase]]
+
+    def summary(self) -> str:
+        """The one table: requests and wall time per phase, and every ratio with its target."""
+        latencies = list(self.big)
+        big_name = f"{self.big_size.resources:,}-resource stack"
+        heads = ["what", f"reference stack ({self.reference.resources} resources)", big_name,
+                 "physical minimum or target"]
+        rows = []
+        reference = _by_phase(self.reference.phases)
+        for latency in latencies:
+            big = _by_phase(self.big[latency])
+            for name in PHASES:
+                if latency == latencies[0]:
+                    rows.append([f"{name}: Twilio reads + writes", _requests(reference[name]),
+                                 f"{_requests(big[name])} (minimum: {big[name].minimum})", reference[name].minimum])
+            for name in PHASES:
+                ref = f"{reference[name].seconds:.1f} s" if not latency.seconds else "not run"
+                rows.append([f"{name}: wall time, {latency.label}", ref, f"{big[name].seconds:.1f} s", ""])
+        worst = max(self.scaling, key=lambda step: step.worst)
+        rows += [
+            ["no-op `pulumi up` / the same engine's no-op up of an empty program",
+             f"{self.reference.noop_ratio:.2f}x ({self.reference.noop_seconds:.1f} s / "
+             f"{self.reference.empty_noop_seconds:.1f} s)", "", "the engine's own floor"],
+            ["synthesis of the prod program under mocks / as many trivial dynamic resources",
+             f"{self.synthesis.ratio:.2f}x ({self.synthesis.resources} resources)", "",
+             f"<= {synthesis.TARGET}x"],
+            [f"Studio: build + validate + serialize {self.flow.widgets:,} widgets / json.dumps (canonical options)",
+             f"{self.flow.timing.value:.1f}x", "", f"<= {studio_flow.TARGET_RATIO:g}x"],
+            [f"routing: lint {self.lint.sizes[1]:,} filters / {self.lint.sizes[0]:,} filters",
+             f"{self.lint.timing.value:.1f}x", "", f"<= {taskrouter_lint.TARGET_RATIO:g}x"],
+            ["scaling: worst calls(4n)/calls(n) of any toolkit step (table above)",
+             f"{worst.worst:.2f} ({worst.toolkit} {worst.step})", "", f"<= {scaling.TARGET}"],
+        ]
+        lines = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+
+
+def _by_phase(phases: list[Phase]) -> dict[str, Phase]:
+    return {_phase_name(phase.name): phase for phase in phases}
+
+
+def _phase_name(name: str) -> str:
+    return "one change" if "change" in name else name
+
+
+def _requests(phase: Phase) -> str:
+    return f"{phase.reads} + {phase.writes}"
+
+
+def run(*, repeats: int, big_size: Size | None, latencies: list[Latency],
+        say: Callable[[str], None] = print) -> Report | None:
+    """Measure every section, printing each as it finishes; the report, or None without the big stack."""
+    say("## Toolkits against json.dumps (the same canonical options)\n")
+    flow = studio_flow.run(1000, repeats=repeats, min_seconds=0.2)
+    say(f"- {flow.summary()}")
+    lint = taskrouter_lint.run(repeats=3, min_seconds=0)
+    say(f"- {lint.summary()}")
+    say("\n## Scaling\n")
+    steps = scaling.run(repeats=repeats)
+    say(scaling.table(steps))
+    say("\n## Synthesis under mocks\n")
+    synthesized = synthesis.run(repeats=5)
+    say(f"- {synthesized.summary()}")
+    say("\n## The reference stack (`local`) on the real engine\n")
+    say(big_stack.TABLE_HEAD)
+    reference = reference_stack.run(say)
+    say(f"\n{reference.resources} dynamic resources. No-op `pulumi up`: {reference.noop_seconds:.1f} s against "
+        f"{reference.empty_noop_seconds:.1f} s for an empty program on the same engine ({reference.noop_ratio:.2f}x).")
+    if big_size is None:
+        return None
+    big: dict[Latency, list[Phase]] = {}
+    for latency in latencies:
+        say(f"\n## The {big_size.resources:,}-resource stack on the real engine, {latency.label}\n")
+        say(big_stack.TABLE_HEAD)
+        big[latency] = big_stack.run(big_size, latency=latency.seconds, jitter=latency.jitter, say=say)
+    report = Report(flow, lint, steps, synthesized, reference, big_size, big)
+    say("\n## Summary: every figure above, from this one run\n")
+    say(report.summary())
+    return report
