@@ -3,20 +3,28 @@
 `tools/pulumi/build.sh` builds (once) or finds the CLI at the SDK's pinned version; this module runs it
 offline on a project directory: a file backend, the passphrase secrets provider, no update check and no
 plugin downloads. Every command reports what it did to each resource as ``Outcome.steps``.
+
+Each CLI run costs a third of a second or more (the CLI's start, the passphrase's key), so the CLI runs the SDK
+adds and nobody uses are left out: `pulumi version` runs once per process, a new stack is made by `stack init`
+alone, several config keys are set in one run, the state and outputs are read again only once the state file
+changed, and `up`, `refresh` and `destroy` are not followed by the SDK's `stack history` and `stack output`.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi import automation as auto
-from pulumi.automation._stack import ImportResource
+from pulumi.automation._stack import ImportResource, StackInitMode
 
 if TYPE_CHECKING:
     from flexctl.recovery import Recovery
@@ -34,6 +42,7 @@ OFFLINE_ENV = {
 _PREVIEW_OPTIONS = ("target", "replace", "expect_no_changes", "refresh")
 # The order in which one resource's steps tell what happened to it, the most telling first.
 _OP_RANK = ("replace", "create-replacement", "delete-replaced", "create", "update", "delete", "read", "refresh")
+T = TypeVar("T")
 
 
 # Upstream failures whose own message does not say what to do: the sign in the CLI's output, and the help.
@@ -68,6 +77,32 @@ def engine_bin() -> Path:
         reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "tools/pulumi/build.sh failed"
         raise EngineUnavailable(reason)
     return Path(done.stdout.strip().splitlines()[-1])
+
+
+@cache
+def _command(bin_dir: Path) -> auto.PulumiCommand:
+    """The CLI in ``bin_dir``, its version checked once per process (the SDK runs `pulumi version` for each)."""
+    return auto.PulumiCommand(root=str(bin_dir.parent))
+
+
+_NOT_READ = auto.UpdateSummary(kind="", start_time=datetime.min, message="", environment={}, config={}, result="")
+
+
+class _Stack(auto.Stack):
+    """The SDK's stack, whose `up`, `refresh` and `destroy` can leave out what the SDK reads back after them.
+
+    For the result object it returns, the SDK follows each with `pulumi stack history`, and `up` with `pulumi
+    stack output` twice: a CLI run each (a third of a second: the CLI's start, the passphrase's key), whose
+    result Engine does not use. It reports what happened from the engine's events and reads outputs when asked.
+    """
+
+    reading_back = True
+
+    def outputs(self) -> auto.OutputMap:
+        return super().outputs() if self.reading_back else {}
+
+    def info(self, show_secrets: bool = True) -> auto.UpdateSummary | None:
+        return super().info(show_secrets) if self.reading_back else _NOT_READ
 
 
 @dataclass
@@ -129,15 +164,21 @@ class Engine:
             **(env or {}),
         }
         (state_dir / "backend").mkdir(exist_ok=True)
-        options = auto.LocalWorkspaceOptions(
+        workspace = auto.LocalWorkspace(
             work_dir=str(project_dir),
             pulumi_home=str((state_dir / "home").resolve()),
             env_vars=self.env,
             secrets_provider="passphrase",
-            pulumi_command=auto.PulumiCommand(root=str(self.bin.parent)),
+            pulumi_command=_command(self.bin),
         )
+        # What the CLI read last, by the state file it read it from: (state, value) by command.
+        self._reads: dict[str, tuple[str, Any]] = {}
+        # `pulumi stack select`, or `stack init` for a stack the backend has no file of (one CLI run, not two).
+        known = self._state_file(workspace, stack).exists()
         try:
-            self.stack = auto.create_or_select_stack(stack, work_dir=str(project_dir), opts=options)
+            self.stack = _Stack(stack, workspace, StackInitMode.SELECT if known else StackInitMode.CREATE)
+        except auto.StackAlreadyExistsError:
+            self.stack = _Stack(stack, workspace, StackInitMode.SELECT)
         except auto.CommandError as error:
             raise EngineError(str(error)) from None
 
@@ -208,14 +249,26 @@ class Engine:
         except auto.CommandError as error:
             raise EngineError(explain(str(error)) + self._interrupted_hint(str(error))) from None
 
-    def _state_text(self) -> str:
+    def _state_file(self, workspace: auto.Workspace, stack: str) -> Path:
+        """Where the file backend keeps the stack's state (its checkpoint)."""
         backend = Path(self.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
-        project = self.stack.workspace.project_settings().name
-        path = backend / ".pulumi" / "stacks" / project / f"{self.stack.name}.json"
+        return backend / ".pulumi" / "stacks" / workspace.project_settings().name / f"{stack}.json"
+
+    def _state_text(self) -> str:
         try:
-            return path.read_text(encoding="utf-8")
+            return self._state_file(self.stack.workspace, self.stack.name).read_text(encoding="utf-8")
         except FileNotFoundError:
             return ""
+
+    def _read(self, what: str, read: Callable[[], T]) -> T:
+        """``read()`` (a CLI run), or a copy of what it gave while the state file was as it is now."""
+        state = self._state_text()
+        if not state or self._reads.get(what, ("", None))[0] != state:
+            value = read()
+            if not state:
+                return value
+            self._reads[what] = (state, value)
+        return copy.deepcopy(self._reads[what][1])  # type: ignore[no-any-return]
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         """The CLI running in the background (a test that kills it midway): ``pulumi ARGS --non-interactive``."""
@@ -244,20 +297,28 @@ class Engine:
     # ---- config and state ------------------------------------------------------------------------
 
     def set_config(self, key: str, value: Any, *, secret: bool = False) -> None:
-        """`pulumi config set`; a list or mapping keeps its types (`pulumi config set-all --json`)."""
-        if not isinstance(value, (list, dict)):
-            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-            self.stack.set_config(key, auto.ConfigValue(value=text, secret=secret))
-            return
-        entry = {"value": json.dumps(value), "objectValue": value, "secret": secret}
-        self.stack.set_all_config_json(json.dumps({key: entry}))
+        """`pulumi config set`; a list or mapping keeps its types."""
+        self.set_configs({key: value}, secret=secret)
+
+    def set_configs(self, values: Mapping[str, Any], *, secret: bool = False) -> None:
+        """`pulumi config set-all --json`: every key in one CLI run; a list or mapping keeps its types."""
+        entries = {}
+        for key, value in values.items():
+            if isinstance(value, (list, dict)):
+                entries[key] = {"value": json.dumps(value), "objectValue": value, "secret": secret}
+            else:
+                text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+                entries[key] = {"value": text, "secret": secret}
+        if entries:
+            self.stack.set_all_config_json(json.dumps(entries))
 
     def outputs(self) -> dict[str, Any]:
-        return {key: value.value for key, value in self.stack.outputs().items()}
+        """`pulumi stack output`: the stack's outputs, secrets shown."""
+        return self._read("outputs", lambda: {key: value.value for key, value in self.stack.outputs().items()})
 
     def export(self) -> dict[str, Any]:
         """`pulumi stack export`: the deployment (resources with inputs and outputs)."""
-        return dict(self.stack.export_stack().deployment or {})
+        return self._read("export", lambda: dict(self.stack.export_stack().deployment or {}))
 
     def resources(self) -> list[dict[str, Any]]:
         """The state's resources, without the stack and the default provider."""
@@ -276,10 +337,13 @@ class Engine:
 
     def _run(self, command: Any, **options: Any) -> Outcome:
         outcome = Outcome()
+        self.stack.reading_back = False
         try:
             command(on_event=outcome.record, on_output=outcome.output.append, color="never", **options)
         except auto.CommandError as error:
             raise EngineError(explain(str(error)) + self._interrupted_hint(str(error))) from None
+        finally:
+            self.stack.reading_back = True
         return outcome
 
     def _interrupted_hint(self, output: str) -> str:
