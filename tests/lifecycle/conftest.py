@@ -43,9 +43,9 @@ class Stack:
             emulator.account_sid, emulator.account_sid, emulator.auth_token, emulator.base_url
         )
 
-    def set(self, key: str, value: str) -> None:
-        """`pulumi config set lifecycle:<key> <value>`: the lifecycle program's own knobs."""
-        self.engine.set_config(f"lifecycle:{key}", value)
+    def set(self, **knobs: str) -> None:
+        """`pulumi config set-all lifecycle:<knob>=<value>...`: the lifecycle program's own knobs, in one CLI run."""
+        self.engine.set_configs({f"lifecycle:{knob}": value for knob, value in knobs.items()})
 
     def writes(self) -> list[dict[str, Any]]:
         """Requests since the last reset that could change anything in the account."""
@@ -68,8 +68,9 @@ def local_stack(project: Path, state: Path, emulator: EmulatorHandle, *, token_i
     if token_in_env:
         env["TWILIO_AUTH_TOKEN"] = emulator.auth_token
     engine = Engine(project, "local", state, env=env)
-    engine.set_config("flex-pre-agent:accountSid", emulator.account_sid)
-    engine.set_config("lifecycle:phoneNumbers", list(emulator.phone_numbers))
+    engine.set_configs(
+        {"flex-pre-agent:accountSid": emulator.account_sid, "lifecycle:phoneNumbers": list(emulator.phone_numbers)}
+    )
     if not token_in_env:
         engine.set_config("flex-pre-agent:authToken", emulator.auth_token, secret=True)
     return engine

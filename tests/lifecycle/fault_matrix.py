@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexctl.engine import Engine, EngineError
-from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN, PHONE_NUMBERS
-from tests.lifecycle.conftest import copy_project
+from flexctl.engine import EngineError
+from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN, PHONE_NUMBERS, EmulatorHandle
+from tests.lifecycle.conftest import copy_project, local_stack
 from twilio_emulator.faults import KINDS, make_rule
 from twilio_emulator.server import Emulator
 
@@ -59,16 +59,12 @@ def run_scenario(kind: str, rate: float, seed: int, workdir: Path) -> tuple[Resu
     snapshots: list[dict[str, Any]] = []
     kinds = KINDS if kind == MIXED else (kind,)
     with Emulator(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, phone_numbers=PHONE_NUMBERS, port=0) as emulator:
-        env = {"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
-        engine = Engine(copy_project(workdir / "project"), "local", workdir / "state", env=env)
-        engine.set_config("flex-pre-agent:accountSid", ACCOUNT_SID)
-        engine.set_config("lifecycle:phoneNumbers", list(PHONE_NUMBERS))
+        engine = local_stack(copy_project(workdir / "project"), workdir / "state", EmulatorHandle(emulator.base_url))
         if rate:
             # Drawn by the whole request, so parallel creates meet the same faults in any order.
             emulator.api.faults.set_rules([make_rule(rate=rate, kinds=kinds)], seed=seed, draw_by="request")
         for name, knobs in CHANGES:
-            for key, value in knobs.items():
-                engine.set_config(f"lifecycle:{key}", value)
+            engine.set_configs({f"lifecycle:{key}": value for key, value in knobs.items()})
             _as_an_operator(result, name, engine.up)
             snapshots.append(comparable(emulator))
         _as_an_operator(result, "destroy", engine.destroy)

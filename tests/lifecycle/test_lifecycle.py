@@ -18,10 +18,15 @@ FLEX_DEFAULTS = {"flex-workspace", "everyone", "voice", "offline", "assign-to-an
 CREATED = {"lunch", "callback", "support", "support-workflow", "ivr", "main-number", "sms-address"}
 
 
-def test_first_up_creates_everything_and_adopts_flex_defaults(stack: Stack) -> None:
+def test_first_up_creates_everything_and_adopts_flex_defaults_then_an_unchanged_program_is_a_no_op(
+    stack: Stack,
+) -> None:
+    stack.emulator.inject_fault(status=429, count=2, retry_after="0")  # rate limits, retried through the stack
+
     outcome = stack.engine.up()
 
     assert outcome.changed() == dict.fromkeys(FLEX_DEFAULTS | CREATED, "create")
+    assert [r["status"] for r in stack.emulator.requests()][:2] == [429, 429]
     adopted = {name for name in FLEX_DEFAULTS | CREATED if stack.outputs(name).get("adopted")}
     assert adopted == FLEX_DEFAULTS
     tr = stack.client.taskrouter.v1
@@ -30,9 +35,20 @@ def test_first_up_creates_everything_and_adopts_flex_defaults(stack: Stack) -> N
     assert [q.friendly_name for q in tr.workspaces(workspace).task_queues.list()].count("Everyone") == 1
     assert [c.unique_name for c in tr.workspaces(workspace).task_channels.list()].count("voice") == 1
 
+    # No credential in any resource or provider blob; a blob names its provider class by module path.
+    token = stack.emulator.auth_token
+    resources = stack.engine.resources()
+    assert token not in json.dumps(resources)
+    blobs = {r["outputs"]["__provider"] for r in resources}
+    assert blobs
+    for blob in blobs:
+        assert token.encode() not in base64.b64decode(blob)
+    support_blob = base64.b64decode(stack.outputs("support")["__provider"])
+    assert b"components.providers.taskrouter" in support_blob
+    assert b"TaskQueueProvider" in support_blob
+    assert len(support_blob) < 200
 
-def test_unchanged_program_previews_and_deploys_as_a_no_op(stack: Stack) -> None:
-    stack.engine.up()
+    # The program unchanged: preview and up are no-ops.
     flow = stack.sid("ivr")
     stack.emulator.reset_log()
 
@@ -58,10 +74,10 @@ def test_one_change_previews_exactly_the_steps_up_runs_even_protected(
     stack: Stack, knob: str, value: str, resource: str, path: str
 ) -> None:
     # Protection turns any previewed replacement into a failed `up`, so this also proves there is none.
-    stack.set("protect", "true")
+    stack.set(protect="true")
     stack.engine.up()
     sid = stack.sid(resource)
-    stack.set(knob, value)
+    stack.set(**{knob: value})
     stack.emulator.reset_log()
 
     preview = stack.engine.preview()
@@ -73,18 +89,10 @@ def test_one_change_previews_exactly_the_steps_up_runs_even_protected(
     assert len(writes) == 1
     assert path in writes[0]["path"]
     assert sid in writes[0]["path"]
-
-
-def test_a_changed_widget_is_one_new_flow_revision(stack: Stack) -> None:
-    stack.engine.up()
-    flow = stack.sid("ivr")
-    stack.set("greeting", "Hello from the new greeting.")
-
-    stack.engine.up()
-
-    live = stack.client.studio.v2.flows(flow).fetch()
-    assert live.revision == 2
-    assert any(s.get("properties", {}).get("say") == "Hello from the new greeting." for s in live.definition["states"])
+    if resource == "ivr":  # a changed widget is one new flow revision
+        live = stack.client.studio.v2.flows(sid).fetch()
+        assert live.revision == 2
+        assert any(s.get("properties", {}).get("say") == value for s in live.definition["states"])
 
 
 def test_preview_from_empty_with_sids_made_in_the_same_run_plans_every_create(stack: Stack) -> None:
@@ -98,7 +106,7 @@ def test_preview_from_empty_with_sids_made_in_the_same_run_plans_every_create(st
 
 
 def test_preview_with_an_unknown_number_and_name_passes(stack: Stack) -> None:
-    stack.set("unknownInputs", "true")
+    stack.set(unknownInputs="true")
 
     outcome = stack.engine.preview()
 
@@ -128,10 +136,12 @@ def test_refresh_finds_no_drift_on_a_clean_stack_and_a_console_edit_otherwise(st
     assert canonical(flows(flow_sid).fetch().definition) == canonical(original)
 
 
-def test_changing_an_immutable_field_replaces_deleting_first(stack: Stack) -> None:
+def test_replacements_delete_first_move_dependents_and_lose_nothing(stack: Stack) -> None:
     stack.engine.up()
+
+    # An immutable field (an activity's availability): replaced, deleting first; the queue follows.
     old_sid = stack.sid("lunch")
-    stack.set("lunchAvailable", "true")
+    stack.set(lunchAvailable="true")
     stack.emulator.reset_log()
 
     preview = stack.engine.preview()
@@ -148,44 +158,32 @@ def test_changing_an_immutable_field_replaces_deleting_first(stack: Stack) -> No
     assert workspace.task_queues(stack.sid("support")).fetch().reservation_activity_sid == new_sid
     assert not stack.outputs("lunch").get("adopted")
 
-
-@pytest.mark.parametrize("resource", ["support", "sms-address", "main-number"])
-def test_up_replace_keeps_state_true(stack: Stack, resource: str) -> None:
-    stack.engine.up()
-    urn = stack.engine.state_of(resource)["urn"]
-
-    stack.engine.up(replace=[urn])
-
-    assert not stack.outputs(resource).get("adopted")
-    stack.engine.preview(expect_no_changes=True)
-    stack.engine.destroy()
-    assert_account_is_back_to_flex_defaults(stack)
-
-
-def test_replace_on_changes_and_an_immutable_address_type(stack: Stack) -> None:
-    stack.engine.up()
-    stack.set("supportTargets", "routing.skills HAS 'billing'")
-    stack.set("smsAddressType", "whatsapp")
-
+    # A field under replace_on_changes, and an immutable address type.
+    stack.set(supportTargets="routing.skills HAS 'billing'", smsAddressType="whatsapp")
     outcome = stack.engine.up()
-
     assert outcome.changed()["support"] == "replace"
     assert outcome.changed()["sms-address"] == "replace"
     stack.engine.preview(expect_no_changes=True)
+
+    # A rename without an alias: replaced, without losing the object.
+    stack.set(supportName="support-renamed")
+    stack.engine.up()
+    names = [q.friendly_name for q in workspace.task_queues.list()]
+    assert names.count("Support") == 1
+    assert stack.sid("support-renamed") in {q.sid for q in workspace.task_queues.list()}
+
     stack.engine.destroy()
     assert_account_is_back_to_flex_defaults(stack)
 
 
-def test_a_rename_without_alias_replaces_without_losing_the_object(stack: Stack) -> None:
-    stack.engine.up()
-    stack.set("supportName", "support-renamed")
-
+def test_up_replace_keeps_state_true(stack: Stack) -> None:
     stack.engine.up()
 
-    workspace = stack.client.taskrouter.v1.workspaces(stack.sid("flex-workspace"))
-    names = [q.friendly_name for q in workspace.task_queues.list()]
-    assert names.count("Support") == 1
-    assert stack.sid("support-renamed") in {q.sid for q in workspace.task_queues.list()}
+    for resource in ("support", "sms-address", "main-number"):
+        stack.engine.up(replace=[stack.engine.state_of(resource)["urn"]])
+
+        assert not stack.outputs(resource).get("adopted"), resource
+        stack.engine.preview(expect_no_changes=True)
     stack.engine.destroy()
     assert_account_is_back_to_flex_defaults(stack)
 
@@ -203,18 +201,23 @@ def assert_account_is_back_to_flex_defaults(stack: Stack) -> None:
     assert stack.client.conversations.v1.address_configurations.list() == []
 
 
-def test_destroy_gives_the_account_back_as_it_was(stack: Stack) -> None:
+def test_destroy_gives_the_account_back_as_it_was_deleting_dependents_first(stack: Stack) -> None:
     tr = stack.client.taskrouter.v1
     api = stack.client.api.v2010.accounts(stack.emulator.account_sid).incoming_phone_numbers
     numbers_before = {n.phone_number: (n.voice_url, n.voice_method, n.sms_url, n.sms_method) for n in api.list()}
     workspace_before = tr.workspaces.list()[0]
     everyone_before = next(q for q in tr.workspaces(workspace_before.sid).task_queues.list())
-    stack.set("eventCallbackUrl", "https://example.com/events")
+    stack.set(eventCallbackUrl="https://example.com/events")
     stack.engine.up()
+    stack.emulator.reset_log()
 
     outcome = stack.engine.destroy()
 
     assert set(outcome.steps.values()) == {"delete"}
+    deletes = [w["path"] for w in stack.writes() if w["method"] == "DELETE"]
+    order = [next(kind for kind in ("Flows", "TaskQueues", "Workflows", "Activities") if kind in p) for p in deletes
+             if any(kind in p for kind in ("Flows", "TaskQueues", "Workflows", "Activities"))]
+    assert order.index("Flows") < order.index("Workflows") < order.index("TaskQueues") < order.index("Activities")
     assert stack.engine.resources() == []
     assert_account_is_back_to_flex_defaults(stack)
     workspace = tr.workspaces(workspace_before.sid).fetch()
@@ -225,28 +228,15 @@ def test_destroy_gives_the_account_back_as_it_was(stack: Stack) -> None:
     assert numbers_after == numbers_before
 
 
-def test_destroy_deletes_dependents_before_what_they_use(stack: Stack) -> None:
-    stack.engine.up()
-    stack.emulator.reset_log()
-
-    stack.engine.destroy()
-
-    deletes = [w["path"] for w in stack.writes() if w["method"] == "DELETE"]
-    order = [next(kind for kind in ("Flows", "TaskQueues", "Workflows", "Activities") if kind in p) for p in deletes
-             if any(kind in p for kind in ("Flows", "TaskQueues", "Workflows", "Activities"))]
-    assert order.index("Flows") < order.index("Workflows") < order.index("TaskQueues") < order.index("Activities")
-
-
 def test_protect_blocks_destroy_and_retain_on_delete_keeps_the_object(stack: Stack) -> None:
-    stack.set("protect", "true")
+    stack.set(protect="true")
     stack.engine.up()
     stack.emulator.reset_log()
     with pytest.raises(EngineError, match="protected"):
         stack.engine.destroy()
     assert stack.writes() == []
 
-    stack.set("protect", "false")
-    stack.set("retainSupport", "true")
+    stack.set(protect="false", retainSupport="true")
     stack.engine.up()
     support = stack.sid("support")
     stack.engine.destroy()
@@ -255,49 +245,24 @@ def test_protect_blocks_destroy_and_retain_on_delete_keeps_the_object(stack: Sta
     assert support in {q.sid for q in workspace.task_queues.list()}
 
 
-def test_no_credential_in_any_resource_or_provider_blob(stack: Stack) -> None:
-    stack.engine.up()
-    token = stack.emulator.auth_token
-
-    resources = stack.engine.resources()
-
-    assert token not in json.dumps(resources)
-    blobs = {r["outputs"]["__provider"] for r in resources}
-    assert blobs
-    for blob in blobs:
-        assert token.encode() not in base64.b64decode(blob)
-
-
-def test_provider_blob_names_the_provider_classes_by_module_path(stack: Stack) -> None:
-    stack.engine.up()
-
-    blob = base64.b64decode(stack.outputs("support")["__provider"])
-
-    assert b"components.providers.taskrouter" in blob
-    assert b"TaskQueueProvider" in blob
-    assert len(blob) < 200
-
-
-def test_provider_errors_reach_the_user_with_twilios_code(stack: Stack) -> None:
+def test_provider_errors_reach_the_user_with_twilios_code_and_what_to_do(stack: Stack) -> None:
     stack.engine.up()
     stack.client.studio.v2.flows(stack.sid("ivr")).delete()  # gone behind Pulumi's back
-    stack.set("greeting", "Nobody will hear this")
+    stack.set(greeting="Nobody will hear this")
 
     with pytest.raises(EngineError, match=r"StudioFlow 'Lifecycle IVR': update failed: Twilio error 20404"):
         stack.engine.up()
 
-
-def test_rate_limits_and_server_errors_are_retried_through_the_whole_stack(stack: Stack) -> None:
-    stack.emulator.inject_fault(status=429, count=2, retry_after="0")
-
-    outcome = stack.engine.up()
-
-    assert set(outcome.changed().values()) == {"create"}
-    assert [r["status"] for r in stack.emulator.requests()][:2] == [429, 429]
+    done = stack.engine.cli("up", "--yes", "--stack", "local")  # the CLI's output, as users read it
+    assert done.returncode != 0
+    assert "Twilio error 20404" in done.stdout
+    assert "pulumi refresh" in done.stdout
+    # what refresh does, in words: it reads, forgets what is gone, writes nothing; up then makes it again
+    assert "drops the ones that are gone from the stack's state, writing nothing to Twilio" in done.stdout
 
 
 def test_many_creates_at_once_all_land_exactly_once(stack: Stack) -> None:
-    stack.set("extraQueues", "16")
+    stack.set(extraQueues="16")
 
     stack.engine.up()
 

@@ -19,11 +19,12 @@ def _policy(stack: Stack, config: dict[str, object] | None = None) -> dict[str, 
     return options
 
 
-def test_each_rule_names_the_resource_the_rule_and_the_fix(stack: Stack) -> None:
+def test_each_rule_names_the_resource_the_rule_and_the_fix_and_a_removal_needs_a_logged_override(
+    stack: Stack,
+) -> None:
     stack.engine.up()  # every SID known: the flow's definition can be judged in the preview
     writes = len(stack.writes())
-    stack.set("startAtGreeting", "true")
-    stack.set("literalWorkspaceSid", "WS" + "1" * 32)
+    stack.set(startAtGreeting="true", literalWorkspaceSid="WS" + "1" * 32)
 
     with pytest.raises(EngineError) as refused:
         stack.engine.preview(**_policy(stack, {"protected-stack": {"stacks": ["local"]}}))
@@ -40,11 +41,9 @@ def test_each_rule_names_the_resource_the_rule_and_the_fix(stack: Stack) -> None
     assert "KeyboardInterrupt" not in text  # the program, cancelled by the engine, leaves quietly
     assert len(stack.writes()) == writes
 
-
-def test_unbinding_a_number_needs_an_override_that_the_log_keeps(stack: Stack) -> None:
-    stack.engine.up()
+    # Unbinding a number needs an override, which the log keeps.
     number = stack.outputs("main-number")["phone_number"]
-    stack.set("unbindMainNumber", "true")
+    stack.set(startAtGreeting="false", literalWorkspaceSid="", unbindMainNumber="true")
 
     with pytest.raises(EngineError) as refused:
         stack.engine.preview(**_policy(stack))
