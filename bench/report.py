@@ -70,7 +70,7 @@ class Report:
                 if latency.seconds and big[name].reads + big[name].writes:
                     # Every request goes through the provider server, which answers four calls at a time.
                     least = (big[name].reads + big[name].writes) * latency.seconds / PROVIDER_WORKERS
-                    floor = f"at least {least:.0f} s: {PROVIDER_WORKERS} provider workers"
+                    floor = f"at least {least:.1f} s: {PROVIDER_WORKERS} provider workers"
                 rows.append([f"{name}: wall time, {latency.label}", ref, f"{big[name].seconds:.1f} s", floor])
         worst = max(self.scaling, key=lambda step: step.worst)
         rows += [
