@@ -31,7 +31,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from components.providers.twilio_api import make_client
+    from components.providers.twilio_http import make_client
     from components.settings import read_stack_file
     from flexctl.engine import POLICY_PACK, Engine
     from flexctl.render_commands import render_stack, stack_names

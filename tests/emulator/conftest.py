@@ -12,7 +12,7 @@ from tests.emulator.support import EmulatorHandle
 
 def checked_client(emulator: EmulatorHandle, *, username: str | None = None, password: str | None = None) -> Any:
     """`make_client` for the emulator; each response the SDK receives must match its OpenAPI schema."""
-    from components.providers.twilio_api import make_client
+    from components.providers.twilio_http import make_client
 
     client = make_client(
         emulator.account_sid, username or emulator.account_sid, password or emulator.auth_token, emulator.base_url

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from twilio.rest import Client
 
-from components.providers.twilio_api import make_client
+from components.providers.twilio_http import make_client
 from flexctl.engine import Engine
 from tests.emulator.support import EmulatorHandle
 

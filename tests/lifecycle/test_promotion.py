@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from components.providers.twilio_api import make_client
+from components.providers.twilio_http import make_client
 from components.settings import read_stack_file
 from flexctl.engine import Engine, EngineError
 from tests.emulator.support import AUTH_TOKEN

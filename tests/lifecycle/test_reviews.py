@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from twilio.rest import Client
 
-from components.providers.twilio_api import make_client
+from components.providers.twilio_http import make_client
 from components.settings import read_stack_file
 from flexctl.engine import Engine
 from tests.emulator.support import AUTH_TOKEN

@@ -17,7 +17,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from components.providers.base import TwilioProvider
-from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, AUTH_TOKEN_KEY, make_client
+from components.providers.twilio_api import ACCOUNT_SID_KEY, API_BASE_URL_KEY, AUTH_TOKEN_KEY
+from components.providers.twilio_http import make_client
 from tests.emulator.support import EmulatorHandle
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,12 +4,12 @@ from typing import Any
 
 import pytest
 
-from components.providers import twilio_api
+from components.providers import twilio_http
 from components.providers.base import TwilioProviderError
 from components.providers.studio import StudioFlowProvider
 from components.providers.taskrouter import TaskQueueProvider
 from components.providers.triggers import ConversationsAddressProvider, PhoneNumberBindingProvider
-from components.providers.twilio_api import RetryPolicy
+from components.providers.twilio_http import RetryPolicy
 from tests.emulator.support import MINIMAL_FLOW, EmulatorHandle
 from tests.providers.support import client, connected, fault_first, flex_workspace_sid, through_the_wire, writes
 
@@ -83,7 +83,7 @@ def test_an_update_and_a_delete_whose_answers_were_lost_are_sent_again(emulator:
 def test_a_write_that_never_gets_an_answer_fails_clearly_after_its_retries(
     emulator: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(twilio_api, "DEFAULT_POLICY", RetryPolicy(attempts=3, base_delay=0.01))
+    monkeypatch.setattr(twilio_http, "DEFAULT_POLICY", RetryPolicy(attempts=3, base_delay=0.01))
     workspace = flex_workspace_sid(emulator)
     emulator.set_faults({"rate": 1.0, "kinds": ["drop"], "methods": ["POST"], "path": QUEUES})
     provider = connected(TaskQueueProvider(), emulator)

@@ -13,13 +13,12 @@ from components.providers.twilio_api import (
     API_BASE_URL_KEY,
     AUTH_TOKEN_KEY,
     AnswerLost,
-    RetryingHttpClient,
-    RetryPolicy,
     TwilioSetupError,
     check_account,
     resolve_connection,
     rewrite_url,
 )
+from components.providers.twilio_http import RetryingHttpClient, RetryPolicy
 
 ACCOUNT = "AC" + "1" * 32
 OTHER = "AC" + "2" * 32
