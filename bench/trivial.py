@@ -21,6 +21,16 @@ class TrivialProvider(pulumi.dynamic.ResourceProvider):
         return pulumi.dynamic.CreateResult(str(props["name"]), dict(props))
 
 
+class Echo(pulumi.runtime.Mocks):
+    """Pulumi's mocks answering each resource with its inputs (the floor's engine, and the ceiling tests')."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
 class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
     """One dynamic resource with one input."""
 

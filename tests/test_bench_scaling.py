@@ -95,3 +95,13 @@ def test_the_summary_table_joins_every_section_of_one_run() -> None:
     assert any("/ json.dumps (canonical options) | 5.0x |" in line for line in lines)
     assert any("| 4.09 (studio render) |" in line for line in lines)
     assert len(lines) == 2 + 6 + 6 * 2 + 5
+
+
+@pytest.mark.parametrize(("side", "args"), [("program", ()), ("floor", ("3",))])
+def test_neither_side_of_the_synthesis_ratio_loads_pytest_or_the_http_stack(side: str, args: tuple[str, ...]) -> None:
+    """The floor is not inflated by pytest; the program leaves the SDK's HTTP stack to the first Twilio call."""
+    code = {"program": synthesis._PROGRAM, "floor": synthesis._FLOOR}[side]
+    probe = code + "\nprint(sorted(name for name in ('pytest', 'requests', 'twilio.rest') if name in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + probe, *args], capture_output=True, text=True,
+                         check=True, cwd=synthesis.ROOT)
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -14,18 +14,10 @@ import pulumi.runtime.stack as sdk_stack
 import pytest
 from pulumi.runtime.settings import SETTINGS
 
-from bench.trivial import Trivial, TrivialProvider
+from bench.trivial import Echo, Trivial, TrivialProvider
 from components import pulumi_sdk
 
 COUNT = 3_000
-
-
-class Echo(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
-        return {}, None
 
 
 @pytest.fixture
