@@ -82,6 +82,12 @@ def _numbers(count: int, first: int) -> list[str]:
     return [f"+1500555{first + n:04d}" for n in range(count)]
 
 
+def program_config(size: Size) -> dict[str, Any]:
+    """The stack config the program reads (its sizes and numbers), without the account."""
+    return {"bench:queues": size.queues, "bench:workflows": size.workflows, "bench:flows": size.flows,
+            "bench:numbers": _numbers(size.numbers, 0), "bench:addresses": _numbers(size.addresses, 5000)}
+
+
 def run(size: Size, *, latency: float = 0.0, jitter: float = 0.0, workdir: Path | None = None,
         say: Callable[[str], None] = print) -> list[Phase]:
     """Deploy, no-op, refresh, change one flow and destroy the big stack; one `Phase` per command."""
@@ -89,19 +95,16 @@ def run(size: Size, *, latency: float = 0.0, jitter: float = 0.0, workdir: Path 
     from tests.lifecycle.conftest import copy_project
     from twilio_emulator.server import Emulator
 
-    numbers, addresses = _numbers(size.numbers, 0), _numbers(size.addresses, 5000)
+    config = program_config(size)
+    numbers = [*config["bench:numbers"], *config["bench:addresses"]]
     with tempfile.TemporaryDirectory(dir=workdir) as tmp, Emulator(
-        account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, phone_numbers=[*numbers, *addresses], port=0,
+        account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, phone_numbers=numbers, port=0,
         latency=latency, latency_jitter=jitter,
     ) as emulator:
         project = copy_project(Path(tmp) / "project", PROGRAM)
         env = {"TWILIO_API_BASE_URL": emulator.base_url, "TWILIO_AUTH_TOKEN": AUTH_TOKEN}
         engine = Engine(project, "local", Path(tmp) / "state", env=env)
-        engine.set_config("flex-pre-agent:accountSid", ACCOUNT_SID)
-        for key, value in (("queues", size.queues), ("workflows", size.workflows), ("flows", size.flows)):
-            engine.set_config(f"bench:{key}", str(value))
-        engine.set_config("bench:numbers", numbers)
-        engine.set_config("bench:addresses", addresses)
+        engine.set_configs({"flex-pre-agent:accountSid": ACCOUNT_SID, **config})
         def change_one_flow() -> Any:
             engine.set_config("bench:changedFlow", "true")
             return engine.up()

@@ -80,7 +80,8 @@ def test_the_summary_table_joins_every_section_of_one_run() -> None:
     lint = taskrouter_lint.LintBenchResult((1000, 10000), Ratio(1.05, 0.1))
     steps = [scaling.StepScaling("studio", "render", ((250, 4.2),), 0.3, (4.09,)),
              scaling.StepScaling("routing", "lint", ((250, 4.1),), 2.0, (4.01,))]
-    table = report.Report(flow, lint, steps, synthesis.SynthesisResult(22, 5.0, 4.0), reference, Size(), big)
+    at_scale = synthesis.SynthesisResult(2000, 6.0, 3.0, "2,000-resource program")
+    table = report.Report(flow, lint, steps, synthesis.SynthesisResult(22, 5.0, 4.0), reference, Size(), big, at_scale)
     lines = table.summary().splitlines()
     assert lines[0] == ("| what | reference stack (23 resources) | 2,000-resource stack | physical minimum or target |")
     assert "| first up: Twilio reads + writes | 1 + 10 | 1 + 10 (minimum: min 1) | min 1 |" in lines
@@ -90,17 +91,20 @@ def test_the_summary_table_joins_every_section_of_one_run() -> None:
     assert "| destroy: wall time, 150 ms ± 50 ms | not run | 25.0 s | at least 2.1 s: 4 provider workers |" in lines
     assert "| preview: wall time, 150 ms ± 50 ms | not run | 20.0 s |  |" in lines
     assert any(line.startswith("| no-op `pulumi up` / ") and "2.00x (6.0 s / 3.0 s)" in line for line in lines)
-    assert any(line.startswith("| synthesis ") and "1.25x (22 resources)" in line and "<= 1.5x" in line
-               for line in lines)
+    assert any(line.startswith("| synthesis ") and "| 1.25x (5.00 s / 4.00 s, 22 resources) | 2.00x (6.00 s / "
+               "3.00 s, 2,000 resources) | <= 1.5x |" in line for line in lines)
     assert any("/ json.dumps (canonical options) | 5.0x |" in line for line in lines)
     assert any("| 4.09 (studio render) |" in line for line in lines)
     assert len(lines) == 2 + 6 + 6 * 2 + 5
 
 
-@pytest.mark.parametrize(("side", "args"), [("program", ()), ("floor", ("3",))])
+TINY_STACK = '{"queues": 3, "workflows": 1, "flows": 1, "numbers": 1, "addresses": 1}'
+
+
+@pytest.mark.parametrize(("side", "args"), [("program", ()), ("floor", ("3",)), ("big", (TINY_STACK,))])
 def test_neither_side_of_the_synthesis_ratio_loads_pytest_or_the_http_stack(side: str, args: tuple[str, ...]) -> None:
     """The floor is not inflated by pytest; the program leaves the SDK's HTTP stack to the first Twilio call."""
-    code = {"program": synthesis._PROGRAM, "floor": synthesis._FLOOR}[side]
+    code = {"program": synthesis._PROGRAM, "floor": synthesis._FLOOR, "big": synthesis._BIG_PROGRAM}[side]
     probe = code + "\nprint(sorted(name for name in ('pytest', 'requests', 'twilio.rest') if name in sys.modules))\n"
     out = subprocess.run([sys.executable, "-c", "import sys\n" + probe, *args], capture_output=True, text=True,
                          check=True, cwd=synthesis.ROOT)
