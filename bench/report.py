@@ -72,7 +72,7 @@ class Report:
                 if latency.seconds and big[name].reads + big[name].writes:
                     # Every request goes through the provider server, which answers four calls at a time.
                     least = (big[name].reads + big[name].writes) * latency.seconds / PROVIDER_WORKERS
-                    floor = f"at least {least:.1f} s: {PROVIDER_WORKERS} provider workers"
+                    floor = f"at least {_seconds(least)}: {PROVIDER_WORKERS} provider workers"
                 rows.append([f"{name}: wall time, {latency.label}", ref, f"{big[name].seconds:.1f} s", floor])
         worst = max(self.scaling, key=lambda step: step.worst)
         rows += [
@@ -91,6 +91,11 @@ class Report:
         lines = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
+
+
+def _seconds(value: float) -> str:
+    """A tenth of a second, or a hundredth below that (one write at 150 ms through 4 workers: 0.04 s)."""
+    return f"{value:.1f} s" if value >= 0.1 else f"{value:.2f} s"
 
 
 def _synthesis(result: SynthesisResult) -> str:

@@ -90,6 +90,7 @@ def test_the_summary_table_joins_every_section_of_one_run() -> None:
     # destroy: 5 reads + 50 writes at 150 ms through four workers
     assert "| destroy: wall time, 150 ms ± 50 ms | not run | 25.0 s | at least 2.1 s: 4 provider workers |" in lines
     assert "| preview: wall time, 150 ms ± 50 ms | not run | 20.0 s |  |" in lines
+    assert report._seconds(1 * 0.150 / 4) == "0.04 s"
     assert any(line.startswith("| no-op `pulumi up` / ") and "2.00x (6.0 s / 3.0 s)" in line for line in lines)
     assert any(line.startswith("| synthesis ") and "| 1.25x (5.00 s / 4.00 s, 22 resources) | 2.00x (6.00 s / "
                "3.00 s, 2,000 resources) | <= 1.5x |" in line for line in lines)

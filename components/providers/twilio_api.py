@@ -1,4 +1,5 @@
-"""How providers reach Twilio: credentials, the account guard, the API base URL and retries.
+"""How providers reach Twilio: credentials, the account guard and the API base URL (the HTTP client and its
+retries are in :mod:`components.providers.twilio_http`, loaded on the first call).
 
 Nothing here is kept on a provider instance, so nothing here is ever pickled into Pulumi state.
 Credentials are resolved when a call is made, from the stack config handed to ``configure()`` or
