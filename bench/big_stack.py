@@ -15,6 +15,7 @@ runs one size and latency alone.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -82,10 +83,12 @@ def _numbers(count: int, first: int) -> list[str]:
     return [f"+1500555{first + n:04d}" for n in range(count)]
 
 
-def program_config(size: Size) -> dict[str, Any]:
-    """The stack config the program reads (its sizes and numbers), without the account."""
-    return {"bench:queues": size.queues, "bench:workflows": size.workflows, "bench:flows": size.flows,
-            "bench:numbers": _numbers(size.numbers, 0), "bench:addresses": _numbers(size.addresses, 5000)}
+def program_config(size: Size) -> dict[str, str]:
+    """The stack config the program reads (its sizes; its numbers as JSON lists), without the account: the
+    values as `pulumi config` keeps them, for the engine and for Pulumi's mocks alike."""
+    return {"bench:queues": str(size.queues), "bench:workflows": str(size.workflows), "bench:flows": str(size.flows),
+            "bench:numbers": json.dumps(_numbers(size.numbers, 0)),
+            "bench:addresses": json.dumps(_numbers(size.addresses, 5000))}
 
 
 def run(size: Size, *, latency: float = 0.0, jitter: float = 0.0, workdir: Path | None = None,
@@ -96,7 +99,7 @@ def run(size: Size, *, latency: float = 0.0, jitter: float = 0.0, workdir: Path 
     from twilio_emulator.server import Emulator
 
     config = program_config(size)
-    numbers = [*config["bench:numbers"], *config["bench:addresses"]]
+    numbers = [*json.loads(config["bench:numbers"]), *json.loads(config["bench:addresses"])]
     with tempfile.TemporaryDirectory(dir=workdir) as tmp, Emulator(
         account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, phone_numbers=numbers, port=0,
         latency=latency, latency_jitter=jitter,

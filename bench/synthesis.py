@@ -47,9 +47,7 @@ from bench import big_stack
 from bench.trivial import Echo
 size = big_stack.Size(**json.loads(sys.argv[1]))
 pulumi.runtime.set_mocks(Echo(), project="flex-pre-agent", stack="big", preview=False)
-config = {key: json.dumps(value) if isinstance(value, list) else str(value)
-          for key, value in big_stack.program_config(size).items()}
-pulumi.runtime.set_all_config(config)
+pulumi.runtime.set_all_config(big_stack.program_config(size))
 pulumi.runtime.test(lambda: runpy.run_path(str(big_stack.PROGRAM)))()
 print(size.resources, time.perf_counter() - started)
 """
