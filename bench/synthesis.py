@@ -3,8 +3,10 @@
 The floor is the same count of trivial dynamic resources (``bench.trivial``) registered in one process: what
 Pulumi's SDK costs whatever the program does. Each side runs in a fresh interpreter (as the engine starts the
 program), timed inside it from its first import to the last registration, in alternating runs; the medians
-are compared. Target: at most 1.5x. The same comparison for the 2,000-resource stack's program
-(``bench/big_stack``, :func:`run_big`) shows what each resource costs once fixed costs (imports) no longer count.
+are compared. The program gets its stack's config as the engine hands it (values as JSON, read from the stack
+file before the clock starts) and runs as the engine runs it (``runpy``). Target: at most 1.5x. The same
+comparison for the 2,000-resource stack's program (``bench/big_stack``, :func:`run_big`) shows what each
+resource costs once fixed costs (imports) no longer count.
 The floor runs Pulumi's SDK as it comes, with CPython's default garbage collection; our program also gets
 ``components.pulumi_sdk``'s workarounds, which is what they are for.
 
@@ -21,35 +23,26 @@ import os
 import statistics
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from bench import big_stack
 from bench.big_stack import Size
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.5
 
 _PROGRAM = """
-import time
-started = time.perf_counter()
-import pulumi
-from tests.program.support import run, start
-program = start("prod")
-pulumi.runtime.test(lambda: run(program))()
-custom = sum(1 for item in program.resources if item.type.startswith("pulumi-python:dynamic"))
-print(custom, time.perf_counter() - started)
-"""
-_BIG_PROGRAM = """
 import json, runpy, sys, time
 started = time.perf_counter()
 import pulumi
-from bench import big_stack
 from bench.trivial import Echo
-size = big_stack.Size(**json.loads(sys.argv[1]))
-pulumi.runtime.set_mocks(Echo(), project="flex-pre-agent", stack="big", preview=False)
-pulumi.runtime.set_all_config(big_stack.program_config(size))
-pulumi.runtime.test(lambda: runpy.run_path(str(big_stack.PROGRAM)))()
-print(size.resources, time.perf_counter() - started)
+path, stack, config = sys.argv[1:4]
+mocks = Echo()
+pulumi.runtime.set_mocks(mocks, project="flex-pre-agent", stack=stack, preview=False)
+pulumi.runtime.set_all_config(json.loads(config))
+pulumi.runtime.test(lambda: runpy.run_path(path, run_name="__main__"))()
+print(mocks.dynamic, time.perf_counter() - started)
 """
 _FLOOR = """
 import sys, time
@@ -93,22 +86,34 @@ class SynthesisResult:
                 f"(first import to last registration, medians)")
 
 
+def program_args(stack: str = "prod") -> tuple[str, str, str]:
+    """The project's program, ``stack`` and its committed config, as the engine hands it to the program (JSON)."""
+    from flexctl.stack_config import load_stack_config
+
+    return str(ROOT / "__main__.py"), stack, json.dumps(load_stack_config(ROOT, stack))
+
+
+def big_program_args(size: Size) -> tuple[str, str, str]:
+    """The big stack's program (``bench/big_stack``) and its config for ``size``."""
+    return str(big_stack.PROGRAM), "big", json.dumps(big_stack.program_config(size))
+
+
 def run(repeats: int = 5) -> SynthesisResult:
     """The prod program against the floor."""
-    return _compare("prod program", repeats, _PROGRAM)
+    return _compare("prod program", repeats, *program_args())
 
 
 def run_big(size: Size, repeats: int = 3) -> SynthesisResult:
-    """The big stack's program (``bench/big_stack``) against the floor: what each resource costs at scale."""
-    return _compare(f"{size.resources:,}-resource program", repeats, _BIG_PROGRAM, json.dumps(asdict(size)))
+    """The big stack's program against the floor: what each resource costs at scale."""
+    return _compare(f"{size.resources:,}-resource program", repeats, *big_program_args(size))
 
 
-def _compare(name: str, repeats: int, program: str, *args: str) -> SynthesisResult:
-    count = _timed(program, *args)[0]  # the discarded runs that leave both sides' bytecode in build/pycache
+def _compare(name: str, repeats: int, *args: str) -> SynthesisResult:
+    count = _timed(_PROGRAM, *args)[0]  # the discarded runs that leave both sides' bytecode in build/pycache
     _timed(_FLOOR, str(count))
     programs, floors = [], []
     for _ in range(repeats):
-        count, seconds = _timed(program, *args)
+        count, seconds = _timed(_PROGRAM, *args)
         programs.append(seconds)
         floors.append(_timed(_FLOOR, str(count))[1])
     return SynthesisResult(count, statistics.median(programs), statistics.median(floors), name)

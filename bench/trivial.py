@@ -24,7 +24,11 @@ class TrivialProvider(pulumi.dynamic.ResourceProvider):
 class Echo(pulumi.runtime.Mocks):
     """Pulumi's mocks answering each resource with its inputs (the floor's engine, and the ceiling tests')."""
 
+    dynamic = 0
+    """How many dynamic resources it answered."""
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.dynamic += args.typ.startswith("pulumi-python:dynamic")
         return f"{args.name}-id", dict(args.inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
