@@ -109,14 +109,15 @@ class PromotionGate:
             return None
         document = props[key]
 
-        def gated(values: list[Any]) -> Any:
-            found, value = values
+        def gated(found: list[str]) -> Any:
             mine = any(item.startswith((label + " ", label + ":")) for item in found)
             if mine and not self.override:
                 raise PromotionRefused(self._message(found))
-            return value
+            return document
 
-        props[key] = pulumi.Output.all(self.verdict, document).apply(gated)
+        # Not Output.all(verdict, document): it would lift every dict and list of the document into an Output
+        # of its own (thousands for a flow); an Output returned by apply is awaited whole.
+        props[key] = self.verdict.apply(gated)
         return pulumi.ResourceTransformationResult(props, args.opts)
 
     def outputs(self) -> pulumi.Output[dict[str, Any]]:

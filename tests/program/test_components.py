@@ -10,7 +10,9 @@ import pytest
 import studio
 import taskrouter
 from components.flow import FlowDefinitionError, FlowDeployment, FlowDeploymentArgs
+from components.promotion import PromotionGate
 from components.routing import Routing, RoutingArgs
+from flows.registry import definition_hash
 from tests.program.support import Recorder
 
 ACCOUNT = "AC" + "1" * 32
@@ -86,3 +88,34 @@ def test_routing_fills_queue_sids_into_workflows_by_reference(mocks: Recorder) -
         assert mocks.inputs["r-queue-support"]["workspace_sid"] == mocks.ids["r-workspace"]
 
     return pulumi.Output.all(*routing.workflow_sids.values()).apply(check)
+
+
+@pulumi.runtime.test
+def test_the_promotion_gate_passes_a_flow_through_whole(mocks: Recorder,
+                                                         monkeypatch: pytest.MonkeyPatch) -> pulumi.Output[Any]:
+    """Gating a definition waits for the verdict without making an Output of each of its values (a 300-widget
+    flow would make thousands, for every flow of a stack that promotes)."""
+    with studio.Flow("IVR") as flow:
+        step: Any = studio.Trigger().on_incoming_call
+        for n in range(300):
+            step = step >> studio.SayPlay(f"say_{n}", say=f"Part {n}")
+    gate = PromotionGate(stack="prod", source="dev", override="", flows={"ivr": definition_hash(flow)},
+                         friendly_names={"ivr": "IVR"}, routing={})
+    created: list[pulumi.Output[Any]] = []
+    track = pulumi.Output._track  # every Output the SDK makes registers itself here
+
+    def counted(output: pulumi.Output[Any]) -> None:
+        created.append(output)
+        track(output)
+
+    monkeypatch.setattr(pulumi.Output, "_track", counted)
+    deployed = FlowDeployment("ivr", FlowDeploymentArgs(flow=flow, friendly_name="IVR", account_sid=ACCOUNT,
+                                                        parameters={}),
+                              pulumi.ResourceOptions(transformations=[gate.transformation]))
+
+    def check(_: object) -> None:  # the id is known once the definition registered
+        states = mocks.inputs["ivr-studio"]["definition"]["states"]
+        assert states["say_299"]["properties"]["say"] == "Part 299"
+        assert len(created) < 100
+
+    return deployed.sid.apply(check)
