@@ -24,11 +24,17 @@ class TrivialProvider(pulumi.dynamic.ResourceProvider):
 class Echo(pulumi.runtime.Mocks):
     """Pulumi's mocks answering each resource with its inputs (the floor's engine, and the ceiling tests')."""
 
-    dynamic = 0
-    """How many dynamic resources it answered."""
+    def __init__(self) -> None:
+        super().__init__()
+        self.types: list[str] = []  # appended from the SDK's threads: one atomic step each
+
+    @property
+    def dynamic(self) -> int:
+        """How many dynamic resources it answered."""
+        return sum(kind.startswith("pulumi-python:dynamic") for kind in self.types)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.dynamic += args.typ.startswith("pulumi-python:dynamic")
+        self.types.append(args.typ)
         return f"{args.name}-id", dict(args.inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
