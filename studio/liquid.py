@@ -1,15 +1,14 @@
 """Studio's Liquid, read and rendered by one engine: ``python-liquid`` (pinned in requirements.txt).
 
 The validator asks whether a text parses and which widgets it reads; the simulator renders it against
-an execution's context. Both go through :func:`parse`, so they read every template alike.
+an execution's context. Both go through the engine (:mod:`studio.liquid_engine`, with Studio's flavour), so
+they read every template alike.
 
-Studio's flavour, where it differs from plain Liquid (choices listed in :mod:`studio.conditions`'s
-``CHOICES`` table with their sources):
-
-* An undefined variable renders empty, as in Studio; :func:`render` also returns the paths that were
-  undefined, so a simulation can show them.
-* ``"now" | date: FORMAT`` (or ``"today"``) reads the simulated clock, not the machine's; an optional
-  second argument names the IANA time zone (``date: "%H:%M", "America/New_York"``).
+The shapes nearly every Studio template is made of, outputs of a variable or literal through filters and
+``if``/``elsif``/``else``/``unless`` tags over comparisons, are read here without the engine
+(:func:`_simple_paths`): for them its reading is known (they parse, and they read exactly the paths they
+name), and a program whose flows use nothing else never loads python-liquid (a third of its imports).
+tests/studio/test_liquid.py proves both readings agree.
 """
 
 from __future__ import annotations
@@ -17,85 +16,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import suppress
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
-from liquid import BoundTemplate, Environment, Mode
-from liquid.exceptions import LiquidError
-from liquid.undefined import Undefined
+if TYPE_CHECKING:
+    from liquid import BoundTemplate
 
-_CLOCK: ContextVar[dt.datetime | None] = ContextVar("studio_liquid_clock", default=None)
-_UNDEFINED: ContextVar[list[str] | None] = ContextVar("studio_liquid_undefined", default=None)
+# python-liquid's keywords (liquid/builtin/expressions/_tokenize.py): none may be a path segment; the
+# literals among them stand alone as values.
 _LITERALS = frozenset({"true", "false", "nil", "null", "empty", "blank"})
-# A plain output tag, ``{{ a.b.c }}``: the shape of nearly every Studio template. Its reading by the
-# engine is known (valid; it reads the path a.b.c), so :func:`widget_references` and :func:`syntax_error`
-# skip the parse for texts made only of these; tests/studio/test_liquid.py proves both readings agree.
-_PLAIN_TAG = re.compile(r"(?<!\{)\{\{-?[ \t\n\r]*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t\n\r]*\}\}")
-
-
-class RecordingUndefined(Undefined):
-    """Renders empty, as Studio does, and records the path it stands for in the current render."""
-
-    __slots__ = ()
-
-    def __init__(self, name: str, **options: Any) -> None:
-        super().__init__(name, **options)
-        seen = _UNDEFINED.get()
-        if seen is not None:
-            hint = self.hint or ""
-            path = hint.removesuffix(" is undefined").strip("'") if hint.endswith(" is undefined") else name
-            if path not in seen:
-                seen.append(path)
-
-
-class _StudioEnvironment(Environment):
-    """python-liquid in lax mode (a render never fails) with Studio's clock-aware ``date`` filter."""
-
-    def setup_tags_and_filters(self, *, extra: bool = False) -> None:
-        super().setup_tags_and_filters(extra=extra)
-        self.filters["date"] = _date
-
-
-def _date(value: object, fmt: object = None, zone: object = None) -> str:
-    """Liquid's ``date`` reading the simulated clock for ``"now"``/``"today"``, in ``zone`` if given."""
-    if isinstance(value, Undefined) or value is None:
-        return ""
-    moment: dt.datetime | None
-    if value in ("now", "today"):
-        moment = _CLOCK.get() or dt.datetime.now(dt.UTC)
-    elif isinstance(value, dt.datetime):
-        moment = value
-    else:
-        moment = _parse_moment(str(value))
-        if moment is None:
-            return str(value)
-    if isinstance(zone, str) and zone:
-        with suppress(ZoneInfoNotFoundError, ValueError):  # an unknown zone leaves the time as it is
-            moment = moment.astimezone(ZoneInfo(zone)) if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
-    if not isinstance(fmt, str):
-        return str(value)
-    try:
-        return moment.strftime(fmt)
-    except ValueError:
-        return str(value)
-
-
-def _parse_moment(text: str) -> dt.datetime | None:
-    stripped = text.strip()
-    if stripped.isdigit():
-        return dt.datetime.fromtimestamp(int(stripped), dt.UTC)
-    try:
-        return dt.datetime.fromisoformat(stripped.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-ENGINE = _StudioEnvironment(tolerance=Mode.STRICT, undefined=RecordingUndefined)
-"""The one Liquid engine of the project."""
+_ARGUMENT_LITERALS = _LITERALS - {"empty", "blank"}  # the engine takes neither as a filter's argument
+_KEYWORDS = _LITERALS | frozenset({
+    "and", "or", "contains", "not", "in", "offset", "limit", "reversed", "cols", "continue", "with", "for", "as",
+    "if", "else", "required"})
+# Outputs and tags: their delimiters as the engine's lexer finds them (an output ends at the first ``}}``, a tag
+# at the first ``%}``), then what is inside them, one token at a time. A token the grammar below does not know
+# (brackets, ranges, a hyphen or ``?`` in a name, a quote with a backslash) sends the whole text to the engine.
+_MARKUP = re.compile(r"(?<!\{)\{\{(?P<output>[^}]*(?:\}(?!\})[^}]*)*)\}\}|(?<!\{)\{%(?P<tag>[^%]*(?:%(?!\})[^%]*)*)%\}")
+_TOKEN = re.compile(
+    r"""[ \t\n\r]+|(?P<string>"[^"\\]*"|'[^'\\]*')|(?P<number>\d+(?:\.\d+)?(?![\w.]))"""
+    r"|(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?![\w.?\-\[]))|(?P<op>==|!=|<>|<=|>=|<|>)(?![=<>!])|(?P<punct>[|:,])")
+_OPENING = frozenset({"if", "unless"})
+_CLOSING = {"endif": "if", "endunless": "unless"}
 
 
 class LiquidSyntaxError(ValueError):
@@ -118,6 +61,8 @@ def is_template(value: str) -> bool:
 @lru_cache(maxsize=8192)
 def parse(text: str) -> BoundTemplate:
     """The engine's template for ``text`` (cached); raises :class:`LiquidSyntaxError`."""
+    from studio.liquid_engine import ENGINE, LiquidError
+
     try:
         return ENGINE.from_string(text)
     except LiquidError as error:
@@ -128,28 +73,120 @@ def _first_line(error: Exception) -> str:
     return (str(error).splitlines() or ["unreadable Liquid"])[0]
 
 
-def _plain_paths(text: str) -> list[str] | None:
-    """The paths of a text made only of plain output tags (the engine's reading), or None."""
+@lru_cache(maxsize=8192)
+def _simple_paths(text: str) -> tuple[str, ...] | None:
+    """The variable paths a text of the simple shapes reads (the engine's reading), or None for any other text.
+
+    Simple: outputs ``{{ OPERAND | filter: OPERAND, ... }}`` and tags ``{% if|elsif|unless CONDITION %}``,
+    ``{% else %}``, ``{% endif %}``, ``{% endunless %}``, properly nested, where an operand is a dotted path,
+    a quoted string or a number, and a condition joins comparisons (``==``, ``!=``, ``<>``, ``<``, ``>``,
+    ``<=``, ``>=``, ``contains``) with ``and``/``or``. Whitespace control (``{{-``, ``-%}``) is allowed.
+    """
     paths: list[str] = []
     rest: list[str] = []
+    open_blocks: list[list[str]] = []  # [kind, "else" once seen]
     last = 0
-    for match in _PLAIN_TAG.finditer(text):
+    for match in _MARKUP.finditer(text):
         rest.append(text[last : match.start()])
         last = match.end()
-        path = match.group(1)
-        if path.split(".", 1)[0] in _LITERALS:
+        output, tag = match.group("output", "tag")
+        tokens = _tokens(output if output is not None else tag)
+        if tokens is None:
             return None
-        paths.append(path)
+        if output is not None:
+            if not _read_output(tokens, paths):
+                return None
+            continue
+        if not tokens or tokens[0][0] != "path":
+            return None
+        name, arguments = tokens[0][1], tokens[1:]
+        if name in _OPENING or name == "elsif":
+            if name == "elsif" and (not open_blocks or open_blocks[-1] != ["if"]):
+                return None
+            if not _read_condition(arguments, paths):
+                return None
+            if name != "elsif":
+                open_blocks.append([name])
+        elif arguments or not open_blocks:
+            return None
+        elif name == "else" and len(open_blocks[-1]) == 1:
+            open_blocks[-1].append("else")
+        elif _CLOSING.get(name) != open_blocks.pop()[0]:
+            return None
     rest.append(text[last:])
     remainder = "\x00".join(rest)
-    if "{{" in remainder or "{%" in remainder:
+    if open_blocks or "{{" in remainder or "{%" in remainder:
         return None
-    return paths
+    return tuple(paths)
+
+
+def _tokens(markup: str) -> list[tuple[str, str]] | None:
+    """The tokens of an output's or tag's inside (whitespace control and spaces dropped), or None."""
+    inside = markup.removeprefix("-").removesuffix("-")
+    tokens: list[tuple[str, str]] = []
+    at = 0
+    while at < len(inside):
+        match = _TOKEN.match(inside, at)
+        if match is None:
+            return None
+        at = match.end()
+        if match.lastgroup is not None:
+            tokens.append((match.lastgroup, match.group()))
+    return tokens
+
+
+def _read_output(tokens: list[tuple[str, str]], paths: list[str]) -> bool:
+    """Read ``OPERAND (| filter (: OPERAND (, OPERAND)*)?)*``, adding the paths it reads; False if it is not that."""
+    at = _read_operand(tokens, 0, paths)
+    while at is not None and at < len(tokens):
+        if tokens[at] != ("punct", "|") or at + 1 >= len(tokens) or not _is_name(tokens[at + 1]):
+            return False
+        at += 2
+        if at < len(tokens) and tokens[at] == ("punct", ":"):
+            at = _read_operand(tokens, at + 1, paths, _ARGUMENT_LITERALS)
+            while at is not None and at < len(tokens) and tokens[at] == ("punct", ","):
+                at = _read_operand(tokens, at + 1, paths, _ARGUMENT_LITERALS)
+    return at is not None
+
+
+def _read_condition(tokens: list[tuple[str, str]], paths: list[str]) -> bool:
+    """Read comparisons joined by ``and``/``or``, adding the paths they read; False if it is not that."""
+    at = _read_operand(tokens, 0, paths)
+    while at is not None and at < len(tokens):
+        kind, value = tokens[at]
+        if kind == "op" or (kind, value) == ("path", "contains"):
+            at = _read_operand(tokens, at + 1, paths)
+            if at is None or at == len(tokens):
+                break
+            kind, value = tokens[at]
+        if (kind, value) not in (("path", "and"), ("path", "or")):
+            return False
+        at = _read_operand(tokens, at + 1, paths)
+    return at is not None
+
+
+def _read_operand(
+    tokens: list[tuple[str, str]], at: int, paths: list[str], literals: frozenset[str] = _LITERALS
+) -> int | None:
+    """The position after the operand at ``at`` (a path is added to ``paths``), or None if there is none."""
+    if at >= len(tokens):
+        return None
+    kind, value = tokens[at]
+    if kind in ("string", "number") or (kind == "path" and value in literals):
+        return at + 1
+    if kind != "path" or not _KEYWORDS.isdisjoint(value.split(".")):
+        return None
+    paths.append(value)
+    return at + 1
+
+
+def _is_name(token: tuple[str, str]) -> bool:
+    return token[0] == "path" and "." not in token[1] and token[1] not in _KEYWORDS
 
 
 def syntax_error(text: str) -> str | None:
     """The engine's complaint about ``text`` as Liquid, or None when it reads it."""
-    if not is_template(text) or _plain_paths(text) is not None:
+    if not is_template(text) or _simple_paths(text) is not None:
         return None
     try:
         parse(text)
@@ -163,9 +200,9 @@ def widget_references(value: str) -> list[str]:
     if "widgets" not in value or not is_template(value):
         return []
     names: list[str] = []
-    plain = _plain_paths(value)
-    if plain is not None:
-        segments: Iterator[list[Any]] = (path.split(".") for path in plain)
+    simple = _simple_paths(value)
+    if simple is not None:
+        segments: Iterator[list[Any]] = (path.split(".") for path in simple)
     else:
         try:
             segments = iter(parse(value).variable_segments())
@@ -196,13 +233,10 @@ def render(text: str, context: Mapping[str, Any], *, clock: dt.datetime | None =
         template = parse(text)
     except LiquidSyntaxError:
         return Rendered(text)
-    seen: list[str] = []
-    clock_token, seen_token = _CLOCK.set(clock), _UNDEFINED.set(seen)
+    from studio import liquid_engine
+
     try:
-        output = template.render(**context)
-    except LiquidError:
-        output = text
-    finally:
-        _CLOCK.reset(clock_token)
-        _UNDEFINED.reset(seen_token)
-    return Rendered(output, tuple(seen))
+        output, undefined = liquid_engine.render(template, context, clock)
+    except liquid_engine.LiquidError:
+        return Rendered(text)
+    return Rendered(output, tuple(undefined))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studio.liquid import LiquidSyntaxError, _plain_paths, parse, render, syntax_error, widget_references
+from studio.liquid import LiquidSyntaxError, _simple_paths, is_template, parse, render, syntax_error, widget_references
+from tests.shared_data import CORPUS
 
 CLOCK = dt.datetime(2026, 12, 4, 19, 5, tzinfo=ZoneInfo("America/New_York"))
 
@@ -26,14 +30,140 @@ def engine_reading(text: str) -> tuple[bool, list[str]]:
     return True, names
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="{}% .-_abw1\n\"'|", max_size=24).map(lambda s: s.replace("w", "widgets.")))
-def test_the_plain_tag_shortcut_reads_every_text_as_the_engine_does(text: str) -> None:
+def engine_paths(text: str) -> set[str] | None:
+    """Every variable path python-liquid reads in ``text`` (dotted), or None when it cannot parse it."""
+    try:
+        template = parse(text)
+    except LiquidSyntaxError:
+        return None
+    return {".".join(map(str, path)) for path in template.variable_segments()}
+
+
+def assert_read_as_the_engine_does(text: str) -> None:
     parses, names = engine_reading(text)
-    if _plain_paths(text) is not None:
-        assert parses
+    simple = _simple_paths(text)
+    if simple is not None:
+        assert set(simple) == engine_paths(text), text
     assert (syntax_error(text) is None) == parses
     assert sorted(widget_references(text)) == sorted(names)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="{}% .-_abw1\n\"'|", max_size=24).map(lambda s: s.replace("w", "widgets.")))
+def test_the_simple_reading_reads_every_text_as_the_engine_does(text: str) -> None:
+    assert_read_as_the_engine_does(text)
+
+
+# Texts of the simple shapes, as lists of pieces, and the same with one piece dropped or replaced by something
+# just beyond them: the reading must agree with the engine on both sides of the boundary.
+OPERANDS = ["a", "widgets.a", "widgets.b.c", "'x'", '"y"', '"%H:%M"', '"${ZONE}"', "'{{'", "1", "1.5", "true", "nil",
+            "empty"]
+PIECES = ["{{", "}}", "{%", "%}", "-", " ", "\n", "if", "elsif", "else", "endif", "unless", "endunless", "raw", "for",
+          "a-b", "a?", "a[0]", "a.if", "and", "or", "contains", "not", "|", ":", ",", "==", "<>", "=", "(1..2)", "{",
+          "}", ".", "-1", "'}}'", '"%}"', "\\", *OPERANDS]
+SPACES = ["", " ", "\n "]
+
+
+@st.composite
+def outputs(draw: st.DrawFn) -> list[str]:
+    pieces = [draw(st.sampled_from(["{{", "{{-"])), draw(st.sampled_from(SPACES)), draw(st.sampled_from(OPERANDS))]
+    for name in draw(st.lists(st.sampled_from(["default", "date", "upcase"]), max_size=2)):
+        arguments = draw(st.lists(st.sampled_from(OPERANDS), max_size=2))
+        pieces += ["|", name, *([":", ", ".join(arguments)] if arguments else [])]
+    return [*pieces, draw(st.sampled_from(SPACES)), draw(st.sampled_from(["}}", "-}}"]))]
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> list[str]:
+    pieces: list[str] = []
+    for _ in range(draw(st.integers(1, 3))):
+        if pieces:
+            pieces.append(draw(st.sampled_from([" and ", " or "])))
+        pieces.append(draw(st.sampled_from(OPERANDS)))
+        operator = draw(st.sampled_from(["", "==", "<>", ">=", "<", "contains"]))
+        if operator:
+            pieces += [" ", operator, " ", draw(st.sampled_from(OPERANDS))]
+    return pieces
+
+
+def tag(name: str, *inside: str) -> list[str]:
+    return ["{%", " ", name, *([" ", *inside] if inside else []), " ", "%}"]
+
+
+@st.composite
+def blocks(draw: st.DrawFn, body: st.SearchStrategy[list[str]]) -> list[str]:
+    kind = draw(st.sampled_from(["if", "unless", "output"]))
+    if kind == "output":
+        return draw(outputs())
+    pieces = [*tag(kind, *draw(conditions())), *draw(body)]
+    if kind == "if" and draw(st.booleans()):
+        pieces += [*tag("elsif", *draw(conditions())), *draw(body)]
+    if draw(st.booleans()):
+        pieces += [*tag("else"), *draw(body)]
+    return [*pieces, *tag("end" + kind)]
+
+
+simple_texts = st.recursive(
+    st.sampled_from([["Hi "], [], ["}}"]]),
+    lambda inner: st.lists(st.one_of(inner, blocks(inner)), max_size=3).map(lambda parts: list(chain(*parts))),
+    max_leaves=8,
+)
+
+
+@st.composite
+def near_simple_texts(draw: st.DrawFn) -> str:
+    pieces = draw(simple_texts)
+    change = draw(st.sampled_from(["none", "drop", "replace", "insert"]))
+    if change != "none" and pieces:
+        at = draw(st.integers(0, len(pieces) - 1))
+        replacement = [] if change == "drop" else [draw(st.sampled_from(PIECES))]
+        pieces = pieces[:at] + replacement + pieces[at + (change != "insert"):]
+    return "".join(pieces)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(near_simple_texts())
+def test_the_simple_reading_of_outputs_and_tags_is_the_engines(text: str) -> None:
+    assert_read_as_the_engine_does(text)
+
+
+def test_the_prod_flows_templates_are_read_without_the_engine() -> None:
+    texts = [
+        "Hi{% if widgets.lookup_profile.profile.traits.name %} {{widgets.lookup_profile.profile.traits.name}}"
+        "{% endif %}, thanks",
+        '{"customer_name":"{{widgets.lookup_profile.profile.traits.name | default: \'\'}}"}',
+        '{{ "now" | date: "%H:%M", "America/New_York" }}',
+        '{%- if a == "b" and c.d >= 3 or e contains \'x\' -%}x{% elsif f <> nil %}y{% else %}z{% endif %}',
+        "{% unless a %}{{ b | plus: 1.5 | default: c }}{% endunless %}",
+    ]
+    for text in texts:
+        assert _simple_paths(text) is not None, text
+        assert_read_as_the_engine_does(text)
+
+
+def test_every_template_of_the_corpus_is_read_as_the_engine_reads_it() -> None:
+    texts = sorted({text for path in [*CORPUS.rglob("flows/*.json"), *CORPUS.glob("widgets/*.json")]
+                    for text in strings(json.loads(path.read_text(encoding="utf-8"))) if is_template(text)})
+    assert len(texts) > 150
+    for text in texts:
+        assert_read_as_the_engine_does(text)
+    assert sum(_simple_paths(text) is not None for text in texts) > 0.9 * len(texts)
+
+
+def strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings(item)
+
+
+def test_shapes_beyond_the_simple_ones_go_to_the_engine() -> None:
+    for text in ["{{ a.if }}", "{{ a[0] }}", "{{ a-b }}", "{% if a %}x", "{% endif %}", "{% raw %}{{{% endraw %}",
+                 "{% if a %}{% else %}{% else %}{% endif %}", "{{ a | f: }}", '{{ "a}}b" }}',
+                 "{% if a = b %}{% endif %}", "{{ a | default: empty }}"]:
+        assert _simple_paths(text) is None, text
+        assert_read_as_the_engine_does(text)
 
 
 def test_an_undefined_reference_renders_empty_and_is_recorded() -> None:
