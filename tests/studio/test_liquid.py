@@ -54,7 +54,7 @@ def test_the_simple_reading_reads_every_text_as_the_engine_does(text: str) -> No
     assert_read_as_the_engine_does(text)
 
 
-# Texts of the simple shapes, as lists of pieces, and the same with one piece dropped or replaced by something
+# Texts of the simple shapes, as lists of pieces, and the same with one piece dropped, added or replaced by something
 # just beyond them: the reading must agree with the engine on both sides of the boundary.
 OPERANDS = ["a", "widgets.a", "widgets.b.c", "'x'", '"y"', '"%H:%M"', '"${ZONE}"', "'{{'", "1", "1.5", "true", "nil",
             "empty"]
