@@ -48,7 +48,7 @@ class RecordingUndefined(Undefined):
 
 
 class _StudioEnvironment(Environment):
-    """python-liquid in lax mode (a render never fails) with Studio's clock-aware ``date`` filter."""
+    """python-liquid, strict about syntax, with Studio's clock-aware ``date`` filter."""
 
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
         super().setup_tags_and_filters(extra=extra)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from liquid.static_analysis import Segments
 
 from studio.liquid import LiquidSyntaxError, _simple_paths, is_template, parse, render, syntax_error, widget_references
 from tests.shared_data import CORPUS
@@ -17,34 +18,22 @@ from tests.shared_data import CORPUS
 CLOCK = dt.datetime(2026, 12, 4, 19, 5, tzinfo=ZoneInfo("America/New_York"))
 
 
-def engine_reading(text: str) -> tuple[bool, list[str]]:
-    """What python-liquid itself says: does it parse, and which widget names does it read."""
+def engine_paths(text: str) -> list[Segments] | None:
+    """Every variable path python-liquid itself reads in ``text`` (as segments), or None when it cannot parse it."""
     try:
-        template = parse(text)
-    except LiquidSyntaxError:
-        return False, []
-    names: list[str] = []
-    for path in template.variable_segments():
-        if len(path) > 1 and path[0] == "widgets" and isinstance(path[1], str) and path[1] not in names:
-            names.append(path[1])
-    return True, names
-
-
-def engine_paths(text: str) -> set[str] | None:
-    """Every variable path python-liquid reads in ``text`` (dotted), or None when it cannot parse it."""
-    try:
-        template = parse(text)
+        return parse(text).variable_segments()
     except LiquidSyntaxError:
         return None
-    return {".".join(map(str, path)) for path in template.variable_segments()}
 
 
 def assert_read_as_the_engine_does(text: str) -> None:
-    parses, names = engine_reading(text)
+    paths = engine_paths(text)
     simple = _simple_paths(text)
     if simple is not None:
-        assert set(simple) == engine_paths(text), text
-    assert (syntax_error(text) is None) == parses
+        assert paths is not None, text
+        assert set(simple) == {".".join(map(str, path)) for path in paths}, text
+    assert (syntax_error(text) is None) == (paths is not None)
+    names = {path[1] for path in paths or [] if len(path) > 1 and path[0] == "widgets" and isinstance(path[1], str)}
     assert sorted(widget_references(text)) == sorted(names)
 
 
