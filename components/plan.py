@@ -11,6 +11,7 @@ file or flow file and the fix.
 
 from __future__ import annotations
 
+import builtins
 import json
 import traceback
 from collections.abc import Mapping
@@ -288,11 +289,27 @@ def explain(error: BaseException) -> str:
         text = "; ".join(f"{error.title}{'.' if detail['loc'] else ''}{config_path(detail['loc'])}: "
                          f"{plain_message(detail['msg'])}" for detail in error.errors(include_url=False))
     else:
-        text = str(error) or type(error).__name__
+        text = (str(error) or type(error).__name__) + _near_miss(error)
     if isinstance(error, SyntaxError) and error.filename:
         return f"{_relative(error.filename)}:{error.lineno}: {error.msg}"
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/flows/" in frame.filename]
     return f"{_relative(frames[-1].filename)}:{frames[-1].lineno}: {text}" if frames else text
+
+
+def _near_miss(error: BaseException) -> str:
+    """`` (did you mean 'x'?)`` for a misspelt attribute (``greet.on_speeech``) or name in a user's code.
+
+    Python 3.11 prints this hint in its tracebacks only; these errors are shown without one.
+    """
+    if isinstance(error, AttributeError) and error.name and error.obj is not None:
+        return suggest(error.name, [name for name in dir(error.obj) if not name.startswith("_")])
+    if isinstance(error, NameError) and error.name and error.__traceback__ is not None:
+        last = error.__traceback__
+        while last.tb_next is not None:
+            last = last.tb_next
+        frame = last.tb_frame
+        return suggest(error.name, [*frame.f_locals, *frame.f_globals, *dir(builtins)])
+    return ""
 
 
 def _relative(filename: str) -> str:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from components.plan import StackPlanError, plan_stack
+from components.plan import StackPlanError, explain, plan_stack
 from components.settings import parse_stack_settings, read_stack_file
 from flows.registry import RegistryError, all_flows, flow
-from studio import Flow
+from studio import Flow, SayPlay
 from tests.program.support import ROOT
 
 DEV = read_stack_file(ROOT, "dev").model_dump(by_alias=True, mode="json")
@@ -70,3 +70,18 @@ def test_a_builder_asking_for_something_no_context_gives_is_refused_where_it_is_
         def broken(*, langs: list[str]) -> Flow:  # pragma: no cover - never built
             raise AssertionError
     assert "broken_builder" not in all_flows()
+
+
+def test_a_misspelt_port_or_name_in_flow_code_is_explained_with_what_was_meant() -> None:
+    greet = SayPlay("greet", say="Hello")
+    with pytest.raises(AttributeError) as port:
+        greet.on_audio_complet  # type: ignore[attr-defined]  # noqa: B018 - the misspelt port a user writes
+    assert explain(port.value).endswith("has no attribute 'on_audio_complet' (did you mean 'on_audio_complete'?)")
+
+    def build() -> object:
+        return SayPlai("greet", say="Hello")  # type: ignore[name-defined]  # noqa: F821 - the misspelt widget class
+
+    with pytest.raises(NameError) as name:
+        build()
+    assert explain(name.value).endswith("name 'SayPlai' is not defined (did you mean 'SayPlay'?)")
+    assert explain(ValueError("no such prompt")) == "no such prompt"
