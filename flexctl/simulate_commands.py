@@ -49,7 +49,8 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--trait", action="append", default=[], metavar="KEY=VALUE",
                         help="a profile trait the lookup finds (VALUE read as JSON if it is JSON)")
     parser.add_argument("--mock", action="append", default=[], metavar="WIDGET=JSON",
-                        help="a canned result for a widget: an event name or {\"event\": ..., outputs...}")
+                        help="a canned result for a widget: an event name or {\"event\": ..., outputs...}; for Make "
+                        "HTTP Request and Run Function, {\"body\": {...}} is what the flow reads as parsed")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="flow.data parameters")
     parser.add_argument("--workflow", metavar="WORKFLOW",
                         help="route the task through this workflow (configuration JSON, or STACK[:name])")

@@ -224,6 +224,17 @@ class Simulation:
             "undefined": [{"widget": u.widget, "property": u.property, "path": u.path} for u in self.undefined],
         }
 
+    def _mock_hint(self, path: str) -> str:
+        """What a widget's canned result gave, when a reference into that widget found nothing in it."""
+        segments = path.split(".")
+        mock = self.contact.mocks.get(segments[1]) if segments[0] == "widgets" and len(segments) > 2 else None
+        if mock is None:
+            return ""
+        given = ", ".join(sorted(mock.outputs)) or "no outputs"
+        body = segments[2] == "parsed" and "body" not in mock.outputs
+        return (f"; the canned result for {segments[1]} gives {given}"
+                + (" (an HTTP or Function answer goes in body, read as parsed)" if body else ""))
+
     def render(self) -> str:
         """A readable account: one line per step, what was said, the variables and the ending."""
         lines = []
@@ -234,7 +245,8 @@ class Simulation:
         if self.variables:
             lines.append("variables: " + ", ".join(f"{key}={value!r}" for key, value in self.variables.items()))
         for item in self.undefined:
-            lines.append(f"undefined: {{{{{item.path}}}}} in {item.widget}.{item.property} (rendered empty)")
+            lines.append(f"undefined: {{{{{item.path}}}}} in {item.widget}.{item.property} (rendered empty)"
+                         + self._mock_hint(item.path))
         if self.handoff is not None:
             handoff = self.handoff
             lines.append(f"handoff: {handoff.widget} workflow={handoff.workflow} channel={handoff.channel} "

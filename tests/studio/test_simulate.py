@@ -112,6 +112,20 @@ def test_an_undefined_reference_renders_empty_and_is_in_the_trace() -> None:
     assert [(u.widget, u.property, u.path) for u in run.undefined] == [("s", "say", "widgets.nobody")]
 
 
+def test_a_reference_a_canned_result_does_not_fill_says_what_the_canned_result_gives() -> None:
+    flow_ = flow(widget("http", "make-http-request", {"url": "https://x", "method": "GET"}, success="s"),
+                 say("s", "Hi {{widgets.http.parsed.name}} {{widgets.other.x}}"))
+    run = simulate(flow_, Contact(mocks={"http": Mock(outputs={"name": "Ann"})}))
+    assert run.heard == ("Hi  ",)
+    assert run.render().splitlines()[-3:-1] == [
+        "undefined: {{widgets.http.parsed.name}} in s.say (rendered empty); the canned result for http gives name "
+        "(an HTTP or Function answer goes in body, read as parsed)",
+        "undefined: {{widgets.other}} in s.say (rendered empty)"]
+    run = simulate(flow_, Contact(mocks={"http": Mock(outputs={"body": {"nom": "Ann"}})}))
+    assert run.render().splitlines()[-3] == (
+        "undefined: {{widgets.http.parsed.name}} in s.say (rendered empty); the canned result for http gives body")
+
+
 def test_liquid_now_is_the_contacts_clock() -> None:
     text = '{{ "now" | date: "%A %H:%M" }}'
     run = simulate(flow(say("s", text)), Contact(at=dt.datetime(2026, 12, 4, 19, 5), tz="America/New_York"))
