@@ -26,6 +26,7 @@ from flows import registry
 from flows.registry import FlowContext, FlowEntry, Source, definition_hash, suggest
 from studio import Flow
 from studio.validate import Problem, validate_definition
+from studio.words import count
 from taskrouter import Workspace, lint
 from taskrouter.models import Workflow
 
@@ -100,8 +101,8 @@ class StackPlan:
         """Raise :class:`StackPlanError` listing every problem, if there is any."""
         if self.problems:
             listed = "\n".join(f"  - {problem}" for problem in self.problems)
-            raise StackPlanError(f"stack {self.stack!r} cannot be deployed ({len(self.problems)} "
-                                 f"problem{'s' if len(self.problems) > 1 else ''}):\n{listed}")
+            raise StackPlanError(f"stack {self.stack!r} cannot be deployed ({count(len(self.problems), 'problem')})"
+                                 f":\n{listed}")
 
     def workflow_configurations(self) -> dict[str, str]:
         """Each workflow's configuration JSON (indented) by friendly name, queue SIDs as ``${<queue key>}``."""

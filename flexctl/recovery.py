@@ -45,6 +45,7 @@ from components.providers.twilio_api import (
     Connection,
     resolve_connection,
 )
+from studio.words import count
 
 README_SECTION = 'README.md, "After an interrupted run"'
 _PROVIDERS: dict[str, type[TwilioProvider]] = {
@@ -176,7 +177,8 @@ def recover(
     if not creates:
         return Recovery(others=pending_operations(deployment)[1])
     recovery = plan_recovery(deployment, config(), environ)
-    say(f"Stack {stack}: an interrupted run left {len(creates)} create(s) pending; resolving each against Twilio:")
+    say(f"Stack {stack}: an interrupted run left {count(len(creates), 'create')} pending; "
+        "resolving each against Twilio:")
     for line in recovery.lines:
         say(line)
     import_state(recovery.resolved(deployment))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flexctl.cli import Subparsers, fail
+from studio.words import count
 
 if TYPE_CHECKING:
     from studio.validate import Problem
@@ -278,7 +279,7 @@ def _page(stack: str, account_sid: str, sections: Mapping[str, str], summary: Se
     problems = "".join(f'<li class="error">{esc(line)}</li>' for line in result.errors)
     notes = "".join(f'<li class="warning">{esc(line)}</li>' for line in result.warnings)
     notes += "".join(f'<li class="note">{esc(line)}</li>' for line in result.notes)
-    status = "valid" if not result.errors else f"{len(result.errors)} error(s)"
+    status = "valid" if not result.errors else count(len(result.errors), "error")
     nav = " · ".join(f'<a href="#flow-{esc(key)}">{esc(key)}</a>' for key in sections)
     return f"""<!doctype html>
 <html lang="en">

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from flexctl.cli import ExitCode, InputError, Subparsers, read_json_file
+from studio.words import count
 
 
 def register(subparsers: Subparsers) -> None:
@@ -70,7 +71,7 @@ def run_validate(args: argparse.Namespace) -> int:
     warnings = len(problems) - errors
     failed = errors > 0 or (args.strict and warnings > 0)
     verdict = "invalid" if failed else "valid"
-    print(f"{args.flow}: {verdict} ({_count(errors, 'error')}, {_count(warnings, 'warning')})", file=sys.stderr)
+    print(f"{args.flow}: {verdict} ({count(errors, 'error')}, {count(warnings, 'warning')})", file=sys.stderr)
     return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
@@ -105,7 +106,7 @@ def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
     except (FlowImportError, ImportAsError) as error:
         raise InputError(f"{args.flow}: {error}") from None
     todo = sum("# TODO" in line for line in path.read_text(encoding="utf-8").splitlines())
-    print(f"wrote {path}: flow {args.as_name!r}" + (f", {todo} TODO(s) to settle in it" if todo else ""))
+    print(f"wrote {path}: flow {args.as_name!r}" + (f", {count(todo, 'TODO')} to settle in it" if todo else ""))
     print(f"deploy it: bind it in Pulumi.<stack>.yaml, e.g. phoneNumbers: - {{number: \"+1...\", "
           f"voice: {args.as_name}}} (or list it under flows:); `flexctl render` then shows it")
     return ExitCode.OK
@@ -135,7 +136,3 @@ def load_json(path: Path) -> dict[str, object]:
     if "states" not in data and isinstance(definition, dict):
         return definition
     return data
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -20,6 +20,7 @@ from studio.diagram import Marks, to_mermaid
 from studio.graph import Edge, edge_of, iter_edges, numbered, states_by_name
 from studio.keyed import keyed_items
 from studio.layout import Offset, offset_of
+from studio.words import count
 
 OFFSET_KEY = "offset"
 ORDER_SEGMENT = "(order)"
@@ -245,7 +246,7 @@ def _markdown(diff: FlowDiff, *, show_moves: bool) -> Iterator[str]:
     if diff.is_empty:
         yield "No changes."
     elif diff.only_moves:
-        moves = f": {_count(len(diff.moved), 'widget')} moved on the canvas" if show_moves else ""
+        moves = f": {count(len(diff.moved), 'widget')} moved on the canvas" if show_moves else ""
         yield f"No behaviour changes{moves}."
     else:
         yield _summary_line(diff)
@@ -270,7 +271,7 @@ def _markdown(diff: FlowDiff, *, show_moves: bool) -> Iterator[str]:
         yield from _table("Transitions", ["", "from", "event", "to"], rows)
     if diff.moved and show_moves:
         yield ""
-        yield f"<details><summary>Canvas moves (layout only): {_count(len(diff.moved), 'widget')}</summary>"
+        yield f"<details><summary>Canvas moves (layout only): {count(len(diff.moved), 'widget')}</summary>"
         yield from _table("", ["widget", "old offset", "new offset"], _move_rows(diff.moved))
         yield ""
         yield "</details>"
@@ -292,10 +293,6 @@ def _summary_line(diff: FlowDiff) -> str:
     return f"{line} Flow settings changed." if diff.flow_changes else line
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def _type_cell(change: WidgetChange) -> str:
     if change.type_changed:
         return f"{_code(change.old_type)} → {_code(change.new_type)}"
@@ -305,7 +302,7 @@ def _type_cell(change: WidgetChange) -> str:
 def _changes_cell(change: WidgetChange) -> str:
     parts = ["type"] if change.type_changed else []
     if change.changes:
-        parts.append(_count(len(change.changes), "value"))
+        parts.append(count(len(change.changes), "value"))
     return ", ".join(parts)
 
 
