@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flexctl.cli import ExitCode, InputError, Subparsers
+from studio.words import count
 
 if TYPE_CHECKING:
     from flexctl.scenarios import CallerToQueue, FlowReport
@@ -121,11 +123,22 @@ def _flow_and_workflows(args: argparse.Namespace) -> tuple[Mapping[str, Any], di
         workflows.update(chosen.workflows)
     elif args.flow is not None:
         definition = load_definition(args.flow)
+        _warn_if_studio_rejects(args.flow, definition)
     else:
         raise InputError("give a flow: FLOW.json, or --stack STACK --flow NAME")
     if args.workflow:
         workflows["*"] = load_workflow(args.workflow, None)
     return definition, workflows, zone
+
+
+def _warn_if_studio_rejects(path: Path, definition: Mapping[str, Any]) -> None:
+    """Say so (on stderr) when the flow simulated is one Studio would refuse; the simulation still runs."""
+    from studio.validate import validate_definition
+
+    errors = [problem for problem in validate_definition(definition) if problem.severity == "error"]
+    if errors:
+        print(f"{path}: Studio would reject this flow ({count(len(errors), 'error')}; `flexctl validate {path}` "
+              f"lists them), simulated anyway. First: {errors[0]}", file=sys.stderr)
 
 
 def _contact(args: argparse.Namespace, definition: Mapping[str, Any], zone: str | None) -> Contact:

@@ -104,7 +104,25 @@ def test_simulate_exits_1_on_an_error_path(tmp_path: Path, capsys: pytest.Captur
     path = tmp_path / "flow.json"
     path.write_text(json.dumps(flow))
     assert main(["simulate", str(path), "--mock", 'f={"status_code": 500}']) == 1
-    assert "ending: error: f took fail and nothing follows it" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "ending: error: f took fail and nothing follows it" in captured.out
+    assert captured.err == ""
+
+
+def test_simulate_says_when_studio_would_reject_the_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    flow = {"initial_state": "Trigger", "states": [
+        {"name": "Trigger", "type": "trigger", "transitions": [{"event": "incomingCall", "next": "hello"}],
+         "properties": {}},
+        {"name": "hello", "type": "say-play", "transitions": [{"event": "audioComplete", "next": "gone"}],
+         "properties": {"say": "Hello"}}]}
+    path = tmp_path / "flow.json"
+    path.write_text(json.dumps(flow))
+    assert main(["simulate", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "say: Hello" in captured.out
+    assert captured.err.startswith(f"{path}: Studio would reject this flow (1 error; `flexctl validate {path}` lists "
+                                   "them), simulated anyway. First: ")
+    assert "'gone'" in captured.err
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
