@@ -205,7 +205,7 @@ def widget_references(value: str) -> list[str]:
         segments: Iterator[list[Any]] = (path.split(".") for path in simple)
     else:
         try:
-            segments = iter(parse(value).variable_segments())
+            segments = iter(parse(value).variable_segments(include_partials=False))  # Studio has no partials
         except LiquidSyntaxError:
             return []  # reported as a syntax problem; the engine reads nothing from it
     for path in segments:

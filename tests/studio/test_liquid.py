@@ -21,7 +21,7 @@ CLOCK = dt.datetime(2026, 12, 4, 19, 5, tzinfo=ZoneInfo("America/New_York"))
 def engine_paths(text: str) -> list[Segments] | None:
     """Every variable path python-liquid itself reads in ``text`` (as segments), or None when it cannot parse it."""
     try:
-        return parse(text).variable_segments()
+        return parse(text).variable_segments(include_partials=False)
     except LiquidSyntaxError:
         return None
 
@@ -173,3 +173,9 @@ def test_a_template_the_engine_cannot_read_is_sent_as_it_is() -> None:
 def test_widgets_read_in_tags_and_brackets_are_references_in_order() -> None:
     text = '{% if widgets.b.ok %}{{ widgets["a b"].x | default: widgets.c.y }}{% endif %}'
     assert widget_references(text) == ["b", "a b", "c"]
+
+
+def test_an_include_or_render_of_a_partial_is_read_without_loading_it() -> None:
+    text = "Hi {{widgets.a.x}} {% include 'greeting' %} {% render 'card' %}"
+    assert widget_references(text) == ["a"]
+    assert render(text, {"widgets": {"a": {"x": 1}}}).text == text  # no partials in Studio: sent as it is
