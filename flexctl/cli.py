@@ -12,6 +12,7 @@ import argparse
 import importlib
 import json
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -60,6 +61,8 @@ class ExitCode(IntEnum):
     UNUSABLE_INPUT = 2
     """A file or argument cannot be used (missing, unreadable, not JSON, wrong shape, nested too deeply),
     or the command line itself is wrong (argparse's usage errors exit 2 as well)."""
+    BUG = 3
+    """flexctl itself failed (the traceback is printed): not a verdict on the input; please report it."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +78,11 @@ def run_handler(args: argparse.Namespace) -> int:
         return fail(args.command, error)
     except RecursionError:
         return fail(args.command, InputError(TOO_DEEP))
+    except Exception:  # a bug must not look like findings (exit 1) to a script
+        traceback.print_exc()
+        print(f"flexctl {args.command}: this is a bug in flexctl, not a verdict on the input; please report it with "
+              "the traceback above", file=sys.stderr)
+        return ExitCode.BUG
 
 
 TOO_DEEP = (
@@ -90,7 +98,7 @@ class InputError(Exception):
 def read_json_file(path: Path, error: type[InputError] = InputError) -> Any:
     """The JSON in ``path``, or ``error`` naming the file (and line and column for bad JSON)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (some Windows editors write one) is no JSON
     except OSError as problem:
         raise error(f"cannot read {path}: {problem.strerror}; pass the path of a JSON file") from None
     except UnicodeDecodeError:

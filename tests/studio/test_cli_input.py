@@ -73,3 +73,29 @@ def test_a_flow_value_nested_too_deep_for_studio_is_a_warning_of_validate(
     assert main(["validate", str(path)]) == ExitCode.OK
     assert main(["validate", "--strict", str(path)]) == ExitCode.FINDINGS
     assert "nested more than 32 levels" in capsys.readouterr().out
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "flow.json"
+    flow = ('{"description": "d", "initial_state": "Trigger", "flags": {"allow_concurrent_calls": true}, "states": '
+            '[{"name": "Trigger", "type": "trigger", "properties": {}, "transitions": []}]}')
+    path.write_text("\ufeff" + flow, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.OK
+    assert f"{path}: valid" in capsys.readouterr().err
+
+
+def test_a_bug_in_flexctl_exits_3_with_its_traceback_not_as_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(definition: object) -> list[object]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("studio.validate.validate_definition", broken)
+    path = tmp_path / "flow.json"
+    path.write_text('{"initial_state": "Trigger", "states": []}', encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.BUG
+    assert int(ExitCode.BUG) == 3
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err
+    assert err.rstrip().endswith("flexctl validate: this is a bug in flexctl, not a verdict on the input; please "
+                                 "report it with the traceback above")
