@@ -85,7 +85,11 @@ def is_eligible(worker: Worker, target: Target, queue: TaskQueue, task: Mapping[
                                                       target_scope(task, worker.scope(), now)):
         return False
     pinned = target.known_worker
-    return pinned is None or worker.scope().get(pinned[0]) == known_worker_value(target, task)
+    if pinned is None:
+        return True
+    # Known Agent Routing targets the one worker the attribute names: a missing or null attribute names nobody.
+    wanted = known_worker_value(target, task)
+    return wanted is not None and worker.scope().get(pinned[0]) == wanted
 
 
 def eligible_workers(workers: Sequence[Worker], target: Target, queue: TaskQueue, task: Mapping[str, Value],

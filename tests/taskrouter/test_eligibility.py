@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from taskrouter import Target, TaskQueue, Worker, eligible_workers
 from taskrouter.routing import in_queue, skip_variables
 from tests.taskrouter.support import EVERYONE, SPANISH, worker
@@ -83,3 +85,18 @@ def test_worker_reads_the_rest_api_shape() -> None:
 
 def test_explicit_availability_overrides_the_activity_name() -> None:
     assert Worker(friendly_name="Ana", activity_name="Busy", available=True).is_available
+
+
+@pytest.mark.parametrize("key", ["known_worker_sid", "known_worker_friendly_name"])
+@pytest.mark.parametrize("task", [{}, {"target": None}], ids=["missing", "null"])
+def test_known_worker_with_a_missing_or_null_attribute_matches_no_worker(key: str, task: dict[str, object]) -> None:
+    pool = [Worker(friendly_name="alice"), Worker(friendly_name="bob", sid="WK1")]
+    target = Target.model_validate({"queue": EVERYONE, "timeout": 30, key: "task.target"})
+    assert names(eligible_workers(pool, target, EVERYONE, task)) == []
+
+
+@pytest.mark.parametrize(("key", "value"), [("known_worker_sid", "WK1"), ("known_worker_friendly_name", "bob")])
+def test_known_worker_matches_the_worker_the_attribute_names(key: str, value: str) -> None:
+    pool = [Worker(friendly_name="alice"), Worker(friendly_name="bob", sid="WK1")]
+    target = Target.model_validate({"queue": EVERYONE, "timeout": 30, key: "task.target"})
+    assert names(eligible_workers(pool, target, EVERYONE, {"target": value})) == ["bob"]
