@@ -215,14 +215,23 @@ def check_workflow_configuration(data: object) -> list[str]:
     return [str(problem) for problem in check_configuration(data)]
 
 
+def selects_no_worker(target_workers: str) -> bool:
+    """Whether a queue's target_workers is the empty one: no worker is ever in that queue.
+
+    Twilio's OAI spec: "If this value is empty, Tasks will wait in the TaskQueue until they are deleted
+    or moved". Only ``""`` itself: blanks are an expression with nothing in it, which is refused.
+    """
+    return target_workers == ""
+
+
 def check_target_workers(expression: object) -> list[str]:
     """Why TaskRouter would reject a TaskQueue's target_workers expression (column, caret and fix); [] if valid.
 
-    ``""`` is valid (the queue then has no worker), as TaskRouter allows. Never raises.
+    ``""`` is valid (the queue then has no worker, see ``selects_no_worker``). Never raises.
     """
     if not isinstance(expression, str):
         return [f"target_workers must be a string holding an expression, not {_json_type(expression)}"]
-    if not expression:
+    if selects_no_worker(expression):
         return []
     try:
         parse(expression, "queue")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from taskrouter.configuration import ConfigurationError, filter_path, target_path
+from taskrouter.configuration import ConfigurationError, filter_path, selects_no_worker, target_path
 from taskrouter.evaluation import evaluate, is_constant, parsed
 from taskrouter.expression import (
     ArrayLiteral,
@@ -165,7 +165,7 @@ def _expression_places(workflow: Workflow) -> list[_Place]:
         if target.skip_if is not None:
             sources.append((f"{path}.skip_if", target.skip_if, "skip_if"))
     sources += [(f"task_queues[{queue.key}].target_workers", queue.target_workers, "queue")
-                for queue in workflow.queues()]
+                for queue in workflow.queues() if not selects_no_worker(queue.target_workers)]
     return [_Place(path, text, kind, parsed(text, kind)) for path, text, kind in sources]
 
 

@@ -31,6 +31,7 @@ from taskrouter.configuration import (
     check_configuration,
     decode,
     integer_value,
+    selects_no_worker,
     target_path,
 )
 from taskrouter.expression import ExpressionKind, parse, parse_task_reference
@@ -49,9 +50,15 @@ def _task_reference(text: str) -> str:
     return text
 
 
+def _target_workers(text: str) -> str:
+    if not selects_no_worker(text):
+        parse(text, "queue")
+    return text
+
+
 FilterExpression = Annotated[str, _expression("filter")]
 TargetExpression = Annotated[str, _expression("target")]
-QueueExpression = Annotated[str, _expression("queue")]
+QueueExpression = Annotated[str, AfterValidator(_target_workers)]
 SkipIfExpression = Annotated[str, _expression("skip_if")]
 OrderByExpression = Annotated[str, _expression("order_by")]
 TaskReference = Annotated[str, AfterValidator(_task_reference)]
@@ -95,7 +102,7 @@ class TaskQueue(_Model):
     """A queue of tasks and the workers eligible for them.
 
     ``key`` is the stable name other code uses for the queue (e.g. in ``queue_sids``);
-    ``friendly_name`` defaults to it.
+    ``friendly_name`` defaults to it. ``target_workers=""`` selects no worker: tasks wait there.
     """
 
     key: str = Field(min_length=1)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
-from taskrouter.configuration import DEFAULT_FILTER_PATH, target_path
+from taskrouter.configuration import DEFAULT_FILTER_PATH, selects_no_worker, target_path
 from taskrouter.evaluation import Value, evaluate, filter_scope, order_key, parsed, resolve, target_scope
 from taskrouter.expression import parse_task_reference
 from taskrouter.models import Target, TaskQueue, Workflow
@@ -66,7 +66,9 @@ class Worker(BaseModel):
 
 
 def in_queue(queue: TaskQueue, worker: Worker) -> bool:
-    """Whether the queue's ``target_workers`` selects the worker."""
+    """Whether the queue's ``target_workers`` selects the worker (an empty one selects nobody)."""
+    if selects_no_worker(queue.target_workers):
+        return False
     return evaluate(parsed(queue.target_workers, "queue"), worker.attributes)
 
 

@@ -60,6 +60,23 @@ def test_route_with_workers_shows_eligibility(capsys: pytest.CaptureFixture[str]
     assert out.rstrip().endswith("first reservation: none (no eligible worker is available)")
 
 
+def test_route_through_a_queue_with_empty_target_workers_offers_it_to_nobody(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = {"task_routing": {"filters": [], "default_filter": {"queue": "Q"}}}
+    code, out, _ = run(capsys, "route", write(tmp_path, "wf.json", config), "--task", "{}",
+                       "--queues", write(tmp_path, "q.json", {"Q": {"target_workers": ""}}),
+                       "--workers", write(tmp_path, "w.json", WORKERS))
+    assert code == 0
+    assert "      eligible: nobody" in out
+
+
+def test_lint_accepts_a_queue_with_empty_target_workers(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = {"task_routing": {"filters": [], "default_filter": {"queue": "Q"}}}
+    code, out, _ = run(capsys, "lint", write(tmp_path, "wf.json", config),
+                       "--queues", write(tmp_path, "q.json", {"Q": {"target_workers": ""}}))
+    assert (code, out.endswith("no findings\n")) == (0, True)
+
+
 def test_route_reads_the_task_from_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "route", write(tmp_path, "wf.json", VIP_CONFIG), "--task",
                        "@" + write(tmp_path, "task.json", {"vip": True}), "--json")

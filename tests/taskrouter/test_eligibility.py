@@ -30,6 +30,12 @@ def test_nobody_is_in_a_one_equals_zero_queue() -> None:
     assert not any(in_queue(TaskQueue(key="parked", target_workers="1==0"), w) for w in POOL)
 
 
+def test_nobody_is_in_a_queue_with_empty_target_workers() -> None:
+    parked = TaskQueue(key="parked", target_workers="")
+    assert [w.friendly_name for w in POOL if in_queue(parked, w)] == []
+    assert skip_variables(parked, POOL) == {"workers": {"available": 0, "unavailable": 0}}
+
+
 def test_eligible_workers_must_be_in_the_queue() -> None:
     assert names(eligible_workers(POOL, Target(queue=SPANISH), SPANISH, {})) == ["Ana", "Cy"]
 

@@ -18,6 +18,7 @@ from taskrouter import (
     TaskQueue,
     Workflow,
     Workspace,
+    check_target_workers,
     pre_agent_routing,
 )
 from tests.taskrouter.support import EVERYONE, FRENCH, SPANISH, VIP
@@ -56,6 +57,21 @@ def test_task_order_is_fifo_or_lifo() -> None:
 def test_queue_target_workers_is_parsed_as_a_queue_expression() -> None:
     with pytest.raises(ValidationError, match=r"column 1: 'task\.language': a queue's target_workers reads worker"):
         TaskQueue(key="q", target_workers="task.language == 'es'")
+
+
+@pytest.mark.parametrize("target_workers", ["", "  ", "1==1", "skills HAS", "task.x == 1"])
+def test_queue_model_accepts_the_target_workers_check_target_workers_accepts(target_workers: str) -> None:
+    try:
+        TaskQueue(key="q", target_workers=target_workers)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == (check_target_workers(target_workers) == [])
+
+
+def test_queue_with_empty_target_workers_is_a_queue_without_workers() -> None:
+    assert TaskQueue(key="q", target_workers="").target_workers == ""
 
 
 def test_target_expression_error_names_the_column_and_fix() -> None:
