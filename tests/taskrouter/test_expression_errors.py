@@ -82,6 +82,19 @@ def test_error_text_has_message_expression_caret_and_fix() -> None:
     ]
 
 
+@pytest.mark.parametrize(("text", "kind", "key"), [
+    ("routing.skill-level == 1", "filter", "routing.skill-level"),
+    ("worker.skill-level > task.level", "target", "worker.skill-level"),
+    ("a-b[0].c-d == 1", "filter", "a-b[0].c-d"),
+])
+def test_hyphen_error_names_the_whole_key_and_its_underscored_spelling(text: str, kind: ExpressionKind,
+                                                                        key: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, kind)
+    assert caught.value.message.startswith(f"'{key}' contains a hyphen")
+    assert caught.value.hint == f"rename the attribute to {key.replace('-', '_')} (in the attributes and here)"
+
+
 def test_error_keeps_message_hint_and_expression_apart() -> None:
     with pytest.raises(ExpressionError) as caught:
         parse("vip ==")
