@@ -39,6 +39,11 @@ FLOW_ADDRESS = "{{flow.channel.address}}"
 CONTACT_ADDRESS = "{{contact.channel.address}}"
 """The contact's address: Console's default ``to``."""
 
+# An ``enum`` is an error (Studio refuses other values), ``suggested`` our warning only. Enums are kept where
+# the reference lists the values Studio takes (studio-widgets.md §2); where it gives only "str", the usual values
+# are suggested: Twilio's own Flow Definition sample POSTs make-outgoing-call-v2 with ``"trim": "true"``, so
+# Studio does not hold trim to the two values <Record> documents, and the same is assumed for recording_channels,
+# callback methods and the unverified connect-virtual-agent-v2 (unverified: no Studio error seen for any of them).
 _METHODS = ("GET", "POST")
 _TRIM = ("trim-silence", "do-not-trim")
 _RECORDING_CHANNELS = ("mono", "dual")
@@ -216,9 +221,9 @@ class MakeOutgoingCall(Widget):
     from_: str = prop()
     to: str = prop()
     record: bool | None = prop(default=None)
-    recording_channels: str | None = prop(default=None, enum=_RECORDING_CHANNELS)
+    recording_channels: str | None = prop(default=None, suggested=_RECORDING_CHANNELS)
     recording_status_callback: str | None = prop(default=None)
-    trim: str | None = prop(default=None, enum=_TRIM)
+    trim: str | None = prop(default=None, suggested=_TRIM)
     detect_answering_machine: bool | None = prop(default=None)
     machine_detection: str | None = prop(default=None, suggested=("Enable", "DetectMessageEnd"))
     machine_detection_timeout: NumericString | None = prop(default=None)
@@ -264,7 +269,7 @@ class RecordVoicemail(Widget):
     transcribe: bool | None = prop(default=None)
     transcription_callback_url: str | None = prop(default=None)
     recording_status_callback_url: str | None = prop(default=None)
-    trim: str | None = prop(default=None, enum=_TRIM)
+    trim: str | None = prop(default=None, suggested=_TRIM)
     play_beep: BooleanString | None = prop(default=None)
     finish_on_key: str | None = prop(default=None)
     timeout: Integer | None = prop(default=None)
@@ -282,11 +287,11 @@ class RecordCall(Widget):
     on_failed = Event("failed")
 
     record_call: bool = prop()
-    trim: str | None = prop(default=None, enum=_TRIM)
+    trim: str | None = prop(default=None, suggested=_TRIM)
     recording_status_callback: str | None = prop(default=None)
-    recording_status_callback_method: str | None = prop(default=None, enum=_METHODS)
+    recording_status_callback_method: str | None = prop(default=None, suggested=_METHODS)
     recording_status_callback_events: str | None = prop(default=None)
-    recording_channels: str | None = prop(default=None, enum=_RECORDING_CHANNELS)
+    recording_channels: str | None = prop(default=None, suggested=_RECORDING_CHANNELS)
 
 
 class EnqueueCall(Widget):
@@ -307,7 +312,7 @@ class EnqueueCall(Widget):
     priority: Integer | None = prop(default=None)
     timeout: Integer | None = prop(default=None)
     wait_url: str | None = prop(default=None)
-    wait_url_method: str | None = prop(default=None, enum=_METHODS)
+    wait_url_method: str | None = prop(default=None, suggested=_METHODS)
 
 
 class CapturePayments(Widget):
@@ -408,10 +413,10 @@ class ConnectVirtualAgentV2(Widget):
     configurations: KeyValues | None = prop(default=None)
     connector_name: str | None = prop(default=None, recommended=True)
     connector_details: JsonObject | None = prop(default=None)
-    channel: str | None = prop(default=None, enum=("voice", "conversations"))
+    channel: str | None = prop(default=None, suggested=("voice", "conversations"))
     parameters: KeyValues | None = prop(default=None)
     status_callback: str | None = prop(default=None)
-    status_callback_method: str | None = prop(default=None, enum=_METHODS)
+    status_callback_method: str | None = prop(default=None, suggested=_METHODS)
     timeout: Integer | None = prop(default=None)
     session_behavior: str | None = prop(default=None)
     resume_session_identification_method: str | None = prop(default=None)
@@ -566,7 +571,7 @@ class AddTwimlRedirect(Widget):
     on_fail = Event("fail")
 
     url: str = prop()
-    method: str | None = prop(default=None, enum=_METHODS)
+    method: str | None = prop(default=None, suggested=_METHODS)
     timeout: NumericString | None = prop(default=None, minimum=0, maximum=14400)
 
 

@@ -68,6 +68,24 @@ def test_real_flows_studio_published_have_no_error(path: Any) -> None:
 # -- found on real flows -------------------------------------------------------------------------------------
 
 
+def test_twilios_flow_definition_sample_with_trim_true_has_no_error() -> None:
+    # The make-outgoing-call-v2 of https://www.twilio.com/docs/studio/rest-api/v2/flow-definition ("Simple Flow
+    # Definition", to POST as the Definition): Studio takes "trim": "true", so trim is only a suggestion.
+    properties = {"from": "{{flow.channel.address}}", "to": "{{contact.channel.address}}", "trim": "true",
+                  "recording_channels": "mono", "machine_detection": "Enable", "timeout": 60, "record": False}
+    call = state("call_user_1", "make-outgoing-call-v2", properties, "answered", "busy", "noAnswer", "failed")
+    found = problems_of(flow(call, event="incomingRequest"))
+    assert [(p.severity, p.code, p.property_path) for p in found] == [
+        ("warning", "suggested", "#/states/1/properties/trim")]
+    assert "'trim-silence'" in str(found[0])
+
+
+def test_a_value_outside_an_enum_studio_enforces_is_an_error() -> None:
+    properties = {"method": "PUT", "url": "https://x", "content_type": "application/json"}
+    fetch = state("fetch", "make-http-request", properties, "success", "failed")
+    assert [p.severity for p in problems_of(flow(fetch)) if p.property_path.endswith("/method")] == ["error"]
+
+
 def test_a_number_where_a_numeric_string_is_expected_is_accepted() -> None:
     properties = {"from": "{{flow.channel.address}}", "body": "Your order number?", "timeout": 3600}
     wait = state("wait", "send-and-wait-for-reply", properties, "incomingMessage")
