@@ -129,9 +129,11 @@ def load_json(path: Path) -> dict[str, object]:
     Raises:
         InputError: the file is missing, not UTF-8, not JSON, or not a JSON object.
     """
+    from studio.validate import describe
+
     data = read_json_file(path)
     if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a JSON object (a flow definition or a widget), not {type(data).__name__}")
+        raise InputError(f"{path}: expected a JSON object (a flow definition or a widget), not {describe(data)}")
     definition = data.get("definition")
     if "states" not in data and isinstance(definition, dict):
         return definition

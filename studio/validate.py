@@ -537,7 +537,13 @@ def check_offset(run: _Run, value: object, widget: str | None, path: str) -> Non
     # type() is, not isinstance: a bool is no coordinate
     if isinstance(value, dict) and type(value.get("x")) is int and type(value.get("y")) is int:
         return
-    run.report("json-type", f'offset must be an object {{"x": int, "y": int}}, not {describe(value)}', widget, path)
+    if not isinstance(value, dict):
+        wrong = describe(value)
+    else:
+        wrong = "; ".join(f"{axis} is missing" if axis not in value else f"{axis} is {describe(value[axis])}"
+                          for axis in ("x", "y") if type(value.get(axis)) is not int)
+    run.report("json-type", f'offset must be an object {{"x": int, "y": int}} of whole numbers, not {wrong}',
+               widget, path)
 
 
 def check_value(run: _Run, value: object, prop: PropSpec, spec: WidgetSpec, widget: str | None, path: str) -> None:

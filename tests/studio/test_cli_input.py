@@ -99,3 +99,14 @@ def test_a_bug_in_flexctl_exits_3_with_its_traceback_not_as_findings(
     assert "RuntimeError: a bug" in err
     assert err.rstrip().endswith("flexctl validate: this is a bug in flexctl, not a verdict on the input; please "
                                  "report it with the traceback above")
+
+
+@pytest.mark.parametrize(("text", "described"), [("null", "null"), ("[]", "an array"), ('"flow"', "the string 'flow'")])
+def test_a_file_that_is_no_json_object_says_what_it_holds_in_json_words(
+    text: str, described: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "flow.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == ExitCode.UNUSABLE_INPUT
+    err = capsys.readouterr().err
+    assert err.endswith(f"expected a JSON object (a flow definition or a widget), not {described}\n")

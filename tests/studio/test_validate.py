@@ -330,6 +330,13 @@ def test_string_property_given_a_number_says_to_quote_it() -> None:
     assert 'write it in quotes, "10"' in only(validate_definition(definition), "json-type").message
 
 
+def test_an_offset_problem_names_the_coordinate() -> None:
+    messages = [only(validate_definition(flow(state("s", "say-play", {"say": "Hi", "offset": offset}))),
+                     "json-type").message for offset in ({"x": 10.5, "y": 0}, {"x": 1}, [0, 0])]
+    assert [message.split(" whole numbers, not ")[1] for message in messages] == [
+        "x is the number 10.5", "y is missing", "an array"]
+
+
 def test_reference_through_a_loop_runs_before() -> None:
     looping = flow(say("a", "{{widgets.b.x}}", next="b"), say("b", next="a"))
     assert validate_definition(looping) == []
