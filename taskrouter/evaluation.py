@@ -153,9 +153,21 @@ def filter_scope(task: Mapping[str, Value], now: datetime | None) -> dict[str, V
     return {**task, "taskrouter": time_variables(now)}
 
 
+def unprefixed_target_keys(task: Mapping[str, Value], now: datetime | None) -> dict[str, Value]:
+    """What a key without ``task.`` or ``worker.`` reads in a target expression: here, the task's attribute.
+
+    Unverified: the docs say every key in a target expression is prefixed, and do not say how TaskRouter
+    reads one that is not; yet it accepts one. techmatters/flex-plugins deploys the target
+    ``isSurveyTask==true`` under a filter with the same expression
+    (twilio-iac/terraform-modules/survey/default/main.tf), so the task's attribute, as a filter reads it,
+    is the reading under which that configuration routes its tasks.
+    """
+    return filter_scope(task, now)
+
+
 def target_scope(task: Mapping[str, Value], worker: Mapping[str, Value], now: datetime | None) -> dict[str, Value]:
-    """Scope of a target expression: ``task.*``, ``worker.*`` and ``taskrouter.*``."""
-    return {"task": task, "worker": worker, "taskrouter": time_variables(now)}
+    """Scope of a target expression: ``task.*``, ``worker.*``, ``taskrouter.*`` and the unprefixed keys."""
+    return {**unprefixed_target_keys(task, now), "task": task, "worker": worker, "taskrouter": time_variables(now)}
 
 
 def order_key(order: OrderBy, worker: Mapping[str, Value]) -> tuple[tuple[int, float], ...]:

@@ -24,6 +24,9 @@ Decisions where Twilio's documentation is silent, made here and nowhere else:
 * Hyphens are not supported in keys ("Hyphens are not supported in TaskRouter expressions"):
   ``skill-level`` is an error whose fix is to rename the attribute ``skill_level``.
 * Single ``=`` means ``==`` (the docs use it) but is warned about.
+* A key without ``task.`` or ``worker.`` in a target expression is warned about, not refused: the docs
+  say every key there is prefixed, but TaskRouter accepts one (``isSurveyTask==true`` is deployed).
+  How it is read is decided in ``evaluation.unprefixed_target_keys``.
 """
 
 from __future__ import annotations
@@ -628,21 +631,22 @@ def _check_time_variable(text: str, reference: Reference) -> None:
                           "use taskrouter." + ", taskrouter.".join(TIME_VARIABLES), "unknown-variable")
 
 
-def _check_target_reference(text: str, reference: Reference, bare_is_value: bool) -> None:
+def _check_target_reference(text: str, reference: Reference, bare_is_value: bool) -> Diagnostic | None:
     root = reference.path[0]
     if root == "taskrouter":
         _check_time_variable(text, reference)
-        return
+        return None
     if root in ("task", "worker"):
         if len(reference.path) < 2 or isinstance(reference.path[1], int):
             raise _kind_error(text, reference, f"'{reference.name}' needs an attribute name",
                               f"write {root}.<attribute>, e.g. {root}.language", "missing-prefix")
-        return
+        return None
+    # TaskRouter accepts it (deployed configurations have one); evaluation.unprefixed_target_keys reads it.
     hint = f"write task.{reference.name} (the task's attribute) or worker.{reference.name} (the worker's)"
     if bare_is_value:
         hint += f"; if you meant the text, quote it: '{reference.name}'"
-    raise _kind_error(text, reference, f"key '{reference.name}' needs a task. or worker. prefix in a target expression",
-                      hint, "missing-prefix")
+    return _warning(text, reference.start, "missing-prefix", f"key '{reference.name}' has no task. or worker. "
+                    "prefix: the docs say every key in a target expression is prefixed with task. or worker.", hint)
 
 
 def _check_skip_if_reference(text: str, reference: Reference) -> None:
@@ -655,11 +659,12 @@ def _check_skip_if_reference(text: str, reference: Reference) -> None:
                       "or workers.WA<activity sid>, e.g. workers.available == 0", "unknown-variable")
 
 
-def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare_is_value: bool) -> None:
+def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare_is_value: bool) -> Diagnostic | None:
+    """Raise if the key is wrong for its kind of expression; the warning if it is only suspicious."""
     root = reference.path[0]
     if kind == "target":
-        _check_target_reference(text, reference, bare_is_value)
-    elif kind == "skip_if":
+        return _check_target_reference(text, reference, bare_is_value)
+    if kind == "skip_if":
         _check_skip_if_reference(text, reference)
     elif kind == "filter" and root == "taskrouter":
         _check_time_variable(text, reference)
@@ -667,6 +672,7 @@ def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare
         raise _kind_error(text, reference, f"'{reference.name}': a queue's target_workers reads worker attributes, "
                           "not the task", "match task attributes in the workflow target's expression "
                           "(task.x == worker.y) instead", "task-in-queue")
+    return None
 
 
 def _warning(text: str, position: int, code: str, message: str, hint: str) -> Diagnostic:
@@ -749,7 +755,8 @@ def _validate(text: str, kind: ExpressionKind, condition: Condition) -> list[Dia
         bare_right = _is_bare_word(comparison.right) or isinstance(comparison.right, ArrayLiteral)
         for side, operand in (("left", comparison.left), ("right", comparison.right)):
             for reference in operand_references(operand):
-                _check_reference(text, kind, reference, bare_is_value=side == "right" and bare_right)
+                warning = _check_reference(text, kind, reference, bare_is_value=side == "right" and bare_right)
+                warnings.extend([warning] if warning else [])
                 warnings.extend(_prefix_warnings(text, kind, reference))
         warnings.extend(_comparison_warnings(text, kind, comparison))
     warnings.extend(_logical_warnings(text, condition))

@@ -139,9 +139,27 @@ def test_check_expression_fails_with_column_and_message(capsys: pytest.CaptureFi
 
 
 def test_check_expression_uses_the_kind(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check-expression", "--kind", "target", "language == 'es'")
+    code, out, _ = run(capsys, "check-expression", "--kind", "queue", "task.language == 'es'")
     assert code == 1
-    assert "column 1: key 'language' needs a task. or worker. prefix" in out
+    assert "column 1: 'task.language': a queue's target_workers reads worker attributes" in out
+
+
+def test_check_expression_warns_about_an_unprefixed_key_in_a_target_but_passes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check-expression", "--kind", "target", "isSurveyTask==true")
+    assert code == 0
+    assert out.startswith("warning: column 1: key 'isSurveyTask' has no task. or worker. prefix: the docs say")
+    assert out.rstrip().endswith("valid target expression: isSurveyTask == true")
+
+
+def test_lint_reports_an_unprefixed_target_key_as_a_finding(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    config = {"task_routing": {"filters": [{"expression": "isSurveyTask==true", "targets": [
+        {"expression": "isSurveyTask==true", "queue": "Q"}]}]}}
+    code, out, _ = run(capsys, "lint", write(tmp_path, "wf.json", config))
+    assert code == 1
+    assert out.startswith("task_routing.filters[0].targets[0].expression: key 'isSurveyTask' has no task. or worker.")
+    assert out.rstrip().endswith("[missing-prefix]")
 
 
 def test_check_expression_prints_warnings_but_passes(capsys: pytest.CaptureFixture[str]) -> None:

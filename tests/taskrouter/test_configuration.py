@@ -136,7 +136,7 @@ def test_known_worker_must_reference_a_task_attribute() -> None:
 
 
 @pytest.mark.parametrize(("key", "value", "kind"), [
-    ("expression", "language == 'es'", "target"),
+    ("expression", "task == 'es'", "target"),
     ("order_by", "worker.level", "order_by"),
     ("skip_if", "available == 0", "skip_if"),
 ])
@@ -151,6 +151,11 @@ def test_filter_expression_problem_names_its_column_and_fix() -> None:
     assert path == "task_routing.filters[0].expression"
     assert "column 6" in message
     assert "fix: rename the attribute to skill_level" in message
+
+
+def test_target_expression_with_an_unprefixed_key_is_accepted() -> None:
+    target = {"expression": "isSurveyTask==true", "queue": "Q"}
+    assert check_configuration(config({"expression": "isSurveyTask==true", "targets": [target]})) == []
 
 
 def test_expression_must_be_a_string() -> None:

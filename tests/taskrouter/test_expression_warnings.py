@@ -23,6 +23,10 @@ WARNED: list[tuple[str, ExpressionKind, list[tuple[str, int]]]] = [
     ("language IN ['en', 'es-MX']", "filter", [("hyphen-in-value", 20)]),
     ("task.vip == true", "filter", [("prefixed-key", 1)]),
     ("worker.skills HAS 'x'", "queue", [("prefixed-key", 1)]),
+    ("language == 'es'", "target", [("missing-prefix", 1)]),
+    ("isSurveyTask==true", "target", [("missing-prefix", 1)]),
+    ("task.language == es", "target", [("missing-prefix", 18)]),
+    ("task.language IN [en]", "target", [("missing-prefix", 19)]),
     ("a == 1 OR b == 2 AND c == 3", "filter", [("mixed-and-or", 11)]),
     ("(a == 1 AND b == 2 OR c == 3)", "filter", [("mixed-and-or", 2)]),
 ]
@@ -47,8 +51,17 @@ def test_careful_filter_expression_has_no_warning(text: str) -> None:
     assert check(text, "filter") == []
 
 
-def test_bare_word_in_a_target_is_an_error_not_a_warning() -> None:
-    assert [d.severity for d in check("task.language == es", "target")] == ["error"]
+def test_unprefixed_key_in_a_target_is_warned_about_with_the_docs_rule_and_both_prefixes() -> None:
+    (warning,) = check("isSurveyTask==true", "target")
+    assert warning.message == ("key 'isSurveyTask' has no task. or worker. prefix: the docs say every key in a "
+                               "target expression is prefixed with task. or worker.")
+    assert warning.hint == "write task.isSurveyTask (the task's attribute) or worker.isSurveyTask (the worker's)"
+
+
+def test_bare_word_value_in_a_target_is_warned_about_with_the_quoting_fix() -> None:
+    (warning,) = check("task.language == es", "target")
+    assert (warning.severity, warning.code) == ("warning", "missing-prefix")
+    assert warning.hint.endswith("; if you meant the text, quote it: 'es'")
 
 
 def test_warning_renders_with_caret_and_fix() -> None:

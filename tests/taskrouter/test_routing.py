@@ -137,6 +137,19 @@ def test_known_worker_missing_from_the_task_means_nobody_is_eligible() -> None:
     assert result.steps[0].eligible == ()
 
 
+def test_unprefixed_key_in_a_target_expression_reads_the_task_attribute() -> None:
+    flow = workflow(Filter(expression="1==1", targets=(Target(queue=EVERYONE, expression="level == 3"),)))
+    pool = [worker("Ana", level=3), worker("Bo", level=1)]
+    assert [w.friendly_name for w in route(flow, {"level": 3}, workers=pool).steps[0].eligible or ()] == ["Ana", "Bo"]
+    assert route(flow, {"level": 1}, workers=pool).steps[0].eligible == ()
+
+
+def test_prefixed_worker_key_in_a_target_reads_the_worker_even_beside_a_task_attribute_named_worker() -> None:
+    flow = workflow(Filter(expression="1==1", targets=(Target(queue=EVERYONE, expression="worker.level == 3"),)))
+    result = route(flow, {"worker": {"level": 3}}, workers=[worker("Ana", level=3), worker("Bo", level=1)])
+    assert [w.friendly_name for w in result.steps[0].eligible or ()] == ["Ana"]
+
+
 def test_first_reservation_is_the_first_available_eligible_worker() -> None:
     result = route(workflow(Filter(expression="1==1", targets=(Target(queue=VIP, timeout=20), Target(queue=SALES)))),
                    {}, workers=[worker("Ana", available=False, routing={"skills": ["vip"]}), worker("Bo")])
