@@ -24,7 +24,8 @@ Public API:
 * Models (``taskrouter.models``): ``Activity``, ``TaskChannel``, ``TaskQueue`` (``key`` names it in
   ``queue_sids``; ``target_workers``, ``max_reserved_workers`` 1–50, ``task_order`` FIFO|LIFO),
   ``Target``, ``Filter``, ``Workflow`` (``queues()``, ``to_configuration(queue_sids)``,
-  ``to_json(queue_sids)``, ``from_configuration(data, friendly_name=, queues=)``), ``Workspace``,
+  ``to_json(queue_sids)``, ``from_configuration(data, friendly_name=, queues=)``, ``read_configuration``
+  for the warnings too), ``Workspace``,
   ``MissingQueueError``, ``FLEX_ACTIVITIES``, ``FLEX_TASK_CHANNELS``.
 * Expressions (``taskrouter.expression``): ``parse(text, kind) -> Expression`` raising
   ``ExpressionError`` (``.column`` 1-based, ``.message``, ``.hint``, ``.expression``);
@@ -32,9 +33,10 @@ Public API:
   ``"filter" | "target" | "queue" | "skip_if" | "order_by"``. Grammar decisions are documented
   in that module's docstring.
 * Configuration JSON (``taskrouter.configuration``): ``check_configuration(data) -> list[ConfigProblem]``
-  (``.path`` such as ``task_routing.filters[0].targets[1].expression``, ``.message``); never raises,
-  accepts an object or JSON text, does not require queue values to be real SIDs. For a provider's offline
-  check, as plain lines: ``check_workflow_configuration(data) -> list[str]`` and
+  (``.path`` such as ``task_routing.filters[0].targets[1].expression``, ``.message``): what TaskRouter
+  would reject; ``configuration_problems(data)`` adds the warnings (``.severity``, ``.code``: unknown-key,
+  legacy-key). Never raises, accepts an object or JSON text, does not require queue values to be real
+  SIDs. For a provider's offline check, as plain lines: ``check_workflow_configuration(data) -> list[str]`` and
   ``check_target_workers(expression) -> list[str]`` (empty when TaskRouter would accept it).
 * Routing (``taskrouter.routing``): ``route(workflow, task, workers=, now=) -> RouteResult``
   (``.steps``, ``.queues``, ``.outcome``, ``.first_reservation``, ``.render()``, ``.to_dict()``);
@@ -52,6 +54,7 @@ from taskrouter.configuration import (
     check_configuration,
     check_target_workers,
     check_workflow_configuration,
+    configuration_problems,
 )
 from taskrouter.expression import Diagnostic, Expression, ExpressionError, ExpressionKind, check, parse
 from taskrouter.lint import Finding, json_types, lint, lint_configuration
@@ -103,6 +106,7 @@ __all__ = [
     "check_configuration",
     "check_target_workers",
     "check_workflow_configuration",
+    "configuration_problems",
     "default_route",
     "eligible_workers",
     "everyone_queue",

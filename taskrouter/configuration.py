@@ -1,8 +1,10 @@
 """Checking a workflow configuration JSON document (taskrouter.md §1.1 and §1.3).
 
-``check_configuration`` never raises: it returns every problem with its path, e.g.
-``task_routing.filters[0].targets[1].expression``. Queue values are not checked against the
-``WQ…`` SID pattern, so that ``${QUEUE_SID}`` placeholders and emulator SIDs pass.
+``configuration_problems`` never raises: it returns every problem with its path, e.g.
+``task_routing.filters[0].targets[1].expression``, each an error (TaskRouter would reject it) or a
+warning (it is accepted but probably not meant); ``check_configuration`` keeps the errors. Queue values
+are not checked against the ``WQ…`` SID pattern, so that ``${QUEUE_SID}`` placeholders and emulator
+SIDs pass.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from taskrouter.expression import ExpressionError, ExpressionKind, excerpt, parse, parse_task_reference
+from taskrouter.expression import ExpressionError, ExpressionKind, Severity, excerpt, parse, parse_task_reference
 
+# A key outside these lists is a warning (unknown-key), not a problem TaskRouter would reject: whether the live
+# API rejects unknown keys is unverified (taskrouter.md §1.3), and deployed configurations carry them:
+# kaiquelupo/twilio-power-dialer's filters have "friendlyName", twilio-python's docs a target's "task_queue_sid".
 ROOT_KEYS = ("task_routing",)
 ROUTING_KEYS = ("filters", "default_filter")
 # "friendly_name" is the legacy spelling twilio-java's WorkflowRule still reads.
@@ -24,6 +29,10 @@ TARGET_EXPRESSION_KINDS: Mapping[str, ExpressionKind] = {
     "expression": "target", "order_by": "order_by", "skip_if": "skip_if"}
 KNOWN_WORKER_KEYS = ("known_worker_sid", "known_worker_friendly_name")
 TARGET_KEYS = ("queue", "priority", "timeout", *TARGET_EXPRESSION_KINDS, *KNOWN_WORKER_KEYS)
+# The legacy spelling of a target's queue, read only when "queue" is absent, with a legacy-key warning.
+# Unverified that TaskRouter still reads it: twilio-python's own docs (docs/usage/taskrouter.rst) update a
+# workflow whose targets are {"task_queue_sid": "WQ..."}.
+LEGACY_QUEUE_KEY = "task_queue_sid"
 _DIGITS = re.compile(r"[0-9]+")
 DEFAULT_FILTER_PATH = "task_routing.default_filter"
 
@@ -40,22 +49,34 @@ def target_path(filter_index: int, target_index: int) -> str:
 
 @dataclass(frozen=True)
 class ConfigProblem:
-    """One thing wrong in a configuration: where (a JSON path) and what, with the fix."""
+    """One thing wrong in a configuration: where (a JSON path) and what, with the fix.
+
+    An error is something TaskRouter would reject; a warning something it accepts that is probably
+    not meant. ``code`` names the kind, as lint reports it.
+    """
 
     path: str
     message: str
+    severity: Severity = "error"
+    code: str = "invalid-configuration"
 
     def __str__(self) -> str:
-        return f"{self.path or 'configuration'}: {self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{label}{self.path or 'configuration'}: {self.message}"
+
+
+def _warning(path: str, code: str, message: str) -> ConfigProblem:
+    return ConfigProblem(path, message, "warning", code)
 
 
 class ConfigurationError(ValueError):
-    """A configuration with problems, all of them listed."""
+    """A configuration TaskRouter would reject: its errors, and the warnings found beside them."""
 
     def __init__(self, problems: list[ConfigProblem], source: str = "workflow configuration") -> None:
         self.problems = problems
+        errors = sum(problem.severity == "error" for problem in problems)
         lines = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"{source} has {len(problems)} problem(s):\n{lines}")
+        super().__init__(f"{source} has {errors} {'problem' if errors == 1 else 'problems'}:\n{lines}")
 
 
 def integer_value(value: object) -> int | None:
@@ -74,14 +95,22 @@ def expression_problem(path: str, text: str, kind: ExpressionKind, error: Expres
                                f"(fix: {error.hint})")
 
 
-def _unknown_keys(
-        data: Mapping[str, object], allowed: tuple[str, ...], path: str, what: str) -> Iterator[ConfigProblem]:
+def _unknown_keys(data: Mapping[str, object], allowed: tuple[str, ...], path: str, what: str,
+                  legacy: tuple[str, ...] = ()) -> Iterator[ConfigProblem]:
     for key in data:
-        if key not in allowed:
+        if key not in allowed and key not in legacy:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             suggestion = f"did you mean {close[0]!r}? " if close else ""
-            yield ConfigProblem(f"{path}.{key}", f"unknown key in {what}; {suggestion}"
-                                                 f"allowed keys: {', '.join(allowed)}")
+            yield _warning(f"{path}.{key}", "unknown-key", f"unknown key in {what}, which TaskRouter may ignore; "
+                           f"{suggestion}allowed keys: {', '.join(allowed)}")
+
+
+def target_queue(target: Mapping[str, object]) -> tuple[str, object]:
+    """The key giving a target's queue and its value: ``queue``, else its legacy spelling; (queue, None) if none."""
+    for key in ("queue", LEGACY_QUEUE_KEY):
+        if target.get(key) is not None:
+            return key, target[key]
+    return "queue", None
 
 
 def _check_expression(value: object, path: str, kind: ExpressionKind) -> Iterator[ConfigProblem]:
@@ -115,15 +144,20 @@ def _check_target(target: object, path: str, *, missing_queue: str | None) -> It
     if not isinstance(target, dict):
         yield ConfigProblem(path, f"a target must be a JSON object, not {_json_type(target)}")
         return
-    yield from _unknown_keys(target, TARGET_KEYS, path, "a target")
-    queue = target.get("queue")
+    yield from _unknown_keys(target, TARGET_KEYS, path, "a target", (LEGACY_QUEUE_KEY,))
+    queue_key, queue = target_queue(target)
+    if LEGACY_QUEUE_KEY in target:
+        queue_given = queue_key == "queue" and queue is not None
+        ignored = f" (queue is also given, so {LEGACY_QUEUE_KEY} is ignored)" if queue_given else ""
+        yield _warning(f"{path}.{LEGACY_QUEUE_KEY}", "legacy-key",
+                       f"{LEGACY_QUEUE_KEY} is the legacy spelling of queue; write queue{ignored}")
     if queue is None:
         if missing_queue:
             yield ConfigProblem(f"{path}.queue", missing_queue)
     elif not isinstance(queue, str):
-        yield ConfigProblem(f"{path}.queue", f"must be a TaskQueue SID string, not {_json_type(queue)}")
+        yield ConfigProblem(f"{path}.{queue_key}", f"must be a TaskQueue SID string, not {_json_type(queue)}")
     elif not queue.strip():
-        yield ConfigProblem(f"{path}.queue", "must not be empty; set it to a TaskQueue SID")
+        yield ConfigProblem(f"{path}.{queue_key}", "must not be empty; set it to a TaskQueue SID")
     for key, smallest in (("priority", 0), ("timeout", 1)):
         if key in target:
             number = integer_value(target[key])
@@ -207,6 +241,11 @@ def decode(data: object) -> tuple[object, list[ConfigProblem]]:
     return data, []
 
 
+def check_configuration(data: object) -> list[ConfigProblem]:
+    """Every problem TaskRouter would reject in a workflow configuration (object or JSON text); never raises."""
+    return [problem for problem in configuration_problems(data) if problem.severity == "error"]
+
+
 def check_workflow_configuration(data: object) -> list[str]:
     """Why TaskRouter would reject a workflow configuration (JSON text or object): one line per problem.
 
@@ -242,8 +281,8 @@ def check_target_workers(expression: object) -> list[str]:
     return []
 
 
-def check_configuration(data: object) -> list[ConfigProblem]:
-    """Every problem in a workflow configuration (a decoded object or JSON text); never raises."""
+def configuration_problems(data: object) -> list[ConfigProblem]:
+    """Every error and warning in a workflow configuration (a decoded object or JSON text); never raises."""
     try:
         decoded, problems = decode(data)
         if problems:
@@ -256,6 +295,6 @@ def check_configuration(data: object) -> list[ConfigProblem]:
             problems.append(ConfigProblem("task_routing", "is required: the configuration's root key"))
         else:
             problems.extend(_check_routing(decoded["task_routing"]))
-        return [ConfigProblem(problem.path.lstrip("."), problem.message) for problem in problems]
+        return [replace(problem, path=problem.path.lstrip(".")) for problem in problems]
     except RecursionError:
         return [ConfigProblem("", "is nested too deeply to check")]

@@ -1,8 +1,9 @@
 """Lint: routing that is valid JSON but cannot do what it says.
 
 Finds filters that can never match, targets that are never reached, queues that are referenced but
-not defined, keys compared with values of another type, operators used on the wrong type, and the
-probable mistakes the expression parser warns about.
+not defined, keys compared with values of another type, operators used on the wrong type, the
+probable mistakes the expression parser warns about, and (from configuration JSON) keys TaskRouter may
+ignore or reads only in a legacy spelling.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from taskrouter.configuration import ConfigurationError, filter_path, selects_no_worker, target_path
+from taskrouter.configuration import ConfigProblem, ConfigurationError, filter_path, selects_no_worker, target_path
 from taskrouter.evaluation import evaluate, is_constant, parsed
 from taskrouter.expression import (
     ArrayLiteral,
@@ -312,18 +313,21 @@ def lint(workflow: Workflow, *, defined_queues: Iterable[TaskQueue] | None = Non
 def lint_configuration(data: object, *, friendly_name: str = "workflow",
                        queues: Mapping[str, TaskQueue] | None = None,
                        task_types: Mapping[str, JsonType] | None = None) -> list[Finding]:
-    """Lint configuration JSON (object or text): its problems if invalid, else ``lint`` of it.
+    """Lint configuration JSON (object or text): its problems (invalid-configuration) if invalid, else
+    ``lint`` of it; its warnings (unknown-key, legacy-key) either way.
 
     ``queues`` maps queue values in the JSON (SIDs or placeholders) to models; when given, every
     other queue value is reported as undefined.
     """
     try:
-        workflow = Workflow.from_configuration(data, friendly_name=friendly_name, queues=queues)  # checks it first
+        workflow, problems = Workflow.read_configuration(data, friendly_name=friendly_name, queues=queues)
     except ConfigurationError as error:
-        problems = error.problems
-    else:
-        defined = None if queues is None else queues.values()
-        return lint(workflow, defined_queues=defined, task_types=task_types)
-    return [Finding("invalid-configuration", problem.message, problem.path or "configuration")
-            for problem in problems]
+        return [_problem_finding(problem) for problem in error.problems]
+    defined = None if queues is None else queues.values()
+    findings = lint(workflow, defined_queues=defined, task_types=task_types)
+    return sorted([*findings, *map(_problem_finding, problems)], key=_order)
+
+
+def _problem_finding(problem: ConfigProblem) -> Finding:
+    return Finding(problem.code, problem.message, problem.path or "configuration")
 

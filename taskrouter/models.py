@@ -26,13 +26,15 @@ from taskrouter.configuration import (
     DEFAULT_FILTER_PATH,
     KNOWN_WORKER_KEYS,
     TARGET_EXPRESSION_KINDS,
+    TARGET_KEYS,
     ConfigProblem,
     ConfigurationError,
-    check_configuration,
+    configuration_problems,
     decode,
     integer_value,
     selects_no_worker,
     target_path,
+    target_queue,
 )
 from taskrouter.expression import ExpressionKind, parse, parse_task_reference
 
@@ -255,21 +257,28 @@ class Workflow(_Model):
 
         ``queues`` maps the queue values found in the JSON (SIDs or ``${PLACEHOLDER}``s) to models;
         a value it lacks becomes a stand-in queue whose key and name are that value and whose
-        target_workers is ``1==1``.
+        target_workers is ``1==1``. Unknown keys are ignored; a legacy ``task_queue_sid`` is read.
         """
-        problems = check_configuration(data)
-        if problems:
+        return cls.read_configuration(data, friendly_name=friendly_name, queues=queues)[0]
+
+    @classmethod
+    def read_configuration(cls, data: object, *, friendly_name: str, queues: Mapping[str, TaskQueue] | None = None
+                           ) -> tuple[Workflow, list[ConfigProblem]]:
+        """``from_configuration``, and the configuration's warnings (unknown keys, legacy spellings)."""
+        problems = configuration_problems(data)
+        if any(problem.severity == "error" for problem in problems):
             raise ConfigurationError(problems, f"workflow {friendly_name!r}")
         decoded, _ = decode(data)
-        assert isinstance(decoded, dict)  # check_configuration accepted it
+        assert isinstance(decoded, dict)  # configuration_problems found no error
         known = dict(queues or {})
 
         def target(raw: dict[str, object]) -> Target:
-            fields: dict[str, object] = {key: value for key, value in raw.items() if key != "queue"}
+            fields: dict[str, object] = {key: value for key, value in raw.items()
+                                         if key in TARGET_KEYS and key != "queue"}
             for key in ("priority", "timeout"):
                 if key in fields:
                     fields[key] = integer_value(fields[key])
-            reference = raw.get("queue")
+            _, reference = target_queue(raw)
             if isinstance(reference, str):
                 fields["queue"] = known.setdefault(reference, TaskQueue(key=reference))
             return Target.model_validate(fields)
@@ -280,11 +289,12 @@ class Workflow(_Model):
                               name=item.get("filter_friendly_name") or item.get("friendly_name") or "")
                        for item in routing.get("filters", [])]
             default = routing.get("default_filter")
-            return cls(friendly_name=friendly_name, filters=tuple(filters),
-                       default_filter=target(default) if default is not None else None)
+            workflow = cls(friendly_name=friendly_name, filters=tuple(filters),
+                           default_filter=target(default) if default is not None else None)
         except ValidationError as error:  # e.g. two queue values mapped to different queues with one key
-            problems = [ConfigProblem(".".join(map(str, detail["loc"])), detail["msg"]) for detail in error.errors()]
-            raise ConfigurationError(problems, f"workflow {friendly_name!r}") from None
+            errors = [ConfigProblem(".".join(map(str, detail["loc"])), detail["msg"]) for detail in error.errors()]
+            raise ConfigurationError([*problems, *errors], f"workflow {friendly_name!r}") from None
+        return workflow, problems
 
 
 def undefined_queues(workflow: Workflow, defined: Iterable[TaskQueue]) -> list[tuple[str, TaskQueue]]:

@@ -7,6 +7,7 @@ from tests.shared_data import CORPUS as SHARED_CORPUS
 
 CORPUS = SHARED_CORPUS / "workflows"
 CORPUS_WORKFLOWS = sorted(CORPUS.glob("*.json"))
+REALWORLD_WORKFLOWS = sorted((SHARED_CORPUS / "realworld" / "workflows").glob("*.json"))
 
 EVERYONE = TaskQueue(key="everyone", friendly_name="Everyone")
 VIP = TaskQueue(key="vip", friendly_name="VIP", target_workers="routing.skills HAS 'vip'")

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskrouter import check_configuration, check_target_workers, check_workflow_configuration
+from taskrouter import (
+    ConfigProblem,
+    ConfigurationError,
+    check_configuration,
+    check_target_workers,
+    check_workflow_configuration,
+    configuration_problems,
+)
 
 
 def config(*filters: dict[str, Any], default: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -25,6 +32,10 @@ def problems(data: object) -> list[tuple[str, str]]:
 
 def paths(data: object) -> list[str]:
     return [problem.path for problem in check_configuration(data)]
+
+
+def warnings(data: object) -> list[tuple[str, str]]:
+    return [(problem.code, problem.path) for problem in configuration_problems(data) if problem.severity == "warning"]
 
 
 def test_flex_default_configuration_has_no_problem() -> None:
@@ -65,14 +76,57 @@ def test_task_routing_is_required() -> None:
     assert paths({}) == ["task_routing"]
 
 
-def test_unknown_root_key_is_named() -> None:
-    assert paths({"task_routing": {}, "routing": 1}) == ["routing"]
+def test_unknown_root_key_is_a_warning_named_by_its_path() -> None:
+    data = {"task_routing": {}, "routing": 1}
+    assert (check_configuration(data), warnings(data)) == ([], [("unknown-key", "routing")])
 
 
-def test_unknown_target_key_suggests_the_close_one() -> None:
-    ((path, message),) = problems(config({"expression": "1==1", "targets": [{"queue": "Q", "timout": 5}]}))
-    assert path == "task_routing.filters[0].targets[0].timout"
-    assert "did you mean 'timeout'" in message
+def test_unknown_filter_key_is_a_warning_not_a_problem_taskrouter_would_reject() -> None:
+    data = config({"friendlyName": "Sales", "expression": "1==1", "targets": [{"queue": "Q"}]})
+    assert check_configuration(data) == []
+    assert warnings(data) == [("unknown-key", "task_routing.filters[0].friendlyName")]
+
+
+def test_unknown_target_key_suggests_the_close_one_and_lists_the_allowed_keys() -> None:
+    (problem,) = configuration_problems(config({"expression": "1==1", "targets": [{"queue": "Q", "timout": 5}]}))
+    assert (problem.severity, problem.code, problem.path) == (
+        "warning", "unknown-key", "task_routing.filters[0].targets[0].timout")
+    assert "did you mean 'timeout'? allowed keys: queue, priority, timeout" in problem.message
+
+
+def test_task_queue_sid_is_the_legacy_spelling_of_a_targets_queue() -> None:
+    data = config({"expression": "1==1", "targets": [{"task_queue_sid": "WQ1"}]}, default={"task_queue_sid": "WQ2"})
+    assert check_configuration(data) == []
+    assert warnings(data) == [("legacy-key", "task_routing.filters[0].targets[0].task_queue_sid"),
+                              ("legacy-key", "task_routing.default_filter.task_queue_sid")]
+    assert configuration_problems(data)[0].message == "task_queue_sid is the legacy spelling of queue; write queue"
+
+
+def test_queue_wins_over_task_queue_sid_which_is_then_said_to_be_ignored() -> None:
+    (problem,) = configuration_problems(config(default={"queue": "WQ1", "task_queue_sid": 3}))
+    assert problem.message.endswith("write queue (queue is also given, so task_queue_sid is ignored)")
+
+
+def test_a_task_queue_sid_that_is_not_a_string_is_a_problem_at_its_own_path() -> None:
+    assert paths(config(default={"task_queue_sid": 3})) == ["task_routing.default_filter.task_queue_sid"]
+
+
+def test_configuration_error_counts_its_problems_in_words() -> None:
+    one, two = ConfigProblem("a", "x"), ConfigProblem("b", "y")
+    assert str(ConfigurationError([one])).startswith("workflow configuration has 1 problem:\n")
+    assert str(ConfigurationError([one, two])).startswith("workflow configuration has 2 problems:\n")
+
+
+def test_configuration_error_lists_the_warnings_beside_the_problems_without_counting_them() -> None:
+    data = config({"expression": "1==1", "targets": [{"queu": "WQ1"}]})
+    error = ConfigurationError(configuration_problems(data))
+    assert str(error).splitlines() == [
+        "workflow configuration has 1 problem:",
+        "  warning: task_routing.filters[0].targets[0].queu: unknown key in a target, which TaskRouter may ignore; "
+        "did you mean 'queue'? allowed keys: queue, priority, timeout, expression, order_by, skip_if, "
+        "known_worker_sid, known_worker_friendly_name",
+        "  task_routing.filters[0].targets[0].queue: is required on a filter's first target (later targets inherit "
+        "the queue of the target before them); set it to a TaskQueue SID"]
 
 
 def test_filters_must_be_an_array() -> None:

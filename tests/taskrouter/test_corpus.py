@@ -1,4 +1,4 @@
-"""Every real-world workflow in the corpus is checked, imported, linted and routed."""
+"""Every workflow in the corpus is checked, imported, linted and routed."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from taskrouter import Workflow, check_configuration, lint_configuration, route
-from tests.taskrouter.support import CORPUS_WORKFLOWS, worker
+from taskrouter import ConfigurationError, Workflow, check_configuration, lint_configuration, route
+from tests.taskrouter.support import CORPUS_WORKFLOWS, REALWORLD_WORKFLOWS, worker
+
+# The one corpus file that is not JSON (a trailing comma), kept as its authors published it.
+NOT_JSON = "twilio-professional-services_flex-conversations-transfer_example-taskrouter-workflow.json"
+EVERY_WORKFLOW = [*CORPUS_WORKFLOWS, *REALWORLD_WORKFLOWS]
 
 # A sample task per corpus file, and the queues it should be tried in.
 ROUTES: dict[str, tuple[dict[str, object], list[str]]] = {
@@ -73,3 +77,37 @@ def test_park_resume_offers_the_parking_agent_first_then_anyone() -> None:
     task = {"originalRouting": {"queueName": "Template Example Support", "workerSid": "WKbo"}}
     result = route(workflow, task, workers=[worker("Ana"), worker("Bo")])
     assert [[w.friendly_name for w in step.eligible or ()] for step in result.steps] == [["Bo"], ["Ana", "Bo"]]
+
+
+@pytest.mark.parametrize("path", [path for path in EVERY_WORKFLOW if path.name != NOT_JSON],
+                         ids=lambda path: path.name)
+def test_every_corpus_workflow_imports_with_all_its_filters_and_no_invalid_configuration_finding(path: Path) -> None:
+    text = path.read_text()
+    workflow = Workflow.from_configuration(text, friendly_name="corpus")
+    assert len(workflow.filters) == len(json.loads(text)["task_routing"].get("filters", []))
+    assert "invalid-configuration" not in {finding.code for finding in lint_configuration(text)}
+
+
+def test_the_corpus_file_that_is_not_json_is_refused_with_its_line_and_column() -> None:
+    (path,) = [path for path in EVERY_WORKFLOW if path.name == NOT_JSON]
+    with pytest.raises(ConfigurationError, match=r"is not valid JSON: Expecting value at line 35 column 5"):
+        Workflow.from_configuration(path.read_text(), friendly_name="corpus")
+
+
+GOLD_MARKETING = next(path for path in REALWORLD_WORKFLOWS if path.name == "twilio_twilio-python_gold-marketing.json")
+
+
+def test_a_workflow_with_task_queue_sid_lints_with_only_the_legacy_key_warnings() -> None:
+    assert [(finding.code, finding.path) for finding in lint_configuration(GOLD_MARKETING.read_text())] == [
+        ("legacy-key", "task_routing.filters[0].targets[0].task_queue_sid"),
+        ("legacy-key", "task_routing.default_filter.task_queue_sid")]
+
+
+@pytest.mark.parametrize(("task", "queue"), [
+    ({"customer_value": "Gold", "type": "ticket"}, "WQ0123456789abcdef0123456789abcdef"),
+    ({"type": "marketing"}, "WQ2acd4c1a41ffadce5d1bac9e1ce2fa9f"),
+    ({"type": "ticket"}, "WQabcdef01234567890123456789abcdef"),
+])
+def test_a_workflow_with_task_queue_sid_routes_to_those_queues(task: dict[str, object], queue: str) -> None:
+    workflow = Workflow.from_configuration(GOLD_MARKETING.read_text(), friendly_name="gold")
+    assert list(route(workflow, task).queues) == [queue]

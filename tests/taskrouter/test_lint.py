@@ -203,6 +203,13 @@ def test_invalid_configuration_is_reported_as_findings() -> None:
     assert codes(findings) == [("invalid-configuration", "task_routing.filters[0].targets[0].timeout")]
 
 
+def test_unknown_and_legacy_keys_are_findings_of_a_valid_configuration() -> None:
+    data = {"task_routing": {"filters": [{"expression": "1==1", "targets": [{"task_queue_sid": "Q1", "timout": 5}]}],
+                             "default_filter": {"queue": "Q1"}}}
+    assert codes(lint_configuration(data)) == [("legacy-key", "task_routing.filters[0].targets[0].task_queue_sid"),
+                                               ("unknown-key", "task_routing.filters[0].targets[0].timout")]
+
+
 def test_json_types_flattens_nested_attributes() -> None:
     assert json_types({"a": {"b": 1}, "c": ["x", "y"], "d": None, "e": [1, "x"]}) == {
         "a": "object", "a.b": "number", "c": "array", "c[]": "string", "e": "array"}

@@ -246,3 +246,22 @@ def test_workspace_queue_activity_must_exist() -> None:
 def test_workspace_queue_keys_are_unique() -> None:
     with pytest.raises(ValidationError, match="two task queues \\(key\\) are named 'vip'"):
         Workspace(task_queues=(VIP, VIP))
+
+
+def test_from_configuration_ignores_unknown_keys() -> None:
+    data = {"task_routing": {"filters": [{"friendlyName": "Sales", "expression": "1==1", "targets": [
+        {"queue": "Q", "timout": 5}]}], "default_filter": {"queue": "Q"}}}
+    workflow = Workflow.from_configuration(data, friendly_name="w")
+    assert workflow.filters[0].targets[0] == Target(queue=TaskQueue(key="Q"))
+
+
+def test_from_configuration_reads_the_legacy_task_queue_sid_as_the_queue() -> None:
+    data = {"task_routing": {"filters": [], "default_filter": {"task_queue_sid": "WQ1"}}}
+    assert [queue.key for queue in Workflow.from_configuration(data, friendly_name="w").queues()] == ["WQ1"]
+
+
+def test_read_configuration_returns_the_warnings_beside_the_workflow() -> None:
+    data = {"task_routing": {"default_filter": {"queue": "WQ1", "prio": 1}}}
+    workflow, warnings = Workflow.read_configuration(data, friendly_name="w")
+    assert (workflow.default_filter, [(p.code, p.path) for p in warnings]) == (
+        Target(queue=TaskQueue(key="WQ1")), [("unknown-key", "task_routing.default_filter.prio")])
