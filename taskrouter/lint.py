@@ -13,11 +13,19 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from taskrouter.configuration import ConfigProblem, ConfigurationError, filter_path, selects_no_worker, target_path
+from taskrouter.configuration import (
+    DEFAULT_FILTER_PATH,
+    ConfigProblem,
+    ConfigurationError,
+    filter_path,
+    selects_no_worker,
+    target_path,
+)
 from taskrouter.evaluation import evaluate, is_constant, parsed
 from taskrouter.expression import (
     ArrayLiteral,
     Comparison,
+    Condition,
     Constant,
     Expression,
     ExpressionKind,
@@ -204,20 +212,20 @@ def _constant_type(operand: Operand) -> JsonType | None:
     return json_type(operand.value) if isinstance(operand, Constant) else None
 
 
-def _uses(place: _Place) -> Iterator[_Use]:
-    for comparison in iter_comparisons(place.expression.condition):
-        left, operator, right = comparison.left, comparison.operator, comparison.right
-        for reference, other in ((left, right), (right, left)):
-            if not isinstance(reference, Reference) or (key := _key(reference, place.kind)) is None:
-                continue
-            if operator in ("IN", "NOT IN") and reference is left and isinstance(other, ArrayLiteral):
-                items = [(item, _constant_type(item)) for item in other.items]
-                yield from (_Use(key, kind, format_operand(item), place, comparison.start + 1)
-                            for item, kind in items if kind)
-            elif operator == "HAS" and reference is left and (kind := _constant_type(other)):
-                yield _Use((key[0], f"{key[1]}[]"), kind, format_operand(other), place, comparison.start + 1)
-            elif operator not in ("IN", "NOT IN", "HAS") and (kind := _constant_type(other)):
-                yield _Use(key, kind, format_operand(other), place, comparison.start + 1)
+def _comparison_uses(comparison: Comparison, place: _Place) -> Iterator[_Use]:
+    """The types a comparison needs its keys to have to hold (NOT IN holds for any type, so it needs none)."""
+    left, operator, right = comparison.left, comparison.operator, comparison.right
+    for reference, other in ((left, right), (right, left)):
+        if not isinstance(reference, Reference) or (key := _key(reference, place.kind)) is None:
+            continue
+        if operator == "IN" and reference is left and isinstance(other, ArrayLiteral):
+            items = [(item, _constant_type(item)) for item in other.items]
+            yield from (_Use(key, kind, format_operand(item), place, comparison.start + 1)
+                        for item, kind in items if kind)
+        elif operator == "HAS" and reference is left and (kind := _constant_type(other)):
+            yield _Use((key[0], f"{key[1]}[]"), kind, format_operand(other), place, comparison.start + 1)
+        elif operator not in ("IN", "NOT IN", "HAS") and (kind := _constant_type(other)):
+            yield _Use(key, kind, format_operand(other), place, comparison.start + 1)
 
 
 def _describe(key: tuple[Namespace, str]) -> str:
@@ -231,23 +239,100 @@ def _describe(key: tuple[Namespace, str]) -> str:
     return f"{namespace} attribute {name!r}"
 
 
-def _type_findings(places: list[_Place], known: Mapping[tuple[Namespace, str], JsonType]) -> Iterator[Finding]:
-    first: dict[tuple[Namespace, str], _Use] = {}
+# The types each key must have for a condition to hold, with the comparison that asks for each type.
+# A key the condition does not constrain is absent.
+_Needs = dict[tuple[Namespace, str], dict[JsonType, _Use]]
+
+
+class _TypeCheck:
+    """Keys compared with a value of a type they cannot have, which never matches.
+
+    A key of known type (a sample's, or TaskRouter's own) against any other type. A key of unknown type
+    against two types in comparisons that must hold together: those an AND joins, a filter's expression
+    with the expression of each of its targets (task keys), and a target's expression with its queue's
+    target_workers (worker keys). Across an OR, or across filters, a key may hold a number on one task and
+    a string on another (``age > 13 OR age == '>20'``); array items may mix types.
+    """
+
+    def __init__(self, known: Mapping[tuple[Namespace, str], JsonType]) -> None:
+        self.known = known
+        self.findings: list[Finding] = []
+        self.needs: dict[str, _Needs] = {}
+
+    def of(self, place: _Place | None) -> _Needs:
+        """What one expression needs; its own findings are reported on the first call."""
+        if place is None:
+            return {}
+        if place.path not in self.needs:
+            self.needs[place.path] = self.condition(place.expression.condition, place)
+        return self.needs[place.path]
+
+    def condition(self, condition: Condition, place: _Place) -> _Needs:
+        if isinstance(condition, Comparison):
+            return self.comparison(condition, place)
+        parts = [self.condition(part, place) for part in condition.operands]
+        if condition.operator == "AND":
+            return self.together(parts)
+        # OR: a key is constrained only if every alternative constrains it, to any of their types.
+        shared = set(parts[0]).intersection(*parts[1:])
+        return {key: {kind: use for part in reversed(parts) for kind, use in part[key].items()} for key in shared}
+
+    def comparison(self, comparison: Comparison, place: _Place) -> _Needs:
+        needs: _Needs = {}
+        for use in _comparison_uses(comparison, place):
+            expected = self.known.get(use.key, "number" if use.key[0] == "workers" else None)  # workers.WA… counts
+            if expected is None and not use.key[1].endswith("[]"):
+                needs.setdefault(use.key, {}).setdefault(use.type, use)
+            elif expected is not None and expected != use.type:
+                shown = excerpt(place.text, use.column)
+                self.findings.append(Finding(
+                    "type-mismatch", f"{_describe(use.key)} is a {expected}, but {shown!r} compares it with "
+                    f"{use.shown} (a {use.type}), which never matches; compare with a {expected}", place.path))
+        return needs
+
+    def together(self, parts: list[_Needs]) -> _Needs:
+        """What conditions that must all hold need; a key they need in two types is a finding."""
+        combined: _Needs = {}
+        for part in parts:
+            for key, kinds in part.items():
+                if key not in combined:
+                    combined[key] = kinds
+                    continue
+                common = {kind: use for kind, use in combined[key].items() if kind in kinds}
+                if common:
+                    combined[key] = common
+                else:
+                    self.conflict(next(iter(combined[key].values())), next(iter(kinds.values())))
+        return combined
+
+    def conflict(self, earlier: _Use, use: _Use) -> None:
+        where = "in the same expression" if earlier.place is use.place else f"at {earlier.place.path}"
+        shown = excerpt(use.place.text, use.column)
+        self.findings.append(Finding(
+            "type-mismatch", f"{_describe(use.key)} is compared with {use.shown} (a {use.type}) in {shown!r} and "
+            f"with {earlier.shown} (a {earlier.type}) {where}, and both must hold; a value has one type, so they "
+            "never match together: use the same type in both", use.place.path))
+
+
+def _type_findings(workflow: Workflow, places: list[_Place],
+                   known: Mapping[tuple[Namespace, str], JsonType]) -> list[Finding]:
+    check = _TypeCheck(known)
     for place in places:
-        for use in _uses(place):
-            expected = known.get(use.key, "number" if use.key[0] == "workers" else None)  # workers.WA… counts
-            if expected is not None:
-                if expected != use.type:
-                    shown = excerpt(place.text, use.column)
-                    yield Finding("type-mismatch", f"{_describe(use.key)} is a {expected}, but {shown!r} "
-                                  f"compares it with {use.shown} (a {use.type}), which never matches; compare with "
-                                  f"a {expected}", place.path)
-                continue
-            seen = first.setdefault(use.key, use)
-            if seen.type != use.type:
-                yield Finding("type-mismatch", f"{_describe(use.key)} is compared with {use.shown} (a {use.type}) "
-                              f"here but with {seen.shown} (a {seen.type}) at {seen.place.path}; a value has one "
-                              "type, so one of the two never matches: use the same type in both", place.path)
+        check.of(place)
+    by_path = {place.path: place for place in places}
+
+    def step(condition: _Place | None, path: str, queue: TaskQueue | None) -> None:
+        target_workers = by_path.get(f"task_queues[{queue.key}].target_workers") if queue else None
+        check.together([check.of(condition), check.of(by_path.get(f"{path}.expression")), check.of(target_workers)])
+
+    for index, item in enumerate(workflow.filters):
+        queue = None
+        for target_index, target in enumerate(item.targets):
+            queue = target.queue or queue  # a target without a queue inherits the previous one
+            step(by_path[f"{filter_path(index)}.expression"], target_path(index, target_index), queue)
+    if workflow.default_filter is not None:
+        step(None, DEFAULT_FILTER_PATH, workflow.default_filter.queue)
+    return check.findings
 
 
 def _operator_findings(places: list[_Place]) -> Iterator[Finding]:
@@ -303,8 +388,8 @@ def lint(workflow: Workflow, *, defined_queues: Iterable[TaskQueue] | None = Non
     known.update({("task", key): kind for key, kind in (task_types or {}).items()})
     known.update({("worker", key): kind for key, kind in (worker_types or {}).items()})
     places = _expression_places(workflow)
-    findings = [*_filter_findings(workflow, places), *_target_findings(workflow), *_type_findings(places, known),
-                *_operator_findings(places), *_warning_findings(places)]
+    findings = [*_filter_findings(workflow, places), *_target_findings(workflow),
+                *_type_findings(workflow, places, known), *_operator_findings(places), *_warning_findings(places)]
     if defined_queues is not None:
         findings += _queue_findings(workflow, defined_queues)
     return sorted(findings, key=_order)

@@ -117,17 +117,52 @@ def test_queues_are_not_checked_without_a_definition_list() -> None:
     assert lint(flow(Filter(expression="vip == true", targets=(Target(queue=VIP),)))) == []
 
 
-def test_key_compared_with_two_types_is_a_mismatch() -> None:
-    findings = lint(flow(Filter(expression="vip == true", targets=(Target(queue=VIP),)),
-                         Filter(expression="vip == 'true'", targets=(Target(queue=SPANISH),))))
-    assert codes(findings) == [("type-mismatch", "task_routing.filters[1].expression")]
-    assert "at task_routing.filters[0].expression" in findings[0].message
+def test_key_compared_with_two_types_where_both_must_hold_is_a_mismatch() -> None:
+    findings = lint(flow(Filter(expression="vip == true AND vip == 'true'", targets=(Target(queue=VIP),))))
+    assert codes(findings) == [("type-mismatch", "task_routing.filters[0].expression")]
+    assert "with true (a boolean) in the same expression, and both must hold" in findings[0].message
+
+
+@pytest.mark.parametrize("expression", [
+    "(preEngagementData.age > 13 OR preEngagementData.age == '>20')",  # techmatters' sg master workflow
+    "age IN [13, 'teen']",
+    "(age == 1 OR other == 2) AND age == 'x'",
+    "age NOT IN ['x'] AND age == 1",
+])
+def test_key_compared_with_two_types_as_alternatives_is_not_a_mismatch(expression: str) -> None:
+    assert lint(flow(Filter(expression=expression, targets=(Target(queue=VIP),)))) == []
+
+
+@pytest.mark.parametrize("expression", [
+    "(age == 1 OR age == 2) AND age == 'x'",
+    "age IN ['a', 'b'] AND age == 1",
+    "(age == 1 AND x == 1) OR (age == 2 AND age == 'x')",
+])
+def test_alternatives_that_all_need_one_type_conflict_with_another_type_beside_them(expression: str) -> None:
+    findings = lint(flow(Filter(expression=expression, targets=(Target(queue=VIP),))))
+    assert codes(findings) == [("type-mismatch", "task_routing.filters[0].expression")]
+
+
+def test_key_compared_with_two_types_in_different_filters_is_not_a_mismatch() -> None:
+    assert lint(flow(Filter(expression="vip == true", targets=(Target(queue=VIP),)),
+                     Filter(expression="vip == 'true'", targets=(Target(queue=SPANISH),)))) == []
 
 
 def test_filter_key_and_target_task_key_are_the_same_attribute() -> None:
     findings = lint(flow(Filter(expression="level > 2", targets=(
         Target(queue=VIP, expression="task.level == 'high'"),))))
     assert codes(findings) == [("type-mismatch", "task_routing.filters[0].targets[0].expression")]
+    assert "at task_routing.filters[0].expression, and both must hold" in findings[0].message
+
+
+def test_target_task_key_is_not_checked_against_another_filters_expression() -> None:
+    assert lint(flow(Filter(expression="level > 2", targets=(Target(queue=VIP),)),
+                     Filter(expression="1==1", targets=(Target(queue=SPANISH, expression="task.level == 'x'"),)))) == []
+
+
+def test_filter_that_lets_either_type_through_does_not_conflict_with_its_target() -> None:
+    assert lint(flow(Filter(expression="level > 2 OR level == 'high'", targets=(
+        Target(queue=VIP, expression="task.level == 'high'"),)))) == []
 
 
 def test_key_compared_with_a_value_of_another_known_type_is_a_mismatch() -> None:
@@ -142,9 +177,11 @@ def test_array_items_are_typed_by_the_sample() -> None:
     assert codes(findings) == [("type-mismatch", "task_routing.filters[0].expression")]
 
 
-def test_in_array_with_mixed_types_is_a_mismatch() -> None:
-    findings = lint(flow(Filter(expression="language IN ['en', 1]", targets=(Target(queue=VIP),))))
+def test_in_array_of_one_type_conflicts_with_a_known_type() -> None:
+    findings = lint(flow(Filter(expression="language IN ['en', 1]", targets=(Target(queue=VIP),))),
+                    task_types=json_types({"language": "en"}))
     assert codes(findings) == [("type-mismatch", "task_routing.filters[0].expression")]
+    assert "compares it with 1 (a number), which never matches" in findings[0].message
 
 
 def test_time_of_day_variable_has_a_builtin_type() -> None:
@@ -162,6 +199,21 @@ def test_worker_attribute_types_come_from_queues_and_targets() -> None:
     queue = VIP.model_copy(update={"target_workers": "level > 2"})
     findings = lint(flow(Filter(expression="1==1", targets=(Target(queue=queue, expression="worker.level == 'x'"),))))
     assert codes(findings) == [("type-mismatch", "task_queues[vip].target_workers")]
+
+
+def test_a_target_without_a_queue_is_checked_against_the_queue_it_inherits() -> None:
+    queue = VIP.model_copy(update={"target_workers": "level > 2"})
+    findings = lint(flow(Filter(expression="1==1", targets=(
+        Target(queue=queue, timeout=5), Target(expression="worker.level == 'x'")))))
+    assert codes(findings) == [("type-mismatch", "task_queues[vip].target_workers")]
+    assert "at task_routing.filters[0].targets[1].expression" in findings[0].message
+
+
+def test_a_target_expression_is_not_checked_against_a_queue_it_does_not_use() -> None:
+    queue = VIP.model_copy(update={"target_workers": "level > 2"})
+    assert lint(flow(Filter(expression="vip == true", targets=(Target(queue=queue),)),
+                     Filter(expression="1==1", targets=(Target(queue=SPANISH, expression="worker.level == 'x'"),)))
+                ) == []
 
 
 @pytest.mark.parametrize("expression", ["a IN 'x'", "a > true", "a CONTAINS 5", "'x' HAS a.b", "a == ['x']"])
