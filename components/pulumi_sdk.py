@@ -1,7 +1,10 @@
 """The one place this project works around the Pulumi Python SDK: three costs that grow with the stack's size.
 
-All are installed by `install()` (idempotent), which runs when `components.resources` is imported: the program
-process, the only one that registers resources. The provider process never imports this.
+All are installed by `install()` (idempotent), which runs as soon as `components` is imported into a process that
+has already imported Pulumi's SDK (the program, whose first import is `pulumi`, and the provider server, where
+only §3 can matter), and when `components.resources` is imported. Early matters for §3: the program's own imports
+(pydantic, the toolkits, its flows) would otherwise pay one full collection over the SDK's objects first, 0.015 s
+of the prod program's synthesis. A process that has not imported Pulumi (`flexctl`) does not import it here.
 
 ## 1. `serialize_provider`'s pickler leak (a `RecursionError` near 985 dynamic resources)
 

@@ -7,6 +7,9 @@ import asyncio
 import gc
 import inspect
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -19,6 +22,7 @@ from bench.trivial import Echo, Trivial, TrivialProvider
 from components import pulumi_sdk
 
 COUNT = 3_000
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -61,6 +65,27 @@ def test_three_thousand_dynamic_resources_register_in_one_process(mocks: None) -
         assert gc.get_stats()[2]["collections"] - full_collections <= 1
 
     return pulumi.Output.all(*[resource.id for resource in resources]).apply(check)
+
+
+_PROBE = (
+    "import gc, sys; {first}import components, components.plan; "
+    "print(gc.get_threshold()[2], 'pulumi' in sys.modules, 'components.pulumi_sdk' in sys.modules)"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("import pulumi; ", f"{pulumi_sdk.FULL_COLLECTION_EVERY} True True"),  # the program: installed at once
+        ("", "10 False False"),  # flexctl: neither the SDK nor its workarounds
+    ],
+)
+def test_components_installs_the_workarounds_first_only_where_pulumi_runs(first: str, expected: str) -> None:
+    """Before the program's own imports (§3: they would pay a full collection first), and never in flexctl."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(first=first)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == expected.split()
 
 
 # ---- the wait for outstanding outputs (components/pulumi_sdk.py §2) -------------------------------------------
