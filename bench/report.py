@@ -81,6 +81,7 @@ class Report:
              f"{self.reference.empty_noop_seconds:.1f} s)", "", "the engine's own floor"],
             ["synthesis under mocks (prod program; the big stack's) / as many trivial dynamic resources",
              _synthesis(self.synthesis), _synthesis(self.big_synthesis), f"<= {synthesis.TARGET}x"],
+            *_decomposition(self.synthesis),
             [f"Studio: build + validate + serialize {self.flow.widgets:,} widgets / json.dumps (canonical options)",
              f"{self.flow.timing.value:.1f}x", "", f"<= {studio_flow.TARGET_RATIO:g}x"],
             [f"routing: lint {self.lint.sizes[1]:,} filters / {self.lint.sizes[0]:,} filters",
@@ -100,6 +101,18 @@ def _seconds(value: float) -> str:
 
 def _synthesis(result: SynthesisResult) -> str:
     return f"{result.ratio:.2f}x ({result.program:.2f} s / {result.floor:.2f} s, {result.resources:,} resources)"
+
+
+def _decomposition(result: SynthesisResult) -> list[list[str]]:
+    """The rows that show what of the program's synthesis none of its own code can cut, when measured."""
+    if result.same_resources is None or result.same_resources_pydantic is None:
+        return []
+    return [["synthesis: the prod program's own resources, replayed by a do-nothing provider / the same floor",
+             f"{result.same_resources / result.floor:.2f}x ({result.same_resources:.2f} s)", "",
+             "what the SDK costs for these resources"],
+            ["synthesis: the same, with pydantic imported and one model built / the same floor",
+             f"{result.same_resources_pydantic / result.floor:.2f}x ({result.same_resources_pydantic:.2f} s)", "",
+             "the least the program can be while pydantic validates its config"]]
 
 
 def _by_phase(phases: list[Phase]) -> dict[str, Phase]:

@@ -14,6 +14,13 @@ Both sides run with compiled bytecode, as a program does from its second run on.
 ``build/pycache`` (``PYTHONPYCACHEPREFIX``) after one discarded run each, even where ``PYTHONDONTWRITEBYTECODE``
 is set (as on this project's CI machine, where it would add a tenth of a second of compiling to the program
 side only: pip compiled the SDK when it installed it).
+
+Where the prod program's time goes beyond the floor is measured in the same alternating runs, by two more sides
+that run none of the program's code: its own registrations (types, names and inputs, recorded from one run
+under the mocks) replayed with the floor's do-nothing provider, which is what the SDK costs for this program's
+resources whatever the program does; and the same with pydantic imported and one model built first, the least
+that validating the stack's config with pydantic costs. Against the floor, that second side is the least the
+program's ratio can be while it validates with pydantic and registers these resources.
 """
 
 from __future__ import annotations
@@ -54,6 +61,46 @@ count = int(sys.argv[1])
 pulumi.runtime.test(lambda: [Trivial(f"r{n}") for n in range(count)])()
 print(count, time.perf_counter() - started)
 """
+_CAPTURE = """
+import json, runpy, sys
+import pulumi
+from bench.trivial import Echo
+path, stack, config, out = sys.argv[1:5]
+rows = []
+class Recording(Echo):
+    def new_resource(self, args):
+        inputs = {key: value for key, value in args.inputs.items() if key != "__provider"}
+        rows.append([args.typ, args.name, inputs])
+        return super().new_resource(args)
+pulumi.runtime.set_mocks(Recording(), project="flex-pre-agent", stack=stack, preview=False)
+pulumi.runtime.set_all_config(json.loads(config))
+pulumi.runtime.test(lambda: runpy.run_path(path, run_name="__main__"))()
+with open(out, "w") as file:
+    json.dump(rows, file)
+print(len(rows), 0)
+"""
+_REPLAY = """
+import json, sys, time
+rows = json.load(open(sys.argv[1]))
+started = time.perf_counter()
+import pulumi
+from bench.trivial import Echo, Trivial
+if sys.argv[2] == "pydantic":
+    import pydantic
+    class Settings(pydantic.BaseModel):
+        name: str
+    Settings(name="prod")
+pulumi.runtime.set_mocks(Echo(), project="flex-pre-agent", stack="floor", preview=False)
+dynamic = []
+def program():
+    for kind, name, inputs in rows:
+        if kind.startswith("pulumi-python:dynamic/"):
+            dynamic.append(Trivial(name, inputs))
+        elif not kind.startswith("pulumi:"):
+            pulumi.ComponentResource(kind, name)
+pulumi.runtime.test(program)()
+print(len(dynamic), time.perf_counter() - started)
+"""
 
 
 def _environment() -> dict[str, str]:
@@ -75,15 +122,22 @@ class SynthesisResult:
     program: float
     floor: float
     name: str = "prod program"
+    same_resources: float | None = None  # its registrations replayed with a do-nothing provider
+    same_resources_pydantic: float | None = None  # the same, with pydantic imported and one model built
 
     @property
     def ratio(self) -> float:
         return self.program / self.floor
 
     def summary(self) -> str:
-        return (f"{self.name} under mocks / SDK floor = {self.ratio:.2f}x (target <= {TARGET}x); "
+        line = (f"{self.name} under mocks / SDK floor = {self.ratio:.2f}x (target <= {TARGET}x); "
                 f"{self.resources} dynamic resources: {self.program:.2f} s vs {self.floor:.2f} s "
                 f"(first import to last registration, medians)")
+        if self.same_resources is None or self.same_resources_pydantic is None:
+            return line
+        return (f"{line}; its own resources with a do-nothing provider: {self.same_resources / self.floor:.2f}x "
+                f"({self.same_resources:.2f} s), and with pydantic imported: "
+                f"{self.same_resources_pydantic / self.floor:.2f}x ({self.same_resources_pydantic:.2f} s)")
 
 
 def program_args(stack: str = "prod") -> tuple[str, str, str]:
@@ -99,8 +153,8 @@ def big_program_args(size: Size) -> tuple[str, str, str]:
 
 
 def run(repeats: int = 5) -> SynthesisResult:
-    """The prod program against the floor."""
-    return _compare("prod program", repeats, *program_args())
+    """The prod program against the floor, and the two sides that show where its time goes beyond it."""
+    return _compare("prod program", repeats, *program_args(), decompose=True)
 
 
 def run_big(size: Size, repeats: int = 3) -> SynthesisResult:
@@ -108,12 +162,23 @@ def run_big(size: Size, repeats: int = 3) -> SynthesisResult:
     return _compare(f"{size.resources:,}-resource program", repeats, *big_program_args(size))
 
 
-def _compare(name: str, repeats: int, *args: str) -> SynthesisResult:
-    count = _timed(_PROGRAM, *args)[0]  # the discarded runs that leave both sides' bytecode in build/pycache
+def _compare(name: str, repeats: int, path: str, stack: str, config: str, *, decompose: bool = False
+             ) -> SynthesisResult:
+    count = _timed(_PROGRAM, path, stack, config)[0]  # discarded runs that leave bytecode in build/pycache
     _timed(_FLOOR, str(count))
+    rows = ROOT / "build" / "synthesis-resources.json"
+    sides = ["pulumi", "pydantic"] if decompose else []
+    if decompose:
+        rows.parent.mkdir(exist_ok=True)
+        _timed(_CAPTURE, path, stack, config, str(rows))
     programs, floors = [], []
+    replays: dict[str, list[float]] = {side: [] for side in sides}
     for _ in range(repeats):
-        count, seconds = _timed(_PROGRAM, *args)
+        count, seconds = _timed(_PROGRAM, path, stack, config)
         programs.append(seconds)
         floors.append(_timed(_FLOOR, str(count))[1])
-    return SynthesisResult(count, statistics.median(programs), statistics.median(floors), name)
+        for side in sides:
+            replays[side].append(_timed(_REPLAY, str(rows), side)[1])
+    medians = {side: statistics.median(times) for side, times in replays.items()}
+    return SynthesisResult(count, statistics.median(programs), statistics.median(floors), name,
+                           medians.get("pulumi"), medians.get("pydantic"))

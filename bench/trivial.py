@@ -6,6 +6,7 @@ costs per dynamic resource whatever the provider does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -42,7 +43,8 @@ class Echo(pulumi.runtime.Mocks):
 
 
 class Trivial(pulumi.dynamic.Resource, module="bench", name="Trivial"):
-    """One dynamic resource with one input."""
+    """One dynamic resource with one input, its name (or with ``inputs`` as well: another resource's, replayed)."""
 
-    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TrivialProvider(), name, {"name": name}, opts)
+    def __init__(self, name: str, inputs: Mapping[str, Any] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TrivialProvider(), name, {**(inputs or {}), "name": name}, opts)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -81,7 +83,8 @@ def test_the_summary_table_joins_every_section_of_one_run() -> None:
     steps = [scaling.StepScaling("studio", "render", ((250, 4.2),), 0.3, (4.09,)),
              scaling.StepScaling("routing", "lint", ((250, 4.1),), 2.0, (4.01,))]
     at_scale = synthesis.SynthesisResult(2000, 6.0, 3.0, "2,000-resource program")
-    table = report.Report(flow, lint, steps, synthesis.SynthesisResult(22, 5.0, 4.0), reference, Size(), big, at_scale)
+    program = synthesis.SynthesisResult(22, 5.0, 4.0, same_resources=4.4, same_resources_pydantic=6.0)
+    table = report.Report(flow, lint, steps, program, reference, Size(), big, at_scale)
     lines = table.summary().splitlines()
     assert lines[0] == ("| what | reference stack (23 resources) | 2,000-resource stack | physical minimum or target |")
     assert "| first up: Twilio reads + writes | 1 + 10 | 1 + 10 (minimum: min 1) | min 1 |" in lines
@@ -96,7 +99,11 @@ def test_the_summary_table_joins_every_section_of_one_run() -> None:
                "3.00 s, 2,000 resources) | <= 1.5x |" in line for line in lines)
     assert any("/ json.dumps (canonical options) | 5.0x |" in line for line in lines)
     assert any("| 4.09 (studio render) |" in line for line in lines)
-    assert len(lines) == 2 + 6 + 6 * 2 + 5
+    assert any(line.startswith("| synthesis: the prod program's own resources, replayed ") and "| 1.10x (4.40 s) |"
+               in line for line in lines)
+    assert any(line.startswith("| synthesis: the same, with pydantic ") and "| 1.50x (6.00 s) |" in line
+               for line in lines)
+    assert len(lines) == 2 + 6 + 6 * 2 + 5 + 2
 
 
 TINY_STACK = Size(queues=3, workflows=1, flows=1, numbers=1, addresses=1)
@@ -118,3 +125,33 @@ def test_neither_side_of_the_synthesis_ratio_loads_pytest_the_http_stack_or_liqu
     assert registered > 0
     if side != "program":
         assert registered == {"floor": 3, "big": TINY_STACK.resources}[side]
+
+
+def test_the_decomposition_replays_the_programs_own_resources_without_its_code(tmp_path: Path) -> None:
+    """The two sides that show where the program's time goes: its registrations, recorded once, replayed by a
+    do-nothing provider, which loads none of the project's code (and pydantic only on the pydantic side)."""
+    rows_path = tmp_path / "rows.json"
+    subprocess.run([sys.executable, "-c", synthesis._CAPTURE, *synthesis.program_args(), str(rows_path)],
+                   capture_output=True, text=True, check=True, cwd=synthesis.ROOT)
+    rows = json.loads(rows_path.read_text())
+    kinds = [kind for kind, _, _ in rows]
+    assert "pulumi-python:dynamic/twilio:StudioFlow" in kinds
+    assert "flex-pre-agent:pre_agent:PreAgentWorkflow" in kinds
+    flow = next(inputs for kind, _, inputs in rows if kind.endswith(":StudioFlow"))
+    assert flow["definition"]["states"]  # the inputs as the program gives them, not a placeholder
+    ours = ("components", "studio", "taskrouter", "flows", "pydantic")
+    probe = f"\nprint(sorted(name for name in {ours!r} if name in sys.modules))\n"
+    for side, loaded in (("pulumi", "[]"), ("pydantic", "['pydantic']")):
+        out = subprocess.run([sys.executable, "-c", "import sys\n" + synthesis._REPLAY + probe, str(rows_path), side],
+                             capture_output=True, text=True, check=True, cwd=synthesis.ROOT)
+        *_, timed, modules = out.stdout.splitlines()
+        assert modules == loaded
+        assert int(timed.split()[0]) == sum(kind.startswith("pulumi-python:dynamic/") for kind in kinds) > 0
+
+
+def test_the_synthesis_summary_carries_the_decomposition_when_measured() -> None:
+    plain = synthesis.SynthesisResult(22, 0.4, 0.2)
+    measured = synthesis.SynthesisResult(22, 0.4, 0.2, same_resources=0.22, same_resources_pydantic=0.3)
+    assert "do-nothing" not in plain.summary()
+    assert measured.summary().endswith("its own resources with a do-nothing provider: 1.10x (0.22 s), "
+                                       "and with pydantic imported: 1.50x (0.30 s)")
