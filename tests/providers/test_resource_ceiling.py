@@ -9,8 +9,9 @@ import inspect
 import pickle
 import subprocess
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi.dynamic.dynamic as sdk_dynamic
@@ -22,6 +23,7 @@ from bench.trivial import Echo, Trivial, TrivialProvider
 from components import pulumi_sdk
 
 COUNT = 3_000
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -150,10 +152,17 @@ def _outputs_completing_one_per_turn(count: int, failing: int | None = None) -> 
 
     stack_asyncio.wait = counted
     try:
-        raised = asyncio.run(scenario())
+        raised = _run(scenario())
     finally:
         del stack_asyncio.wait
     return turns, raised
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, except that the thread's event loop is left alone: `asyncio.run` unsets it when done, and the
+    next Pulumi mocks test in this process would then fail with "There is no current event loop"."""
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:  # with a factory, it sets no loop
+        return runner.run(coroutine)
 
 
 def test_waiting_for_thousands_of_outputs_takes_a_few_turns_not_one_per_output() -> None:
@@ -182,5 +191,11 @@ def test_other_waits_are_asyncios_own() -> None:
         done, pending = await _stack_asyncio().wait({ready, never}, timeout=0.01)
         return len(done), len(pending)
 
-    assert asyncio.run(scenario()) == (1, 1)
+    assert _run(scenario()) == (1, 1)
     assert _stack_asyncio().sleep is asyncio.sleep
+
+
+def test_running_a_scenario_leaves_the_event_loop_the_next_mocks_test_needs() -> None:
+    asyncio.set_event_loop(asyncio.new_event_loop())  # where pytest leaves the main thread between tests
+    _run(asyncio.sleep(0))
+    pulumi.runtime.set_mocks(Echo(), project="flex-pre-agent", stack="ceiling", preview=False)  # asyncio.run: raises
