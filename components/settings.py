@@ -402,11 +402,20 @@ def project_name(root: Path) -> str:
     return name
 
 
+def stack_names(root: Path) -> list[str]:
+    """Every stack with a ``Pulumi.<stack>.yaml`` in ``root``, sorted."""
+    return sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in root.glob("Pulumi.*.yaml"))
+
+
 def read_stack_values(root: Path, stack: str) -> dict[str, Any]:
     """The project's config values in ``Pulumi.<stack>.yaml`` (unprefixed keys), credentials left out."""
     path = root / f"Pulumi.{stack}.yaml"
     if not path.exists():
-        raise StackSettingsError(f"{path} does not exist: create the stack with `pulumi stack init {stack}`")
+        stacks = stack_names(root)
+        close = get_close_matches(stack, stacks, n=1)
+        known = f"; the stacks here are {', '.join(stacks)}" if stacks else ""
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise StackSettingsError(f"{path} does not exist{known}{hint}; a new stack: `pulumi stack init {stack}`")
     return _values(path, project_name(root), stack)
 
 

@@ -32,9 +32,9 @@ def register(subparsers: Subparsers) -> None:
 
 def run_demo(args: argparse.Namespace) -> int:
     from components.providers.twilio_http import make_client
-    from components.settings import read_stack_file
+    from components.settings import read_stack_file, stack_names
     from flexctl.engine import POLICY_PACK, Engine
-    from flexctl.render_commands import render_stack, stack_names
+    from flexctl.render_commands import render_stack
     from twilio_emulator.config import WELL_KNOWN_AUTH_TOKEN
     from twilio_emulator.server import Emulator
 

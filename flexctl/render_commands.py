@@ -61,6 +61,8 @@ def register(subparsers: Subparsers) -> None:
 
 def run_render(args: argparse.Namespace) -> int:
     """Handle ``flexctl render``."""
+    from components.settings import stack_names
+
     root: Path = args.project
     stacks: list[str] = args.stacks or stack_names(root)
     status = 0
@@ -80,11 +82,6 @@ def run_render(args: argparse.Namespace) -> int:
             print(f"  error: {line}")
         status = max(status, FINDINGS if result.errors else 0)
     return status
-
-
-def stack_names(root: Path = ROOT) -> list[str]:
-    """Every stack with a ``Pulumi.<stack>.yaml`` in ``root``."""
-    return sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in root.glob("Pulumi.*.yaml"))
 
 
 def render_stack(stack: str, out_dir: Path | None = None, *, root: Path = ROOT) -> Path:

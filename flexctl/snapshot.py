@@ -43,11 +43,10 @@ def tree_snapshot(tree: Path) -> Snapshot:
 def _render(tree: Path) -> Snapshot:
     """In this process, with ``tree``'s code importable: every stack of it."""
     from components.plan import read_stack_plan
-    from components.settings import StackSettingsError
+    from components.settings import StackSettingsError, stack_names
 
     stacks: Snapshot = {}
-    for path in sorted(tree.glob("Pulumi.*.yaml")):
-        stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    for stack in stack_names(tree):
         try:
             plan = read_stack_plan(tree, stack)
         except StackSettingsError as error:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flexctl.render_commands import RenderError, render_stack, stack_names
+from components.settings import stack_names
+from flexctl.render_commands import RenderError, render_stack
 from tests.program.browser import Browser
 from tests.program.support import ROOT
 
@@ -30,7 +31,7 @@ VISIBILITY = """JSON.stringify([...document.querySelectorAll('svg[data-flow]')].
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("build")
-    return {stack: render_stack(stack, out / stack) for stack in stack_names()}
+    return {stack: render_stack(stack, out / stack) for stack in stack_names(ROOT)}
 
 
 def test_every_committed_stack_renders_cleanly(rendered: dict[str, Path]) -> None:

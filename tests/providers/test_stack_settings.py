@@ -87,10 +87,15 @@ def test_an_encrypted_credential_is_skipped_and_a_plain_one_refused(tmp_path: Pa
         load_stack_config(tmp_path, "dev")
 
 
-def test_a_missing_stack_file_is_named(tmp_path: Path) -> None:
+def test_a_missing_stack_file_is_named_with_the_stacks_there_are(tmp_path: Path) -> None:
     (tmp_path / "Pulumi.yaml").write_text("name: demo\n")
-    with pytest.raises(StackConfigError, match=r"Pulumi\.qa\.yaml does not exist"):
+    with pytest.raises(StackConfigError, match=r"Pulumi\.qa\.yaml does not exist; a new stack: `pulumi stack init qa`"):
         load_stack_config(tmp_path, "qa")
+    for stack in ("dev", "prod"):
+        (tmp_path / f"Pulumi.{stack}.yaml").write_text("config: {}\n")
+    with pytest.raises(StackConfigError, match=r"Pulumi\.prd\.yaml does not exist; the stacks here are dev, prod "
+                                               r"\(did you mean prod\?\); a new stack: `pulumi stack init prd`$"):
+        load_stack_config(tmp_path, "prd")
 
 
 BAD_VALUES = [
