@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -339,6 +340,14 @@ class FlowReport:
     coverage: Coverage
 
 
+def not_deployed(stack: str, flows: Iterable[str], names: Sequence[str]) -> str:
+    """What to say when ``names`` are not among the ``flows`` a stack deploys: those it does, and the nearest."""
+    deployed = list(flows)
+    close = [match for name in names for match in get_close_matches(name, deployed, n=1)]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"stack {stack!r} deploys {', '.join(deployed) or 'no flow'}, not {', '.join(names)}{hint}"
+
+
 def run_scenarios(stack: str, *, root: Path = ROOT, only: Sequence[str] = ()) -> list[FlowReport]:
     """Run the scenarios of every flow ``stack`` deploys (or those named in ``only``).
 
@@ -348,7 +357,7 @@ def run_scenarios(stack: str, *, root: Path = ROOT, only: Sequence[str] = ()) ->
     flows = stack_flows(stack, root)
     unknown = [name for name in only if name not in flows]
     if unknown:
-        raise ScenarioError(f"stack {stack!r} deploys {', '.join(flows) or 'no flow'}, not {', '.join(unknown)}")
+        raise ScenarioError(not_deployed(stack, flows, unknown))
     reports = []
     for name, flow in flows.items():
         if only and name not in only:

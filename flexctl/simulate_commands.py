@@ -107,17 +107,19 @@ def _flow_and_workflows(args: argparse.Namespace) -> tuple[Mapping[str, Any], di
     workflows: dict[str, Workflow] = {}
     zone = None
     if args.stack:
-        if args.flow is not None or not args.flow_name:
+        if args.flow is not None:
             raise InputError("--stack simulates a flow the stack deploys: give --flow NAME and no FLOW.json")
         from components.settings import StackSettingsError
-        from flexctl.scenarios import stack_flows
+        from flexctl.scenarios import not_deployed, stack_flows
 
         try:
             flows = stack_flows(args.stack)
         except (StackSettingsError, OSError) as error:
             raise InputError(str(error)) from None
+        if not args.flow_name:
+            raise InputError(f"--stack simulates a flow the stack deploys: give --flow NAME, one of {', '.join(flows)}")
         if args.flow_name not in flows:
-            raise InputError(f"stack {args.stack!r} deploys {', '.join(flows) or 'no flow'}, not {args.flow_name!r}")
+            raise InputError(not_deployed(args.stack, flows, [args.flow_name]))
         chosen = flows[args.flow_name]
         definition, zone = chosen.definition, chosen.time_zone
         workflows.update(chosen.workflows)

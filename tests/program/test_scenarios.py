@@ -140,6 +140,19 @@ def test_simulate_exits_2_on_unusable_input_without_a_traceback(arguments: list[
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["simulate", "--stack", "local", "--flow", "voce"],
+     "stack 'local' deploys voice, messaging, conversations, not voce (did you mean voice?)"),
+    (["simulate", "--stack", "local"], "give --flow NAME, one of voice, messaging, conversations"),
+    (["test-flows", "--stack", "local", "--flow", "chat"], "stack 'local' deploys voice, messaging, conversations, "
+                                                           "not chat\n"),
+])
+def test_a_flow_the_stack_does_not_deploy_is_answered_with_those_it_does(arguments: list[str], message: str,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(arguments) == 2
+    assert message in capsys.readouterr().err
+
+
 def test_test_flows_exits_1_when_a_scenario_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = project / "flows" / "scenarios" / "conversations.yaml"
     path.write_text(path.read_text().replace("queue: es", "queue: vip", 1))
