@@ -33,6 +33,21 @@ TARGET_KEYS = ("queue", "priority", "timeout", *TARGET_EXPRESSION_KINDS, *KNOWN_
 # Unverified that TaskRouter still reads it: twilio-python's own docs (docs/usage/taskrouter.rst) update a
 # workflow whose targets are {"task_queue_sid": "WQ..."}.
 LEGACY_QUEUE_KEY = "task_queue_sid"
+# A target's integer keys and the values TaskRouter takes, both ends included; models.Target uses the same
+# ranges. priority: a Task's priority "can be 0 to 2^31^ (2,147,483,647)" (OAI-tr, Task Priority), and a
+# target's priority becomes its task's. timeout: positive seconds (wf-doc), no documented maximum; twilio-java
+# reads both as a Java Integer, whose largest value is that same 2,147,483,647. Unverified: that the Workflow
+# endpoint answers 400 above it (the bound is documented for a Task's priority, not for a target's).
+LARGEST_INTEGER = 2**31 - 1
+TARGET_INTEGER_RANGES: Mapping[str, tuple[int, int]] = {"priority": (0, LARGEST_INTEGER),
+                                                        "timeout": (1, LARGEST_INTEGER)}
+# Optional keys given as null are read as absent, with a null-value warning. Unverified that TaskRouter reads
+# them so, but Twilio's own helpers sent them: twilio-python 5.x's docs create a workflow from
+# WorkflowConfig.to_json(), whose default_filter has "priority": null and "timeout": null, and
+# techmatters/flex-plugins' taskRouter Terraform module jsonencodes optional timeout/priority/skip_if as null.
+FILTER_NAME_KEYS = ("filter_friendly_name", "friendly_name")
+NULL_IS_ABSENT: Mapping[str, tuple[str, ...]] = {"filter": FILTER_NAME_KEYS,
+                                                 "target": (*TARGET_KEYS, LEGACY_QUEUE_KEY)}
 _DIGITS = re.compile(r"[0-9]+")
 DEFAULT_FILTER_PATH = "task_routing.default_filter"
 
@@ -86,6 +101,31 @@ def integer_value(value: object) -> int | None:
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         return int(value)
     return None
+
+
+def integer_problem(key: str, value: object) -> str | None:
+    """Why a target's priority or timeout is not one TaskRouter takes (see TARGET_INTEGER_RANGES); None if it is."""
+    smallest, largest = TARGET_INTEGER_RANGES[key]
+    number = integer_value(value)
+    if number is None or number < smallest:
+        return f"must be an integer from {smallest} to {largest:,} (or a string of digits), not {json.dumps(value)}"
+    if number > largest:
+        return (f"{number:,} is more than {largest:,}, the largest {key} TaskRouter takes (a 32-bit integer); "
+                "use a smaller number")
+    return None
+
+
+def given(data: Mapping[str, object], key: str) -> bool:
+    """Whether a key is in a configuration object with a value: a null one is read as absent (NULL_IS_ABSENT)."""
+    return data.get(key) is not None
+
+
+def _null_values(data: Mapping[str, object], keys: tuple[str, ...], path: str) -> Iterator[ConfigProblem]:
+    """A null-value warning for each of ``keys`` (NULL_IS_ABSENT) that is null."""
+    for key in keys:
+        if key in data and data[key] is None:
+            yield _warning(f"{path}.{key}", "null-value", f"{key} is null, which is read as if it were absent; "
+                           "remove the key or give it a value")
 
 
 def expression_problem(path: str, text: str, kind: ExpressionKind, error: ExpressionError) -> ConfigProblem:
@@ -145,8 +185,9 @@ def _check_target(target: object, path: str, *, missing_queue: str | None) -> It
         yield ConfigProblem(path, f"a target must be a JSON object, not {_json_type(target)}")
         return
     yield from _unknown_keys(target, TARGET_KEYS, path, "a target", (LEGACY_QUEUE_KEY,))
+    yield from _null_values(target, NULL_IS_ABSENT["target"], path)
     queue_key, queue = target_queue(target)
-    if LEGACY_QUEUE_KEY in target:
+    if given(target, LEGACY_QUEUE_KEY):
         queue_given = queue_key == "queue" and queue is not None
         ignored = f" (queue is also given, so {LEGACY_QUEUE_KEY} is ignored)" if queue_given else ""
         yield _warning(f"{path}.{LEGACY_QUEUE_KEY}", "legacy-key",
@@ -158,19 +199,18 @@ def _check_target(target: object, path: str, *, missing_queue: str | None) -> It
         yield ConfigProblem(f"{path}.{queue_key}", f"must be a TaskQueue SID string, not {_json_type(queue)}")
     elif not queue.strip():
         yield ConfigProblem(f"{path}.{queue_key}", "must not be empty; set it to a TaskQueue SID")
-    for key, smallest in (("priority", 0), ("timeout", 1)):
-        if key in target:
-            number = integer_value(target[key])
-            if number is None or number < smallest:
-                yield ConfigProblem(f"{path}.{key}", f"must be an integer >= {smallest} (or a string of digits), "
-                                                     f"not {json.dumps(target[key])}")
+    for key in TARGET_INTEGER_RANGES:
+        if given(target, key):
+            message = integer_problem(key, target[key])
+            if message:
+                yield ConfigProblem(f"{path}.{key}", message)
     for key, kind in TARGET_EXPRESSION_KINDS.items():
-        if key in target:
+        if given(target, key):
             yield from _check_expression(target[key], f"{path}.{key}", kind)
     for key in KNOWN_WORKER_KEYS:
-        if key in target:
+        if given(target, key):
             yield from _check_known_worker(target[key], f"{path}.{key}")
-    if all(key in target for key in KNOWN_WORKER_KEYS):
+    if all(given(target, key) for key in KNOWN_WORKER_KEYS):
         yield ConfigProblem(f"{path}.known_worker_friendly_name",
                             "use either known_worker_sid or known_worker_friendly_name, not both")
 
@@ -191,8 +231,9 @@ def _check_filter(item: object, filter_index: int) -> Iterator[ConfigProblem]:
         yield ConfigProblem(path, f"a filter must be a JSON object, not {_json_type(item)}")
         return
     yield from _unknown_keys(item, FILTER_KEYS, path, "a filter")
-    for key in ("filter_friendly_name", "friendly_name"):
-        if key in item and not isinstance(item[key], str):
+    yield from _null_values(item, NULL_IS_ABSENT["filter"], path)
+    for key in FILTER_NAME_KEYS:
+        if given(item, key) and not isinstance(item[key], str):
             yield ConfigProblem(f"{path}.{key}", f"must be a string, not {_json_type(item[key])}")
     if "expression" not in item:
         yield ConfigProblem(f"{path}.expression", "is required: the condition on task attributes, e.g. \"1==1\"")

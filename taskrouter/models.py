@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +26,7 @@ from taskrouter.configuration import (
     DEFAULT_FILTER_PATH,
     KNOWN_WORKER_KEYS,
     TARGET_EXPRESSION_KINDS,
+    TARGET_INTEGER_RANGES,
     TARGET_KEYS,
     ConfigProblem,
     ConfigurationError,
@@ -64,8 +65,13 @@ QueueExpression = Annotated[str, AfterValidator(_target_workers)]
 SkipIfExpression = Annotated[str, _expression("skip_if")]
 OrderByExpression = Annotated[str, _expression("order_by")]
 TaskReference = Annotated[str, AfterValidator(_task_reference)]
-Priority = Annotated[StrictInt, Field(ge=0)]
-Seconds = Annotated[StrictInt, Field(gt=0)]
+def _target_integer(key: str) -> Any:
+    smallest, largest = TARGET_INTEGER_RANGES[key]
+    return Field(ge=smallest, le=largest)
+
+
+Priority = Annotated[StrictInt, _target_integer("priority")]
+Seconds = Annotated[StrictInt, _target_integer("timeout")]
 TaskOrder = Literal["FIFO", "LIFO"]
 
 

@@ -159,7 +159,7 @@ def test_default_filter_needs_a_queue() -> None:
     assert paths(config(default={})) == ["task_routing.default_filter.queue"]
 
 
-@pytest.mark.parametrize("value", [-1, "ten", 1.5, True, None, "-3"])
+@pytest.mark.parametrize("value", [-1, "ten", 1.5, True, "-3"])
 def test_priority_must_be_a_non_negative_integer(value: object) -> None:
     assert paths(config({"expression": "1==1", "targets": [{"queue": "Q", "priority": value}]})) == [
         "task_routing.filters[0].targets[0].priority"]
@@ -169,6 +169,52 @@ def test_priority_must_be_a_non_negative_integer(value: object) -> None:
 def test_timeout_must_be_a_positive_integer(value: object) -> None:
     assert paths(config({"expression": "1==1", "targets": [{"queue": "Q", "timeout": value}]})) == [
         "task_routing.filters[0].targets[0].timeout"]
+
+
+@pytest.mark.parametrize("key", ["priority", "timeout"])
+def test_a_priority_or_timeout_above_the_32_bit_range_is_refused_and_the_largest_is_not(key: str) -> None:
+    # A task's priority is 0 to 2,147,483,647 (OAI: Task Priority); twilio-java reads both keys as an Integer.
+    largest = 2**31 - 1
+    assert problems(config({"expression": "1==1", "targets": [{"queue": "Q", key: largest}]})) == []
+    assert problems(config({"expression": "1==1", "targets": [{"queue": "Q", key: str(largest + 1)}]})) == [
+        (f"task_routing.filters[0].targets[0].{key}",
+         f"2,147,483,648 is more than 2,147,483,647, the largest {key} TaskRouter takes (a 32-bit integer); "
+         "use a smaller number")]
+    assert paths(config(default={"queue": "Q", key: 10**20})) == [f"task_routing.default_filter.{key}"]
+
+
+def test_a_priority_that_is_not_an_integer_says_the_range() -> None:
+    assert problems(config({"expression": "1==1", "targets": [{"queue": "Q", "priority": -1}]})) == [
+        ("task_routing.filters[0].targets[0].priority",
+         "must be an integer from 0 to 2,147,483,647 (or a string of digits), not -1")]
+
+
+def test_null_optional_keys_are_read_as_absent_with_a_warning() -> None:
+    # twilio-python 5.x's WorkflowConfig.to_json() writes "priority": null and "timeout": null, and its docs
+    # create a workflow from it; techmatters' Terraform module jsonencodes unset timeout/priority/skip_if as null.
+    target = dict.fromkeys(("priority", "timeout", "expression", "order_by", "skip_if", "known_worker_sid"))
+    data = config({"filter_friendly_name": None, "expression": "1==1", "targets": [{"queue": "Q", **target}]},
+                  default={"queue": "Q", "priority": None, "timeout": None, "expression": None})
+    assert check_configuration(data) == []
+    assert warnings(data) == [("null-value", "task_routing.filters[0].filter_friendly_name"),
+                              *[("null-value", f"task_routing.filters[0].targets[0].{key}") for key in target],
+                              *[("null-value", f"task_routing.default_filter.{key}")
+                                for key in ("priority", "timeout", "expression")]]
+    (first, *_) = configuration_problems(data)
+    assert str(first) == ("warning: task_routing.filters[0].filter_friendly_name: filter_friendly_name is null, "
+                          "which is read as if it were absent; remove the key or give it a value")
+
+
+def test_a_null_queue_is_still_missing_where_a_queue_is_required() -> None:
+    data = config({"expression": "1==1", "targets": [{"queue": None}]})
+    assert paths(data) == ["task_routing.filters[0].targets[0].queue"]
+    assert warnings(data) == [("null-value", "task_routing.filters[0].targets[0].queue")]
+
+
+def test_a_null_filter_expression_is_still_refused() -> None:
+    data = config({"expression": None, "targets": [{"queue": "Q"}]})
+    assert paths(data) == ["task_routing.filters[0].expression"]
+    assert warnings(data) == []
 
 
 @pytest.mark.parametrize("value", [3, "", "  "])

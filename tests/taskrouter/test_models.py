@@ -179,6 +179,24 @@ def test_import_reads_numbers_written_as_text() -> None:
     assert (workflow.filters[0].targets[0].priority, workflow.filters[0].targets[0].timeout) == (10, 30)
 
 
+def test_import_reads_null_keys_as_absent() -> None:
+    workflow, problems = Workflow.read_configuration({"task_routing": {"filters": [
+        {"friendly_name": None, "expression": "1==1",
+         "targets": [{"queue": "Q", "priority": None, "timeout": 30, "skip_if": None}, {"timeout": None}]}],
+        "default_filter": {"queue": "Q", "expression": None, "priority": None, "timeout": None}}}, friendly_name="w")
+    first = workflow.filters[0].targets[0]
+    assert (first.priority, first.timeout, first.skip_if, workflow.filters[0].name) == (None, 30, None, "")
+    assert workflow.default_filter == Target(queue=TaskQueue(key="Q"))
+    assert {problem.code for problem in problems} == {"null-value"}
+
+
+@pytest.mark.parametrize("field", ["priority", "timeout"])
+def test_numbers_above_the_32_bit_range_are_refused(field: str) -> None:
+    assert getattr(Target(queue=EVERYONE, **{field: 2**31 - 1}), field) == 2**31 - 1
+    with pytest.raises(ValidationError, match=field):
+        Target(queue=EVERYONE, **{field: 2**31})
+
+
 def test_import_makes_a_stand_in_for_an_unknown_queue_value() -> None:
     workflow = Workflow.from_configuration({"task_routing": {"default_filter": {"queue": "${QUEUE_SID}"}}},
                                            friendly_name="w")
