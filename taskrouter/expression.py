@@ -803,13 +803,26 @@ def check(text: str, kind: ExpressionKind = "filter") -> list[Diagnostic]:
         return [error.diagnostic]
 
 
+_TASK_REFERENCE = re.compile(r"task\.[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+|\[[0-9]+\])*")
+
+
 def parse_task_reference(text: str) -> Reference:
-    """Parse a known-worker value such as ``task.agent_sid`` (a reference to a task attribute)."""
+    """Parse a known-worker value such as ``task.agent_sid`` (a reference to a task attribute).
+
+    Unverified that TaskRouter refuses a value that is not a reference ("{{task.agent_sid}}"): the docs only
+    say the value names a task attribute; it is refused here, with the reference found inside it as the fix.
+    """
     stripped = text.strip()
-    tokens = _Lexer(stripped).run() if stripped else []
+    try:
+        tokens = _Lexer(stripped).run() if stripped else []
+    except ExpressionError:
+        tokens = []
     if len(tokens) != 2 or tokens[0].kind != "reference":
-        raise ExpressionError("expected a reference to a task attribute", column=1, expression=text,
-                              hint="write task.<attribute>, e.g. task.agent_sid", code="known-worker")
+        inner = _TASK_REFERENCE.search(text)
+        hint = f"write just {inner.group(0)}" if inner and stripped else "write task.<attribute>, e.g. task.agent_sid"
+        shown = f" {text!r}" if stripped else ""
+        raise ExpressionError(f"expected a reference to a task attribute, not{shown or ' an empty value'}", column=1,
+                              expression=text, hint=hint, code="known-worker")
     reference = Reference(tokens[0].path, 0)
     if reference.path[0] != "task" or len(reference.path) < 2:
         raise ExpressionError(f"'{reference.name}' is not a task attribute", column=1, expression=text,

@@ -235,6 +235,19 @@ def test_known_worker_must_reference_a_task_attribute() -> None:
         "task_routing.filters[0].targets[0].known_worker_sid"]
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("{{task.transferTargetSid}}", "expected a reference to a task attribute, not '{{task.transferTargetSid}}' "
+                                   "(fix: write just task.transferTargetSid)"),
+    ("", "expected a reference to a task attribute, not an empty value (fix: write task.<attribute>, "
+         "e.g. task.agent_sid)"),
+])
+def test_a_known_worker_that_is_no_reference_says_which_reference_to_write(value: str, message: str) -> None:
+    # A plugin README writes the Studio-style "{{task.transferTargetSid}}"; the lexer's own message was about '{'.
+    target = {"queue": "Q", "known_worker_sid": value}
+    assert problems(config({"expression": "1==1", "targets": [target]})) == [
+        ("task_routing.filters[0].targets[0].known_worker_sid", message)]
+
+
 @pytest.mark.parametrize(("key", "value", "kind"), [
     ("expression", "task == 'es'", "target"),
     ("order_by", "worker.level", "order_by"),
