@@ -57,6 +57,8 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # A whole key path as written with hyphens, e.g. routing.skill-level or a-b[0].c-d.
 _HYPHENATED = re.compile(r"[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+|\[[0-9]+\])*")
 _WORD_OPERATORS = ("CONTAINS", "HAS", "IN")
+# A key that ends in an upper-case word operator with no space before it: skillsHAS, languageIN.
+_GLUED_OPERATOR = re.compile(r"(.*[a-z0-9_])(CONTAINS|HAS|IN)")
 _KEYWORDS = ("AND", "OR", "NOT", "IN", "HAS", "CONTAINS")
 _SYMBOL_OPERATORS = ("==", "!=", ">=", "<=", ">", "<", "=")
 OPERATORS_TEXT = "==, !=, >, >=, <, <=, CONTAINS, HAS, IN or NOT IN"
@@ -527,15 +529,27 @@ class _Parser:
         operator = self.operator()
         if operator is None:
             example = f"{format_operand(left)} == true" if isinstance(left, Reference) else "key == 'value'"
+            hint = f"compare it with a value, e.g. {example}"
+            path = left.path if isinstance(left, Reference) else ()
+            glued = _GLUED_OPERATOR.fullmatch(str(path[-1])) if path else None
+            if glued:  # worker.routing.skillsHAS "x": the space before HAS is missing
+                key = Reference((*path[:-1], glued.group(1))).name
+                hint = f"put a space before {glued.group(2)}: {key} {glued.group(2)} {self.value_ahead()}"
             raise self.fail(f"expected a comparison operator ({OPERATORS_TEXT}) after "
                             f"'{self.text[left.start:operator_token.start].strip()}', "
-                            f"found {self.describe(operator_token)}", operator_token,
-                            f"compare it with a value, e.g. {example}")
+                            f"found {self.describe(operator_token)}", operator_token, hint)
         right = self.operand(f"a value after '{operator_token.text}'")
         if self.operator_ahead():
             raise self.fail("comparisons cannot be chained", self.token,
                             "join two comparisons with AND, e.g. a > 1 AND a < 5")
         return Comparison(left, operator, right, left.start)
+
+    def value_ahead(self) -> str:
+        """The operand at the current token as canonical text, or '...' if there is none."""
+        try:
+            return format_operand(self.operand("a value"))
+        except (ExpressionError, ValueError):
+            return "..."
 
     def operator_ahead(self) -> bool:
         return self.token.kind == "operator" or self.is_keyword(*_WORD_OPERATORS, "NOT")

@@ -93,6 +93,21 @@ def test_hyphen_error_names_the_whole_key_and_its_underscored_spelling(text: str
     assert caught.value.hint == f"rename the attribute to {key.replace('-', '_')} (in the attributes and here)"
 
 
+@pytest.mark.parametrize(("text", "kind", "hint"), [
+    # Regal's routing-expression article writes worker.routing.skillsHAS "Inbound Call".
+    ('worker.routing.skillsHAS "Inbound Call" AND worker.routing.skills HAS "Support"', "target",
+     "put a space before HAS: worker.routing.skills HAS 'Inbound Call'"),
+    ("languageIN ['en', 'fr']", "filter", "put a space before IN: language IN ['en', 'fr']"),
+    ("nameCONTAINS", "filter", "put a space before CONTAINS: name CONTAINS ..."),
+    ("login 'x'", "filter", "compare it with a value, e.g. login == true"),
+])
+def test_a_key_glued_to_an_operator_is_told_to_put_a_space_before_it(text: str, kind: ExpressionKind,
+                                                                       hint: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, kind)
+    assert caught.value.hint == hint
+
+
 def test_error_keeps_message_hint_and_expression_apart() -> None:
     with pytest.raises(ExpressionError) as caught:
         parse("vip ==")
