@@ -333,7 +333,10 @@ def configuration_problems(data: object) -> list[ConfigProblem]:
                                       "\"default_filter\": {\"queue\": \"WQ…\"}}}")]
         problems = list(_unknown_keys(decoded, ROOT_KEYS, "", "the configuration"))
         if "task_routing" not in decoded:
-            problems.append(ConfigProblem("task_routing", "is required: the configuration's root key"))
+            misplaced = [key for key in ROUTING_KEYS if key in decoded]
+            hint = (f"; {' and '.join(misplaced)} must be inside it: {{\"task_routing\": {{\"{misplaced[0]}\": ...}}}}"
+                    if misplaced else "")
+            problems.append(ConfigProblem("task_routing", f"is required: the configuration's root key{hint}"))
         else:
             problems.extend(_check_routing(decoded["task_routing"]))
         return [replace(problem, path=problem.path.lstrip(".")) for problem in problems]

@@ -76,6 +76,13 @@ def test_task_routing_is_required() -> None:
     assert paths({}) == ["task_routing"]
 
 
+def test_filters_at_the_root_are_told_to_go_inside_task_routing() -> None:
+    # Twilio's Known Agent Routing page prints its example workflow as {"filters": [...]}, without task_routing.
+    data = {"filters": [{"expression": "1==1", "targets": [{"queue": "WQ1"}]}], "default_filter": {"queue": "WQ0"}}
+    assert problems(data) == [("task_routing", "is required: the configuration's root key; filters and default_filter "
+                                               'must be inside it: {"task_routing": {"filters": ...}}')]
+
+
 def test_unknown_root_key_is_a_warning_named_by_its_path() -> None:
     data = {"task_routing": {}, "routing": 1}
     assert (check_configuration(data), warnings(data)) == ([], [("unknown-key", "routing")])
