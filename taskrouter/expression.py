@@ -721,13 +721,23 @@ def _comparison_warnings(text: str, kind: ExpressionKind, comparison: Comparison
         yield _warning(text, left.start, "quoted-key", f"compares two texts: {format_constant(left.value)} is a "
                        "string, not a key", f"write the key without quotes: {left.value} {comparison.operator} "
                        f"{format_constant(right.value)}")
-    for operand in (left, right):
+    for operand, other in ((left, right), (right, left)):
+        if _is_worker_field(other, kind):
+            continue  # an activity or friendly name is no attribute value: 'Available - Priority' is fine
         for constant in _constants(operand):
             if isinstance(constant.value, str) and "-" in constant.value:
                 yield _warning(text, constant.start, "hyphen-in-value",
                                f"{format_constant(constant.value)} contains a hyphen; TaskRouter does not support "
                                "hyphens in attribute values", "use an underscore in the value and in the attributes, "
                                f"e.g. {format_constant(constant.value.replace('-', '_'))}")
+
+
+def _is_worker_field(operand: Operand, kind: ExpressionKind) -> bool:
+    """Whether an operand is one of the WORKER_FIELDS (worker.activity_name; bare in a queue's target_workers)."""
+    if not isinstance(operand, Reference):
+        return False
+    path = operand.path[1:] if kind == "target" and operand.path[0] == "worker" else operand.path
+    return kind in ("target", "queue") and len(path) == 1 and path[0] in WORKER_FIELDS
 
 
 def _constants(operand: Operand) -> Iterator[Constant]:

@@ -38,6 +38,23 @@ def test_probable_mistake_is_warned_at_its_column(text: str, kind: ExpressionKin
     assert [(warning.code, warning.column) for warning in parse(text, kind).warnings] == expected
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    # Regal's routing article: worker.activity_name == 'Available - Priority'; activity and worker names are no
+    # attribute values, to which Twilio's "no hyphens" applies.
+    ("worker.activity_name == 'Available - Priority'", "target"),
+    ("worker.activity_name IN ['On-Call', 'Generally Available']", "target"),
+    ("'jane-doe@example.com' == worker.friendly_name", "target"),
+    ("activity_name CONTAINS 'On-Call'", "queue"),
+])
+def test_a_hyphen_compared_with_an_activity_or_worker_name_is_not_warned_about(text: str,
+                                                                              kind: ExpressionKind) -> None:
+    assert parse(text, kind).warnings == ()
+
+
+def test_a_hyphen_compared_with_a_worker_attribute_is_still_warned_about() -> None:
+    assert [w.code for w in parse("worker.skills HAS 'on-call'", "target").warnings] == ["hyphen-in-value"]
+
+
 @pytest.mark.parametrize("text", [
     "type == 'ticket'",
     "a == b.c",
