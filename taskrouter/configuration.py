@@ -263,7 +263,13 @@ def _check_routing(routing: object) -> Iterator[ConfigProblem]:
         for index, item in enumerate(filters):
             yield from _check_filter(item, index)
     if "default_filter" in routing:
-        yield from _check_target(routing["default_filter"], DEFAULT_FILTER_PATH, missing_queue=_DEFAULT_QUEUE)
+        default = routing["default_filter"]
+        yield from _check_target(default, DEFAULT_FILTER_PATH, missing_queue=_DEFAULT_QUEUE)
+        if isinstance(default, dict) and given(default, "timeout"):
+            # wf-doc: "there is no "timeout" attribute" on the default filter; route keeps the task there too.
+            yield _warning(f"{DEFAULT_FILTER_PATH}.timeout", "ignored-key",
+                           "default_filter has no timeout (Twilio's docs: tasks stay in its queue until a worker "
+                           "accepts or the task's TTL ends); remove it, or route through a filter to time out")
 
 
 def decode(data: object) -> tuple[object, list[ConfigProblem]]:

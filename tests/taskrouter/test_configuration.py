@@ -136,6 +136,13 @@ def test_configuration_error_lists_the_warnings_beside_the_problems_without_coun
         "the queue of the target before them); set it to a TaskQueue SID"]
 
 
+def test_a_timeout_on_the_default_filter_is_warned_about_as_ignored() -> None:
+    # Twilio's Workflows overview: the default filter "there is no "timeout" attribute".
+    data = config(default={"queue": "WQ0", "timeout": 30})
+    assert check_configuration(data) == []
+    assert warnings(data) == [("ignored-key", "task_routing.default_filter.timeout")]
+
+
 def test_filters_must_be_an_array() -> None:
     assert paths({"task_routing": {"filters": {}}}) == ["task_routing.filters"]
 
