@@ -682,10 +682,12 @@ def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare
         _check_skip_if_reference(text, reference)
     elif kind == "filter" and root == "taskrouter":
         _check_time_variable(text, reference)
-    elif kind == "queue" and root == "task":
-        raise _kind_error(text, reference, f"'{reference.name}': a queue's target_workers reads worker attributes, "
-                          "not the task", "match task attributes in the workflow target's expression "
-                          "(task.x == worker.y) instead", "task-in-queue")
+    elif kind == "queue" and root == "task" and len(reference.path) > 1:
+        # A warning, not an error: the docs only say target_workers reads worker attributes, not that TaskRouter
+        # refuses a task. key (unverified); read as the worker's attribute named 'task', as worker.x is.
+        return _warning(text, reference.start, "task-in-queue", f"'{reference.name}': a queue's target_workers "
+                        "reads worker attributes, not the task: this reads the worker's attribute named 'task'",
+                        "match task attributes in the workflow target's expression (task.x == worker.y) instead")
     return None
 
 

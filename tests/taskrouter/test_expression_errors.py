@@ -41,7 +41,6 @@ INVALID: list[tuple[str, ExpressionKind, int, str]] = [
     ("taskrouter.now > 1", "filter", 1, "unknown-variable"),
     ("task == 1", "target", 1, "missing-prefix"),
     ("worker[0] == 1", "target", 1, "missing-prefix"),
-    ("task.x == 1", "queue", 1, "task-in-queue"),
     ("workers.busy == 0", "skip_if", 1, "unknown-variable"),
     ("available == 0", "skip_if", 1, "unknown-variable"),
     ("workers.WA123 > 0", "skip_if", 1, "unknown-variable"),

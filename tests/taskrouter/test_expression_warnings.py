@@ -23,6 +23,9 @@ WARNED: list[tuple[str, ExpressionKind, list[tuple[str, int]]]] = [
     ("language IN ['en', 'es-MX']", "filter", [("hyphen-in-value", 20)]),
     ("task.vip == true", "filter", [("prefixed-key", 1)]),
     ("worker.skills HAS 'x'", "queue", [("prefixed-key", 1)]),
+    # A TaskRouter skill document lists "skills" IN task.required_skills among worker-matching expressions.
+    ("task.x == 1", "queue", [("task-in-queue", 1)]),
+    ('"skills" IN task.required_skills', "queue", [("task-in-queue", 13)]),
     ("language == 'es'", "target", [("missing-prefix", 1)]),
     ("isSurveyTask==true", "target", [("missing-prefix", 1)]),
     ("task.language == es", "target", [("missing-prefix", 18)]),
