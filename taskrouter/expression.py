@@ -27,6 +27,8 @@ Decisions where Twilio's documentation is silent, made here and nowhere else:
 * A key without ``task.`` or ``worker.`` in a target expression is warned about, not refused: the docs
   say every key there is prefixed, but TaskRouter accepts one (``isSurveyTask==true`` is deployed).
   How it is read is decided in ``evaluation.unprefixed_target_keys``.
+* A ``task.`` key in a queue's target_workers is warned about (task-in-queue), not refused: the docs say
+  target_workers reads worker attributes, not that TaskRouter refuses one; it reads the worker's ``task``.
 """
 
 from __future__ import annotations
@@ -683,8 +685,7 @@ def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare
     elif kind == "filter" and root == "taskrouter":
         _check_time_variable(text, reference)
     elif kind == "queue" and root == "task" and len(reference.path) > 1:
-        # A warning, not an error: the docs only say target_workers reads worker attributes, not that TaskRouter
-        # refuses a task. key (unverified); read as the worker's attribute named 'task', as worker.x is.
+        # A warning, not an error (unverified; see the module docstring).
         return _warning(text, reference.start, "task-in-queue", f"'{reference.name}': a queue's target_workers "
                         "reads worker attributes, not the task: this reads the worker's attribute named 'task'",
                         "match task attributes in the workflow target's expression (task.x == worker.y) instead")
