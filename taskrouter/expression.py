@@ -63,6 +63,7 @@ _WORD_OPERATORS = ("CONTAINS", "HAS", "IN")
 _GLUED_OPERATOR = re.compile(r"(.*[a-z0-9_])(CONTAINS|HAS|IN)")
 _KEYWORDS = ("AND", "OR", "NOT", "IN", "HAS", "CONTAINS")
 _SYMBOL_OPERATORS = ("==", "!=", ">=", "<=", ">", "<", "=")
+_TYPOGRAPHIC_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 OPERATORS_TEXT = "==, !=, >, >=, <, <=, CONTAINS, HAS, IN or NOT IN"
 
 
@@ -460,6 +461,12 @@ class _Lexer:
         if char == "$":
             raise self.fail("unexpected '$': placeholders such as ${NAME} are only filled in queue SIDs", start,
                             "write the value itself in the expression")
+        if ord(char) in _TYPOGRAPHIC_QUOTES:  # pasted from a rendered page: ’General Avail’
+            straight = self.text.translate(_TYPOGRAPHIC_QUOTES).strip()
+            hint = f"use straight quotes: {straight}"
+            if len(straight) > 80 or "\n" in straight:
+                hint = "replace each typographic quote with ' or \""
+            raise self.fail(f"{char!r} is a typographic quote, which does not delimit a string", start, hint)
         raise self.fail(f"unexpected character {char!r}", start,
                         f"expressions use keys, quoted strings, numbers, true/false/null, [arrays], "
                         f"parentheses, AND/OR and {OPERATORS_TEXT}")

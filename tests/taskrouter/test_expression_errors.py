@@ -107,6 +107,21 @@ def test_a_key_glued_to_an_operator_is_told_to_put_a_space_before_it(text: str, 
     assert caught.value.hint == hint
 
 
+@pytest.mark.parametrize(("text", "kind", "hint"), [
+    # www.twilio.com renders the Activity Based Routing example with ’ (U+2019) around the activity names.
+    ("worker.activity_name == \u2019General Avail\u2019", "target",
+     "use straight quotes: worker.activity_name == 'General Avail'"),
+    ("type == \u201csales\u201d", "filter", 'use straight quotes: type == "sales"'),
+    ("a == \u2018x\u2019 OR\nb == 1", "filter", "replace each typographic quote with ' or \""),
+])
+def test_typographic_quotes_are_named_and_replaced_by_straight_ones(text: str, kind: ExpressionKind,
+                                                                  hint: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse(text, kind)
+    assert caught.value.message.endswith("is a typographic quote, which does not delimit a string")
+    assert caught.value.hint == hint
+
+
 def test_error_keeps_message_hint_and_expression_apart() -> None:
     with pytest.raises(ExpressionError) as caught:
         parse("vip ==")
