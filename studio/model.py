@@ -46,6 +46,7 @@ from studio.jsontext import Unquoted, canonical_json, json_text
 from studio.params import Filler, MissingParameterError, _Missing
 from studio.spec import (
     CONDITION_TYPES,
+    EVENT_WORDS,
     UNCONFIRMED_PROPERTIES,
     UNCONFIRMED_TYPES,
     Kind,
@@ -290,11 +291,26 @@ _RENDERERS: dict[str, Callable[[Any, Filler], Any]] = {
 
 
 def suggest(word: str, choices: Sequence[str]) -> str:
-    """A "did you mean" hint, or the list of choices when nothing is close."""
-    close = difflib.get_close_matches(word, choices, n=1)
+    """A "did you mean" hint, or the list of choices when nothing is close.
+
+    An event named in other words (``incomingSms``, ``restApi``) is suggested by what it means (see
+    ``EVENT_WORDS``) before any spelling likeness: ``incomingSms`` looks more like ``incomingCall``.
+    """
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.85) or _meant(word, choices)
+    close = close or difflib.get_close_matches(word, choices, n=1)
     if close:
         return f"did you mean {close[0]!r}?"
     return "choose one of " + ", ".join(repr(choice) for choice in choices) if choices else "none exist"
+
+
+def _meant(word: str, choices: Sequence[str]) -> list[str]:
+    """The event among ``choices`` that ``word`` names in other words (``EVENT_WORDS``), if any."""
+    parts = {part.casefold() for part in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", word)}
+    parts.add(re.sub(r"[^a-z]", "", word.casefold()))
+    for event, words in EVENT_WORDS.items():
+        if event in choices and parts.intersection(words):
+            return [event]
+    return []
 
 
 # --- Events and ports ------------------------------------------------------------------------------

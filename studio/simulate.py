@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from studio.catalogue import CATALOGUE
 from studio.conditions import UnknownConditionError, holds
 from studio.liquid import render
+from studio.model import suggest
 
 MAX_STEPS = 1000
 """Steps an execution may take (Studio FAQ: 1,000 steps per execution)."""
@@ -365,7 +366,7 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
     if start is None or start.get("type") != "trigger":
         raise SimulationInputError("the definition has no trigger widget (initial_state) to start from")
     if contact.event not in TRIGGER_EVENTS:
-        raise SimulationInputError(f"unknown trigger event {contact.event!r}: use one of {', '.join(TRIGGER_EVENTS)}")
+        raise SimulationInputError(f"unknown trigger event {contact.event!r}: {suggest(contact.event, TRIGGER_EVENTS)}")
     trigger_next = _next_of(start, contact.event)
     if not trigger_next:
         handled = [t.get("event") for t in start.get("transitions", []) if isinstance(t, Mapping) and t.get("next")]

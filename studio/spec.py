@@ -60,6 +60,20 @@ UNCONFIRMED_PROPERTIES: dict[tuple[str, str], str] = {
 }
 """Property keys (of otherwise confirmed widgets) no public source confirms, with where each comes from."""
 
+# What each event means, in the words people write for it by mistake ("incomingSms", "restApi", "noInput"):
+# "did you mean" hints only, never accepted in place of the event. A word matches when it is one of the
+# words of the wrong name (split at case changes, digits and separators) or the whole name run together.
+# The more specific event comes first ("conversationMessage" means incomingConversationMessage).
+EVENT_WORDS: dict[str, tuple[str, ...]] = {
+    "incomingConversationMessage": ("conversation", "conversations"),
+    "incomingMessage": ("sms", "mms", "text", "texts", "message", "messages", "msg", "whatsapp", "chat",
+                        "messenger", "messaging"),
+    "incomingCall": ("call", "calls", "voice", "phone", "dial"),
+    "incomingRequest": ("request", "rest", "api", "http", "webhook", "execution", "executions"),
+    "incomingParent": ("parent", "subflow"),
+    "timeout": ("noinput", "noreply", "noresponse", "noanswer"),
+}
+
 # Trigger events that start a flow without a call, so voice widgets cannot work on their paths.
 MESSAGING_EVENTS = frozenset({"incomingMessage", "incomingConversationMessage"})
 REST_API_EVENT = "incomingRequest"
