@@ -56,9 +56,14 @@ UNCONFIRMED_PROPERTIES: dict[tuple[str, str], str] = {
     ("connect-virtual-agent-v2", "resume_session_identification_method"): "[qwayk] contract file only",
     ("connect-virtual-agent-v2", "resume_session_identification_value"): "[qwayk] contract file only",
     ("connect-virtual-agent-v2", "resume_session_event_name"): "[qwayk] contract file only",
-    ("make-http-request", "add_twilio_auth"): "[qwayk] contract file; twilio/ai calls it send_twilio_credentials",
 }
-"""Property keys (of otherwise confirmed widgets) no public source confirms, with where each comes from."""
+"""Property keys (of otherwise confirmed widgets) no public source confirms, with where each comes from.
+
+Confirmed since, so no longer listed: make-http-request ``add_twilio_auth`` (a flow exported with its keys
+sorted, as the API returns them, in a public En3/Twilio Flex integration guide holds
+``"add_twilio_auth": false`` on three make-http-request widgets; the Studio changelog of 2024-05-20 adds
+the "Twilio authentication" checkbox to the widget).
+"""
 
 # What each event means, in the words people write for it by mistake ("incomingSms", "restApi", "noInput"):
 # "did you mean" hints only, never accepted in place of the event. A word matches when it is one of the

@@ -538,7 +538,7 @@ class MakeHttpRequest(Widget):
     """Make HTTP Request: calls a URL; the answer is ``{{widgets.NAME.body}}`` / ``.parsed``."""
 
     TYPE = "make-http-request"
-    SOURCE = "[sdkgo-def]+testdata; add_twilio_auth [qwayk]"
+    SOURCE = "[sdkgo-def]+testdata; add_twilio_auth [qwayk] and an API-format export (boolean)"
 
     on_success = Event("success", primary=True)
     on_failed = Event("failed")
