@@ -120,6 +120,13 @@ _TABLE = (
         "[ai] '<widget> can only be used in flows triggered by the REST API'",
         "a REST-API-only widget reached from another trigger event",
     ),
+    _studio(
+        "v1-format",
+        "schema",
+        "[ai] 'does not have a value in the enumeration': the v2 API knows none of the v1 widget types "
+        "(studio/spec.py V1_WIDGET_TYPES)",
+        "a Studio v1 export (InitialState, Gather...), reported once instead of every consequence",
+    ),
     # -- flows that cannot run ----------------------------------------------------------------------------
     Rule(
         "initial-state",

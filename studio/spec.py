@@ -65,6 +65,20 @@ sorted, as the API returns them, in a public En3/Twilio Flex integration guide h
 the "Twilio authentication" checkbox to the widget).
 """
 
+# Studio v1 (the 2018 format, before the v2 Flow Definition API) widget types, each with the v2 type that
+# replaced it. Seen in two public v1 exports (stuartlogan82/geolocator studioFlow.json; tigerfarm's
+# "Import from JSON" README): states with "sid": "FF...", transitions whose "next" is a widget SID and that
+# carry a "uuid". The v2 API rejects these types; the validator names the format once instead of reporting
+# every consequence. Other v1 type strings exist but no public export shows them (unverified: not listed).
+V1_WIDGET_TYPES: dict[str, str] = {
+    "InitialState": "trigger",
+    "Gather": "gather-input-on-call",
+    "Branch": "split-based-on",
+    "Message": "send-message",
+    "SayPlay": "say-play",
+    "EnqueueCall": "enqueue-call",
+}
+
 # What each event means, in the words people write for it by mistake ("incomingSms", "restApi", "noInput"):
 # "did you mean" hints only, never accepted in place of the event. A word matches when it is one of the
 # words of the wrong name (split at case changes, digits and separators) or the whole name run together.

@@ -38,6 +38,7 @@ from studio.spec import (
     MESSAGING_EVENTS,
     REST_API_EVENT,
     UNCONFIRMED_TYPES,
+    V1_WIDGET_TYPES,
     PropSpec,
     WidgetSpec,
 )
@@ -225,7 +226,7 @@ def check_definition(run: _Run, definition: object) -> None:
     check_flags(run, definition)
     initial_state = check_initial_state(run, definition)
     states = check_states_list(run, definition)
-    if states is None:
+    if states is None or is_v1_export(run, states):
         return
     for index, state in enumerate(states):
         run.state_index = index
@@ -309,6 +310,25 @@ def check_states_list(run: _Run, definition: Mapping[str, Any]) -> list[Any] | N
             "#/states",
         )
     return states
+
+
+def is_v1_export(run: _Run, states: Sequence[object]) -> bool:
+    """A Studio v1 export (``V1_WIDGET_TYPES``) is reported once, as what it is; True when it is one."""
+    types = [state.get("type") for state in states if isinstance(state, dict)]
+    found = [type_ for type_ in types if isinstance(type_, str) and type_ in V1_WIDGET_TYPES]
+    if not found:
+        return False
+    renames = ", ".join(f"{v1} -> {V1_WIDGET_TYPES[v1]}" for v1 in dict.fromkeys(found))
+    run.report(
+        "v1-format",
+        f"this is a Studio v1 export ({renames}), which the v2 Flow Definition API rejects: export the flow again "
+        "from the Console if it still exists (today's exports are v2), or rewrite it in the v2 format: the v2 "
+        "type of each widget, next naming a widget (not its FF... sid), no sid or uuid keys, and "
+        'initial_state: "Trigger"',
+        None,
+        "#/states",
+    )
+    return True
 
 
 # --- one state -----------------------------------------------------------------------------------------

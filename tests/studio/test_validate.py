@@ -106,6 +106,7 @@ CASES = [
     Case("flags", _set(flow(say("a")), {}, "flags"), None, "#/flags"),
     Case(UNKNOWN_WIDGET_TYPE, flow(state("m", "hangup")), "m", "#/states/1/type"),
     Case(WIDGET_TYPE_TYPO, flow(state("m", "send-mesage")), "m", "#/states/1/type"),
+    Case("v1-format", flow(state("m", "SayPlay")), None, "#/states"),
     Case(
         "unconfirmed",
         flow(state("p", "resolve-profile", transitions=[{"event": "success"}])),

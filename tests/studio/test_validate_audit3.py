@@ -46,3 +46,47 @@ def test_add_twilio_auth_as_a_string_is_a_studio_type_error() -> None:
     assert problem.property_path == "#/states/1/properties/add_twilio_auth"
     assert "write false without quotes" in problem.message
     assert "no public source confirms" not in problem.message
+
+
+def v1_state(sid: str, type_: str, name: str, *transitions: tuple[str, str | None]) -> JSON:
+    """A widget as Studio v1 exported it: a sid, and transitions naming the next widget's sid."""
+    return {
+        "type": type_,
+        "name": name,
+        "properties": {"offset": {"x": 0, "y": 0}},
+        "transitions": [{"event": event, "conditions": [], "next": nxt, "uuid": "0ec90fc9-0b8e-4dbc-b14f-988146b3f22b"}
+                        for event, nxt in transitions],
+        "sid": sid,
+    }
+
+
+GATHER_SID = "FFed2061cbcccea5d1e81bc370443c86af"
+V1_FLOW: JSON = {
+    "description": "A New Flow",
+    "states": [
+        v1_state("FF855b9620cafaf5495d85b14458ea7f87", "InitialState", "Trigger",
+                 ("incomingMessage", None), ("incomingCall", GATHER_SID)),
+        v1_state(GATHER_SID, "Gather", "gather_1", ("keypress", None), ("timeout", None)),
+    ],
+}
+
+
+def test_a_studio_v1_export_is_named_once_as_what_it_is() -> None:
+    problems = validate_definition(V1_FLOW)
+    assert [(p.code, p.property_path) for p in problems] == [
+        ("missing-key", "#/initial_state"),
+        ("v1-format", "#/states"),
+    ]
+    v1 = problems[1]
+    assert (v1.severity, v1.rejected_by_studio) == ("error", True)
+    assert "Studio v1 export (InitialState -> trigger, Gather -> gather-input-on-call)" in v1.message
+    assert "no sid or uuid keys" in v1.message
+
+
+def test_a_v2_flow_with_one_widget_type_typo_is_not_taken_for_v1() -> None:
+    say = {"name": "hello", "type": "say-play", "transitions": [{"event": "audioComplete"}],
+           "properties": {"say": "Hi"}}
+    enqueue = {"name": "queue", "type": "Enqueue", "transitions": [], "properties": {}}
+    codes = [p.code for p in validate_definition(flow(say, enqueue))]
+    assert "v1-format" not in codes
+    assert "unknown-widget-type" in codes or "widget-type-typo" in codes
