@@ -22,6 +22,7 @@ from studio.codegen import IMPORT_WIDTH, INDENT, WIDTH, Literals, Names, constan
 from studio.model import Event, Widget
 from studio.params import PLACEHOLDER
 from studio.spec import CONDITION_TYPES, PropSpec, WidgetSpec
+from studio.validate import v1_export_problem
 
 _ENVELOPE_KEYS = ("description", "flags", "initial_state", "states")
 _DEFAULT_CONDITION_VALUES = {"is_blank": "Is Blank", "is_not_blank": "Is Not Blank"}
@@ -65,6 +66,9 @@ def import_definition(data: object, *, source: str | None = None, registration: 
     """
     if is_flow_definition(data):
         assert isinstance(data, Mapping)
+        v1 = v1_export_problem(data["states"]) if isinstance(data["states"], list) else None
+        if v1 is not None:
+            raise FlowImportError(v1)
         return _FlowWriter(data, source, registration).module()
     if isinstance(data, Mapping) and "type" in data:
         return _StateWriter(data, source).module()

@@ -312,23 +312,27 @@ def check_states_list(run: _Run, definition: Mapping[str, Any]) -> list[Any] | N
     return states
 
 
-def is_v1_export(run: _Run, states: Sequence[object]) -> bool:
-    """A Studio v1 export (``V1_WIDGET_TYPES``) is reported once, as what it is; True when it is one."""
+def v1_export_problem(states: Sequence[object]) -> str | None:
+    """What is wrong with ``states`` when they are a Studio v1 export (``V1_WIDGET_TYPES``), else None."""
     types = [state.get("type") for state in states if isinstance(state, dict)]
     found = [type_ for type_ in types if isinstance(type_, str) and type_ in V1_WIDGET_TYPES]
     if not found:
-        return False
+        return None
     renames = ", ".join(f"{v1} -> {V1_WIDGET_TYPES[v1]}" for v1 in dict.fromkeys(found))
-    run.report(
-        "v1-format",
+    return (
         f"this is a Studio v1 export ({renames}), which the v2 Flow Definition API rejects: export the flow again "
         "from the Console if it still exists (today's exports are v2), or rewrite it in the v2 format: the v2 "
         "type of each widget, next naming a widget (not its FF... sid), no sid or uuid keys, and "
-        'initial_state: "Trigger"',
-        None,
-        "#/states",
+        'initial_state: "Trigger"'
     )
-    return True
+
+
+def is_v1_export(run: _Run, states: Sequence[object]) -> bool:
+    """A Studio v1 export is reported once, as what it is; True when it is one."""
+    problem = v1_export_problem(states)
+    if problem is not None:
+        run.report("v1-format", problem, None, "#/states")
+    return problem is not None
 
 
 # --- one state -----------------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from studio import validate_definition
+from studio.importer import FlowImportError, import_definition
 from studio.spec import UNCONFIRMED_PROPERTIES
 
 JSON = dict[str, Any]
@@ -90,3 +93,8 @@ def test_a_v2_flow_with_one_widget_type_typo_is_not_taken_for_v1() -> None:
     codes = [p.code for p in validate_definition(flow(say, enqueue))]
     assert "v1-format" not in codes
     assert "unknown-widget-type" in codes or "widget-type-typo" in codes
+
+
+def test_importing_a_v1_export_says_what_it_is() -> None:
+    with pytest.raises(FlowImportError, match=r"Studio v1 export \(InitialState -> trigger, Gather -> "):
+        import_definition(V1_FLOW)
