@@ -12,6 +12,7 @@ confirms are warnings, and say so.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -539,7 +540,7 @@ def check_expected(run: _Run, properties: Mapping[str, Any], spec: WidgetSpec, w
         if prop.required:
             run.report(
                 "required",
-                f"{spec.type} needs property {prop.json!r}: add it",
+                f"{spec.type} needs property {prop.json!r}: add it{_example(prop)}",
                 widget,
                 f"{path}/{prop.json}",
                 unconfirmed=_unconfirmed(spec, prop),
@@ -554,6 +555,17 @@ def check_expected(run: _Run, properties: Mapping[str, Any], spec: WidgetSpec, w
     for group in spec.one_of:
         if not any(name in properties for name in group):
             run.report("one-of", f"{spec.type} needs one of {', '.join(group)}: set one of them", widget, path)
+
+
+def _example(prop: PropSpec) -> str:
+    """``, e.g. "noun": "number"`` for a property whose usual values or SID kind are known, else ""."""
+    if prop.enum or prop.suggested:
+        value = (prop.enum or prop.suggested)[0]
+    elif prop.sid_prefix:
+        value = f"{prop.sid_prefix}..."
+    else:
+        return ""
+    return f", e.g. {json.dumps(prop.json)}: {json.dumps(value)}"
 
 
 def check_offset(run: _Run, value: object, widget: str | None, path: str) -> None:

@@ -98,3 +98,15 @@ def test_a_v2_flow_with_one_widget_type_typo_is_not_taken_for_v1() -> None:
 def test_importing_a_v1_export_says_what_it_is() -> None:
     with pytest.raises(FlowImportError, match=r"Studio v1 export \(InitialState -> trigger, Gather -> "):
         import_definition(V1_FLOW)
+
+
+def test_a_missing_required_property_says_how_to_fill_it_when_its_values_are_known() -> None:
+    # An LLM-written hotel IVR in the audit left noun out of three connect-call-to widgets.
+    connect = {"name": "Billing", "type": "connect-call-to", "transitions": [{"event": "callCompleted"}],
+               "properties": {"to": "+12255550126", "caller_id": "{{contact.channel.address}}"}}
+    (problem,) = validate_definition(flow(connect))
+    assert (problem.code, problem.property_path) == ("required", "#/states/1/properties/noun")
+    assert problem.message == "connect-call-to needs property 'noun': add it, e.g. \"noun\": \"number\""
+    flex = {"name": "f", "type": "send-to-flex", "transitions": [], "properties": {"channel": "TC" + "0" * 32}}
+    (problem,) = validate_definition(flow(flex))
+    assert problem.message.endswith('add it, e.g. "workflow": "WW..."')
