@@ -10,6 +10,7 @@ an edit back into code instead.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Mapping
@@ -27,11 +28,14 @@ EARLIER_STAMPS = ("Deployed by flex-pre-agent",)
 def deploy_stamp(root: Path | None = None) -> str:
     """``flex-pre-agent <git sha>``: the commit being deployed (``GITHUB_SHA`` in Actions, else the checkout's HEAD)."""
     sha = os.environ.get("FLEX_PRE_AGENT_COMMIT") or os.environ.get("GITHUB_SHA")
-    if not sha:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root or Path.cwd(), capture_output=True, text=True,
-                              check=False)
-        sha = done.stdout.strip() if done.returncode == 0 else "uncommitted"
-    return f"{STAMP} {sha}"
+    return f"{STAMP} {sha or _head((root or Path.cwd()).resolve())}"
+
+
+@functools.cache
+def _head(root: Path) -> str:
+    """The checkout's HEAD, asked of git once per process: a run deploys one commit, whatever the count of flows."""
+    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else "uncommitted"
 
 
 def made_by_deploy(commit_message: str | None) -> bool:

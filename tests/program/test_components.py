@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -9,11 +11,12 @@ import pytest
 
 import studio
 import taskrouter
+from components import drift
 from components.flow import FlowDefinitionError, FlowDeployment, FlowDeploymentArgs
 from components.promotion import PromotionGate
 from components.routing import Routing, RoutingArgs
 from flows.registry import definition_hash
-from tests.program.support import Recorder
+from tests.program.support import ROOT, Recorder
 
 ACCOUNT = "AC" + "1" * 32
 SID = studio.Parameter("WORKFLOW_SID")
@@ -119,3 +122,25 @@ def test_the_promotion_gate_passes_a_flow_through_whole(mocks: Recorder,
         assert len(created) < 100
 
     return deployed.sid.apply(check)
+
+
+def test_the_deploy_stamp_asks_git_once_per_process_whatever_the_flows(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path) -> None:
+    monkeypatch.delenv("FLEX_PRE_AGENT_COMMIT", raising=False)
+    monkeypatch.delenv("GITHUB_SHA", raising=False)
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counted(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counted)
+    drift._head.cache_clear()
+    stamps = {drift.deploy_stamp(ROOT) for _ in range(3)} | {drift.deploy_stamp(ROOT / "flows" / "..")}
+    head = real_run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert stamps == {f"flex-pre-agent {head.strip()}"}
+    assert drift.deploy_stamp(tmp_path) == "flex-pre-agent uncommitted"  # not a checkout
+    assert len(calls) == 2  # once for the checkout (asked four times), once for tmp_path
+    monkeypatch.setenv("GITHUB_SHA", "abc123")
+    assert drift.deploy_stamp(ROOT) == "flex-pre-agent abc123"
