@@ -27,8 +27,12 @@ Decisions where Twilio's documentation is silent, made here and nowhere else:
 * A key without ``task.`` or ``worker.`` in a target expression is warned about, not refused: the docs
   say every key there is prefixed, but TaskRouter accepts one (``isSurveyTask==true`` is deployed).
   How it is read is decided in ``evaluation.unprefixed_target_keys``.
-* A ``task.`` key in a queue's target_workers is warned about (task-in-queue), not refused: the docs say
-  target_workers reads worker attributes, not that TaskRouter refuses one; it reads the worker's ``task``.
+* A key that does not fit its kind of expression is warned about, not refused: ``task.x`` in a queue's
+  target_workers (task-in-queue; it reads the worker's attribute ``task``), an unknown ``taskrouter.*`` or
+  skip_if variable (unknown-variable; NULL), a bare ``task``/``worker`` in a target or an order_by key
+  without ``worker.`` (missing-prefix). The docs say which keys each kind reads, not that TaskRouter refuses
+  others, and Twilio's own routing skill says its "expression validation is syntactic only" (taskrouter.md
+  [ai]); unverified.
 """
 
 from __future__ import annotations
@@ -644,25 +648,26 @@ class _Parser:
 # --- rules per kind and probable mistakes --------------------------------------------------------
 
 
-def _kind_error(text: str, reference: Reference, message: str, hint: str, code: str) -> ExpressionError:
-    return ExpressionError(message, column=reference.start + 1, hint=hint, expression=text, code=code)
+def _kind_warning(text: str, reference: Reference, code: str, message: str, hint: str) -> Diagnostic:
+    """A key that does not fit its kind of expression: warned about, not refused (see the module docstring)."""
+    return _warning(text, reference.start, code, message, hint)
 
 
-def _check_time_variable(text: str, reference: Reference) -> None:
+def _check_time_variable(text: str, reference: Reference) -> Diagnostic | None:
     if len(reference.path) != 2 or reference.path[1] not in TIME_VARIABLES:
-        raise _kind_error(text, reference, f"unknown time-of-day variable '{reference.name}'",
-                          "use taskrouter." + ", taskrouter.".join(TIME_VARIABLES), "unknown-variable")
+        return _kind_warning(text, reference, "unknown-variable", f"unknown time-of-day variable '{reference.name}' "
+                             "(it is NULL)", "use taskrouter." + ", taskrouter.".join(TIME_VARIABLES))
+    return None
 
 
 def _check_target_reference(text: str, reference: Reference, bare_is_value: bool) -> Diagnostic | None:
     root = reference.path[0]
     if root == "taskrouter":
-        _check_time_variable(text, reference)
-        return None
+        return _check_time_variable(text, reference)
     if root in ("task", "worker"):
         if len(reference.path) < 2 or isinstance(reference.path[1], int):
-            raise _kind_error(text, reference, f"'{reference.name}' needs an attribute name",
-                              f"write {root}.<attribute>, e.g. {root}.language", "missing-prefix")
+            return _kind_warning(text, reference, "missing-prefix", f"'{reference.name}' needs an attribute name",
+                                 f"write {root}.<attribute>, e.g. {root}.language")
         return None
     # TaskRouter accepts it (deployed configurations have one); evaluation.unprefixed_target_keys reads it.
     hint = f"write task.{reference.name} (the task's attribute) or worker.{reference.name} (the worker's)"
@@ -672,30 +677,30 @@ def _check_target_reference(text: str, reference: Reference, bare_is_value: bool
                     "prefix: the docs say every key in a target expression is prefixed with task. or worker.", hint)
 
 
-def _check_skip_if_reference(text: str, reference: Reference) -> None:
+def _check_skip_if_reference(text: str, reference: Reference) -> Diagnostic | None:
     path = reference.path
     if len(path) == 2 and path[0] == "workers" and (
             path[1] in SKIP_IF_VARIABLES or _ACTIVITY_SID.fullmatch(str(path[1]))):
-        return
-    raise _kind_error(text, reference, f"'{reference.name}' is not a skip_if variable",
-                      "skip_if counts the queue's workers: use workers.available, workers.unavailable "
-                      "or workers.WA<activity sid>, e.g. workers.available == 0", "unknown-variable")
+        return None
+    return _kind_warning(text, reference, "unknown-variable", f"'{reference.name}' is not a skip_if variable "
+                         "(it is NULL)", "skip_if counts the queue's workers: use workers.available, "
+                         "workers.unavailable or workers.WA<activity sid>, e.g. workers.available == 0")
 
 
 def _check_reference(text: str, kind: ExpressionKind, reference: Reference, bare_is_value: bool) -> Diagnostic | None:
-    """Raise if the key is wrong for its kind of expression; the warning if it is only suspicious."""
+    """The warning if the key does not fit its kind of expression (see the module docstring), else None."""
     root = reference.path[0]
     if kind == "target":
         return _check_target_reference(text, reference, bare_is_value)
     if kind == "skip_if":
-        _check_skip_if_reference(text, reference)
-    elif kind == "filter" and root == "taskrouter":
-        _check_time_variable(text, reference)
-    elif kind == "queue" and root == "task" and len(reference.path) > 1:
-        # A warning, not an error (unverified; see the module docstring).
-        return _warning(text, reference.start, "task-in-queue", f"'{reference.name}': a queue's target_workers "
-                        "reads worker attributes, not the task: this reads the worker's attribute named 'task'",
-                        "match task attributes in the workflow target's expression (task.x == worker.y) instead")
+        return _check_skip_if_reference(text, reference)
+    if kind == "filter" and root == "taskrouter":
+        return _check_time_variable(text, reference)
+    if kind == "queue" and root == "task" and len(reference.path) > 1:
+        return _kind_warning(text, reference, "task-in-queue", f"'{reference.name}': a queue's target_workers "
+                             "reads worker attributes, not the task: this reads the worker's attribute named 'task'",
+                             "match task attributes in the workflow target's expression (task.x == worker.y) "
+                             "instead")
     return None
 
 
@@ -797,12 +802,13 @@ def _validate(text: str, kind: ExpressionKind, condition: Condition) -> list[Dia
     return sorted(warnings, key=lambda warning: warning.column)
 
 
-def _validate_order_by(text: str, order: OrderBy) -> None:
+def _validate_order_by(text: str, order: OrderBy) -> Iterator[Diagnostic]:
     for clause in order.clauses:
         reference = clause.reference
         if reference.path[0] != "worker" or len(reference.path) < 2:
-            raise _kind_error(text, reference, f"order_by sorts workers: '{reference.name}' is not a worker attribute",
-                              f"write worker.{reference.name} {clause.direction}", "missing-prefix")
+            yield _kind_warning(text, reference, "missing-prefix", f"order_by sorts workers: '{reference.name}' is "
+                                "not a worker attribute (every worker sorts last on it)",
+                                f"write worker.{reference.name} {clause.direction}")
 
 
 # --- public entry points -------------------------------------------------------------------------
@@ -821,8 +827,8 @@ def parse(text: str, kind: ExpressionKind = "filter") -> Expression:
     if kind == "order_by":
         order = parser.order_by()
         parser.finish()
-        _validate_order_by(text, order)
-        return Expression(text, kind, order, tuple(lexer.warnings))
+        warnings = sorted([*lexer.warnings, *_validate_order_by(text, order)], key=lambda warning: warning.column)
+        return Expression(text, kind, order, tuple(warnings))
     condition = parser.condition()
     parser.finish()
     warnings = sorted([*lexer.warnings, *_validate(text, kind, condition)], key=lambda warning: warning.column)

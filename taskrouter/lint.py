@@ -178,6 +178,12 @@ def _expression_places(workflow: Workflow) -> list[_Place]:
     return [_Place(path, text, kind, parsed(text, kind)) for path, text, kind in sources]
 
 
+def _order_by_places(workflow: Workflow) -> list[_Place]:
+    """The targets' order_by expressions, kept apart: they order workers, they hold no condition to type-check."""
+    return [_Place(f"{path}.order_by", target.order_by, "order_by", parsed(target.order_by, "order_by"))
+            for path, target in workflow.targets() if target.order_by is not None]
+
+
 def _warning_findings(places: list[_Place]) -> Iterator[Finding]:
     for place in places:
         for warning in place.expression.warnings:
@@ -389,7 +395,8 @@ def lint(workflow: Workflow, *, defined_queues: Iterable[TaskQueue] | None = Non
     known.update({("worker", key): kind for key, kind in (worker_types or {}).items()})
     places = _expression_places(workflow)
     findings = [*_filter_findings(workflow, places), *_target_findings(workflow),
-                *_type_findings(workflow, places, known), *_operator_findings(places), *_warning_findings(places)]
+                *_type_findings(workflow, places, known), *_operator_findings(places),
+                *_warning_findings([*places, *_order_by_places(workflow)])]
     if defined_queues is not None:
         findings += _queue_findings(workflow, defined_queues)
     return sorted(findings, key=_order)

@@ -139,9 +139,10 @@ def test_check_expression_fails_with_column_and_message(capsys: pytest.CaptureFi
 
 
 def test_check_expression_uses_the_kind(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check-expression", "--kind", "skip_if", "available == 0")
+    code, out, _ = run(capsys, "check-expression", "worker.level DESC")
     assert code == 1
-    assert "column 1: 'available' is not a skip_if variable" in out
+    code, out, _ = run(capsys, "check-expression", "--kind", "order_by", "worker.level DESC")
+    assert code == 0
     code, out, _ = run(capsys, "check-expression", "--kind", "queue", "task.language == 'es'")
     assert code == 0
     assert "warning: column 1: 'task.language': a queue's target_workers reads worker attributes" in out

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from taskrouter import (
     ConfigProblem,
     ConfigurationError,
+    ExpressionKind,
+    check,
     check_configuration,
     check_target_workers,
     check_workflow_configuration,
@@ -263,14 +265,25 @@ def test_a_known_worker_that_is_no_reference_says_which_reference_to_write(value
 
 
 @pytest.mark.parametrize(("key", "value", "kind"), [
-    ("expression", "task == 'es'", "target"),
+    ("expression", "worker.level DESC", "target"),
     ("order_by", "worker.level", "order_by"),
-    ("skip_if", "available == 0", "skip_if"),
+    ("skip_if", "workers.available DESC", "skip_if"),
 ])
 def test_target_expressions_are_parsed_with_their_kind(key: str, value: str, kind: str) -> None:
     ((path, message),) = problems(config({"expression": "1==1", "targets": [{"queue": "Q", key: value}]}))
     assert path == f"task_routing.filters[0].targets[0].{key}"
     assert message.startswith(f"invalid {kind} expression")
+
+
+@pytest.mark.parametrize(("key", "value", "kind", "code"), [
+    ("expression", "task == 'es'", "target", "missing-prefix"),
+    ("skip_if", "available == 0", "skip_if", "unknown-variable"),
+    ("order_by", "level DESC", "order_by", "missing-prefix"),
+])
+def test_a_key_that_does_not_fit_its_kind_is_no_problem_but_a_warning(key: str, value: str, kind: ExpressionKind,
+                                                                      code: str) -> None:
+    assert check_configuration(config({"expression": "1==1", "targets": [{"queue": "Q", key: value}]})) == []
+    assert [diagnostic.code for diagnostic in check(value, kind)] == [code]
 
 
 def test_filter_expression_problem_names_its_column_and_fix() -> None:

@@ -26,6 +26,16 @@ WARNED: list[tuple[str, ExpressionKind, list[tuple[str, int]]]] = [
     # A TaskRouter skill document lists "skills" IN task.required_skills among worker-matching expressions.
     ("task.x == 1", "queue", [("task-in-queue", 1)]),
     ('"skills" IN task.required_skills', "queue", [("task-in-queue", 13)]),
+    # A key that does not fit its kind is no syntax error ("expression validation is syntactic only").
+    ("taskrouter.now > 1", "filter", [("unknown-variable", 1)]),
+    ("taskrouter.currentTim > 800", "target", [("unknown-variable", 1)]),
+    ("task == 1", "target", [("missing-prefix", 1)]),
+    ("worker[0] == 1", "target", [("missing-prefix", 1)]),
+    ("workers.busy == 0", "skip_if", [("unknown-variable", 1)]),
+    ("available == 0", "skip_if", [("unknown-variable", 1)]),
+    ("workers.WA123 > 0", "skip_if", [("unknown-variable", 1)]),
+    ("level DESC", "order_by", [("missing-prefix", 1)]),
+    ("worker.a ASC, routing.levels.es DESC", "order_by", [("missing-prefix", 15)]),
     ("language == 'es'", "target", [("missing-prefix", 1)]),
     ("isSurveyTask==true", "target", [("missing-prefix", 1)]),
     ("task.language == es", "target", [("missing-prefix", 18)]),

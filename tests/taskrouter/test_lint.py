@@ -26,6 +26,11 @@ def test_pre_agent_style_workflow_has_no_finding() -> None:
                 defined_queues=(EVERYONE, VIP, SPANISH)) == []
 
 
+def test_an_order_by_key_without_worker_prefix_is_reported() -> None:
+    workflow = flow(Filter(expression="1==1", targets=(Target(queue=EVERYONE, order_by="routing.levels.es DESC"),)))
+    assert codes(lint(workflow)) == [("missing-prefix", "task_routing.filters[0].targets[0].order_by")]
+
+
 def test_filter_after_a_catch_all_that_keeps_its_tasks_is_unreachable() -> None:
     findings = lint(flow(Filter(name="All", expression="1==1", targets=(Target(queue=EVERYONE),)),
                          Filter(name="VIP", expression="vip == true", targets=(Target(queue=VIP),))))
