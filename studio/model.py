@@ -592,8 +592,9 @@ class Condition:
             arguments = [filler.text(argument) for argument in self.arguments]
         else:
             arguments = [split_input]
+        name = self.default_friendly_name() if self.friendly_name is None else self.friendly_name  # "" is kept
         return {
-            "friendly_name": filler.text(self.friendly_name or self.default_friendly_name()),
+            "friendly_name": filler.text(name),
             "arguments": arguments,
             "type": self.type,
             "value": filler.text(self.value),

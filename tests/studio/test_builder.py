@@ -191,6 +191,14 @@ def test_split_condition_keeps_its_own_name_and_arguments() -> None:
     assert (condition["friendly_name"], condition["arguments"]) == ("has a", ["{{y}}"])
 
 
+def test_split_condition_keeps_an_empty_name_as_written() -> None:
+    """An export's "friendly_name": "" is kept (found by the import round-trip property): "" is not None."""
+    split = SplitBasedOn("route", input="{{x}}")
+    split.when(Condition.equal_to("", friendly_name=""))
+    (condition,) = split.to_state()["transitions"][1]["conditions"]
+    assert condition["friendly_name"] == ""
+
+
 def test_split_event_order_places_no_match_anywhere() -> None:
     split = SplitBasedOn("route", input="{{x}}", event_order=("match", "noMatch"))
     split.when(Condition.is_blank())
