@@ -148,7 +148,9 @@ def run_pull(args: argparse.Namespace) -> int:
         for sid in unnamed:
             print(f"flexctl pull: flow {planned.name!r} uses {sid}, which the code does not name: give it a "
                   "Parameter (see flows/parameters.py) before committing", file=sys.stderr)
-        if args.write:
+        if args.write and diff.is_empty:
+            print(f"{planned.entry.where}: left as it is (the live flow is what it builds)")
+        elif args.write:
             path = root / planned.entry.where
             source = import_definition(template, source=f"stack {args.stack} (flexctl pull)",
                                        registration=Registration(planned.name, planned.friendly_name))

@@ -221,8 +221,16 @@ def _value_changes(path: str, old: object, new: object) -> Iterator[tuple[str, o
                 old[index] if index < len(old) else ABSENT,
                 new[index] if index < len(new) else ABSENT,
             )
-    elif type(old) is not type(new) or old != new:  # JSON keeps true and 1 apart; so do we
+    elif _json_kind(old) is not _json_kind(new) or old != new:  # JSON keeps true and 1 apart; so do we
         yield path, old, new
+
+
+def _json_kind(value: object) -> type:
+    """The JSON type a value is written as: a ``str`` subclass (a builder's widget reference) is a string."""
+    for kind in (bool, str, int, float):  # bool first: True is an int to Python, not to JSON
+        if isinstance(value, kind):
+            return kind
+    return type(value)
 
 
 def _missing_from(edges: Sequence[Edge], others: Sequence[Edge]) -> tuple[Edge, ...]:

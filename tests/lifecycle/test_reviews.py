@@ -107,9 +107,18 @@ def test_pull_shows_a_console_edit_and_writes_code_that_deploys_as_a_no_op(earli
         return subprocess.run([sys.executable, "-m", "flexctl", "pull", "--stack", "local", "voice", *extra],
                               cwd=project, env=env, capture_output=True, text=True, check=False)
 
+    untouched = project / "flows" / "conversations.py"
+    before = untouched.read_text()
+    same = subprocess.run([sys.executable, "-m", "flexctl", "pull", "--stack", "local", "conversations", "--write"],
+                          cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert same.returncode == 0, same.stderr
+    assert "flows/conversations.py: left as it is (the live flow is what it builds)" in same.stdout
+    assert untouched.read_text() == before  # a hand-written flow is not regenerated for nothing
+
     shown = pull()
     assert shown.returncode == 0, shown.stderr
     assert "~ widget send_self_service_link" in shown.stdout
+    assert shown.stdout.count("~ widget ") == 1, shown.stdout  # the edit, and no drift nobody made
     assert '"Visit ${SELF_SERVICE_URL}"' in shown.stdout  # the stack's URL is the code's parameter again
     written = pull("--write")
     assert written.returncode == 0, written.stderr

@@ -158,3 +158,16 @@ def test_queues_are_everyone_vip_and_one_per_language() -> None:
     other = FlowContext(languages=("fr", "en"), vip_trait="is_vip")
     assert [queue.key for queue in workspace(other).task_queues] == ["everyone", "vip", "fr", "en"]
     assert "traits.is_vip" in json.dumps(build("voice", other).to_definition(placeholders=True))
+
+
+@pytest.mark.parametrize("stack", ["local", "dev", "prod"])
+def test_each_flow_compared_with_its_own_json_shows_no_change(stack: str) -> None:
+    """What `flexctl pull` compares right after an `up`: the code's definition (widget references are Output, a
+    str subclass) with the same definition read back as JSON. Any change shown would be a Console edit nobody made."""
+    from components.plan import read_stack_plan
+    from studio.diff import diff_flows
+    from tests.program.support import ROOT
+
+    for planned in read_stack_plan(ROOT, stack).flows:
+        code = planned.flow.to_definition(placeholders=True)
+        assert diff_flows(code, json.loads(json.dumps(code))).is_empty, planned.name

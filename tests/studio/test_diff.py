@@ -11,6 +11,7 @@ from hypothesis import given, settings
 
 from studio.diff import ABSENT, FlowDiff, ValueChange, WidgetMove, WidgetRef, diff_flows
 from studio.graph import Edge
+from studio.widgets import SayPlay
 from tests.studio.test_layout_strategies import Definition, connected_flows, flow, state
 
 BASE = flow(
@@ -77,6 +78,16 @@ def test_json_types_are_compared_strictly() -> None:
     new = edited(greet=lambda s: s["properties"].update(loop=True))
     [change] = diff_flows(old, new).changed
     assert change.changes == (ValueChange("/properties/loop", 1, True),)
+
+
+def test_a_builders_widget_reference_is_the_string_it_is_written_as() -> None:
+    """The code side of `flexctl pull` holds Output (a str subclass) where the live side holds its text."""
+    reference = SayPlay("ask", say="x").ref.Digits
+    assert type(reference) is not str
+    code = edited(greet=lambda s: s["properties"].update(say=reference))
+    live = edited(greet=lambda s: s["properties"].update(say="{{widgets.ask.Digits}}"))
+    assert diff_flows(code, live).is_empty
+    assert not diff_flows(code, edited(greet=lambda s: s["properties"].update(say="{{widgets.ask.Body}}"))).is_empty
 
 
 def test_keys_with_slashes_are_escaped_in_paths() -> None:
