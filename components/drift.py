@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from twilio.base.exceptions import TwilioRestException
+
+from components.errors import stop
+from components.providers.base import GONE_FROM_ACCOUNT
 
 STAMP = "flex-pre-agent"
 EARLIER_STAMPS = ("Deployed by flex-pre-agent",)
@@ -54,7 +58,8 @@ def console_edit_warning(stack: str, name: str, flow: Any) -> str | None:
 
 
 def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapping[str, Any]) -> None:
-    """Warn for every existing flow whose latest revision a deploy did not make (flows not created yet are skipped)."""
+    """Warn for every existing flow whose latest revision a deploy did not make (flows not created yet are skipped);
+    stop the preview when one the state lists is gone from the account (an `up` would only fail on its update)."""
     stack = pulumi.get_stack()
 
     def check(name: str, sid: str | None) -> None:
@@ -64,6 +69,12 @@ def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapp
 
         try:
             flow = resolve_connection(config).client().studio.v2.flows(sid).fetch()
+        except TwilioRestException as error:
+            if error.status == 404:
+                stop(f"flow {name!r} ({sid}): {GONE_FROM_ACCOUNT}")
+            pulumi.log.warn(f"flow {name!r} ({sid}): could not read its latest revision to look for Console edits: "
+                            f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")
+            return
         except Exception as error:  # a warning must never stop a deploy; say what could not be checked
             pulumi.log.warn(f"flow {name!r} ({sid}): could not read its latest revision to look for Console edits: "
                             f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")

@@ -57,13 +57,15 @@ _HINTS = {
 }
 # A 404 means something else to a create (a SID it names does not exist) than to a call on the
 # object itself (the object is gone).
+GONE_FROM_ACCOUNT = (
+    "it is gone from the account (deleted outside Pulumi, or an emulator restarted without its state file), but "
+    "the stack still lists it. Run `pulumi refresh`: it reads every object the stack lists from Twilio and drops "
+    "the ones that are gone from the stack's state, writing nothing to Twilio; then `pulumi up` creates them again"
+)
 _NOT_FOUND_HINTS = {
     "create": "a SID this resource names (its workspace, flow or service) does not exist in this account: "
     "check the value, or create that object first",
-    "read": "it is gone from the account (deleted outside Pulumi, or an emulator restarted without its state "
-    "file), but the stack still lists it. Run `pulumi refresh`: it reads every object the stack lists from "
-    "Twilio and drops the ones that are gone from the stack's state, writing nothing to Twilio; then "
-    "`pulumi up` creates them again",
+    "read": GONE_FROM_ACCOUNT,
 }
 _SID_NAMES = {
     "WS": "TaskRouter workspace",

@@ -73,6 +73,22 @@ def test_a_stack_from_earlier_code_is_a_no_op_and_then_previews_a_one_prompt_cha
     assert any("https://example.com/help" in line for line in lines), done.stdout
 
 
+def test_a_flow_gone_from_the_account_stops_the_preview_with_the_refresh_that_brings_it_back(
+    earlier: Deployed,
+) -> None:
+    flows = earlier.client().studio.v2.flows
+    voice = next(flow for flow in flows.list() if flow.friendly_name == "Pre-agent voice")
+    assert flows(voice.sid).delete()  # a fresh emulator, or a delete in the Console
+    stopped = earlier.engine.cli("preview", "--stack", "local")
+    said = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0, said  # it said "unchanged" and exited 0, with the flow gone
+    assert f"flow 'voice' ({voice.sid}): it is gone from the account" in said
+    assert "Run `pulumi refresh`: it reads every object the stack lists from Twilio" in said
+    assert "Traceback" not in said
+    assert earlier.engine.cli("refresh", "--yes", "--stack", "local").returncode == 0
+    assert "create" in earlier.engine.preview().changed().values()  # the flow, made again by the next up
+
+
 def test_the_scheduled_drift_check_fails_on_a_console_edit_and_names_the_flow(earlier: Deployed) -> None:
     command = ("refresh", "--preview-only", "--expect-no-changes", "--stack", "local")  # as .github/workflows/drift.yml
     assert earlier.engine.cli(*command).returncode == 0, "a clean stack has no drift"
