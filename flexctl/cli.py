@@ -69,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_handler(build_parser().parse_args(argv))
 
 
+def _is_dependency(module: str | None) -> bool:
+    """Whether a module that could not be imported is a third-party one (the virtualenv is missing), not ours."""
+    top = (module or "").partition(".")[0]
+    return bool(top) and not (Path(__file__).resolve().parents[1] / top).is_dir()
+
+
 def run_handler(args: argparse.Namespace) -> int:
     """Run the parsed command's handler; unusable input becomes a message and exit 2, never a traceback."""
     handler: Handler = args.handler
@@ -78,7 +84,12 @@ def run_handler(args: argparse.Namespace) -> int:
         return fail(args.command, error)
     except RecursionError:
         return fail(args.command, InputError(TOO_DEEP))
-    except Exception:  # a bug must not look like findings (exit 1) to a script
+    except Exception as error:  # a bug must not look like findings (exit 1) to a script
+        if isinstance(error, ModuleNotFoundError) and _is_dependency(error.name):
+            return fail(args.command, InputError(
+                f"{error.name} is not installed for {sys.executable}: flexctl runs in the project's virtualenv. "
+                "Run `make .venv/.installed`, then `.venv/bin/python -m flexctl ...` (or put .venv/bin first on "
+                "PATH)"))
         traceback.print_exc()
         print(f"flexctl {args.command}: this is a bug in flexctl, not a verdict on the input; please report it with "
               "the traceback above", file=sys.stderr)

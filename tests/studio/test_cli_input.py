@@ -101,6 +101,23 @@ def test_a_bug_in_flexctl_exits_3_with_its_traceback_not_as_findings(
                                  "report it with the traceback above")
 
 
+@pytest.mark.parametrize(("missing", "code"), [("pydantic", ExitCode.UNUSABLE_INPUT), ("studio.gone", ExitCode.BUG)])
+def test_a_dependency_missing_from_the_python_that_runs_it_says_to_use_the_virtualenv(
+    missing: str, code: ExitCode, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m flexctl` with a Python that lacks the project's packages; a module of our own missing is a bug."""
+    def unimportable(definition: object) -> list[object]:
+        raise ModuleNotFoundError(f"No module named {missing!r}", name=missing)
+
+    monkeypatch.setattr("studio.validate.validate_definition", unimportable)
+    path = tmp_path / "flow.json"
+    path.write_text('{"initial_state": "Trigger", "states": []}', encoding="utf-8")
+    assert main(["validate", str(path)]) == code
+    err = capsys.readouterr().err
+    assert ("flexctl validate: pydantic is not installed for " in err and "Run `make .venv/.installed`, then "
+            "`.venv/bin/python -m flexctl ...`" in err and "Traceback" not in err) is (missing == "pydantic")
+
+
 @pytest.mark.parametrize(("text", "described"), [("null", "null"), ("[]", "an array"), ('"flow"', "the string 'flow'")])
 def test_a_file_that_is_no_json_object_says_what_it_holds_in_json_words(
     text: str, described: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
