@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
-from flexctl.cli import Subparsers
+from flexctl.cli import ExitCode, Subparsers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def register(subparsers: Subparsers) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from components.providers.twilio_http import make_client
     from components.settings import read_stack_file, stack_names
-    from flexctl.engine import POLICY_PACK, Engine
+    from flexctl.engine import POLICY_PACK, Engine, EngineError
     from flexctl.render_commands import render_stack
     from twilio_emulator.config import WELL_KNOWN_AUTH_TOKEN
     from twilio_emulator.server import Emulator
@@ -49,6 +50,7 @@ def run_demo(args: argparse.Namespace) -> int:
         account_sid=settings.account_sid, auth_token=WELL_KNOWN_AUTH_TOKEN, phone_numbers=numbers, port=0
     )
     base_url = emulator.start()
+    step = "3. the first deploy"
     try:
         print(f"\n3. Deploy `local` with the Pulumi CLI to the Twilio emulator at {base_url} (a fresh Flex account)")
         shutil.rmtree(args.state, ignore_errors=True)
@@ -68,9 +70,15 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"    {line}")
 
         print("\n4. Run `up` again: nothing changes")
+        step = "4. the second `up`, which must change nothing,"
         emulator.api.reset_log()
         again = engine.up(expect_no_changes=True, **safety)
         print(f"  pulumi up: {_counts(again.changed())}; writes to Twilio: {len(_writes(emulator.api))}")
+    except EngineError as error:  # the CLI's own output says what: no traceback of ours under it
+        print(error, file=sys.stderr)
+        again_hint = " If you edited a flow or a stack file while the demo ran, run it again." if "4." in step else ""
+        print(f"flexctl demo: {step} failed: the Pulumi CLI's output above says why.{again_hint}", file=sys.stderr)
+        return int(ExitCode.FINDINGS)
     finally:
         emulator.stop()
     print(f"\nOpen build/local/index.html to read the flows; the state is in {args.state}.")

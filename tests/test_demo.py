@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -22,3 +24,33 @@ def test_demo_renders_deploys_and_shows_that_a_second_up_changes_nothing(tmp_pat
     assert "Workspace 'Flex Task Assignment'" in first
     assert "Phone number +15005550006 voice_url='https://webhooks.twilio.com/v1/Accounts/" in first
     assert "pulumi up: no changes; writes to Twilio: 0" in second
+
+
+def test_a_failed_deploy_is_the_clis_own_message_and_exit_1_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second `up` finding changes (a file edited while the demo ran): what the CLI said, then what to do."""
+    from flexctl import engine
+    from flexctl.cli import main
+
+    class SecondUpChanges:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.ups = 0
+
+        def preview(self, **options: object) -> engine.Outcome:
+            return engine.Outcome()
+
+        def up(self, **options: object) -> engine.Outcome:
+            self.ups += 1
+            if self.ups == 2:
+                raise engine.EngineError("error: no changes were expected for update but changes were proposed")
+            return engine.Outcome()
+
+    monkeypatch.setattr(engine, "Engine", SecondUpChanges)
+    assert main(["demo", "--state", str(tmp_path / "state")]) == 1
+    err = capsys.readouterr().err
+    assert "error: no changes were expected for update but changes were proposed" in err
+    assert err.rstrip().endswith("flexctl demo: 4. the second `up`, which must change nothing, failed: the Pulumi "
+                                 "CLI's output above says why. If you edited a flow or a stack file while the demo "
+                                 "ran, run it again.")
+    assert "Traceback" not in err
