@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import requests
+import urllib3
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -29,6 +30,7 @@ class RetryPolicy:
     attempts: int = 6
     base_delay: float = 0.5
     max_delay: float = 30.0
+    unreachable_attempts: int = 2  # a connection that cannot even be opened: tried once more, then reported
 
     def delay(self, attempt: int, retry_after: str | None) -> float:
         """Seconds to wait before retry number ``attempt`` (1-based); Retry-After wins when given."""
@@ -93,20 +95,29 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
                     method, target, params, data, headers, auth, timeout, allow_redirects
                 )
             except _NO_ANSWER as error:
-                if safe and not last:
+                unreachable = _unreachable(error)
+                if safe and not last and not (unreachable and attempt >= self.policy.unreachable_attempts):
                     self.pause(attempt)
                     continue
-                raise AnswerLost(method.upper(), url, f"no answer ({type(error).__name__})") from error
+                reason = "no connection (nothing answers there)" if unreachable else "no answer"
+                raise AnswerLost(method.upper(), target, f"{reason} ({type(error).__name__})") from error
             status = response.status_code
             if status == 429 and not last:
                 self.pause(attempt, (response.headers or {}).get("Retry-After"))
                 continue
             if status >= 500 and not safe:
-                raise AnswerLost(method.upper(), url, f"HTTP {status} {_message(response)}".rstrip())
+                raise AnswerLost(method.upper(), target, f"HTTP {status} {_message(response)}".rstrip())
             if status >= 500 and not last:
                 self.pause(attempt)
                 continue
             return response
+
+
+def _unreachable(error: Exception) -> bool:
+    """The connection could not be opened (refused, or no such host): nothing was sent, and retrying for a minute
+    (as for a lost answer) only delays saying so."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def _message(response: Response) -> str:
