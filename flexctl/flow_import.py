@@ -90,12 +90,12 @@ def _declaration(reference: Reference, naming: Naming, events: set[str]) -> tupl
             return (stem or f"{constant_case(given)}_WORKFLOW_SID",
                     f'registry.workflow_sid({_q(given)}, parameter="{{parameter}}")', f"{seen}: workflow {given!r}")
         return (stem or "WORKFLOW_SID", "", f"TODO {seen}: a workflow; name it with `flexctl import ... --workflow "
-                f"{reference.text}=<its friendly name>`, or declare registry.workflow_sid(...) here")
+                f"'{reference.text}=<its friendly name>'`, or declare registry.workflow_sid(...) here")
     if reference.kind == "task_channel":
         given = Naming.pick(naming.channels, reference)
         guessed = given or ("voice" if events == {"incomingCall"} else "chat" if events else None)
         if guessed:
-            note = "" if given else f" (guessed from the trigger: pass --channel {reference.text}=<unique name>)"
+            note = "" if given else f" (guessed from the trigger: pass --channel '{reference.text}=<unique name>')"
             return (stem or f"{constant_case(guessed)}_CHANNEL_SID",
                     f'registry.task_channel_sid({_q(guessed)}, parameter="{{parameter}}")',
                     f"{seen}: task channel {guessed!r}{note}")
@@ -105,7 +105,7 @@ def _declaration(reference: Reference, naming: Naming, events: set[str]) -> tupl
             return (stem or f"{constant_case(given)}_FLOW_SID",
                     f'registry.flow_sid({_q(given)}, parameter="{{parameter}}")', f"{seen}: the flow {given!r}")
         return (stem or "SUBFLOW_SID", "", f"TODO {seen}: a subflow; import it too and pass --subflow "
-                f"{reference.text}=<its flow name>, or declare registry.flow_sid(...) here")
+                f"'{reference.text}=<its flow name>', or declare registry.flow_sid(...) here")
     if reference.kind == "account":
         return (stem or "ACCOUNT_SID", 'registry.config_value("accountSid", parameter="{parameter}")',
                 f"{seen}: the stack's account")

@@ -47,7 +47,7 @@ def test_every_account_sid_becomes_a_named_parameter() -> None:
 def test_a_workflow_nobody_named_is_a_parameter_with_a_todo() -> None:
     source = module_source(export(SEGMENT), name="segment_ivr", friendly_name=None, naming=Naming(), source="x.json")
     assert "# TODO WW93afabb5b071578094989453eb40b476 in the export" in source
-    assert "--workflow WW93afabb5b071578094989453eb40b476=<its friendly name>" in source
+    assert "--workflow 'WW93afabb5b071578094989453eb40b476=<its friendly name>'" in source  # quoted for ${...}
 
 
 @pytest.fixture(scope="module")
