@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import signal
 import sys
@@ -146,7 +147,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             latency_seed=args.latency_seed,
         )
         url = emulator.start()
-    except (StackFileError, StateFileError, ValueError, OSError) as error:
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            print(f"twilio_emulator: {error}", file=sys.stderr)
+            return 2
+        print(f"twilio_emulator: {args.host}:{args.port} is in use (an emulator already running?): stop it, or pass "
+              "--port N (and point TWILIO_API_BASE_URL or apiBaseUrl at it)", file=sys.stderr)
+        return 2
+    except (StackFileError, StateFileError, ValueError) as error:
         print(f"twilio_emulator: {error}", file=sys.stderr)
         return 2
     stop = threading.Event()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,15 @@ def test_a_foreign_state_file_is_refused_with_what_to_do(tmp_path: Path) -> None
     result = run_cli(*emulator_args(state_file))
     assert result.returncode == 2
     assert "is not a Twilio emulator state file; delete it or pass another --state" in result.stderr
+
+
+def test_a_port_in_use_is_named_with_what_to_do() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("--port", str(port), "--account-sid", STACK_SID, "--auth-token", "t",
+                         "--phone-number", "+15005550006")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"twilio_emulator: 127.0.0.1:{port} is in use (an emulator already running?): stop it, or "
+                             "pass --port N (and point TWILIO_API_BASE_URL or apiBaseUrl at it)\n")
