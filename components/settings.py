@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import time
 from difflib import get_close_matches
@@ -38,7 +39,8 @@ MAX_YAML_BYTES = 1024 * 1024
 MAX_YAML_NODES = 100_000
 """The most values a YAML file may expand to, aliases counted at every use (an alias bomb has billions)."""
 
-E164 = Annotated[str, Field(pattern=r"^\+[1-9][0-9]{1,14}$")]  # ASCII digits: \d takes full-width ones too
+E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"  # ASCII digits: \d takes full-width ones too
+E164 = Annotated[str, Field(pattern=E164_PATTERN)]
 HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$")]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -315,11 +317,10 @@ def _problem(detail: Any, project: str, stack: str) -> str:
     key = location[0] if location else ""
     path = config_path(location) or "(the config)"
     value = detail["input"]
-    if detail["type"] == "string_pattern_mismatch" and location[-1:] in (["number"], ["address"]) and (
-            isinstance(value, str) and not value.startswith("+")):
-        digits = "".join(char for char in value if char in "0123456789")
-        return (f"  - {project}:{path} {value!r} must start with + and the country code (E.164), "
-                f"e.g. +{digits or '15005550006'}")
+    if detail["type"] in ("string_type", "string_pattern_mismatch") and location[-1:] in (["number"], ["address"]):
+        problem = phone_number_problem(location[-1], value)
+        if problem:
+            return f"  - {project}:{path} {problem}"
     if detail["type"] == "extra_forbidden":
         section = _SECTIONS.get(key) if len(location) > 1 else None
         names = sorted(set(config_keys()) | SECRET_KEYS) if section is None else sorted(
@@ -345,6 +346,69 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 def plain_message(text: str) -> str:
     """A pydantic error message without its "Value error, " prefix."""
     return re.sub(r"^(Value error|Assertion failed), ", "", text)
+
+
+_SEPARATORS = frozenset(" -().")
+"""What people write between a phone number's digits, and E.164 has none of."""
+
+
+def phone_number_problem(key: str, value: object) -> str | None:
+    """What is wrong with a phone number ``value`` (stack file key ``key``: number, address) and how to write it.
+
+    The one place that explains phone number formats: an unquoted number (YAML read it as an integer, so
+    a ``+`` before it is gone; the text as written is shown when the reader kept it, see :class:`WrittenInt`),
+    spaces and punctuation, full-width digits, a missing ``+``. The fixed number is suggested only where the
+    country code is plausibly in it; None when the value is not a phone number at all (no string, no integer).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        written = value.written if isinstance(value, WrittenInt) else None
+        fixed, advice = e164_fix(written or str(value))
+        shown = f"{written} unquoted, which YAML reads as a number" if written else (
+            f"{value}, a number: YAML reads a phone number written without quotes as a number (any + is lost)")
+        fix = f', e.g. {key}: "{fixed}"' if fixed else f"; {advice}"
+        return f"is {shown}: it must be a quoted E.164 string{fix}"
+    if not isinstance(value, str):
+        return None
+    fixed, advice = e164_fix(value)
+    if fixed is None:
+        return f"is {_show(value)}: not an E.164 number; {advice}"
+    if not value.startswith("+"):
+        return f'is {_show(value)}: E.164 starts with + and the country code: "{fixed}"'
+    return f'is {_show(value)}: E.164 has no spaces or punctuation, only + and ASCII digits: "{fixed}"'
+
+
+def e164_fix(text: str) -> tuple[str | None, str]:
+    """``text`` as E.164 when it is plainly one number with its country code, else None; and advice either way.
+
+    Spaces, dashes, dots and parentheses are dropped and full-width digits read as ASCII ones; without a
+    ``+``, an international prefix (00, 011) stands for it, 11 digits starting with 1 are a North American
+    number with its country code, and 12 or more digits are taken to start with one; shorter ones lack it.
+    """
+    normal = unicodedata.normalize("NFKC", text).strip()
+    plus = normal.startswith("+")
+    body = normal.removeprefix("+")
+    digits = "".join(char for char in body if char not in _SEPARATORS)
+    generic = 'use + then the country code and the number, ASCII digits only, e.g. "+15005550006"'
+    if not digits or not all(char in "0123456789" for char in digits):
+        return None, generic
+    if not plus:
+        international = next((digits[len(prefix):] for prefix in ("011", "00") if digits.startswith(prefix)), None)
+        if international is not None:
+            digits = international
+        elif len(digits) == 10 and digits[0] not in "01":
+            return None, f'add + and the country code, e.g. +1 for the US: "+1{digits}"'
+        elif digits.startswith("0"):
+            return None, f'add + and the country code in place of the leading 0, e.g. +44 for the UK: "+44{digits[1:]}"'
+        elif len(digits) < 11 or (len(digits) == 11 and not digits.startswith("1")):
+            return None, 'add + and the country code, e.g. +1 for the US: "+15005550006"'
+    fixed = f"+{digits}"
+    return (fixed, "") if re.match(E164_PATTERN, fixed) else (None, generic)
+
+
+class WrittenInt(int):
+    """An integer read from YAML with the text it was written as (``+15005550009``): messages show what was written."""
+
+    written: str
 
 
 def _show(value: Any) -> str:
@@ -475,7 +539,17 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader; every integer keeps the text it was written as (``+15005550009``, see :class:`WrittenInt`)."""
+
+
+def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    written = WrittenInt(loader.construct_yaml_int(node))
+    written.written = node.value
+    return written
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:int", _integer)
 
 
 def load_yaml_text(text: str, where: str) -> Any:

@@ -1,6 +1,7 @@
 """Stack config is read like the CLI reads it and validated by one model, with errors a person can act on."""
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,8 @@ BAD_VALUES = [
     ({"accountSid": "AC123"}, r"flex-pre-agent:accountSid is 'AC123'.*AC followed by 32 hex digits"),
     ({"phonenumbers": ["+15005550006"]}, r"flex-pre-agent:phonenumbers: unknown key.*phoneNumbers.*pulumi config rm"),
     ({"phoneNumbers": [{"number": "555", "voice": "voice"}]},
-     r"phoneNumbers\[0\]\.number '555' must start with \+ and the country code \(E\.164\), e\.g\. \+555"),
+     r"phoneNumbers\[0\]\.number is '555': not an E\.164 number; add \+ and the country code, e\.g\. \+1 for the US: "
+     r"\"\+15005550006\"$"),
     ({"phoneNumbers": [{"number": "+15005550006", "voice": "IVR"}]}, r"phoneNumbers\[0\]\.voice is 'IVR'"),
     ({"phoneNumbers": [{"number": "+15005550006"}]}, r"\+15005550006 starts no flow"),
     ({"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}] * 2}, r"\+15005550006 is listed twice"),
@@ -137,6 +139,61 @@ BAD_VALUES = [
     ({"holdMusicUrl": "https://example.com/" + "x" * 10_000_000},
      r"flex-pre-agent:holdMusicUrl is 9\.5 MiB; a config value may be at most 64 KiB"),
 ]
+
+
+PHONE_NUMBERS = [
+    # unquoted in YAML: an integer, the + gone (the engine's config shows no more than that)
+    (15005550009, r"is 15005550009, a number: YAML reads a phone number written without quotes as a number \(any \+ "
+                  r"is lost\): it must be a quoted E\.164 string, e\.g\. number: \"\+15005550009\"$"),
+    (5005550009, r"is 5005550009, .*: it must be a quoted E\.164 string; add \+ and the country code, e\.g\. \+1 for "
+                 r"the US: \"\+15005550009\"$"),
+    # spaces and punctuation, full-width digits: the number without them
+    ("+1 500 555 0009", r"is '\+1 500 555 0009': E\.164 has no spaces or punctuation, only \+ and ASCII digits: "
+                        r"\"\+15005550009\"$"),
+    ("+1 (500) 555-0009", r"is '\+1 \(500\) 555-0009': E\.164 has no spaces .*: \"\+15005550009\"$"),
+    ("+１５００５５５０００９", r"E\.164 has no spaces or punctuation, only \+ and ASCII digits: \"\+15005550009\"$"),
+    # no +: the country code only where it plausibly is
+    ("15005550009", r"is '15005550009': E\.164 starts with \+ and the country code: \"\+15005550009\"$"),
+    ("1-500-555-0009", r"E\.164 starts with \+ and the country code: \"\+15005550009\"$"),
+    ("00442071234567", r"E\.164 starts with \+ and the country code: \"\+442071234567\"$"),
+    ("5005550009", r"is '5005550009': not an E\.164 number; add \+ and the country code, e\.g\. \+1 for the US: "
+                   r"\"\+15005550009\"$"),
+    ("02071234567", r"add \+ and the country code in place of the leading 0, e\.g\. \+44 for the UK: "
+                    r"\"\+442071234567\"$"),
+    ("+1-800-FLOWERS", r"is '\+1-800-FLOWERS': not an E\.164 number; use \+ then the country code and the number, "
+                       r"ASCII digits only, e\.g\. \"\+15005550006\"$"),
+]
+
+
+@pytest.mark.parametrize(("number", "message"), PHONE_NUMBERS, ids=[repr(case[0]) for case in PHONE_NUMBERS])
+def test_a_badly_written_phone_number_says_how_to_write_it(number: object, message: str) -> None:
+    change = {"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}, {"number": number, "voice": "voice"}]}
+    with pytest.raises(StackSettingsError) as raised:
+        parse_stack_settings({**VALID, **change}, "dev")
+
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "Pulumi.dev.yaml has invalid config:"
+    assert lines[1].startswith("  - flex-pre-agent:phoneNumbers[1].number ")
+    assert len(lines) == 2
+    assert re.search(message, lines[1]), lines[1]
+    assert "pattern" not in lines[1]
+    assert "valid string" not in lines[1]
+
+
+@pytest.mark.parametrize("written", ["+15005550009", "15005550009"])
+def test_an_unquoted_number_is_shown_as_written_in_the_stack_file(tmp_path: Path, written: str) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: flex-pre-agent\n")
+    stack = {f"flex-pre-agent:{key}": value for key, value in VALID.items()}
+    text = yaml.safe_dump({"config": stack}) + f"  flex-pre-agent:conversationsAddresses:\n  - address: {written}\n"
+    (tmp_path / "Pulumi.dev.yaml").write_text(text)
+
+    with pytest.raises(StackSettingsError) as raised:
+        read_stack_file(tmp_path, "dev")
+
+    assert str(raised.value).splitlines()[1] == (
+        f"  - flex-pre-agent:conversationsAddresses[0].address is {written} unquoted, which YAML reads as a number: "
+        f'it must be a quoted E.164 string, e.g. address: "+15005550009"'
+    )
 
 
 @pytest.mark.parametrize(("change", "message"), BAD_VALUES, ids=[str(index) for index in range(len(BAD_VALUES))])
