@@ -1,8 +1,9 @@
 """What a change does to each stack, as a value: compared, checked against safety thresholds, then drawn.
 
 A :class:`Plan` holds, for every stack, the semantic change between two snapshots (``flexctl.snapshot``):
-config values; per flow the widgets added, removed and changed property by property and the transitions
-(``studio.diff``, matched by event and condition); per workflow its filters, expressions, targets and queue
+config values (numbers by number, addresses by address: :func:`keyed_config`); per flow the widgets added,
+removed and changed property by property and the transitions (``studio.diff``, matched by event and
+condition); per workflow its filters, expressions, targets and queue
 order; queues, activities, task channels and the numbers and addresses that start flows. Renderers draw
 the same value as terminal text, as Markdown for a pull-request comment (kept under GitHub's limit, with a
 digest when the full text is longer) and as HTML. :meth:`Plan.unsafe` lists what the safety thresholds
@@ -156,7 +157,7 @@ def compare_stack(stack: str, old: Mapping[str, Any] | None, new: Mapping[str, A
         *_objects("channel", before.get("channels", {}), after.get("channels", {})),
         *_triggers(before.get("triggers", {}), after.get("triggers", {})),
     ]
-    config = value_changes(before.get("config", {}), after.get("config", {}))
+    config = value_changes(keyed_config(before.get("config", {})), keyed_config(after.get("config", {})))
     existing = sum(len(before.get(key, {})) for key in ("flows", "workflows", "queues", "activities", "channels",
                                                          "triggers"))
     change = StackChange(stack, status, config, tuple(flows), tuple(objects), existing,
@@ -164,6 +165,34 @@ def compare_stack(stack: str, old: Mapping[str, Any] | None, new: Mapping[str, A
     if status == "changed" and not (config or flows or objects or change.problems):
         return StackChange(stack, "same", existing=existing)
     return change
+
+
+KEYED_LISTS = {"phoneNumbers": "number", "conversationsAddresses": "address"}
+"""Config lists of entries with a natural key: compared entry by entry under that key, never by position."""
+SET_LISTS = ("flows", "canaryTestUsers")
+"""Config lists whose order means nothing: compared item by item, present or not."""
+
+
+def keyed_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Stack config with its lists of numbers, addresses, flows and test users keyed by what names each entry.
+
+    Removing the first of three numbers is then one number removed (``phoneNumbers/+15005550010``), not
+    every later number re-bound; a changed binding is one value of one number (``.../messaging``). Unset
+    values (null) are left out. A list whose entries cannot be keyed (one listed twice) stays a list.
+    """
+    keyed = dict(config)
+    for name, key in KEYED_LISTS.items():
+        entries = config.get(name)
+        if isinstance(entries, list) and all(isinstance(entry, Mapping) for entry in entries):
+            names = [entry.get(key) for entry in entries]
+            if all(isinstance(item, str) for item in names) and len(set(names)) == len(names):
+                keyed[name] = {entry[key]: {field: value for field, value in entry.items()
+                                            if field != key and value is not None} for entry in entries}
+    for name in SET_LISTS:
+        items = config.get(name)
+        if isinstance(items, list) and all(isinstance(item, str) for item in items):
+            keyed[name] = dict.fromkeys(items, "listed")
+    return keyed
 
 
 def _flows(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[FlowChange]:

@@ -233,3 +233,33 @@ def test_removing_more_than_a_set_share_of_a_stack_is_refused_and_the_share_can_
 
     assert strict.unsafe() == ["stack dev: removes or replaces 3 of its 5 objects (more than 30%)"]
     assert lenient.unsafe() == []
+
+
+def numbers(*entries: tuple[str, str | None, str | None]) -> list[dict[str, Any]]:
+    return [{"number": number, "voice": voice, "messaging": messaging} for number, voice, messaging in entries]
+
+
+def test_numbers_and_addresses_are_compared_by_number_and_address_not_by_position() -> None:
+    before = snapshot(config={
+        "phoneNumbers": numbers(("+15005550010", "voice", None), ("+15005550011", None, "messaging"),
+                                ("+15005550012", "voice", None)),
+        "conversationsAddresses": [{"address": "+15005550020", "type": "sms", "flow": "conversations"},
+                                   {"address": "+15005550021", "type": "sms", "flow": "conversations"}],
+        "canaryTestUsers": ["+15005550030", "+15005550031"],
+    })
+    after = snapshot(config={
+        "phoneNumbers": numbers(("+15005550011", "voice", "messaging"), ("+15005550012", "voice", None),
+                                ("+15005550013", None, "messaging")),
+        "conversationsAddresses": [{"address": "+15005550021", "type": "sms", "flow": "conversations"}],
+        "canaryTestUsers": ["+15005550031"],
+    })
+
+    plan = compare({"dev": before}, {"dev": after}, base_name="a", head_name="b")
+
+    assert [line for line in plan.to_text().splitlines() if "config" in line] == [
+        '  ~ config phoneNumbers/+15005550010: {"voice": "voice"} -> (none)',
+        '  ~ config phoneNumbers/+15005550011/voice: (none) -> "voice"',
+        '  ~ config phoneNumbers/+15005550013: (none) -> {"messaging": "messaging"}',
+        '  ~ config conversationsAddresses/+15005550020: {"flow": "conversations", "type": "sms"} -> (none)',
+        '  ~ config canaryTestUsers/+15005550030: "listed" -> (none)',
+    ]
