@@ -24,6 +24,7 @@ import pulumi
 
 from components.providers import ledger
 from components.providers.claim import AccountClaimArgs, AccountClaimProvider
+from components.providers.triggers import never_buys
 from components.providers.twilio_api import (
     API_BASE_URL_KEY,
     BASE_URL_ENV,
@@ -56,6 +57,12 @@ def number_key(settings: StackSettings, number: str) -> str:
             return config_path(["phoneNumbers", index, "number"])
     index = next(i for i, address in enumerate(settings.conversations_addresses) if address.address == number)
     return config_path(["conversationsAddresses", index, "address"])
+
+
+def not_owned(settings: StackSettings, stack: str, number: str, base_url: str | None) -> str:
+    """The stack names a number its account lacks: where, and how to get it (from Twilio, or the local emulator)."""
+    return (f"Pulumi.{stack}.yaml: {number_key(settings, number)} is {number}, which account {settings.account_sid} "
+            f"does not own; nothing was deployed. {never_buys(base_url)}")
 
 
 def unreachable(settings: StackSettings, config: Mapping[str, Any], stack: str, error: AnswerLost) -> str:
@@ -103,11 +110,7 @@ def check_account(settings: StackSettings, config: Mapping[str, Any], stack: str
                 numbers = connection.client().api.v2010.accounts(connection.account_sid).incoming_phone_numbers
                 missing = missing_numbers(settings, {number.phone_number for number in numbers.list()})
                 if missing:
-                    raise pulumi.RunError(
-                        f"Pulumi.{stack}.yaml: {number_key(settings, missing[0])} is {missing[0]}, which account "
-                        f"{settings.account_sid} does not own; nothing was deployed. flex-pre-agent never buys "
-                        f"numbers: buy or port it in the Twilio console, or remove it from the stack file."
-                    )
+                    raise pulumi.RunError(not_owned(settings, stack, missing[0], connection.base_url))
             ledger.claim_account(connection, project, stack, os.environ.get(ledger.TAKE_OVER_ENV), pulumi.log.warn)
         except ledger.AccountClaimed as error:
             raise pulumi.RunError(str(error)) from None

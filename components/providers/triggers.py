@@ -22,9 +22,11 @@ provider's own writes; a lost answer's reconciliation lists again.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from twilio.base.exceptions import TwilioRestException
 
@@ -54,6 +56,27 @@ def _bound(webhook_url: str) -> dict[str, Props]:
         "voice": {"voice_url": webhook_url, "voice_method": "POST", "voice_application_sid": "", "trunk_sid": ""},
         "messaging": {"sms_url": webhook_url, "sms_method": "POST", "sms_application_sid": ""},
     }
+
+
+def is_loopback(base_url: str | None) -> bool:
+    """Whether ``base_url`` is on this machine (127.0.0.1, localhost, ::1): the local emulator, not Twilio."""
+    host = urlsplit(base_url).hostname if base_url else None
+    if host is None:
+        return False
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def never_buys(base_url: str | None) -> str:
+    """What to do about a number the account lacks, for Twilio or (a loopback ``base_url``) the local emulator."""
+    if is_loopback(base_url):
+        get = (f"the local emulator at {base_url} owns the numbers its stack file (Pulumi.local.yaml unless given "
+               f"--stack-file) listed when it started: restart `make emulator` after adding one")
+    else:
+        get = "buy or port it in the Twilio console"
+    return f"flex-pre-agent never buys numbers: {get}, or remove it from the stack file."
 
 
 def e164_problem(number: str) -> str | None:
@@ -93,7 +116,7 @@ class PhoneNumberBindingProvider(TwilioProvider):
         if not found:
             raise TwilioProviderError(
                 f"PhoneNumberBinding {phone_number!r}: the number is not in account {conn.account_sid}. "
-                f"flex-pre-agent never buys numbers: buy or port it in the Twilio console, then run again."
+                f"{never_buys(conn.base_url)}"
             )
         return found[0]
 

@@ -49,7 +49,8 @@ PROGRAM_CASES = [
     ("a number in full-width digits", "flex-pre-agent:phoneNumbers", voice_number("+１５００５５５０００６"),
      r"phoneNumbers"),
     ("a number the account does not own", "flex-pre-agent:phoneNumbers", voice_number(NOT_OWNED),
-     rf"{re.escape(NOT_OWNED)}, which account AC\w+ does not own; nothing was deployed"),
+     rf"{re.escape(NOT_OWNED)}, which account AC\w+ does not own; nothing was deployed\. flex-pre-agent never buys "
+     r"numbers: the local emulator at http://127\.0\.0\.1:\d+ owns the numbers .*: restart `make emulator`"),
 ]
 
 

@@ -27,7 +27,9 @@ def test_twilio_errors_name_the_resource_and_carry_code_and_message(emulator: An
 
 def test_binding_never_buys_a_number_it_cannot_find(emulator: Any) -> None:
     provider = connected(PhoneNumberBindingProvider(), emulator)
-    with pytest.raises(TwilioProviderError, match="never buys numbers"):
+    with pytest.raises(TwilioProviderError, match=r"never buys numbers: the local emulator at http://127\.0\.0\.1:\d+ "
+                       r"owns the numbers its stack file .* listed when it started: restart `make emulator` after "
+                       r"adding one, or remove it from the stack file\.$"):
         provider.create({"phone_number": "+15005550099", "webhook_url": "https://x", "voice": True, "messaging": False})
     assert not [r for r in emulator.requests() if r["method"] == "POST"]
 
