@@ -150,7 +150,7 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
     wanted = [*bound, *(name for name in settings.flows if name not in bound)]
     for name in wanted:
         if name not in entries:
-            keys = [w for w, _ in bound.get(name, [])] or [f"flows ({name})"]
+            keys = [binding.where for binding in bound.get(name, [])] or [f"flows ({name})"]
             problems.append(f"{where}: {keys[0]} names flow {name!r}, which no module under flows/ registers"
                             f"{suggest(name, list(entries))}; registered flows: {', '.join(entries) or 'none'}")
     deployed = [name for name in wanted if name in entries]
@@ -164,13 +164,13 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
             continue
         sources, values, unfilled = _resolve(entry, built, parameter_sources, settings, workspace, deployed, where)
         problems += unfilled
-        for trigger, event in bound.get(name, []):
+        for trigger, event, _ in bound.get(name, []):
             if event not in handled_events(built):
                 problems.append(f"{where}: {trigger} starts flow {name!r}, whose trigger has no {event} transition; "
                                 f"point it at a flow that handles {event}")
         findings = tuple(validate_definition(built.to_definition(values, placeholders=True)))
         problems += [f"flow {name!r} ({entry.where}): {p}" for p in findings if p.severity == "error"]
-        triggers = tuple(trigger for trigger, _ in bound.get(name, [])) or (f"listed under flows in {where}",)
+        triggers = tuple(binding.where for binding in bound.get(name, [])) or (f"listed under flows in {where}",)
         planned[name] = PlannedFlow(entry, built, sources, values, triggers, findings)
     ordered, cycle = _deployment_order(planned)
     if cycle:

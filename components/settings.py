@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import time
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -101,6 +101,14 @@ class ConversationsAddressSettings(_Section):
     address: str = Field(min_length=1)
     type: Literal["sms", "whatsapp", "messenger", "gbm"] = "sms"
     flow: FlowName = "conversations"
+
+
+class Binding(NamedTuple):
+    """A number or address starting a flow: where the stack file says so, the trigger event, the address."""
+
+    where: str
+    event: str
+    address: str
 
 
 class BusinessHours(_Section):
@@ -192,17 +200,18 @@ class StackSettings(_Section):
         return tuple(dict.fromkeys([*(entry.number for entry in self.phone_numbers), *addresses]))
 
     @property
-    def bound_flows(self) -> dict[str, list[tuple[str, str]]]:
-        """Each flow a number or address starts: (where in the stack file, the trigger event it must handle)."""
-        bound: dict[str, list[tuple[str, str]]] = {}
+    def bound_flows(self) -> dict[str, list[Binding]]:
+        """Each flow a number or address starts: where in the stack file, the trigger event, the number/address."""
+        bound: dict[str, list[Binding]] = {}
         for index, entry in enumerate(self.phone_numbers):
             for channel, event in (("voice", "incomingCall"), ("messaging", "incomingMessage")):
                 name = getattr(entry, channel)
                 if name is not None:
-                    bound.setdefault(name, []).append((f"phoneNumbers[{index}].{channel} ({entry.number})", event))
+                    where = f"phoneNumbers[{index}].{channel} ({entry.number})"
+                    bound.setdefault(name, []).append(Binding(where, event, entry.number))
         for index, address in enumerate(self.conversations_addresses):
-            bound.setdefault(address.flow, []).append(
-                (f"conversationsAddresses[{index}].flow ({address.address})", "incomingConversationMessage"))
+            where = f"conversationsAddresses[{index}].flow ({address.address})"
+            bound.setdefault(address.flow, []).append(Binding(where, "incomingConversationMessage", address.address))
         return bound
 
     def config_value(self, key: str) -> str | None:

@@ -57,6 +57,8 @@ class StackFlow:
     workflows: Mapping[str, Workflow]
     """By the text Send to Flex's ``workflow`` renders to (``${WORKFLOW_SID}``) and by friendly name."""
     time_zone: str
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    """The number or address that starts it, by trigger event (the first the stack file binds)."""
 
 
 def stack_flows(stack: str, root: Path = ROOT) -> dict[str, StackFlow]:
@@ -70,7 +72,11 @@ def stack_flows(stack: str, root: Path = ROOT) -> dict[str, StackFlow]:
         workflows = dict(by_name)
         workflows.update({"${" + parameter + "}": by_name[source.name] for parameter, source in planned.sources.items()
                           if source.kind == "workflow" and source.name in by_name})
-        flows[planned.name] = StackFlow(planned.name, planned.definition(), workflows, plan.settings.time_zone)
+        addresses: dict[str, str] = {}
+        for binding in plan.settings.bound_flows.get(planned.name, []):
+            addresses.setdefault(binding.event, binding.address)
+        flows[planned.name] = StackFlow(planned.name, planned.definition(), workflows, plan.settings.time_zone,
+                                        addresses)
     return flows
 
 

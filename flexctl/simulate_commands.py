@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from taskrouter import Workflow
 
 
+DEFAULT_FROM = "+14155550100"  # 555-0100 to 0199 are reserved for fiction: never a stack's own number
+DEFAULT_TO = "+15005550001"
+
+
 def register(subparsers: Subparsers) -> None:
     """Add ``simulate`` and ``test-flows``."""
     parser = subparsers.add_parser(
@@ -41,8 +45,11 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--event", default=None, metavar="EVENT",
                         help="trigger event (default: the first the flow handles): incomingCall, incomingMessage, "
                         "incomingConversationMessage, incomingRequest, incomingParent")
-    parser.add_argument("--from", dest="from_", default="+15005550006", metavar="NUMBER", help="the contact's address")
-    parser.add_argument("--to", default="+15005550001", metavar="NUMBER", help="the flow's address")
+    parser.add_argument("--from", dest="from_", default=DEFAULT_FROM, metavar="NUMBER",
+                        help=f"the contact's address (default: {DEFAULT_FROM}, a fictional number)")
+    parser.add_argument("--to", default=None, metavar="NUMBER",
+                        help="the flow's address (default: with --stack, the number or address the stack binds to "
+                             f"the flow for the event; else {DEFAULT_TO})")
     parser.add_argument("--body", default="", metavar="TEXT", help="the first message's text")
     parser.add_argument("--at", metavar="YYYY-MM-DDTHH:MM", help="when the contact arrives (default: now)")
     parser.add_argument("--tz", metavar="ZONE", help="IANA time zone of --at (default: the stack's, else UTC)")
@@ -79,8 +86,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     from flexctl.scenarios import caller_to_queue
     from studio.simulate import SimulationInputError
 
-    definition, workflows, zone = _flow_and_workflows(args)
-    contact = _contact(args, definition, zone)
+    definition, workflows, zone, addresses = _flow_and_workflows(args)
+    contact = _contact(args, definition, zone, addresses)
     try:
         result = caller_to_queue(definition, contact, workflows)
     except SimulationInputError as error:
@@ -99,13 +106,17 @@ def _text(result: CallerToQueue) -> str:
     return text
 
 
-def _flow_and_workflows(args: argparse.Namespace) -> tuple[Mapping[str, Any], dict[str, Workflow], str | None]:
-    """The definition, the workflows its Send to Flex may name, and the stack's time zone (if any)."""
+def _flow_and_workflows(
+    args: argparse.Namespace,
+) -> tuple[Mapping[str, Any], dict[str, Workflow], str | None, Mapping[str, str]]:
+    """The definition, the workflows its Send to Flex may name, the stack's time zone and the flow's addresses by
+    trigger event (the last two only with --stack)."""
     from flexctl.flow_view_commands import load_definition
     from flexctl.routing_commands import load_workflow
 
     workflows: dict[str, Workflow] = {}
     zone = None
+    addresses: Mapping[str, str] = {}
     if args.stack:
         if args.flow is not None:
             raise InputError("--stack simulates a flow the stack deploys: give --flow NAME and no FLOW.json")
@@ -121,7 +132,7 @@ def _flow_and_workflows(args: argparse.Namespace) -> tuple[Mapping[str, Any], di
         if args.flow_name not in flows:
             raise InputError(not_deployed(args.stack, flows, [args.flow_name]))
         chosen = flows[args.flow_name]
-        definition, zone = chosen.definition, chosen.time_zone
+        definition, zone, addresses = chosen.definition, chosen.time_zone, chosen.addresses
         workflows.update(chosen.workflows)
     elif args.flow is not None:
         definition = load_definition(args.flow)
@@ -130,7 +141,7 @@ def _flow_and_workflows(args: argparse.Namespace) -> tuple[Mapping[str, Any], di
         raise InputError("give a flow: FLOW.json, or --stack STACK --flow NAME")
     if args.workflow:
         workflows["*"] = load_workflow(args.workflow, None)
-    return definition, workflows, zone
+    return definition, workflows, zone, addresses
 
 
 def _warn_if_studio_rejects(path: Path, definition: Mapping[str, Any]) -> None:
@@ -143,14 +154,16 @@ def _warn_if_studio_rejects(path: Path, definition: Mapping[str, Any]) -> None:
               f"lists them), simulated anyway. First: {errors[0]}", file=sys.stderr)
 
 
-def _contact(args: argparse.Namespace, definition: Mapping[str, Any], zone: str | None) -> Contact:
+def _contact(args: argparse.Namespace, definition: Mapping[str, Any], zone: str | None,
+             addresses: Mapping[str, str]) -> Contact:
     from studio.simulate import TRIGGER_EVENTS, Contact, Mock, SimulationInputError
 
     tz = args.tz or zone or "UTC"
     event = args.event or _first_event(definition, TRIGGER_EVENTS)
     try:
         mocks = {name: Mock.from_value(value) for name, value in _pairs(args.mock, "--mock", json_only=True).items()}
-        contact = Contact(event=event, from_=args.from_, to=args.to, body=args.body, answers=tuple(args.answers),
+        to = args.to or addresses.get(event) or DEFAULT_TO
+        contact = Contact(event=event, from_=args.from_, to=to, body=args.body, answers=tuple(args.answers),
                           tz=tz, traits=_pairs(args.trait, "--trait"), mocks=mocks,
                           parameters=_pairs(args.param, "--param"))
         zone_info = contact.zone()

@@ -153,6 +153,18 @@ def test_a_flow_the_stack_does_not_deploy_is_answered_with_those_it_does(argumen
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("arguments", "trigger"), [
+    (["--flow", "voice"], "a call from +14155550100 to +15005550006"),  # the number local binds to voice
+    (["--flow", "messaging", "--body", "hola"], "a message from +14155550100 to +15005550007"),
+    (["--flow", "voice", "--from", "+15005550009", "--to", "+15005550010"], "a call from +15005550009 to +15005550010"),
+])
+def test_simulate_calls_the_number_the_stack_binds_to_the_flow_from_a_caller_that_is_not_the_stacks(
+    arguments: list[str], trigger: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["simulate", "--stack", "local", *arguments, "--at", "2026-12-07T10:00"])
+    assert trigger in capsys.readouterr().out.splitlines()[0]
+
+
 def test_test_flows_exits_1_when_a_scenario_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = project / "flows" / "scenarios" / "conversations.yaml"
     path.write_text(path.read_text().replace("queue: es", "queue: vip", 1))
