@@ -126,6 +126,7 @@ def fetch_live(settings: Any, friendly_name: str) -> Mapping[str, Any]:
 def run_pull(args: argparse.Namespace) -> int:
     from components.plan import read_stack_plan
     from components.settings import StackSettingsError
+    from flexctl.scenarios import not_deployed
     from studio.importer import Registration, import_definition
 
     root = repo_root()
@@ -135,7 +136,7 @@ def run_pull(args: argparse.Namespace) -> int:
         raise InputError(str(error)) from None
     names = [flow.name for flow in plan.flows]
     if args.flow is not None and args.flow not in names:
-        raise InputError(f"stack {args.stack} deploys no flow {args.flow!r}; its flows: {', '.join(names)}")
+        raise InputError(not_deployed(args.stack, names, [args.flow]))
     changes = []
     for planned in plan.flows:
         if args.flow is not None and planned.name != args.flow:

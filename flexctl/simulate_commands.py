@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 
 DEFAULT_FROM = "+14155550100"  # 555-0100 to 0199 are reserved for fiction: never a stack's own number
-DEFAULT_TO = "+15005550001"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -49,7 +48,7 @@ def register(subparsers: Subparsers) -> None:
                         help=f"the contact's address (default: {DEFAULT_FROM}, a fictional number)")
     parser.add_argument("--to", default=None, metavar="NUMBER",
                         help="the flow's address (default: with --stack, the number or address the stack binds to "
-                             f"the flow for the event; else {DEFAULT_TO})")
+                             "the flow for the event; else the simulator's test number)")
     parser.add_argument("--body", default="", metavar="TEXT", help="the first message's text")
     parser.add_argument("--at", metavar="YYYY-MM-DDTHH:MM", help="when the contact arrives (default: now)")
     parser.add_argument("--tz", metavar="ZONE", help="IANA time zone of --at (default: the stack's, else UTC)")
@@ -162,10 +161,10 @@ def _contact(args: argparse.Namespace, definition: Mapping[str, Any], zone: str 
     event = args.event or _first_event(definition, TRIGGER_EVENTS)
     try:
         mocks = {name: Mock.from_value(value) for name, value in _pairs(args.mock, "--mock", json_only=True).items()}
-        to = args.to or addresses.get(event) or DEFAULT_TO
-        contact = Contact(event=event, from_=args.from_, to=to, body=args.body, answers=tuple(args.answers),
+        contact = Contact(event=event, from_=args.from_, body=args.body, answers=tuple(args.answers),
                           tz=tz, traits=_pairs(args.trait, "--trait"), mocks=mocks,
                           parameters=_pairs(args.param, "--param"))
+        contact = replace(contact, to=args.to or addresses.get(event) or contact.to)  # else the simulator's own
         zone_info = contact.zone()
     except SimulationInputError as error:
         raise InputError(str(error)) from None

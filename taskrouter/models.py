@@ -65,7 +65,10 @@ QueueExpression = Annotated[str, AfterValidator(_target_workers)]
 SkipIfExpression = Annotated[str, _expression("skip_if")]
 OrderByExpression = Annotated[str, _expression("order_by")]
 TaskReference = Annotated[str, AfterValidator(_task_reference)]
+
+
 def _target_integer(key: str) -> Any:
+    """The bounds of a target's ``key`` (priority, timeout), as configuration.TARGET_INTEGER_RANGES holds them."""
     smallest, largest = TARGET_INTEGER_RANGES[key]
     return Field(ge=smallest, le=largest)
 

@@ -146,6 +146,8 @@ def test_simulate_exits_2_on_unusable_input_without_a_traceback(arguments: list[
     (["simulate", "--stack", "local"], "give --flow NAME, one of voice, messaging, conversations"),
     (["test-flows", "--stack", "local", "--flow", "chat"], "stack 'local' deploys voice, messaging, conversations, "
                                                            "not chat\n"),
+    (["pull", "--stack", "local", "voce"], "stack 'local' deploys voice, messaging, conversations, not voce "
+                                          "(did you mean voice?)"),
 ])
 def test_a_flow_the_stack_does_not_deploy_is_answered_with_those_it_does(arguments: list[str], message: str,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
