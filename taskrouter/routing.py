@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -31,12 +31,40 @@ from taskrouter.evaluation import Value, evaluate, filter_scope, order_key, pars
 from taskrouter.expression import parse_task_reference
 from taskrouter.models import Target, TaskQueue, Workflow
 
+# The per-channel capacity TaskRouter gives a target expression as worker.channel.<task channel unique name>.<field>:
+# flex-project-template's multi-call feature asks for ``worker.channel.voice.available_capacity_percentage == 100``
+# (docs/docs/feature-library/multi-call.md) and techmatters/flex-plugins deploys ``worker.channel.chat.assigned_tasks
+# == 0`` (Terraform plans in its PRs #1884, #2314, #2583). The fields are the WorkerChannel resource's. A worker given
+# without ``channels`` is idle on every channel: these values. Unverified: which TaskRouter reads when the worker's
+# attributes also hold a key named ``channel``; here the attributes, as written.
+IDLE_CHANNEL: Mapping[str, Value] = {"assigned_tasks": 0, "available": True, "available_capacity_percentage": 100,
+                                     "configured_capacity": 1}
+
+
+class _IdleChannels(Mapping[str, Value]):
+    """``worker.channel`` of a worker given without ``channels``: every task channel is idle (IDLE_CHANNEL)."""
+
+    def __getitem__(self, name: str) -> Value:
+        return dict(IDLE_CHANNEL)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
 
 class Worker(BaseModel):
-    """A worker as TaskRouter sees it: attributes and current activity.
+    """A worker as TaskRouter sees it: attributes, current activity and per-channel capacity.
 
     Accepts the REST API's shape (``attributes`` as a JSON string, snake_case or camelCase names)
     and ignores other fields. ``available`` defaults to "the activity is named Available".
+    ``channels`` maps a task channel's unique name to its WorkerChannel fields (``assigned_tasks``,
+    ``available``, ``available_capacity_percentage``, ``configured_capacity``), or is the REST list of
+    WorkerChannels; without it the worker is idle on every channel (see IDLE_CHANNEL).
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
@@ -47,11 +75,21 @@ class Worker(BaseModel):
     activity_name: str = Field(default="Available", validation_alias=AliasChoices("activity_name", "activityName"))
     activity_sid: str | None = Field(default=None, validation_alias=AliasChoices("activity_sid", "activitySid"))
     available: bool | None = None
+    channels: dict[str, dict[str, Any]] | None = None
 
     @field_validator("attributes", mode="before")
     @classmethod
     def _decode_attributes(cls, value: object) -> object:
         return json.loads(value) if isinstance(value, str) else value
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _key_channels(cls, value: object) -> object:
+        # The REST list of WorkerChannels names each by its task channel's unique name.
+        if isinstance(value, list):
+            return {str(item.get("task_channel_unique_name") or item.get("taskChannelUniqueName")): item
+                    for item in value if isinstance(item, dict)}
+        return value
 
     @property
     def is_available(self) -> bool:
@@ -62,7 +100,9 @@ class Worker(BaseModel):
         """What ``worker.*`` resolves to: the attributes plus sid, friendly_name and activity fields."""
         fields = {"sid": self.sid, "friendly_name": self.friendly_name, "activity_sid": self.activity_sid,
                   "activity_name": self.activity_name}
-        return {**self.attributes, **{key: value for key, value in fields.items() if value is not None}}
+        channels: Mapping[str, Value] = _IdleChannels() if self.channels is None else self.channels
+        return {"channel": channels, **self.attributes,
+                **{key: value for key, value in fields.items() if value is not None}}
 
 
 def in_queue(queue: TaskQueue, worker: Worker) -> bool:

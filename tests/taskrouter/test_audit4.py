@@ -1,0 +1,56 @@
+"""Fourth real-world audit: facts found in deployed workflow configurations, each in a configuration of our own."""
+
+from __future__ import annotations
+
+from taskrouter import Filter, Target, TaskQueue, Worker, Workflow, eligible_workers, route
+
+EVERYONE = TaskQueue(key="everyone", friendly_name="Everyone")
+
+
+def names(workers: tuple[Worker, ...]) -> list[str]:
+    return [worker.friendly_name for worker in workers]
+
+
+# worker.channel.<task channel>.<field>: TaskRouter's per-channel capacity (flex-project-template multi-call,
+# techmatters/flex-plugins). It routed nobody: the worker's attributes have no key named channel.
+
+IDLE_ON_VOICE = Target(queue=EVERYONE, expression="worker.channel.voice.available_capacity_percentage == 100")
+
+
+def test_a_worker_given_without_channels_is_idle_on_every_channel() -> None:
+    pool = [Worker(friendly_name="Ana")]
+    assert names(eligible_workers(pool, IDLE_ON_VOICE, EVERYONE, {})) == ["Ana"]
+    chat_free = Target(queue=EVERYONE, expression="worker.channel.chat.assigned_tasks == 0")
+    assert names(eligible_workers(pool, chat_free, EVERYONE, {})) == ["Ana"]
+
+
+def test_a_worker_on_a_call_is_not_idle_on_voice() -> None:
+    pool = [Worker(friendly_name="Ana", channels={"voice": {"available_capacity_percentage": 0, "assigned_tasks": 1}}),
+            Worker(friendly_name="Bo")]
+    assert names(eligible_workers(pool, IDLE_ON_VOICE, EVERYONE, {})) == ["Bo"]
+
+
+def test_channels_take_the_rest_apis_list_of_worker_channels() -> None:
+    worker = Worker.model_validate({"friendly_name": "Ana", "channels": [
+        {"task_channel_unique_name": "chat", "assigned_tasks": 2, "available_capacity_percentage": 33}]})
+    chat_free = Target(queue=EVERYONE, expression="worker.channel.chat.assigned_tasks == 0")
+    assert names(eligible_workers([worker], chat_free, EVERYONE, {})) == []
+
+
+def test_a_channel_the_worker_does_not_have_is_null() -> None:
+    worker = Worker(friendly_name="Ana", channels={"chat": {"assigned_tasks": 0}})
+    assert names(eligible_workers([worker], IDLE_ON_VOICE, EVERYONE, {})) == []
+
+
+def test_an_attribute_named_channel_is_read_as_written() -> None:
+    worker = Worker(friendly_name="Ana", attributes={"channel": "voice"})
+    by_attribute = Target(queue=EVERYONE, expression="worker.channel == 'voice'")
+    assert names(eligible_workers([worker], by_attribute, EVERYONE, {})) == ["Ana"]
+
+
+def test_a_route_offers_the_idle_worker_first() -> None:
+    workflow = Workflow(friendly_name="w", filters=(Filter(expression="1==1", targets=(IDLE_ON_VOICE,)),),
+                        default_filter=Target(queue=EVERYONE))
+    busy = Worker(friendly_name="Ana", channels={"voice": {"available_capacity_percentage": 50}})
+    result = route(workflow, {}, workers=[busy, Worker(friendly_name="Bo")])
+    assert names(result.steps[0].eligible or ()) == ["Bo"]
