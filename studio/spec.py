@@ -37,8 +37,19 @@ UNCONFIRMED_TYPES: dict[str, str] = {
 }
 """Widget type strings no public source confirms, with where each comes from."""
 
+# Studio's own Flow Definition JSON Schema (https://twilio.com/docs/studio/rest-api/v2/schemas, the
+# states.items.type enum) names these types; the page shows no properties or events for them that we could read,
+# and no public flow uses them (checked in the fourth audit), so they are accepted as they are, not modelled.
+_SCHEMA_ENUM = "Studio's Flow Definition JSON Schema lists it (states type enum); its properties are not published"
+
 DECLARED_WIDGET_TYPES: dict[str, str] = {
     "run-model-inference": "a flow-to-terraform converter handles it (studio-widgets.md §2.4); no schema known",
+    "add-member-to-chat-channel": _SCHEMA_ENUM,
+    "create-chat-channel": _SCHEMA_ENUM,
+    "create-task": _SCHEMA_ENUM,
+    "run-function-v2": _SCHEMA_ENUM,
+    "understand": _SCHEMA_ENUM,
+    "update-sync-object": _SCHEMA_ENUM,
 }
 """Widget types Studio has that the catalogue has no class for yet, each with where it was seen.
 
