@@ -41,8 +41,10 @@ LEGACY_QUEUE_KEY = "task_queue_sid"
 LARGEST_INTEGER = 2**31 - 1
 TARGET_INTEGER_RANGES: Mapping[str, tuple[int, int]] = {"priority": (0, LARGEST_INTEGER),
                                                         "timeout": (1, LARGEST_INTEGER)}
-# Optional keys given as null are read as absent, with a null-value warning. Unverified that TaskRouter reads
-# them so, but Twilio's own helpers sent them: twilio-python 5.x's docs create a workflow from
+# Optional keys given as null are read as absent, with a null-value warning. TaskRouter accepts them: a recorded
+# answer (TwilioDevEd/task-router-django fixtures/vcr_create_workspace.yaml, 2016) is a 201 to a Workflow create
+# whose filters have "friendly_name": null and first targets "expression": null, echoed back as sent. Unverified
+# that it reads them as absent, but Twilio's own helpers sent them: twilio-python 5.x's docs create a workflow from
 # WorkflowConfig.to_json(), whose default_filter has "priority": null and "timeout": null, and
 # techmatters/flex-plugins' taskRouter Terraform module jsonencodes optional timeout/priority/skip_if as null.
 FILTER_NAME_KEYS = ("filter_friendly_name", "friendly_name")
@@ -50,6 +52,11 @@ NULL_IS_ABSENT: Mapping[str, tuple[str, ...]] = {"filter": FILTER_NAME_KEYS,
                                                  "target": (*TARGET_KEYS, LEGACY_QUEUE_KEY)}
 _DIGITS = re.compile(r"[0-9]+")
 DEFAULT_FILTER_PATH = "task_routing.default_filter"
+# A configuration without default_filter is neither an error nor a warning. TaskRouter accepts it: flex-project-
+# template deploys its chat transfer and internal call workflows without one through Terraform, and
+# nash-md/twilio-contact-center creates its workflow without one. Twilio's docs say to always include one, but
+# those are special-purpose workflows every task is meant to match; routing reports a task that matches no filter
+# there as unrouted (add a default_filter), which is where it matters.
 
 
 def filter_path(index: int) -> str:

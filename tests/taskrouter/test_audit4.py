@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from taskrouter import Filter, Target, TaskQueue, Worker, Workflow, eligible_workers, route
+from taskrouter import (
+    Filter,
+    Target,
+    TaskQueue,
+    Worker,
+    Workflow,
+    configuration_problems,
+    eligible_workers,
+    lint_configuration,
+    route,
+)
 
 EVERYONE = TaskQueue(key="everyone", friendly_name="Everyone")
 
@@ -54,3 +64,25 @@ def test_a_route_offers_the_idle_worker_first() -> None:
     busy = Worker(friendly_name="Ana", channels={"voice": {"available_capacity_percentage": 50}})
     result = route(workflow, {}, workers=[busy, Worker(friendly_name="Bo")])
     assert names(result.steps[0].eligible or ()) == ["Bo"]
+
+
+# Null optional keys: TaskRouter answered 201 to a Workflow create with "friendly_name": null on filters and
+# "expression": null on targets, and with a default_filter holding expression, priority and a string timeout.
+
+def test_a_configuration_taskrouter_answered_201_has_no_error() -> None:
+    data = {"task_routing": {
+        "default_filter": {"expression": "1==1", "priority": 1, "queue": "WQ0", "timeout": "20"},
+        "filters": [{"expression": "product==\"SMS\"", "friendly_name": None, "targets": [
+            {"expression": None, "priority": 5, "queue": "WQ1", "timeout": 30},
+            {"expression": "1==1", "priority": 1, "queue": "WQ0", "timeout": "20"}]}]}}
+    problems = configuration_problems(data)
+    assert [problem for problem in problems if problem.severity == "error"] == []
+    assert {problem.code for problem in problems} == {"null-value", "ignored-key"}
+
+
+def test_a_workflow_without_default_filter_has_no_finding_and_routes_a_stray_task_nowhere() -> None:
+    data = {"task_routing": {"filters": [{"expression": "transferTargetType == 'worker'", "targets": [
+        {"queue": "WQ1", "known_worker_sid": "task.transferTargetSid"}]}]}}
+    assert lint_configuration(data) == []
+    workflow = Workflow.from_configuration(data, friendly_name="transfer")
+    assert route(workflow, {"transferTargetType": "queue"}).outcome == "unrouted"
