@@ -207,8 +207,21 @@ def load_scenarios(path: Path) -> ScenarioFile:
         problems = []
         for item in error.errors():
             where = _where(data, item["loc"])
-            problems.append(f"{where}: {item['msg']}")
+            unknown = item["type"] == "extra_forbidden"
+            problems.append(f"{where}: {_unknown_key(item['loc']) if unknown else item['msg']}")
         raise ScenarioError(f"{path}: " + "; ".join(problems)) from None
+
+
+def _unknown_key(loc: Sequence[int | str]) -> str:
+    """An unknown key in words: the keys its section takes, and the near miss (``queu``: did you mean queue?)."""
+    parent = next((key for key in reversed(loc[:-1]) if isinstance(key, str)), None)
+    models: dict[str, type[_Strict]] = {"expect": Expect, "contact": ContactSpec, "defaults": ContactSpec,
+                                        "scenarios": Scenario}
+    model = models.get(str(parent), ScenarioFile)
+    known = [field.alias or name for name, field in model.model_fields.items()]
+    close = get_close_matches(str(loc[-1]), known, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"unknown key; {hint}the keys here are {', '.join(known)}"
 
 
 def _where(data: object, loc: Sequence[int | str]) -> str:
@@ -346,6 +359,18 @@ class FlowReport:
     coverage: Coverage
 
 
+def unknown_mocks(definition: Mapping[str, Any], mocks: Iterable[str], what: str) -> str | None:
+    """What to say when ``mocks`` name widgets ``definition`` does not have (a mock of none would be ignored)."""
+    widgets = [str(state.get("name")) for state in definition.get("states") or () if isinstance(state, Mapping)]
+    unknown = [name for name in mocks if name not in widgets]
+    if not unknown:
+        return None
+    close = [match for name in unknown for match in get_close_matches(name, widgets, n=1)]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return (f"{what} {', '.join(unknown)}: the flow has no widget of that name{hint}, so the mock would never be "
+            f"used; mock one of {', '.join(widgets)}")
+
+
 def not_deployed(stack: str, flows: Iterable[str], names: Sequence[str]) -> str:
     """What to say when ``names`` are not among the ``flows`` a stack deploys: those it does, and the nearest."""
     deployed = list(flows)
@@ -383,6 +408,9 @@ def _run_one(flow: str, scenario: Scenario, defaults: ContactSpec, stack_flow: S
              path: Path) -> ScenarioResult:
     try:
         contact = contact_of(scenario.contact, defaults, stack_flow.time_zone)
+        unknown = unknown_mocks(stack_flow.definition, contact.mocks, "mocks")
+        if unknown:
+            raise ScenarioError(f"{path}: scenario {scenario.name!r}: {unknown}")
         run = caller_to_queue(stack_flow.definition, contact, stack_flow.workflows)
     except SimulationInputError as error:
         raise ScenarioError(f"{path}: scenario {scenario.name!r}: {error}") from None

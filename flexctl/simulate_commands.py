@@ -155,12 +155,16 @@ def _warn_if_studio_rejects(path: Path, definition: Mapping[str, Any]) -> None:
 
 def _contact(args: argparse.Namespace, definition: Mapping[str, Any], zone: str | None,
              addresses: Mapping[str, str]) -> Contact:
+    from flexctl.scenarios import unknown_mocks
     from studio.simulate import TRIGGER_EVENTS, Contact, Mock, SimulationInputError
 
     tz = args.tz or zone or "UTC"
     event = args.event or _first_event(definition, TRIGGER_EVENTS)
     try:
         mocks = {name: Mock.from_value(value) for name, value in _pairs(args.mock, "--mock", json_only=True).items()}
+        unknown = unknown_mocks(definition, mocks, "--mock")
+        if unknown:
+            raise InputError(unknown)
         contact = Contact(event=event, from_=args.from_, body=args.body, answers=tuple(args.answers),
                           tz=tz, traits=_pairs(args.trait, "--trait"), mocks=mocks,
                           parameters=_pairs(args.param, "--param"))

@@ -57,7 +57,33 @@ def test_a_bad_scenario_file_names_the_file_the_scenario_and_the_key(project: Pa
     path = project / "flows" / "scenarios" / "conversations.yaml"
     path.write_text(path.read_text().replace("expect: {ending: flex, queue: es", "expect: {endng: flex, queue: es"))
     with pytest.raises(ScenarioError, match=r"conversations.yaml: scenarios\[1\] \('Spanish by profile'\)"
-                       r"\.expect\.endng: Extra inputs are not permitted"):
+                       r"\.expect\.endng: unknown key; did you mean ending\? the keys here are ending, queue, "
+                       r"queues, priority, attributes, heard, widgets"):
+        run_scenarios("local", root=project)
+
+
+@pytest.mark.parametrize(("wrong", "message"), [
+    ("contact: {traits: {preferred_language: es}}", None),
+    ("contact: {trait: {preferred_language: es}}", r"\.contact\.trait: unknown key; did you mean traits\? the keys "
+     r"here are event, from, to, body, answers, at, tz, traits, mocks, parameters"),
+])
+def test_an_unknown_contact_key_says_which_keys_a_contact_takes(project: Path, wrong: str,
+                                                                message: str | None) -> None:
+    path = project / "flows" / "scenarios" / "conversations.yaml"
+    path.write_text(path.read_text().replace("contact: {traits: {preferred_language: es}}", wrong, 1))
+    if message is None:
+        run_scenarios("local", root=project)
+        return
+    with pytest.raises(ScenarioError, match=message):
+        run_scenarios("local", root=project)
+
+
+def test_a_mock_of_a_widget_the_flow_does_not_have_is_refused(project: Path) -> None:
+    path = project / "flows" / "scenarios" / "conversations.yaml"
+    path.write_text(path.read_text().replace("mocks: {lookup_profile: failed}", "mocks: {lookup_profle: failed}"))
+    with pytest.raises(ScenarioError, match=r"conversations.yaml: scenario 'a profile lookup failure routes in the "
+                       r"first language': mocks lookup_profle: the flow has no widget of that name \(did you mean "
+                       r"lookup_profile\?\)"):
         run_scenarios("local", root=project)
 
 
@@ -131,6 +157,8 @@ def test_simulate_says_when_studio_would_reject_the_flow(tmp_path: Path, capsys:
     (["--tz", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
     (["--trait", "vip"], "--trait 'vip': write KEY=VALUE"),
     (["--mock", "lookup_profile={oops"], "the value is not valid JSON"),
+    (["--mock", "lookup_profil=failed"], "--mock lookup_profil: the flow has no widget of that name (did you mean "
+                                         "lookup_profile?), so the mock would never be used; mock one of Trigger, "),
 ])
 def test_simulate_exits_2_on_unusable_input_without_a_traceback(arguments: list[str], message: str,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
