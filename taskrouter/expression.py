@@ -89,9 +89,15 @@ def render_fault(message: str, expression: str, column: int, hint: str, *, label
     return "\n".join(lines)
 
 
+_LINE_BREAKS = str.maketrans("\n\r\t", "   ")
+
+
 def excerpt(text: str, column: int) -> str:
-    """The text around ``column`` (1-based) for a one-line message: all of it when short, else cut with "..."."""
-    return _excerpt(text, column)[0]
+    """The text around ``column`` (1-based) for a one-line message: all of it when short, else cut with "...".
+
+    Line breaks and tabs read as spaces (one for one, so columns stay), as in an expression written over lines.
+    """
+    return _excerpt(text.translate(_LINE_BREAKS), column)[0]
 
 
 def _excerpt(text: str, column: int) -> tuple[str, int]:

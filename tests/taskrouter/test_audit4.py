@@ -86,3 +86,14 @@ def test_a_workflow_without_default_filter_has_no_finding_and_routes_a_stray_tas
     assert lint_configuration(data) == []
     workflow = Workflow.from_configuration(data, friendly_name="transfer")
     assert route(workflow, {"transferTargetType": "queue"}).outcome == "unrouted"
+
+
+# An expression written over several lines (a Pulumi program's template literal) is quoted on one line.
+
+def test_a_finding_in_a_multi_line_expression_quotes_it_on_one_line() -> None:
+    data = {"task_routing": {"filters": [{"expression": "\n    (taskrouter.currentTiem < 1800)\n", "targets": [
+        {"queue": "WQ1"}]}], "default_filter": {"queue": "WQ1"}}}
+    (finding,) = lint_configuration(data)
+    assert finding.code == "unknown-variable"
+    assert "\\n" not in finding.message
+    assert "'     (taskrouter.currentTiem < 1800) '" in finding.message
