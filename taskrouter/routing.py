@@ -32,11 +32,12 @@ from taskrouter.expression import parse_task_reference
 from taskrouter.models import Target, TaskQueue, Workflow
 
 # The per-channel capacity TaskRouter gives a target expression as worker.channel.<task channel unique name>.<field>:
-# flex-project-template's multi-call feature asks for ``worker.channel.voice.available_capacity_percentage == 100``
-# (docs/docs/feature-library/multi-call.md) and techmatters/flex-plugins deploys ``worker.channel.chat.assigned_tasks
-# == 0`` (Terraform plans in its PRs #1884, #2314, #2583). The fields are the WorkerChannel resource's. A worker given
-# without ``channels`` is idle on every channel: these values. Unverified: which TaskRouter reads when the worker's
-# attributes also hold a key named ``channel``; here the attributes, as written.
+# Twilio's Multitasking page documents configured_capacity, assigned_tasks and available_capacity_percentage as
+# "pre-defined attributes" (e.g. ``worker.channel.voice.available_capacity_percentage == 100``); flex-project-template's
+# multi-call feature asks for that expression and techmatters/flex-plugins deploys ``worker.channel.chat.assigned_tasks
+# == 0`` (Terraform plans in its PRs #1884, #2314, #2583). ``available`` is the WorkerChannel resource's flag. A worker
+# given without ``channels`` is idle on every channel: these values. Unverified: which TaskRouter reads when the
+# worker's attributes also hold a key named ``channel``; here the attributes, as written.
 IDLE_CHANNEL: Mapping[str, Value] = {"assigned_tasks": 0, "available": True, "available_capacity_percentage": 100,
                                      "configured_capacity": 1}
 
