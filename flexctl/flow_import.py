@@ -10,7 +10,7 @@ stays a parameter with a TODO saying to set it under ``flowParameters`` in each 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,31 +48,44 @@ class Naming:
 
 
 def module_source(data: Mapping[str, Any], *, name: str, friendly_name: str | None, naming: Naming,
-                  source: str, taken: Mapping[str, Any] | None = None) -> str:
+                  source: str, taken: Mapping[str, Any] | None = None, used: Collection[str] = ()) -> str:
     """The source of ``flows/<name>.py`` for the export ``data``.
 
-    ``taken`` maps parameter names declared elsewhere in the project to their sources; a clashing name
-    gets a suffix.
+    ``taken`` maps parameter names declared elsewhere in the project to their sources: the same source keeps
+    its name, another one gets a suffix. ``used``: the parameters other flows read from ``flowParameters``.
     """
     if not MODULE_NAME.fullmatch(name):
         raise ImportAsError(f"--as {name!r}: a flow name is lower_snake_case (letters, digits, _), e.g. sales_ivr")
-    parameters, declarations = parameterize(data, naming, taken)
+    parameters, declarations = parameterize(data, naming, taken, flow_name=name, used=used)
     description = data.get("description")
     title = friendly_name or (description if isinstance(description, str) and description.strip() else name)
     registration = Registration(name=name, friendly_name=title[:64], declarations=declarations)
     return import_definition(replace_references(data, parameters), source=source, registration=registration)
 
 
-def parameterize(data: Mapping[str, Any], naming: Naming, taken: Mapping[str, Any] | None = None,
+def parameterize(data: Mapping[str, Any], naming: Naming, taken: Mapping[str, Any] | None = None, *,
+                 flow_name: str = "", used: Collection[str] = (),
                  ) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
-    """Each reference's parameter name (reference text -> name), and each parameter's declaration and comment."""
+    """Each reference's parameter name (reference text -> name), and each parameter's declaration and comment.
+
+    A parameter declared elsewhere with the same source (``registry.task_channel_sid("voice")``) keeps its
+    name. One the stack sets under ``flowParameters`` is prefixed with the flow's name when another flow
+    already reads that name (``SALES_IVR_FUNCTION_SID``): one ``flowParameters`` key would set both.
+    """
     events = _trigger_events(data)
-    names = Names(set(taken or ()))
+    declared = dict(taken or {})
+    names = Names(set(declared) | set(used))
     parameters: dict[str, str] = {}
     declarations: dict[str, tuple[str, str]] = {}
     for reference in find_references(data):
         wanted, expression, comment = _declaration(reference, naming, events)
-        parameter = names.claim(wanted)
+        same = _source_of(expression)
+        if same is not None and wanted in declared and _source_of_declared(declared[wanted]) == same:
+            parameter = wanted
+        elif not expression and wanted in used and flow_name:
+            parameter = names.claim(f"{constant_case(flow_name)}_{wanted}")
+        else:
+            parameter = names.claim(wanted)
         parameters[reference.text] = parameter
         declarations[parameter] = (expression.replace("{parameter}", parameter),
                                    comment.replace("{parameter}", parameter))
@@ -114,6 +127,22 @@ def _declaration(reference: Reference, naming: Naming, events: set[str]) -> tupl
             "Pulumi.<stack>.yaml")
 
 
+_DECLARED = re.compile(r'^registry\.(workflow|task_channel|flow|config)(?:_sid|_value)\((".*?"), parameter=')
+
+
+def _source_of(expression: str) -> tuple[str, str] | None:
+    """(kind, name) a declaration expression reads its value from, e.g. ("task_channel", "voice")."""
+    import ast
+
+    found = _DECLARED.match(expression)
+    return None if found is None else (found.group(1), str(ast.literal_eval(found.group(2))))
+
+
+def _source_of_declared(source: Any) -> tuple[str, str] | None:
+    kind, name = getattr(source, "kind", None), getattr(source, "name", None)
+    return (str(kind), str(name)) if kind and name is not None else None
+
+
 def _q(text: str) -> str:
     return quote(text)
 
@@ -137,6 +166,21 @@ def write_flow_module(data: Mapping[str, Any], *, name: str, friendly_name: str 
     if name in known and known[name].where != f"flows/{name}.py":
         raise ImportAsError(f"--as {name!r}: {known[name].where} already registers a flow {name!r}; pick another name")
     text = module_source(data, name=name, friendly_name=friendly_name, naming=naming, source=source,
-                         taken=sources())
+                         taken=sources(), used=_flow_parameters(known, besides=f"flows/{name}.py"))
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _flow_parameters(known: Mapping[str, Any], *, besides: str) -> set[str]:
+    """The parameters the registered flows (but the one in ``besides``) read, as the default context builds them."""
+    from flows.registry import FlowContext
+
+    used: set[str] = set()
+    for entry in known.values():
+        if entry.where == besides:
+            continue
+        try:
+            used.update(entry.flow(FlowContext()).parameter_names())
+        except Exception:  # a flow that does not build is reported by render, not here
+            continue
+    return used

@@ -94,6 +94,7 @@ def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
     from flexctl.flow_import import ImportAsError, Naming, write_flow_module
     from flexctl.render_commands import ROOT
     from studio.importer import FlowImportError, is_flow_definition
+    from studio.validate import validate_definition
 
     if not is_flow_definition(data):
         raise InputError(f"{args.flow}: --as needs a flow definition (an object with states), not a single widget")
@@ -107,6 +108,12 @@ def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
         raise InputError(f"{args.flow}: {error}") from None
     todo = sum("# TODO" in line for line in path.read_text(encoding="utf-8").splitlines())
     print(f"wrote {path}: flow {args.as_name!r}" + (f", {count(todo, 'TODO')} to settle in it" if todo else ""))
+    errors = [problem for problem in validate_definition(data) if problem.severity == "error"]
+    if errors:  # imported as it is, so that it can be fixed in Python; no stack deploys it until then
+        listed = "".join(f"\n  - {problem}" for problem in errors)
+        print(f"{args.flow}: the export has {count(len(errors), 'error')} Studio would reject, imported as it is; fix "
+              f"{'it' if len(errors) == 1 else 'them'} in {path.name} (`flexctl render` refuses the flow until then):"
+              f"{listed}", file=sys.stderr)
     print(f"deploy it: bind it in Pulumi.<stack>.yaml, e.g. phoneNumbers: - {{number: \"+1...\", "
           f"voice: {args.as_name}}} (or list it under flows:); `flexctl render` then shows it")
     return ExitCode.OK

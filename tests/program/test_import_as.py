@@ -126,3 +126,66 @@ def test_an_imported_name_that_exists_is_refused(project: Path) -> None:
     result = flexctl("import", str(IVR), "--as", "sales_ivr", cwd=project)
     assert result.returncode == 2
     assert "exists; pick another --as name, or pass --force" in result.stderr
+
+
+def _run_function_export(function_sid: str) -> dict[str, Any]:
+    return {"description": "x", "initial_state": "Trigger", "flags": {"allow_concurrent_calls": True}, "states": [
+        {"name": "Trigger", "type": "trigger", "properties": {"offset": {"x": 0, "y": 0}},
+         "transitions": [{"event": "incomingCall", "next": "lookup"}]},
+        {"name": "lookup", "type": "run-function", "transitions": [{"event": "success", "next": "to_flex"}],
+         "properties": {"function_sid": function_sid, "url": "https://x-1234.twil.io/lookup",
+                        "offset": {"x": 0, "y": 200}}},
+        {"name": "to_flex", "type": "send-to-flex", "transitions": [],
+         "properties": {"workflow": "WW0123456789abcdef0123456789abcdef", "offset": {"x": 0, "y": 400},
+                        "channel": "TC0123456789abcdef0123456789abcdef", "attributes": "{}"}}]}
+
+
+def test_a_parameter_declared_elsewhere_with_the_same_source_keeps_its_name() -> None:
+    from flows.registry import Source
+
+    names, declarations = parameterize(_run_function_export("ZH0123456789abcdef0123456789abcdef"), Naming(),
+                                       {"VOICE_CHANNEL_SID": Source("task_channel", "voice")})
+    assert names["TC0123456789abcdef0123456789abcdef"] == "VOICE_CHANNEL_SID"  # was VOICE_CHANNEL_SID_2
+    assert declarations["VOICE_CHANNEL_SID"][0] == 'registry.task_channel_sid("voice", parameter="VOICE_CHANNEL_SID")'
+    names, _ = parameterize(_run_function_export("ZH0123456789abcdef0123456789abcdef"), Naming(),
+                            {"VOICE_CHANNEL_SID": Source("task_channel", "chat")})
+    assert names["TC0123456789abcdef0123456789abcdef"] == "VOICE_CHANNEL_SID_2"  # another channel: its own name
+
+
+def test_a_flow_parameter_another_flow_reads_gets_the_flows_name_not_the_same_key() -> None:
+    export_ = _run_function_export("ZH0123456789abcdef0123456789abcdef")
+    names, declarations = parameterize(export_, Naming(), {}, flow_name="order_lookup", used={"FUNCTION_SID"})
+    assert names["ZH0123456789abcdef0123456789abcdef"] == "ORDER_LOOKUP_FUNCTION_SID"
+    assert "flowParameters.ORDER_LOOKUP_FUNCTION_SID" in declarations["ORDER_LOOKUP_FUNCTION_SID"][1]
+    names, _ = parameterize(export_, Naming(), {}, flow_name="order_lookup", used=set())
+    assert names["ZH0123456789abcdef0123456789abcdef"] == "FUNCTION_SID"
+
+
+def test_two_imported_flows_with_a_function_each_get_two_flow_parameters(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project", program=None)
+    for name, sid in (("sales_ivr", "ZH0123456789abcdef0123456789abcdef"),
+                      ("order_lookup", "ZHfedcba9876543210fedcba9876543210")):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(_run_function_export(sid)))
+        result = flexctl("import", str(path), "--as", name, cwd=root)
+        assert result.returncode == 0, result.stderr
+    assert 'FUNCTION_SID = Parameter("FUNCTION_SID")' in (root / "flows" / "sales_ivr.py").read_text()
+    second = (root / "flows" / "order_lookup.py").read_text()
+    assert 'ORDER_LOOKUP_FUNCTION_SID = Parameter("ORDER_LOOKUP_FUNCTION_SID")' in second
+    assert 'VOICE_CHANNEL_SID = registry.task_channel_sid("voice", parameter="VOICE_CHANNEL_SID")' in second
+
+
+def test_an_export_studio_would_reject_is_imported_and_its_errors_are_named(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project", program=None)
+    broken = _run_function_export("ZH0123456789abcdef0123456789abcdef")
+    broken["states"][1]["transitions"][0]["next"] = "to_flx"  # a typo made in the Console's JSON editor
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    result = flexctl("import", str(path), "--as", "broken", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "flows" / "broken.py").is_file()
+    assert result.stderr.startswith(f"{path}: the export has 1 error Studio would reject, imported as it is; fix it "
+                                    "in broken.py (`flexctl render` refuses the flow until then):\n  - error [graph] "
+                                    "widget 'lookup' at #/states/1/transitions/0/next: transition 'success' leads to "
+                                    "'to_flx', which is not a widget of this flow: did you mean 'to_flex'?")
+    assert "Traceback" not in result.stderr
