@@ -15,16 +15,17 @@ import builtins
 import json
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from components.settings import StackSettings, config_path, plain_message, read_stack_file
+from components.settings import StackSettings, config_keys, config_path, plain_message, read_stack_file
 from flows import registry
 from flows.registry import FlowContext, FlowEntry, Source, definition_hash, suggest
 from studio import Flow
+from studio.params import PLACEHOLDER
 from studio.validate import Problem, validate_definition
 from studio.words import count
 from taskrouter import Workspace, lint
@@ -168,7 +169,9 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
             if event not in handled_events(built):
                 problems.append(f"{where}: {trigger} starts flow {name!r}, whose trigger has no {event} transition; "
                                 f"point it at a flow that handles {event}")
-        findings = tuple(validate_definition(built.to_definition(values, placeholders=True)))
+        findings = tuple(_name_flow_parameters(problem, built.to_definition(placeholders=True),
+                                               settings.flow_parameters, where)
+                         for problem in validate_definition(built.to_definition(values, placeholders=True)))
         problems += [f"flow {name!r} ({entry.where}): {p}" for p in findings if p.severity == "error"]
         triggers = tuple(binding.where for binding in bound.get(name, [])) or (f"listed under flows in {where}",)
         planned[name] = PlannedFlow(entry, built, sources, values, triggers, findings)
@@ -226,7 +229,13 @@ def _resolve(
             )
         elif source.kind == "config":
             value = settings.config_value(source.name)
-            if value is None:
+            if value is None and source.name.split(".")[0] not in config_keys():
+                problems.append(
+                    f"{flow_where}: parameter {parameter} reads config {source.name}, which is no stack setting "
+                    f"(a stack file refuses it as an unknown key){suggest(source.name, list(config_keys()))}: set "
+                    f"flowParameters.{parameter} in {where}, or read a setting there is (config_value(...))"
+                )
+            elif value is None:
                 problems.append(f"{flow_where}: parameter {parameter} ({source.describe()}): {where} has no value "
                                 f"at {source.name}; set it, or set flowParameters.{parameter}")
             else:
@@ -245,6 +254,24 @@ def _resolve(
                             f"stack's routing does not have{suggest(source.name, names)}; "
                             f"{_PLURAL[source.kind]} here: {_names(names)}")
     return sources, values, problems
+
+
+def _name_flow_parameters(problem: Problem, template: Mapping[str, Any], flow_parameters: Mapping[str, str],
+                          where: str) -> Problem:
+    """``problem`` saying which ``flowParameters`` key gave the value it is about (the flow has only ``${NAME}``)."""
+    node: Any = template
+    for part in problem.property_path.removeprefix("#/").split("/"):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return problem
+    names = [name for name in PLACEHOLDER.findall(node) if name in flow_parameters] if isinstance(node, str) else []
+    if not names:
+        return problem
+    keys = " and ".join(f"flowParameters.{name}" for name in names)
+    return replace(problem, message=f"{problem.message} (the value is {keys} in {where}: fix it there)")
 
 
 _PLURAL = {"workflow": "workflows", "task_channel": "task channels", "queue": "queues", "flow": "flows"}

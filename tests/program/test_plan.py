@@ -85,3 +85,43 @@ def test_a_misspelt_port_or_name_in_flow_code_is_explained_with_what_was_meant()
         build()
     assert explain(name.value).endswith("name 'SayPlai' is not defined (did you mean 'SayPlay'?)")
     assert explain(ValueError("no such prompt")) == "no such prompt"
+
+
+@pytest.fixture
+def team_flow(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A team's flow registered for one test: a Function from flowParameters, a greeting from config."""
+    from flows import registry
+    from studio import Parameter, RunFunction, Trigger
+
+    def build() -> Flow:
+        with Flow("Team flow") as built:
+            greet = SayPlay("greet", play=Parameter("GREETING"))
+            lookup = RunFunction("lookup", service_sid=Parameter("SERVICE_SID"),
+                                 function_sid=Parameter("FUNCTION_SID"), url="https://x-1234.twil.io/lookup")
+            Trigger().on_incoming_call >> greet >> lookup
+        return built
+
+    all_flows()
+    monkeypatch.setitem(registry._REGISTRY.flows, "team", registry.FlowEntry("team", "Team", build, "flows.team"))
+    monkeypatch.setitem(registry._REGISTRY.sources, "GREETING",
+                        (registry.Source("config", "teamGreeting"), "flows/team.py:9"))
+    return "team"
+
+
+def test_a_config_value_no_stack_file_can_hold_says_to_use_flow_parameters(team_flow: str) -> None:
+    problems = plan(flows=[team_flow], flowParameters={"SERVICE_SID": "ZS" + "0" * 32,
+                                                       "FUNCTION_SID": "ZH" + "0" * 32}).problems
+    assert problems == ("flow 'team' (flows/team.py): parameter GREETING reads config teamGreeting, which is no stack "
+                        "setting (a stack file refuses it as an unknown key): set flowParameters.GREETING in "
+                        "Pulumi.dev.yaml, or read a setting there is (config_value(...))",)
+    fixed = plan(flows=[team_flow], flowParameters={"SERVICE_SID": "ZS" + "0" * 32, "FUNCTION_SID": "ZH" + "0" * 32,
+                                                    "GREETING": "https://example.com/hello.mp3"})
+    assert fixed.problems == ()
+
+
+def test_a_finding_on_a_flow_parameters_value_names_that_key(team_flow: str) -> None:
+    team = plan(flows=[team_flow], flowParameters={"SERVICE_SID": "ZS5e6a380e716e80587d5ca025cd8797a",
+                                                   "FUNCTION_SID": "ZH" + "0" * 32, "GREETING": "https://x.example/a"})
+    (finding,) = [problem for problem in team.flow(team_flow).findings if problem.widget == "lookup"]
+    assert "'ZS5e6a380e716e80587d5ca025cd8797a'" in finding.message
+    assert finding.message.endswith("(the value is flowParameters.SERVICE_SID in Pulumi.dev.yaml: fix it there)")
