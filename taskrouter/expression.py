@@ -9,7 +9,7 @@ Grammar (taskrouter.md §2; decisions marked *):
     operator   := == | = | != | > | >= | < | <= | CONTAINS | HAS | IN | NOT IN
     operand    := 'string' | "string" | number | true | false | null* | reference | array
     array      := "[" [ operand { "," operand } ] "]"
-    reference  := key { "." key | "[" digits "]" }     -- key: [A-Za-z_][A-Za-z0-9_]*
+    reference  := key { "." key | "[" digits "]" }     -- key: [A-Za-z_$][A-Za-z0-9_$]*
     order_by   := reference (ASC | DESC) { "," reference (ASC | DESC) }
 
 Decisions where Twilio's documentation is silent, made here and nowhere else:
@@ -21,6 +21,9 @@ Decisions where Twilio's documentation is silent, made here and nowhere else:
   and a deploy-time 400 costs more than rewriting ``!(a == b)`` as ``a != b``.
 * Strings have no escapes: a string ends at the next quote of the same kind.
 * Numbers may have a leading minus; ``0800`` is the integer 800 (as in the time-of-day docs).
+* Keys follow Twilio's rule for property identifiers (its Multitasking page, on task channel names read as
+  ``worker.channel.<name>``): letters, digits, ``_`` and ``$``, not starting with a digit; ``a.1x`` is refused
+  ("will result in an error") with the fix, and ``a.0`` with ``a[0]`` as the fix. ``${NAME}`` is a placeholder.
 * Hyphens are not supported in keys ("Hyphens are not supported in TaskRouter expressions"):
   ``skill-level`` is an error whose fix is to rename the attribute ``skill_level``.
 * Single ``=`` means ``==`` (the docs use it) but is warned about.
@@ -56,12 +59,14 @@ TIME_VARIABLES = ("currentTime", "currentHour", "currentMin", "dayOfWeek")
 WORKER_FIELDS = ("sid", "friendly_name", "activity_sid", "activity_name")
 SKIP_IF_VARIABLES = ("available", "unavailable")
 _ACTIVITY_SID = re.compile(r"WA[0-9a-fA-F]{32}")
-_KEY_START = re.compile(r"[A-Za-z_]")
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SEGMENT = re.compile(r"[A-Za-z0-9_]+")
+# Keys: Twilio's rule for property identifiers (see the module docstring). _SEGMENT also takes a leading digit, so
+# that the lexer can say what is wrong with one.
+_KEY_START = re.compile(r"[A-Za-z_$]")
+_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_SEGMENT = re.compile(r"[A-Za-z0-9_$]+")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # A whole key path as written with hyphens, e.g. routing.skill-level or a-b[0].c-d.
-_HYPHENATED = re.compile(r"[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+|\[[0-9]+\])*")
+_HYPHENATED = re.compile(r"[A-Za-z0-9_$]+(?:[.-][A-Za-z0-9_$]+|\[[0-9]+\])*")
 _WORD_OPERATORS = ("CONTAINS", "HAS", "IN")
 # A key that ends in an upper-case word operator with no space before it: skillsHAS, languageIN.
 _GLUED_OPERATOR = re.compile(r"(.*[a-z0-9_])(CONTAINS|HAS|IN)")
@@ -360,7 +365,7 @@ class _Lexer:
             elif char.isdigit() or (char == "-" and text[self.pos + 1:self.pos + 2].isdigit()
                                     and self.operand_expected()):
                 self.number()
-            elif _KEY_START.match(char):
+            elif _KEY_START.match(char) and text[self.pos:self.pos + 2] != "${":
                 self.word()
             elif char in "()[],":
                 self.push("punct", char, self.pos)
@@ -397,7 +402,7 @@ class _Lexer:
             word = re.match(r"[A-Za-z0-9_.\-]+", self.text[start:])
             shown = word.group(0) if word else self.text[start:end + 1]
             raise self.fail(f"'{shown}' is neither a number nor a key", start,
-                            "keys start with a letter or _; numbers are digits with an optional .fraction; "
+                            "keys start with a letter, _ or $; numbers are digits with an optional .fraction; "
                             f"if you meant text, quote it: '{shown}'")
         literal = match.group(0)
         value: int | float = float(literal) if match.group(1) else int(literal)
@@ -425,6 +430,8 @@ class _Lexer:
                 if segment is None:
                     raise self.fail(f"expected a key name after '{self.text[start:pos + 1]}'", pos + 1,
                                     "write the nested key after the dot, e.g. routing.skills")
+                if segment.group(0)[0].isdigit():
+                    raise self.leading_digit(start, pos, segment.group(0))
                 path.append(segment.group(0))
                 pos = segment.end()
             elif char == "[" and (index := re.compile(r"\[([0-9]+)\]").match(self.text, pos)):
@@ -434,6 +441,13 @@ class _Lexer:
                 break
         self.reject_hyphen(start, pos)
         self.push("reference", self.text[start:pos], start, path=tuple(path))
+
+    def leading_digit(self, start: int, dot: int, segment: str) -> ExpressionError:
+        before = self.text[start:dot]
+        hint = (f"to read item {segment} of an array write {before}[{segment}]" if segment.isdigit() else
+                f"rename the attribute so that it starts with a letter or _ (e.g. _{segment}), here and in the "
+                "attributes")
+        return self.fail(f"'{segment}' starts with a digit: a TaskRouter key cannot start with a number", dot + 1, hint)
 
     def reject_hyphen(self, start: int, pos: int) -> None:
         if self.text[pos:pos + 1] == "-" and _SEGMENT.match(self.text[pos + 1:pos + 2]):
@@ -849,7 +863,7 @@ def check(text: str, kind: ExpressionKind = "filter") -> list[Diagnostic]:
         return [error.diagnostic]
 
 
-_TASK_REFERENCE = re.compile(r"task\.[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+|\[[0-9]+\])*")
+_TASK_REFERENCE = re.compile(r"task\.[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z0-9_$]+|\[[0-9]+\])*")
 
 
 def parse_task_reference(text: str) -> Reference:

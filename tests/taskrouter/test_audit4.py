@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from taskrouter import (
+    ExpressionError,
     Filter,
     Target,
     TaskQueue,
@@ -11,6 +14,7 @@ from taskrouter import (
     configuration_problems,
     eligible_workers,
     lint_configuration,
+    parse,
     route,
 )
 
@@ -97,3 +101,31 @@ def test_a_finding_in_a_multi_line_expression_quotes_it_on_one_line() -> None:
     assert finding.code == "unknown-variable"
     assert "\\n" not in finding.message
     assert "'     (taskrouter.currentTiem < 1800) '" in finding.message
+
+
+# Keys follow Twilio's rule for property identifiers (Multitasking page, on task channel names): letters, digits,
+# _ and $, not starting with a digit; "task_channel.<name>$" works, "task_channel.1<name>" is an error.
+
+def test_a_key_may_hold_a_dollar_sign() -> None:
+    expression = parse("worker.channel.sms$.assigned_tasks == 0 AND $rate > 5", "target")
+    assert [reference.name for reference in expression.references()] == ["worker.channel.sms$.assigned_tasks",
+                                                                          "$rate"]
+
+
+def test_a_placeholder_is_still_refused_as_one() -> None:
+    with pytest.raises(ExpressionError, match=r"placeholders such as \$\{NAME\}"):
+        parse("queue == ${QUEUE}", "filter")
+
+
+def test_a_key_starting_with_a_digit_is_refused_with_the_fix() -> None:
+    with pytest.raises(ExpressionError, match="'1chat' starts with a digit") as error:
+        parse("worker.channel.1chat.assigned_tasks == 0", "target")
+    assert error.value.column == 16
+    assert "_1chat" in error.value.hint
+
+
+def test_a_numeric_segment_is_refused_with_the_array_index_as_fix() -> None:
+    with pytest.raises(ExpressionError) as error:
+        parse("languages.0 == 'en'", "filter")
+    assert error.value.hint == "to read item 0 of an array write languages[0]"
+    assert str(parse("languages[0] == 'en'", "filter")) == "languages[0] == 'en'"

@@ -24,8 +24,9 @@ from taskrouter.expression import (
 RESERVED = {"and", "or", "not", "in", "has", "contains", "true", "false", "null", "taskrouter"}
 OPERATORS = ["==", "!=", ">", ">=", "<", "<=", "CONTAINS", "HAS", "IN", "NOT IN"]
 
-keys = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(lambda key: key.lower() not in RESERVED)
-segments = st.from_regex(r"[A-Za-z0-9_]{1,6}", fullmatch=True)
+# Keys: letters, digits, _ and $, not starting with a digit (the module docstring's rule for property identifiers).
+keys = st.from_regex(r"[A-Za-z_$][A-Za-z0-9_$]{0,6}", fullmatch=True).filter(lambda key: key.lower() not in RESERVED)
+segments = st.from_regex(r"[A-Za-z_$][A-Za-z0-9_$]{0,5}", fullmatch=True)
 references = st.builds(lambda first, rest: Reference((first, *rest)), keys,
                        st.lists(segments | st.integers(0, 99), max_size=3))
 texts = st.text(max_size=12).filter(lambda text: not ("'" in text and '"' in text))
