@@ -31,6 +31,9 @@ from studio.words import count
 from taskrouter import Workspace, lint
 from taskrouter.models import Workflow
 
+ROUTING_PROBLEM = "routing cannot be built: "
+"""How a problem with the ``@routing`` function starts (every task of the stack would go nowhere)."""
+
 
 class StackPlanError(ValueError):
     """A stack that cannot be deployed as it stands; the message lists every problem with its fix."""
@@ -144,7 +147,7 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
     try:
         workspace: Workspace | None = registry.workspace(context)
     except Exception as error:  # as above, for the routing module
-        problems.append(f"routing cannot be built: {explain(error)}")
+        problems.append(f"{ROUTING_PROBLEM}{explain(error)}")
         workspace = None
 
     bound = settings.bound_flows

@@ -171,14 +171,21 @@ def scenario_tables(stack: str, root: Path, result: Rendered) -> list[Table]:
     try:
         reports = run_scenarios(stack, root=root)
     except ScenarioError as error:
-        result.warnings.append(f"scenarios: {error}")
+        if not result.errors:  # else it is one of them, said once
+            result.warnings.append(f"scenarios: {error}")
         return []
     tables = []
+    failing = [(report.flow, item) for report in reports for item in report.results if not item.passed]
+    if failing and result.errors:  # mostly what the errors above cause: one line, the details in index.html
+        result.notes.append(f"{count(len(failing), 'scenario')} of {', '.join(dict.fromkeys(f for f, _ in failing))} "
+                            f"{'fails' if len(failing) == 1 else 'fail'} while the stack has the errors below; fix "
+                            f"them first, then `flexctl test-flows --stack {stack}`")
+    else:
+        result.warnings += [f"scenario {flow}: {item.name!r} fails: {'; '.join(item.failures)}"
+                            for flow, item in failing]
     for report in reports:
         rows = tuple((item.name, "pass" if item.passed else "FAIL", "; ".join(item.failures))
                      for item in report.results)
-        result.warnings += [f"scenario {report.flow}: {item.name!r} fails: {'; '.join(item.failures)}"
-                            for item in report.results if not item.passed]
         missed = report.coverage.missed_widgets + report.coverage.missed_transitions
         rows += (("coverage", report.coverage.summary(), "not exercised: " + (", ".join(missed) or "nothing")),)
         tables.append(Table(f"Scenarios of {report.flow}", ("scenario", "result", "details"), rows))

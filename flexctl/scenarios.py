@@ -63,9 +63,13 @@ class StackFlow:
 
 def stack_flows(stack: str, root: Path = ROOT) -> dict[str, StackFlow]:
     """Every flow ``stack`` deploys, by name (built by ``components.plan``, as ``flexctl render`` does)."""
-    from components.plan import read_stack_plan
+    from components.plan import ROUTING_PROBLEM, read_stack_plan
 
     plan = read_stack_plan(root, stack)
+    unrouted = [problem for problem in plan.problems if problem.startswith(ROUTING_PROBLEM)]
+    if unrouted:  # every task would be routed nowhere: say why once, rather than fail every scenario for it
+        raise ScenarioError(f"stack {stack!r}: {unrouted[0]}; fix it first (`flexctl render {stack}` lists every "
+                            "problem)")
     by_name = {workflow.friendly_name: workflow for workflow in plan.workspace.workflows}
     flows = {}
     for planned in plan.flows:

@@ -120,11 +120,11 @@ def _flow_and_workflows(
         if args.flow is not None:
             raise InputError("--stack simulates a flow the stack deploys: give --flow NAME and no FLOW.json")
         from components.settings import StackSettingsError
-        from flexctl.scenarios import not_deployed, stack_flows
+        from flexctl.scenarios import ScenarioError, not_deployed, stack_flows
 
         try:
             flows = stack_flows(args.stack)
-        except (StackSettingsError, OSError) as error:
+        except (ScenarioError, StackSettingsError, OSError) as error:
             raise InputError(str(error)) from None
         if not args.flow_name:
             raise InputError(f"--stack simulates a flow the stack deploys: give --flow NAME, one of {', '.join(flows)}")

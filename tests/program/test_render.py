@@ -136,3 +136,46 @@ def test_the_command_names_the_file_key_and_value_of_bad_config(tmp_path: Path) 
     assert "flex-pre-agent:timeZone is 'Mars/Olympus'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "build").exists()
+
+
+def _with_scenarios(root: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / "flows" / "scenarios", root / "flows" / "scenarios")
+    return root
+
+
+def test_scenarios_failing_beside_stack_errors_are_one_note_not_a_warning_each(tmp_path: Path) -> None:
+    from flexctl.render_commands import render
+
+    root = _with_scenarios(_project(tmp_path, phoneNumbers=[{"number": "+15005550010", "voice": "voice"},
+                                                            {"number": "+15005550011", "voice": "messaging"}]))
+    scenarios = root / "flows" / "scenarios" / "voice.yaml"
+    scenarios.write_text(scenarios.read_text().replace("queue: vip", "queue: en"))
+    result = render("dev", tmp_path / "out", root=root)
+    assert any("starts flow 'messaging', whose trigger has no incomingCall" in error for error in result.errors)
+    assert not [warning for warning in result.warnings if warning.startswith("scenario")]
+    assert "2 scenarios of voice fail while the stack has the errors below; fix them first, then `flexctl " \
+           "test-flows --stack dev`" in result.notes
+    assert "FAIL" in (tmp_path / "out" / "index.html").read_text()  # the details stay on the page
+
+
+def test_a_routing_that_cannot_be_built_is_said_once_not_as_every_scenario_failing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flexctl.render_commands import render
+    from flexctl.scenarios import ScenarioError, run_scenarios
+    from flows import registry
+    from taskrouter import Workspace
+
+    def broken() -> Workspace:
+        raise NameError("name 'GERMAN_QUEUE' is not defined")
+
+    registry.all_flows()
+    monkeypatch.setattr(registry._REGISTRY, "routing", [(broken, "flows.routing")])
+    root = _with_scenarios(_project(tmp_path))
+    result = render("dev", tmp_path / "out", root=root)
+    assert [error for error in result.errors if error.startswith("routing cannot be built")]
+    assert not [warning for warning in result.warnings if "scenario" in warning]
+    with pytest.raises(ScenarioError, match=r"stack 'dev': routing cannot be built: .*name 'GERMAN_QUEUE' is not "
+                                            r"defined; fix it first \(`flexctl render dev` lists every problem\)"):
+        run_scenarios("dev", root=root)
