@@ -8,6 +8,7 @@ their model; SIDs are supplied only when the configuration JSON is built.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, Literal
 
@@ -93,8 +94,13 @@ class Activity(_Model):
     available: bool
 
 
+# A task channel's unique name is read as a key (worker.channel.<unique name>), so it follows the rule for keys
+# (taskrouter.expression): Twilio's Multitasking page limits it to letters, digits, _ and $, not starting with a digit.
+_CHANNEL_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
 class TaskChannel(_Model):
-    """A kind of work (voice, chat, …); unique names must not contain hyphens."""
+    """A kind of work (voice, chat, …); unique names are keys: letters, digits, _ and $, no leading digit."""
 
     unique_name: str = Field(min_length=1)
     friendly_name: str = Field(min_length=1)
@@ -106,6 +112,11 @@ class TaskChannel(_Model):
         if "-" in value:
             raise ValueError(f"task channel unique name {value!r} contains a hyphen, which TaskRouter does not "
                              f"support; use {value.replace('-', '_')!r}")
+        if not _CHANNEL_NAME.fullmatch(value):
+            fixed = re.sub(r"[^A-Za-z0-9_$]", "_", value)
+            fixed = f"_{fixed}" if fixed[0].isdigit() else fixed
+            raise ValueError(f"task channel unique name {value!r} cannot be read as worker.channel.{value}: Twilio "
+                             f"allows letters, digits, _ and $, not starting with a digit; use {fixed!r}")
         return value
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from taskrouter import (
     ExpressionError,
     Filter,
     Target,
+    TaskChannel,
     TaskQueue,
     Worker,
     Workflow,
@@ -129,3 +131,10 @@ def test_a_numeric_segment_is_refused_with_the_array_index_as_fix() -> None:
         parse("languages.0 == 'en'", "filter")
     assert error.value.hint == "to read item 0 of an array write languages[0]"
     assert str(parse("languages[0] == 'en'", "filter")) == "languages[0] == 'en'"
+
+
+def test_a_task_channel_unique_name_must_be_readable_as_a_key() -> None:
+    assert TaskChannel(unique_name="preview_dialer$", friendly_name="Preview").unique_name == "preview_dialer$"
+    for name, fixed in (("1chat", "_1chat"), ("web chat", "web_chat")):
+        with pytest.raises(ValidationError, match=f"use '{fixed}'"):
+            TaskChannel(unique_name=name, friendly_name="Chat")
