@@ -28,6 +28,13 @@ def test_the_reference_flows_scenarios_pass_and_cover_every_transition(flow: str
     assert report.coverage.missed_transitions == []
 
 
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_reference_scenarios_pass_in_every_committed_stack(stack: str) -> None:
+    failures = [(report.flow, result.name, result.failures) for report in run_scenarios(stack)
+                for result in report.results if not result.passed]
+    assert failures == []  # a scenario at an hour only some stacks are closed failed in prod (open until 20:00)
+
+
 def test_the_voice_scenarios_cover_what_the_issue_asks(local_reports: dict[str, FlowReport]) -> None:
     names = " / ".join(result.name for result in local_reports["voice"].results)
     for topic in ("VIP by profile trait", "English by profile", "Spanish by profile", "English by menu",
