@@ -83,7 +83,11 @@ _TABLE = (
     ),
     _studio("empty", "schema", "[schema-doc] initial_state minLength 1", "initial_state is an empty string"),
     _studio(
-        "state-count", "schema", "[schema-doc] states minItems 1, maxItems 1000", "states has 0 or over 1000 items"
+        "state-count",
+        "schema",
+        "[schema-doc] states minItems 1; the Studio FAQ: a flow of over 2,000 widgets cannot be published "
+        "(studio/spec.py MAX_STATES)",
+        "states has 0 or over 2,000 items",
     ),
     _studio("schema-url", "schema", "[schema-doc] $schema enum", "$schema is not the flow-definition schema URL"),
     _studio("flags", "schema", "[schema-doc] Flags.required", "flags without allow_concurrent_calls"),
@@ -170,6 +174,11 @@ _TABLE = (
     _advice("value-type", "schema", "a key/value item whose value is not a string"),
     _advice("condition-value", "schema", "a date, time or number condition compared with a value of another form"),
     _advice("text-limit", "schema", "a text longer than Twilio sends or speaks (message body, spoken text)"),
+    _advice(
+        "widget-limit",
+        "schema",
+        "1,001 to 2,000 widgets: the FAQ allows them, the published schema's maxItems (1,000) does not (unverified)",
+    ),
     _advice("nesting-depth", "schema", "a value nested deeper than any widget schema (not checked further)"),
     _advice("duplicate-event", "graph", "an event listed twice on one widget"),
     _advice("conditions", "graph", "conditions outside a split's match transitions, or a match without conditions"),

@@ -130,7 +130,12 @@ CONDITION_TYPES = (
 )
 
 FLOW_SCHEMA_URL = "https://schemas.twilio.com/studio/draft/2019-09/flow-definition"
-MAX_STATES = 1000
+# How many widgets a flow may have. Studio's FAQ (twilio.com/docs/studio/user-guide/studio-faq, 2024 onwards): "A
+# Flow is limited to 2,000 Widgets - publishing a Flow larger than this is not possible" (older copies of the page
+# said 1,000). The published Flow Definition JSON Schema (2019-09 draft) still says states maxItems 1000; which of
+# the two the API enforces is unverified, so over MAX_STATES is an error and over SCHEMA_MAX_STATES a warning.
+MAX_STATES = 2000
+SCHEMA_MAX_STATES = 1000
 
 # JSON value kinds a property may have. The *_string kinds are JSON strings that the builder also
 # accepts as Python ints or bools, because Studio sends them as strings (e.g. send-to-flex priority).

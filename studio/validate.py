@@ -38,6 +38,7 @@ from studio.spec import (
     MAX_STATES,
     MESSAGING_EVENTS,
     REST_API_EVENT,
+    SCHEMA_MAX_STATES,
     UNCONFIRMED_TYPES,
     V1_WIDGET_TYPES,
     PropSpec,
@@ -294,7 +295,7 @@ def check_initial_state(run: _Run, definition: Mapping[str, Any]) -> str | None:
 
 
 def check_states_list(run: _Run, definition: Mapping[str, Any]) -> list[Any] | None:
-    """``states`` is an array of 1 to 1000 items; returns it (None when it is no array)."""
+    """``states`` is an array of 1 to MAX_STATES items; returns it (None when it is no array)."""
     if "states" not in definition:
         run.report("missing-key", "states is missing: add the list of widgets", None, "#/states")
         return None
@@ -305,8 +306,17 @@ def check_states_list(run: _Run, definition: Mapping[str, Any]) -> list[Any] | N
     if not 1 <= len(states) <= MAX_STATES:
         run.report(
             "state-count",
-            f"a flow has 1 to {MAX_STATES} widgets, this one has {len(states)}; "
+            f"a flow has 1 to {MAX_STATES:,} widgets, this one has {len(states):,}; "
             + ("add a trigger" if not states else "split it into subflows (run-subflow)"),
+            None,
+            "#/states",
+        )
+    elif len(states) > SCHEMA_MAX_STATES:
+        run.report(
+            "widget-limit",
+            f"this flow has {len(states):,} widgets: Studio's FAQ allows {MAX_STATES:,}, but its published Flow "
+            f"Definition schema still says {SCHEMA_MAX_STATES:,} (maxItems), so an older limit may refuse it; if "
+            "Studio does, split the flow into subflows (run-subflow)",
             None,
             "#/states",
         )

@@ -102,6 +102,8 @@ CASES = [
     Case("json-type", _set(flow(say("a")), "Hi", "states", 1, "properties", "loop"), "a", "#/states/1/properties/loop"),
     Case("empty", _set(flow(say("a")), "", "initial_state"), None, "#/initial_state"),
     Case("state-count", _set(flow(), [], "states"), None, "#/states"),
+    Case("widget-limit", flow(*[say(f"w{i}", next=f"w{i + 1}") for i in range(1000)], say("w1000")), None, "#/states",
+         "warning"),
     Case("schema-url", _set(flow(say("a")), "https://example.com/schema", "$schema"), None, "#/$schema"),
     Case("flags", _set(flow(say("a")), {}, "flags"), None, "#/flags"),
     Case(UNKNOWN_WIDGET_TYPE, flow(state("m", "hangup")), "m", "#/states/1/type"),
@@ -364,8 +366,8 @@ def test_single_widget_state_is_checked_without_its_graph() -> None:
     assert validate_state(say("a", next="elsewhere")) == []
 
 
-def test_flow_of_more_than_1000_widgets_is_refused() -> None:
-    many = flow(*[say(f"w{i}", next=f"w{i + 1}") for i in range(1000)], say("w1000"))
+def test_flow_of_more_than_2000_widgets_is_refused() -> None:
+    many = flow(*[say(f"w{i}", next=f"w{i + 1}") for i in range(2000)], say("w2000"))
     assert only(validate_definition(many), "state-count").enforced_by_studio
 
 

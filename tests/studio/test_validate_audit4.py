@@ -47,3 +47,27 @@ def test_a_type_studios_schema_lists_imports_and_prints_itself_again() -> None:
               "properties": {"offset": {"x": 0, "y": 200}}}
     definition = flow(widget)
     assert json.loads(run_generated(import_definition(definition))) == definition
+
+
+def chain(count: int) -> JSON:
+    """A flow of ``count`` widgets: the trigger and say-play widgets one after another."""
+    says = [{"name": f"w{i}", "type": "say-play", "transitions": [{"event": "audioComplete", "next": f"w{i + 1}"}],
+             "properties": {"say": "Hi"}} for i in range(count - 2)]
+    says.append({"name": f"w{count - 2}", "type": "say-play", "transitions": [], "properties": {"say": "Bye"}})
+    return flow(*says)
+
+
+def test_a_flow_of_1001_to_2000_widgets_is_a_warning_not_an_error() -> None:
+    # Studio's FAQ: "A Flow is limited to 2,000 Widgets"; its 2019-09 schema draft still says maxItems 1000.
+    (problem,) = validate_definition(chain(1001))
+    assert (problem.code, problem.severity, problem.property_path) == ("widget-limit", "warning", "#/states")
+    assert "1,001 widgets" in problem.message
+    assert "allows 2,000" in problem.message
+    assert "run-subflow" in problem.message
+    assert validate_definition(chain(1000)) == []
+
+
+def test_a_flow_of_more_than_2000_widgets_is_an_error() -> None:
+    (problem,) = validate_definition(chain(2001))
+    assert (problem.code, problem.severity) == ("state-count", "error")
+    assert problem.message.startswith("a flow has 1 to 2,000 widgets, this one has 2,001")
