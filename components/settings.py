@@ -11,6 +11,7 @@ Credentials are never part of the settings: ``authToken``, ``apiKey`` and ``apiS
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import unicodedata
@@ -25,8 +26,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
-
-from flows.catalog import LANGUAGES
 
 PROJECT_FILE = "Pulumi.yaml"
 DEFAULT_PROJECT = "flex-pre-agent"
@@ -54,7 +53,7 @@ FIXES: dict[str, str] = {
     "selfServiceUrl": "an https:// URL texted to callers who choose self-service",
     "businessHours": 'a mapping such as {days: [Mon, Tue, Wed, Thu, Fri], open: "08:00", close: "18:00"}',
     "timeZone": "an IANA time zone such as America/New_York",
-    "languages": f"a list of language codes among {', '.join(LANGUAGES)}",
+    "languages": "a list of language codes the flows speak (flows/catalog.py), in menu order",
     "vipTrait": "the profile trait that marks a VIP, a name such as vip",
     "profileConnection": "the Unified Profiles connection Search for a Profile uses (its Connection in Console)",
     "protect": "true (protect resources, keep number bindings on delete) or false",
@@ -66,6 +65,20 @@ FIXES: dict[str, str] = {
 }
 FlowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 """A flow's registered name (``@flow("voice", ...)``); which names exist is checked against flows/."""
+
+
+def flow_languages() -> tuple[str, ...] | None:
+    """The language codes ``flows/catalog.py`` (``LANGUAGES``) gives the flows, or None for a project without it.
+
+    Read when a stack's ``languages`` is checked, not at import: the settings model is the program's, the
+    emulator's and ``flexctl``'s, and a team whose flows have no catalog (no language menu) still has stacks.
+    """
+    try:
+        catalog = importlib.import_module("flows.catalog")
+    except Exception:  # missing; or broken, which loading flows/ reports with its line (components.plan)
+        return None
+    languages = getattr(catalog, "LANGUAGES", None)
+    return tuple(languages) if isinstance(languages, Mapping) else None
 
 
 class _Section(BaseModel):
@@ -179,9 +192,14 @@ class StackSettings(_Section):
     @field_validator("languages")
     @classmethod
     def _known_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [code for code in value if code not in LANGUAGES]
+        spoken = flow_languages()
+        unknown = [code for code in value if code not in spoken] if spoken is not None else [
+            code for code in value if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", code)]
+        if unknown and spoken is not None:
+            raise ValueError(f"{', '.join(unknown)} is not a language the flows speak (flows/catalog.py has "
+                             f"{', '.join(spoken) or 'none'}): add it there, or remove it here")
         if unknown:
-            raise ValueError(f"{', '.join(unknown)} is not a language the flows speak")
+            raise ValueError(f"{', '.join(unknown)} is not a language code such as en or pt-BR")
         if len(set(value)) != len(value):
             raise ValueError("a language is listed twice")
         return value

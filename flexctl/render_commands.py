@@ -214,17 +214,23 @@ class Table:
 
 
 def routing_summary(workspace: Workspace) -> list[Table]:
-    """The queues, each workflow's filters and targets, and where typical tasks go."""
-    from flows.catalog import LANGUAGES
-    from flows.task_attributes import sample_task
+    """The queues, each workflow's filters and targets, and where typical tasks go (the reference flows' tasks:
+    VIP, each language; none for a project without ``flows/catalog.py`` and ``flows/task_attributes.py``)."""
     from taskrouter import route
 
     tables = [Table(f"Queues of {workspace.friendly_name}", ("queue", "key", "target workers"),
                     tuple((q.friendly_name, q.key, q.target_workers) for q in workspace.task_queues))]
-    examples = {"VIP": sample_task(vip=True)}
-    examples.update({LANGUAGES[q.key].name: sample_task(language=q.key) for q in workspace.task_queues
-                     if q.key in LANGUAGES})
-    examples["other language"] = sample_task(language="xx")
+    examples: dict[str, dict[str, object]] = {}
+    try:
+        from flows.catalog import LANGUAGES
+        from flows.task_attributes import sample_task
+    except ImportError:  # a team's own flows, without the reference task attributes
+        pass
+    else:
+        examples["VIP"] = sample_task(vip=True)
+        examples.update({LANGUAGES[q.key].name: sample_task(language=q.key) for q in workspace.task_queues
+                         if q.key in LANGUAGES})
+        examples["other language"] = sample_task(language="xx")
     for workflow in workspace.workflows:
         rules = [(item.name or item.expression, item.expression, " → ".join(map(_target, item.targets)))
                  for item in workflow.filters]
@@ -232,7 +238,9 @@ def routing_summary(workspace: Workspace) -> list[Table]:
             rules.append(("default", "(no filter matched)", _target(workflow.default_filter)))
         tables.append(Table(f"Workflow {workflow.friendly_name}", ("filter", "expression", "targets"), tuple(rules)))
         routes = tuple((label, " → ".join(route(workflow, task).queues)) for label, task in examples.items())
-        tables.append(Table(f"Where tasks go through {workflow.friendly_name}", ("task", "queues in order"), routes))
+        if routes:
+            tables.append(Table(f"Where tasks go through {workflow.friendly_name}", ("task", "queues in order"),
+                                routes))
     return tables
 
 

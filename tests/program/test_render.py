@@ -179,3 +179,14 @@ def test_a_routing_that_cannot_be_built_is_said_once_not_as_every_scenario_faili
     with pytest.raises(ScenarioError, match=r"stack 'dev': routing cannot be built: .*name 'GERMAN_QUEUE' is not "
                                             r"defined; fix it first \(`flexctl render dev` lists every problem\)"):
         run_scenarios("dev", root=root)
+
+
+def test_the_routing_summary_of_a_project_without_the_reference_task_attributes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from flexctl.render_commands import routing_summary
+    from taskrouter import Workspace, default_route, everyone_queue
+
+    monkeypatch.setitem(sys.modules, "flows.task_attributes", None)  # a team that removed the reference flows
+    everyone = everyone_queue()
+    tables = routing_summary(Workspace(task_queues=(everyone,), workflows=(default_route(everyone),)))
+    assert [table.title for table in tables] == ["Queues of Flex Task Assignment", "Workflow Assign to Anyone"]
