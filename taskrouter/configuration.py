@@ -290,9 +290,22 @@ def decode(data: object) -> tuple[object, list[ConfigProblem]]:
         try:
             return json.loads(data), []
         except json.JSONDecodeError as error:
-            return None, [ConfigProblem("", f"is not valid JSON: {error.msg} at line {error.lineno} "
-                                            f"column {error.colno}")]
+            return None, [ConfigProblem("", _json_problem(error))]
     return data, []
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """Why JSON text does not decode, where, and (for a line break inside a string) the fix.
+
+    Strict JSON: a raw control character inside a string is refused (RFC 8259 forbids it). Unverified that
+    TaskRouter refuses it too: Twilio's time-of-day routing page shows a configuration whose expression string
+    runs over several lines.
+    """
+    where = f"line {error.lineno} column {error.colno}"
+    if error.msg.startswith("Invalid control character"):
+        return (f"is not valid JSON: a string holds a line break or other control character at {where}; write "
+                "it as \\n, or keep the expression on one line")
+    return f"is not valid JSON: {error.msg.removesuffix(' at')} at {where}"
 
 
 def check_configuration(data: object) -> list[ConfigProblem]:

@@ -138,3 +138,19 @@ def test_a_task_channel_unique_name_must_be_readable_as_a_key() -> None:
     for name, fixed in (("1chat", "_1chat"), ("web chat", "web_chat")):
         with pytest.raises(ValidationError, match=f"use '{fixed}'"):
             TaskChannel(unique_name=name, friendly_name="Chat")
+
+
+# Twilio's time-of-day page shows an expression string running over several lines: not JSON as written.
+
+def test_a_line_break_inside_a_json_string_is_refused_with_where_and_the_fix() -> None:
+    text = '{"task_routing": {"filters": [{"expression": "a == 1\n AND b == 2", "targets": [{"queue": "WQ1"}]}]}}'
+    (problem,) = configuration_problems(text)
+    column = text.index("\n") + 1
+    assert problem.message == ("is not valid JSON: a string holds a line break or other control character at line 1 "
+                               f"column {column}; write it as \\n, or keep the expression on one line")
+
+
+def test_other_json_errors_name_the_fault_once() -> None:
+    (problem,) = configuration_problems('{"task_routing": {"filters": [],}}')
+    assert problem.message.startswith("is not valid JSON: ")
+    assert " at at " not in problem.message
