@@ -761,10 +761,13 @@ def _comparison_warnings(text: str, kind: ExpressionKind, comparison: Comparison
             continue  # an activity or friendly name is no attribute value: 'Available - Priority' is fine
         for constant in _constants(operand):
             if isinstance(constant.value, str) and "-" in constant.value:
+                # A warning: TaskRouter takes the expression (techmatters/flex-plugins deploys language CONTAINS
+                # "en-CA"); Twilio's Workers page says attribute values should not hold hyphens.
                 yield _warning(text, constant.start, "hyphen-in-value",
-                               f"{format_constant(constant.value)} contains a hyphen; TaskRouter does not support "
-                               "hyphens in attribute values", "use an underscore in the value and in the attributes, "
-                               f"e.g. {format_constant(constant.value.replace('-', '_'))}")
+                               f"{format_constant(constant.value)} contains a hyphen, which Twilio's docs say "
+                               "attribute values should not hold (TaskRouter accepts the expression)",
+                               "if you choose the attribute's values, use an underscore in the value and in the "
+                               f"attributes, e.g. {format_constant(constant.value.replace('-', '_'))}")
 
 
 def _is_worker_field(operand: Operand, kind: ExpressionKind) -> bool:

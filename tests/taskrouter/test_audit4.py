@@ -154,3 +154,12 @@ def test_other_json_errors_name_the_fault_once() -> None:
     (problem,) = configuration_problems('{"task_routing": {"filters": [],}}')
     assert problem.message.startswith("is not valid JSON: ")
     assert " at at " not in problem.message
+
+
+# techmatters/flex-plugins deploys language CONTAINS "en-CA": the hyphen warning does not say TaskRouter refuses it.
+
+def test_a_hyphen_in_a_value_is_a_warning_that_does_not_claim_a_refusal() -> None:
+    (warning,) = parse('language CONTAINS "en-CA"', "filter").warnings
+    assert warning.code == "hyphen-in-value"
+    assert "TaskRouter accepts the expression" in warning.message
+    assert warning.hint.startswith("if you choose the attribute's values")
