@@ -36,6 +36,9 @@ class FlowDeploymentArgs:
     """Every revision a deploy makes says so: ``flex-pre-agent <git sha>`` (``components.drift``)."""
     canary_test_users: Sequence[str] = ()
     """A canary: a changed definition deploys as a draft only these addresses run (Studio's test users)."""
+    formerly: Sequence[str] = ()
+    """Resource names this deployment had before its flow was renamed (``flow-voice``): kept as aliases, so
+    the Studio flow is updated, not replaced (the component gets the same aliases in its options)."""
 
 
 def check_flow(name: str, flow: studio.Flow, parameters: Mapping[studio.Parameter, object]) -> None:
@@ -75,7 +78,8 @@ class FlowDeployment(pulumi.ComponentResource):
             commit_message=args.commit_message,
             status="draft" if args.canary_test_users else "published",
             test_users=list(args.canary_test_users) or None,
-            opts=child_options(self, f"{name}-studio"),
+            opts=pulumi.ResourceOptions.merge(child_options(self, f"{name}-studio"), pulumi.ResourceOptions(
+                aliases=[pulumi.Alias(name=f"{old}-studio") for old in args.formerly])),
         )
         self.sid = resource.id
         self.webhook_url = pulumi.Output.all(account_sid=args.account_sid, flow_sid=resource.id).apply(

@@ -152,9 +152,14 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
 
     bound = settings.bound_flows
     wanted = [*bound, *(name for name in settings.flows if name not in bound)]
+    renamed = {old: entry for entry in entries.values() for old in entry.formerly}
     for name in wanted:
         if name not in entries:
             keys = [binding.where for binding in bound.get(name, [])] or [f"flows ({name})"]
+            if name in renamed:
+                problems.append(f"{where}: {keys[0]} names flow {name!r}, which is now {renamed[name].name!r} "
+                                f"({renamed[name].where}, formerly={name!r}): write {renamed[name].name} there")
+                continue
             problems.append(f"{where}: {keys[0]} names flow {name!r}, which no module under flows/ registers"
                             f"{suggest(name, list(entries))}; registered flows: {', '.join(entries) or 'none'}")
     deployed = [name for name in wanted if name in entries]

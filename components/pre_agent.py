@@ -103,8 +103,10 @@ class PreAgentWorkflow(pulumi.ComponentResource):
                 parameters=parameters,
                 account_sid=account_sid,
                 canary_test_users=self.canary_test_users,
+                formerly=[f"flow-{old}" for old in planned.entry.formerly],
             ),
-            self._child(),
+            pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=f"flow-{old}")
+                                                         for old in planned.entry.formerly]),
         )
 
     def outputs(self) -> dict[str, object]:

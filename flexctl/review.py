@@ -149,13 +149,14 @@ def compare_stack(stack: str, old: Mapping[str, Any] | None, new: Mapping[str, A
     """One stack's change; ``old`` or ``new`` is None when the stack file is added or removed."""
     status = "added" if old is None else "removed" if new is None else "changed"
     before, after = old or {}, new or {}
-    flows = list(_flows(before.get("flows", {}), after.get("flows", {})))
+    renamed = renames(before.get("flows", {}), after.get("flows", {}))
+    flows = list(_flows(before.get("flows", {}), after.get("flows", {}), renamed))
     objects = [
         *_objects("workflow", before.get("workflows", {}), after.get("workflows", {}), keyed_configuration),
         *_objects("queue", before.get("queues", {}), after.get("queues", {})),
         *_objects("activity", before.get("activities", {}), after.get("activities", {}), replace=("available",)),
         *_objects("channel", before.get("channels", {}), after.get("channels", {})),
-        *_triggers(before.get("triggers", {}), after.get("triggers", {})),
+        *_triggers(before.get("triggers", {}), after.get("triggers", {}), renamed),
     ]
     config = value_changes(keyed_config(before.get("config", {})), keyed_config(after.get("config", {})))
     existing = sum(len(before.get(key, {})) for key in ("flows", "workflows", "queues", "activities", "channels",
@@ -195,11 +196,21 @@ def keyed_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return keyed
 
 
-def _flows(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[FlowChange]:
-    for name in sorted({*old, *new}):
-        before = old.get(name, {}).get("definition", {"states": []})
+def renames(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, str]:
+    """Flows renamed with ``formerly=`` between two snapshots' flows: old name -> new name (the same Studio flow)."""
+    return {former: name for name, spec in new.items() if name not in old
+            for former in spec.get("formerly", ()) if former in old and former not in new}
+
+
+def _flows(old: Mapping[str, Any], new: Mapping[str, Any], renamed: Mapping[str, str]) -> Iterator[FlowChange]:
+    former = {name: previous for previous, name in renamed.items()}
+    for name in sorted({*old, *new} - set(renamed)):
+        before = old.get(former.get(name, name), {}).get("definition", {"states": []})
         after = new.get(name, {}).get("definition", {"states": []})
         diff = diff_flows(before, after)
+        if name in former:  # one Studio flow, updated under its new name
+            yield FlowChange(f"{name} (renamed from {former[name]})", "changed", diff)
+            continue
         status = "added" if name not in old else "removed" if name not in new else "changed"
         if status != "changed" or not diff.only_moves:
             yield FlowChange(name, status, diff)
@@ -220,10 +231,10 @@ def _objects(kind: str, old: Mapping[str, Any], new: Mapping[str, Any], shape: A
                 yield Change(kind, name, "changed", changes, replaced)
 
 
-def _triggers(old: Mapping[str, str], new: Mapping[str, str]) -> Iterator[Change]:
+def _triggers(old: Mapping[str, str], new: Mapping[str, str], renamed: Mapping[str, str]) -> Iterator[Change]:
     for name in sorted({*old, *new}):
         before, after = old.get(name, ABSENT), new.get(name, ABSENT)
-        if before != after:
+        if (renamed.get(before, before) if isinstance(before, str) else before) != after:  # a rename starts the same
             status = "added" if before is ABSENT else "removed" if after is ABSENT else "changed"
             yield Change("trigger", name, status, (ValueChange("", before, after),))
 

@@ -59,7 +59,8 @@ def _render(tree: Path) -> Snapshot:
             "problems": list(plan.problems),
             "flows": {flow.name: {"friendly_name": flow.friendly_name, "definition": flow.definition(),
                                   "template": flow.flow.to_definition(placeholders=True),
-                                  "hash": flow.definition_hash} for flow in plan.flows},
+                                  "hash": flow.definition_hash, "formerly": list(flow.entry.formerly)}
+                      for flow in plan.flows},
             "workflows": {name: json.loads(text) for name, text in plan.workflow_configurations().items()},
             "queues": {queue.friendly_name: queue.model_dump(mode="json", exclude={"key"})
                        for queue in workspace.task_queues},

@@ -80,6 +80,10 @@ class FlowEntry:
     build: Builder
     module: str
     """Where it is written (``flows.voice``), for messages."""
+    formerly: tuple[str, ...] = ()
+    """Names it was registered under before (``formerly=("voice",)``): a stack that deployed it under one of
+    them keeps its Studio flow (SID, webhook, executions) and updates it, rather than deleting it and creating
+    another."""
 
     @property
     def where(self) -> str:
@@ -142,8 +146,10 @@ def _check_builder(build: Callable[..., object], what: str) -> None:
             )
 
 
-def flow(name: str, *, friendly_name: str) -> Callable[[Builder], Builder]:
+def flow(name: str, *, friendly_name: str, formerly: Sequence[str] = ()) -> Callable[[Builder], Builder]:
     """Register the decorated builder as the flow ``name`` (lower_snake_case), deployed as ``friendly_name``.
+
+    ``formerly``: the names it had before a rename, so that stacks that deployed it keep its Studio flow.
 
     Example:
         >>> @flow("after_hours", friendly_name="After hours")   # doctest: +SKIP
@@ -158,11 +164,22 @@ def flow(name: str, *, friendly_name: str) -> Callable[[Builder], Builder]:
         if not friendly_name.strip() or len(friendly_name) > 64:
             raise RegistryError(f"{where}: flow {name!r} needs a friendly_name of 1 to 64 characters")
         _check_builder(build, f"{where}: flow {name!r} ({build.__qualname__})")
-        entry = FlowEntry(name, friendly_name, build, build.__module__)
+        former = (formerly,) if isinstance(formerly, str) else tuple(formerly)
+        for old in former:
+            if not NAME.fullmatch(old) or old == name:
+                raise RegistryError(f"{where}: flow {name!r}: formerly={old!r} must be another lower_snake_case name, "
+                                    "the one the flow was registered under before its rename")
+        entry = FlowEntry(name, friendly_name, build, build.__module__, tuple(dict.fromkeys(former)))
         known = _REGISTRY.flows.get(name)
         if known is not None and known.module != entry.module:
             raise RegistryError(f"flow {name!r} is registered twice, in {known.where} and {entry.where}; "
                                 "rename one of them")
+        for other in _REGISTRY.flows.values():
+            clash = {other.name, *other.formerly} & {name, *entry.formerly} if other.name != name else set()
+            if clash:
+                raise RegistryError(f"{where}: flow {name!r} and flow {other.name!r} ({other.where}) both claim the "
+                                    f"name {sorted(clash)[0]!r} (as their name or formerly=); one Studio flow cannot "
+                                    "become two: keep it on one of them")
         _REGISTRY.flows[name] = entry
         return build
 

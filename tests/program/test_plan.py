@@ -125,3 +125,29 @@ def test_a_finding_on_a_flow_parameters_value_names_that_key(team_flow: str) -> 
     (finding,) = [problem for problem in team.flow(team_flow).findings if problem.widget == "lookup"]
     assert "'ZS5e6a380e716e80587d5ca025cd8797a'" in finding.message
     assert finding.message.endswith("(the value is flowParameters.SERVICE_SID in Pulumi.dev.yaml: fix it there)")
+
+
+def test_formerly_must_name_another_flow_name_that_no_other_flow_claims() -> None:
+    with pytest.raises(RegistryError, match=r"flow 'front_desk': formerly='front_desk' must be another"):
+        @flow("front_desk", friendly_name="Front desk", formerly=("front_desk",))
+        def same() -> Flow:  # pragma: no cover - never built
+            raise AssertionError
+    with pytest.raises(RegistryError, match=r"flow 'front_desk' and flow 'voice' \(flows/voice\.py\) both claim the "
+                                            r"name 'voice'"):
+        @flow("front_desk", friendly_name="Front desk", formerly=("voice",))
+        def clash() -> Flow:  # pragma: no cover - never built
+            raise AssertionError
+    assert "front_desk" not in all_flows()
+
+
+def test_a_stack_naming_a_flow_by_its_former_name_is_told_the_new_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import registry
+
+    entries = all_flows()
+    voice = entries["voice"]
+    monkeypatch.delitem(registry._REGISTRY.flows, "voice")
+    monkeypatch.setitem(registry._REGISTRY.flows, "main_line", registry.FlowEntry(
+        "main_line", "Main line", voice.build, voice.module, formerly=("voice",)))
+    problems = plan().problems
+    assert ("Pulumi.dev.yaml: phoneNumbers[0].voice (+15005550010) names flow 'voice', which is now 'main_line' "
+            "(flows/voice.py, formerly='voice'): write main_line there") in problems

@@ -153,6 +153,22 @@ def test_unbinding_a_number_is_refused_without_the_override(
     assert "<h3>Stack `prod`</h3>" in (tree / "build" / "summary.html").read_text(encoding="utf-8")
 
 
+def test_a_flow_renamed_with_formerly_is_one_renamed_flow_and_no_unbound_number(tree: Path) -> None:
+    edit(tree / "flows" / "voice.py", '@flow("voice", friendly_name="Pre-agent voice")',
+         '@flow("main_line", friendly_name="Pre-agent voice", formerly=("voice",))')
+    for stack in ("dev", "prod"):
+        edit(tree / f"Pulumi.{stack}.yaml", "voice: voice", "voice: main_line")
+
+    plan = review("HEAD", tree)
+
+    for stack in plan.stacks:
+        assert [(flow.name, flow.status, flow.diff.is_empty) for flow in stack.flows] == [
+            ("main_line (renamed from voice)", "changed", True)]
+        assert [change for change in stack.objects if change.kind == "trigger"] == []
+    assert plan.unsafe() == []  # the number starts the same Studio flow, under its new name
+    assert "  ~ flow main_line (renamed from voice)" in plan.to_text()
+
+
 class FakeGitHub(BaseHTTPRequestHandler):
     """The issue-comments calls of GitHub's REST API, on loopback."""
 
