@@ -90,6 +90,28 @@ V1_WIDGET_TYPES: dict[str, str] = {
     "EnqueueCall": "enqueue-call",
 }
 
+# The value Console fills in for a required property when the widget is dragged onto the canvas, shown in the
+# "needs property" message as the fix. Sources: studio-widgets.md §2.2-2.4 (send-message "from" defaults to
+# {{flow.channel.address}}, "to" to {{contact.channel.address}}; Twilio's Flow Definition sample POSTs
+# make-outgoing-call-v2 with those two; run-subflow flow_revision "LatestPublished"); public exports of
+# send-to-auto-pilot (body {{trigger.message.Body}}, timeout 14400). Properties with an enumeration, usual
+# values or a SID kind take their example from those instead.
+_FLOW_ADDRESS = "{{flow.channel.address}}"
+_CONTACT_ADDRESS = "{{contact.channel.address}}"
+CONSOLE_DEFAULTS: dict[tuple[str, str], str | int] = {
+    ("send-message", "from"): _FLOW_ADDRESS,
+    ("send-and-wait-for-reply", "from"): _FLOW_ADDRESS,
+    ("make-outgoing-call-v2", "from"): _FLOW_ADDRESS,
+    ("make-outgoing-call-v2", "to"): _CONTACT_ADDRESS,
+    ("make-outgoing-call-v1", "from"): _FLOW_ADDRESS,
+    ("make-outgoing-call-v1", "to"): _CONTACT_ADDRESS,
+    ("send-to-auto-pilot", "from"): _FLOW_ADDRESS,
+    ("send-to-auto-pilot", "body"): "{{trigger.message.Body}}",
+    ("send-to-auto-pilot", "timeout"): 14400,
+    ("run-subflow", "flow_revision"): "LatestPublished",
+}
+"""Console's value for a required property, by (widget type, JSON key): the example a missing one's message gives."""
+
 # What each event means, in the words people write for it by mistake ("incomingSms", "restApi", "noInput"):
 # "did you mean" hints only, never accepted in place of the event. A word matches when it is one of the
 # words of the wrong name (split at case changes, digits and separators) or the whole name run together.

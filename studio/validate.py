@@ -33,6 +33,7 @@ from studio.rules import (
 )
 from studio.spec import (
     CONDITION_TYPES,
+    CONSOLE_DEFAULTS,
     DECLARED_WIDGET_TYPES,
     FLOW_SCHEMA_URL,
     MAX_STATES,
@@ -550,7 +551,7 @@ def check_expected(run: _Run, properties: Mapping[str, Any], spec: WidgetSpec, w
         if prop.required:
             run.report(
                 "required",
-                f"{spec.type} needs property {prop.json!r}: add it{_example(prop)}",
+                f"{spec.type} needs property {prop.json!r}: add it{_example(spec, prop)}",
                 widget,
                 f"{path}/{prop.json}",
                 unconfirmed=_unconfirmed(spec, prop),
@@ -567,9 +568,13 @@ def check_expected(run: _Run, properties: Mapping[str, Any], spec: WidgetSpec, w
             run.report("one-of", f"{spec.type} needs one of {', '.join(group)}: set one of them", widget, path)
 
 
-def _example(prop: PropSpec) -> str:
-    """``, e.g. "noun": "number"`` for a property whose usual values or SID kind are known, else ""."""
-    if prop.enum or prop.suggested:
+def _example(spec: WidgetSpec, prop: PropSpec) -> str:
+    """``, e.g. "noun": "number"`` for a property whose usual value is known (studio/spec.py CONSOLE_DEFAULTS,
+    its enumeration, usual values or SID kind), else ""."""
+    value: str | int
+    if (spec.type, prop.json) in CONSOLE_DEFAULTS:
+        value = CONSOLE_DEFAULTS[spec.type, prop.json]
+    elif prop.enum or prop.suggested:
         value = (prop.enum or prop.suggested)[0]
     elif prop.sid_prefix:
         value = f"{prop.sid_prefix}..."

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from studio import validate_definition
+from studio.catalogue import CATALOGUE
 from studio.importer import import_definition
+from studio.spec import CONSOLE_DEFAULTS
 from tests.studio.flow_samples import run_generated
 
 JSON = dict[str, Any]
@@ -71,3 +73,21 @@ def test_a_flow_of_more_than_2000_widgets_is_an_error() -> None:
     (problem,) = validate_definition(chain(2001))
     assert (problem.code, problem.severity) == ("state-count", "error")
     assert problem.message.startswith("a flow has 1 to 2,000 widgets, this one has 2,001")
+
+
+def test_a_missing_from_says_what_console_would_have_filled_in() -> None:
+    # A public fax-to-Flex guide's flow left "from" out of a send-message widget.
+    send = {"name": "error_handler", "type": "send-message", "transitions": [{"event": "sent"}],
+            "properties": {"to": "+15005550006", "body": "Fax processing failed"}}
+    (problem,) = validate_definition(flow(send, event="incomingMessage"))
+    assert (problem.code, problem.severity, problem.property_path) == (
+        "required", "error", "#/states/1/properties/from")
+    assert problem.message == (
+        "send-message needs property 'from': add it, e.g. \"from\": \"{{flow.channel.address}}\"")
+
+
+def test_every_console_default_is_for_a_required_property_of_its_widget() -> None:
+    for (widget_type, key), value in CONSOLE_DEFAULTS.items():
+        prop = CATALOGUE[widget_type].props[key]
+        assert prop.required, (widget_type, key)
+        assert isinstance(value, int) == (prop.json_type == "integer"), (widget_type, key)
