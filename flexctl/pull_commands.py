@@ -123,6 +123,34 @@ def fetch_live(settings: Any, friendly_name: str) -> Mapping[str, Any]:
     return definition
 
 
+GENERATED = "by `flexctl import`"
+"""In the docstring of every module the importer writes (``flexctl import --as``, ``pull --write``)."""
+
+
+def _refuse_shared_module(entry: Any) -> None:
+    """--write replaces the whole module: refuse when it registers other flows too, which it would delete."""
+    from flows.registry import all_flows
+
+    others = [name for name, other in all_flows().items() if other.where == entry.where and name != entry.name]
+    if others:
+        raise InputError(f"{entry.where} registers {', '.join(others)} besides {entry.name}: --write would replace "
+                         f"the whole file with {entry.name} alone; move {entry.name} into a file of its own first, or "
+                         "make the changes shown without --write by hand")
+
+
+def _by_hand_note(planned: Any, stack: str) -> str:
+    """What a hand-written module lost when --write replaced it with the importer's code."""
+    import inspect
+
+    asked = list(inspect.signature(planned.entry.build).parameters)
+    shaped = f" (its builder took {', '.join(asked)}; the new code is the flow as stack {stack} builds it)" if asked \
+        else ""
+    where = planned.entry.where
+    return (f"flexctl pull: {where} was written by hand and is now the importer's code{shaped}: review `git diff "
+            f"{where}`; to keep the hand-written builder instead, `git checkout {where}` and make the changes above "
+            "in it")
+
+
 def run_pull(args: argparse.Namespace) -> int:
     from components.plan import read_stack_plan
     from components.settings import StackSettingsError
@@ -153,10 +181,14 @@ def run_pull(args: argparse.Namespace) -> int:
             print(f"{planned.entry.where}: left as it is (the live flow is what it builds)")
         elif args.write:
             path = root / planned.entry.where
+            _refuse_shared_module(planned.entry)
+            by_hand = path.is_file() and GENERATED not in path.read_text(encoding="utf-8")
             source = import_definition(template, source=f"stack {args.stack} (flexctl pull)",
                                        registration=Registration(planned.name, planned.friendly_name))
             path.write_text(source, encoding="utf-8")
             print(f"wrote {path.relative_to(root)}")
+            if by_hand:
+                print(_by_hand_note(planned, args.stack), file=sys.stderr)
     review = Plan(f"the code of stack {args.stack}", "its live account",
                   (StackChange(args.stack, "changed" if changes else "same", flows=tuple(changes)),), thresholds=None)
     print(review.to_text(), end="")
