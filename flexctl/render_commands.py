@@ -149,7 +149,14 @@ def grouped_warnings(found: Sequence[tuple[str, Problem]]) -> list[str]:
             flow, problem = members[0]
             lines.append(f"flow {flow}: {problem}")
             continue
-        places = ", ".join(f"{flow} ({problem.widget})" if problem.widget else flow for flow, problem in members)
+        if len({(flow, problem.widget) for flow, problem in members}) == 1:  # one widget, several of its properties
+            flow, problem = members[0]
+            where = f"widget {problem.widget!r}" if problem.widget is not None else "flow"
+            lines.append(f"flow {flow}: {problem.severity} [{problem.kind}] {where} at "
+                         f"{' and '.join(p.property_path for _, p in members)}: {message}")
+            continue
+        places = ", ".join(dict.fromkeys(f"{flow} ({problem.widget})" if problem.widget else flow
+                                         for flow, problem in members))
         guess = _UNCONFIRMED_TYPE.search(message) if code == "unconfirmed" else None
         if guess:
             lines.append(f"To check once before going live (nothing is wrong now): the Studio step type "

@@ -190,3 +190,18 @@ def test_the_routing_summary_of_a_project_without_the_reference_task_attributes(
     everyone = everyone_queue()
     tables = routing_summary(Workspace(task_queues=(everyone,), workflows=(default_route(everyone),)))
     assert [table.title for table in tables] == ["Queues of Flex Task Assignment", "Workflow Assign to Anyone"]
+
+
+def test_a_warning_on_several_properties_of_one_widget_names_the_widget_once() -> None:
+    from flexctl.render_commands import grouped_warnings
+    from studio.validate import Problem
+
+    message = "{{widgets.mnu}} names no widget of this flow, so it renders empty: did you mean 'menu'?"
+    found = [("billing", Problem("liquid", message, "choice", path, "warning", "liquid-undefined"))
+             for path in ("#/states/2/properties/input", "#/states/2/transitions/1/conditions/0/arguments/0")]
+    assert grouped_warnings(found) == [  # it said "flows billing (choice), billing (choice)"
+        "flow billing: warning [liquid] widget 'choice' at #/states/2/properties/input and "
+        f"#/states/2/transitions/1/conditions/0/arguments/0: {message}"]
+    found.append(("sales", Problem("liquid", message, "choice", "#/states/4/properties/input", "warning",
+                                   "liquid-undefined")))
+    assert grouped_warnings(found) == [f"flows billing (choice), sales (choice): warning: {message}"]
