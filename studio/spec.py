@@ -35,11 +35,23 @@ UNCONFIRMED_TYPES: dict[str, str] = {
     "start-conversation": "twilio/ai references/widgets.md only",
     "resume-conversation": "twilio/ai references/widgets.md; docs page resume-conversation",
 }
-"""Widget type strings no public source confirms, with where each comes from."""
+"""Widget type strings no public source confirms, with where each comes from; for a type that is in
+``SCHEMA_ENUM_TYPES`` (make-outgoing-call-v1) the string is Studio's, its properties and events are not confirmed."""
 
-# Studio's own Flow Definition JSON Schema (https://twilio.com/docs/studio/rest-api/v2/schemas, the
-# states.items.type enum) names these types; the page shows no properties or events for them that we could read,
-# and no public flow uses them (checked in the fourth audit), so they are accepted as they are, not modelled.
+# The widget types Studio's own Flow Definition JSON Schema enumerates (https://twilio.com/docs/studio/rest-api/v2/
+# schemas, states.items.type; the 2019-09 draft). Not every type Studio takes: send-to-auto-pilot, which Twilio's
+# Validate endpoint accepted in 2022 ([tfp]), is missing, so a type outside it is not proof of a rejection.
+SCHEMA_ENUM_TYPES = frozenset({
+    "add-member-to-chat-channel", "add-twiml-redirect", "capture-payments", "connect-call-to",
+    "create-chat-channel", "create-task", "enqueue-call", "fork-stream", "gather-input-on-call",
+    "make-http-request", "make-outgoing-call-v1", "make-outgoing-call-v2", "record-call", "record-voicemail",
+    "run-function", "run-function-v2", "say-play", "send-and-wait-for-reply", "send-message", "send-to-flex",
+    "set-variables", "split-based-on", "run-subflow", "trigger", "understand", "update-sync-object",
+    "connect-virtual-agent", "connect-virtual-agent-v2",
+})
+
+# Six of them are in no widget class: the page shows no properties or events for them that we could read, and no
+# public flow uses them (checked in the fourth audit), so they are accepted as they are, not modelled.
 _SCHEMA_ENUM = "Studio's Flow Definition JSON Schema lists it (states type enum); its properties are not published"
 
 DECLARED_WIDGET_TYPES: dict[str, str] = {

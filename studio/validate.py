@@ -39,6 +39,7 @@ from studio.spec import (
     MAX_STATES,
     MESSAGING_EVENTS,
     REST_API_EVENT,
+    SCHEMA_ENUM_TYPES,
     SCHEMA_MAX_STATES,
     UNCONFIRMED_TYPES,
     V1_WIDGET_TYPES,
@@ -417,7 +418,16 @@ def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: st
     spec = CATALOGUE.get(widget_type)
     if spec is not None:
         source = UNCONFIRMED_TYPES.get(widget_type)
-        if source is not None:
+        if source is not None and widget_type in SCHEMA_ENUM_TYPES:
+            run.report(
+                "unconfirmed",
+                f"Studio's schema lists the type {widget_type!r}, but no public source confirms its properties and "
+                f"events (ours come from {source}), so problems on it are only warnings; check it against a Console "
+                "export before relying on it",
+                widget,
+                f"{path}/type",
+            )
+        elif source is not None:
             run.report(
                 "unconfirmed",
                 f"no public source confirms the type string {widget_type!r} (our best guess, from {source}); "

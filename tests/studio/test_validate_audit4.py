@@ -11,7 +11,7 @@ import pytest
 from studio import validate_definition
 from studio.catalogue import CATALOGUE
 from studio.importer import import_definition
-from studio.spec import CONSOLE_DEFAULTS
+from studio.spec import CONSOLE_DEFAULTS, DECLARED_WIDGET_TYPES, SCHEMA_ENUM_TYPES
 from tests.studio.flow_samples import run_generated
 
 JSON = dict[str, Any]
@@ -26,7 +26,7 @@ def flow(*states: JSON, event: str = "incomingCall") -> JSON:
 
 # Studio's Flow Definition JSON Schema (twilio.com/docs/studio/rest-api/v2/schemas) enumerates the widget types
 # it takes; these six are in that enum but in no widget class of ours.
-SCHEMA_ENUM_TYPES = (
+UNMODELLED_SCHEMA_TYPES = (
     "add-member-to-chat-channel",
     "create-chat-channel",
     "create-task",
@@ -36,7 +36,7 @@ SCHEMA_ENUM_TYPES = (
 )
 
 
-@pytest.mark.parametrize("widget_type", SCHEMA_ENUM_TYPES)
+@pytest.mark.parametrize("widget_type", UNMODELLED_SCHEMA_TYPES)
 def test_a_type_studios_own_schema_lists_is_no_error(widget_type: str) -> None:
     widget = {"name": "w", "type": widget_type, "transitions": [], "properties": {"offset": {"x": 0, "y": 200}}}
     (problem,) = validate_definition(flow(widget))
@@ -91,3 +91,17 @@ def test_every_console_default_is_for_a_required_property_of_its_widget() -> Non
         prop = CATALOGUE[widget_type].props[key]
         assert prop.required, (widget_type, key)
         assert isinstance(value, int) == (prop.json_type == "integer"), (widget_type, key)
+
+
+def test_every_type_studios_schema_lists_is_modelled_or_declared() -> None:
+    for widget_type in SCHEMA_ENUM_TYPES:
+        assert widget_type in CATALOGUE or widget_type in DECLARED_WIDGET_TYPES, widget_type
+
+
+def test_a_schema_listed_type_with_unconfirmed_properties_says_which_part_is_unconfirmed() -> None:
+    call = {"name": "call", "type": "make-outgoing-call-v1", "transitions": [{"event": "answered"}],
+            "properties": {"from": "{{flow.channel.address}}", "to": "{{contact.channel.address}}"}}
+    (problem,) = validate_definition(flow(call, event="incomingRequest"))
+    assert (problem.code, problem.severity) == ("unconfirmed", "warning")
+    assert problem.message.startswith("Studio's schema lists the type 'make-outgoing-call-v1', but no public source "
+                                      "confirms its properties and events")
