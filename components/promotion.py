@@ -74,6 +74,8 @@ class PromotionGate:
         self.by_friendly_name = {friendly: name for name, friendly in friendly_names.items()}
         self.friendly_names = dict(friendly_names)
         self.checking = not pulumi.runtime.is_dry_run()
+        self.ran: Mapping[str, Any] | None = None
+        """The source stack's outputs, once read."""
         self.verdict: pulumi.Output[list[str]] = pulumi.Output.from_input([])
         if self.checking:
             reference = pulumi.StackReference(f"promote-from-{source}", stack_name=source,
@@ -84,6 +86,7 @@ class PromotionGate:
         if outputs is None:  # only Pulumi's mocks answer so; the engine gives the stack's outputs, or fails
             return []
         found = differences(self.flows, self.routing, outputs, self.friendly_names)
+        self.ran = outputs
         if found and self.override:
             pulumi.log.warn(f"promotion gate overridden ({self.override!r}): deploying to {self.stack} what never "
                             f"ran in {self.source}:\n" + "\n".join(f"  - {item}" for item in found))
@@ -91,9 +94,31 @@ class PromotionGate:
 
     def _message(self, found: list[str]) -> str:
         return (f"stack {self.stack} promotes from {self.source} (promoteFrom), and what it would deploy differs from "
-                f"what ran there:\n" + "\n".join(f"  - {item}" for item in found) +
-                f"\nDeploy the change to {self.source} first (see `python -m flexctl promote-diff {self.source} "
-                f"{self.stack}`), or in an emergency set promotionOverride to the reason (logged and exported).")
+                f"what ran there:\n" + "\n".join(f"  - {item}" for item in found) + "\n" + self._advice() +
+                "; or in an emergency set promotionOverride to the reason (logged and exported).")
+
+    def _advice(self) -> str:
+        """Why they differ: this code never ran in the source, or the source's stack file builds them otherwise."""
+        ran = self.ran or {}
+        pairs = {**{f"flow {name!r}": (digest, (ran.get(FLOW_HASHES) or {}).get(name))
+                    for name, digest in self.flows.items()},
+                 **{f"workflow {name!r}": (digest, (ran.get(ROUTING_HASHES) or {}).get(name))
+                    for name, digest in self.routing.items()}}
+        differing = {key: here for key, (here, there) in pairs.items() if here != there}
+        built = built_by(self.source)
+        unshipped = [key for key, here in differing.items() if built is not None and built.get(key) == here]
+        otherwise = [key for key in differing if key not in unshipped]
+        advice = []
+        if unshipped:
+            them = "it" if len(unshipped) == 1 else "them"
+            advice.append(f"{', '.join(unshipped)}: Pulumi.{self.source}.yaml builds {them} from this code as "
+                          f"{self.stack} does, so this code has not run in {self.source} yet: deploy it there first "
+                          f"(`pulumi up --stack {self.source}`)")
+        if otherwise or not advice:
+            advice.append(f"{', '.join(otherwise) or 'what differs'}: deploy the change to {self.source} first; if it "
+                          f"ran there, the two stack files build it differently (`python -m flexctl promote-diff "
+                          f"{self.source} {self.stack}` shows how)")
+        return "\n".join(advice)
 
     def transformation(self, args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
         """Make each gated resource's document wait for, and depend on, the verdict."""
@@ -124,6 +149,25 @@ class PromotionGate:
         """The ``promotion`` stack output: where from, whether it was checked, what differs, the override."""
         return self.verdict.apply(lambda found: {
             "from": self.source, "checked": self.checking, "differs": found, "override": self.override or None})
+
+
+def built_by(stack: str) -> dict[str, str] | None:
+    """What ``Pulumi.<stack>.yaml`` here builds from this code (``flow 'x'`` / ``workflow 'y'`` -> hash), or None
+    when it cannot be read (another project's stack, a stack file with problems): only for a refusal's advice."""
+    from pathlib import Path
+
+    from components.plan import read_stack_plan
+
+    if "/" in stack:
+        return None
+    try:
+        plan = read_stack_plan(Path.cwd(), stack)
+    except Exception:  # the advice falls back to naming both causes
+        return None
+    if plan.problems:
+        return None
+    return {**{f"flow {flow.name!r}": flow.definition_hash for flow in plan.flows},
+            **{f"workflow {name!r}": digest for name, digest in routing_hashes(plan.workspace).items()}}
 
 
 def promotion_gate(plan: Any) -> PromotionGate | None:
