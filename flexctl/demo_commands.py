@@ -44,10 +44,9 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"  {stack}: {render_stack(stack, ROOT / 'build' / stack, root=ROOT) / 'index.html'}")
 
     settings = read_stack_file(ROOT, "local")
-    numbers = [entry.number for entry in settings.phone_numbers]
-    numbers += [entry.address for entry in settings.conversations_addresses if entry.address not in numbers]
-    emulator = Emulator(
-        account_sid=settings.account_sid, auth_token=WELL_KNOWN_AUTH_TOKEN, phone_numbers=numbers, port=0
+    emulator = Emulator(  # it owns the numbers the stack binds, as `make emulator` does (not a whatsapp: address)
+        account_sid=settings.account_sid, auth_token=WELL_KNOWN_AUTH_TOKEN, phone_numbers=settings.owned_numbers,
+        port=0,
     )
     base_url = emulator.start()
     step = "3. the first deploy"
