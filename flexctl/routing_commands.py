@@ -201,9 +201,13 @@ def load_workflow(source: str, queues: Mapping[str, TaskQueue] | None) -> Workfl
         return workflows[wanted]
     if not wanted and workflows and (len(workflows) == 1 or _used_alone(stack)):
         return next(iter(workflows.values()))
+    from flows.registry import suggest
+
+    names = ', '.join(map(repr, workflows)) or 'none'
+    has = f"no workflow {wanted!r}{suggest(wanted, list(workflows))}; its workflows are {names}" if wanted else (
+        f"workflows {names}")
     raise InputError(
-        f"stack {stack!r} has workflows {', '.join(map(repr, workflows)) or 'none'}; "
-        f"name one: --stack {stack} '<workflow name>' (or {stack}:<workflow name>)"
+        f"stack {stack!r} has {has}; name one: --stack {stack} '<workflow name>' (or {stack}:<workflow name>)"
     )
 
 

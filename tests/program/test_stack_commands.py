@@ -30,7 +30,10 @@ def test_lint_with_stack_reads_every_workflow_of_the_stack(capsys: pytest.Captur
 
 def test_an_unknown_workflow_of_a_stack_names_the_ones_it_has(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["route", "--stack", "local", "Sales", "--task", "{}"]) == 2
-    assert "has workflows 'Pre-agent routing', 'Assign to Anyone'" in capsys.readouterr().err
+    assert ("stack 'local' has no workflow 'Sales'; its workflows are 'Pre-agent routing', 'Assign to Anyone'; name "
+            "one: --stack local '<workflow name>'") in capsys.readouterr().err
+    assert main(["route", "--stack", "local", "Pre-agent routng", "--task", "{}"]) == 2
+    assert "no workflow 'Pre-agent routng' (did you mean 'Pre-agent routing'?)" in capsys.readouterr().err
 
 
 def test_every_stack_workflow_lints_clean(capsys: pytest.CaptureFixture[str]) -> None:
