@@ -156,8 +156,8 @@ def test_unbinding_a_number_is_refused_without_the_override(
 def test_a_flow_renamed_with_formerly_is_one_renamed_flow_and_no_unbound_number(tree: Path) -> None:
     edit(tree / "flows" / "voice.py", '@flow("voice", friendly_name="Pre-agent voice")',
          '@flow("main_line", friendly_name="Pre-agent voice", formerly=("voice",))')
-    for stack in ("dev", "prod"):
-        edit(tree / f"Pulumi.{stack}.yaml", "voice: voice", "voice: main_line")
+    for name in ("dev", "prod"):
+        edit(tree / f"Pulumi.{name}.yaml", "voice: voice", "voice: main_line")
 
     plan = review("HEAD", tree)
 
