@@ -40,7 +40,8 @@ MAX_YAML_NODES = 100_000
 
 E164_PATTERN = r"^\+[1-9][0-9]{1,14}$"  # ASCII digits: \d takes full-width ones too
 E164 = Annotated[str, Field(pattern=E164_PATTERN)]
-HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s/$.?#][^\s]*$")]
+OptionalHttpsUrl = Annotated[str, Field(pattern=r"^(https://[^\s/$.?#][^\s]*)?$")]
+"""An https:// URL, or empty: the setting is not used (a flow that reads it says it has no value)."""
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
@@ -49,8 +50,8 @@ FIXES: dict[str, str] = {
     "apiBaseUrl": "an http(s) base URL such as http://127.0.0.1:8787, or leave it unset for real Twilio",
     "phoneNumbers": 'a list such as - {number: "+15005550006", voice: voice}',
     "conversationsAddresses": 'a list such as - {address: "+15005550008", type: sms}',
-    "holdMusicUrl": "an https:// URL of an audio file or TwiML document",
-    "selfServiceUrl": "an https:// URL texted to callers who choose self-service",
+    "holdMusicUrl": "an https:// URL of an audio file or TwiML document (or remove it if no flow plays one)",
+    "selfServiceUrl": "an https:// URL texted to callers who choose self-service (or remove it if no flow sends one)",
     "businessHours": 'a mapping such as {days: [Mon, Tue, Wed, Thu, Fri], open: "08:00", close: "18:00"}',
     "timeZone": "an IANA time zone such as America/New_York",
     "languages": "a list of language codes the flows speak (flows/catalog.py), in menu order",
@@ -147,8 +148,8 @@ class StackSettings(_Section):
     api_base_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
     phone_numbers: tuple[PhoneNumberSettings, ...] = ()
     conversations_addresses: tuple[ConversationsAddressSettings, ...] = ()
-    hold_music_url: HttpsUrl
-    self_service_url: HttpsUrl
+    hold_music_url: OptionalHttpsUrl = ""
+    self_service_url: OptionalHttpsUrl = ""
     business_hours: BusinessHours = BusinessHours()
     time_zone: str
     languages: tuple[str, ...] = Field(default=("en", "es"), min_length=1)
@@ -233,7 +234,10 @@ class StackSettings(_Section):
         return bound
 
     def config_value(self, key: str) -> str | None:
-        """The config value at ``key`` (``holdMusicUrl``, ``businessHours.open``) as text; a list joined by ", "."""
+        """The config value at ``key`` (``holdMusicUrl``, ``businessHours.open``) as text; a list joined by ", ".
+
+        None when the stack has no value there: the key is unknown, or the setting is empty or unset.
+        """
         value: Any = self.model_dump(by_alias=True, mode="json")
         for part in key.split("."):
             if not isinstance(value, dict) or part not in value:
@@ -241,7 +245,7 @@ class StackSettings(_Section):
             value = value[part]
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
-        if isinstance(value, dict) or value is None:
+        if isinstance(value, dict) or value is None or value == "":
             return None
         return str(value).lower() if isinstance(value, bool) else str(value)
 

@@ -52,6 +52,17 @@ def test_a_number_pointed_at_a_flow_that_cannot_answer_it_is_a_problem() -> None
     assert any("starts flow 'messaging', whose trigger has no incomingCall transition" in p for p in problems)
 
 
+def test_a_url_setting_the_stack_leaves_out_is_needed_only_by_a_flow_that_reads_it() -> None:
+    without = {key: value for key, value in DEV.items() if key not in ("holdMusicUrl", "selfServiceUrl")}
+    messaging_only = plan_stack(parse_stack_settings(
+        {**without, "phoneNumbers": [{"number": "+15005550010", "messaging": "messaging"}],
+         "conversationsAddresses": []}, "dev"), "dev")
+    assert messaging_only.problems == ()
+    voice = plan_stack(parse_stack_settings(without, "dev"), "dev").problems
+    assert any("parameter HOLD_MUSIC_URL (config holdMusicUrl): Pulumi.dev.yaml has no value at holdMusicUrl; "
+               "set it, or set flowParameters.HOLD_MUSIC_URL" in problem for problem in voice), voice
+
+
 def test_a_plan_with_problems_refuses_to_deploy_and_lists_them() -> None:
     broken = plan(phoneNumbers=[{"number": "+15005550010", "voice": "nope"}])
     with pytest.raises(StackPlanError, match=r"stack 'dev' cannot be deployed \(1 problem\):\n  - Pulumi\.dev\.yaml"):
