@@ -56,7 +56,8 @@ def register(subparsers: Subparsers) -> None:
         "--workers",
         type=Path,
         metavar="WORKERS.json",
-        help="worker pool: a JSON list of workers (friendly_name, attributes, activity_name, sid)",
+        help="worker pool: a JSON list of workers (friendly_name, attributes, activity_name or available, sid, "
+             "channels: per task channel assigned_tasks, configured_capacity, ...)",
     )
     route.add_argument(
         "--queues",
