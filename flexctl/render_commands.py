@@ -139,20 +139,20 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
 
 
 def grouped_warnings(found: Sequence[tuple[str, Problem]]) -> list[str]:
-    """Each warning once: one that several flows share (the same widget in each) names them all, in words."""
+    """Each warning once: one that several flows share (the same widget in each) names them all, in words.
+
+    The lines are warnings wherever they are shown (``warning:`` in the terminal, the page's warning list), so
+    they do not say it again.
+    """
     groups: dict[tuple[str, str], list[tuple[str, Problem]]] = {}
     for flow, problem in found:
         groups.setdefault((problem.code, problem.message), []).append((flow, problem))
     lines = []
     for (code, message), members in groups.items():
-        if len(members) == 1:
-            flow, problem = members[0]
-            lines.append(f"flow {flow}: {problem}")
-            continue
-        if len({(flow, problem.widget) for flow, problem in members}) == 1:  # one widget, several of its properties
+        if len({(flow, problem.widget) for flow, problem in members}) == 1:  # one widget: one or more properties
             flow, problem = members[0]
             where = f"widget {problem.widget!r}" if problem.widget is not None else "flow"
-            lines.append(f"flow {flow}: {problem.severity} [{problem.kind}] {where} at "
+            lines.append(f"flow {flow}: [{problem.kind}] {where} at "
                          f"{' and '.join(p.property_path for _, p in members)}: {message}")
             continue
         places = ", ".join(dict.fromkeys(f"{flow} ({problem.widget})" if problem.widget else flow
@@ -164,7 +164,7 @@ def grouped_warnings(found: Sequence[tuple[str, Problem]]) -> list[str]:
                          f"exported from the Twilio Console; export one of these flows from the Console and compare. "
                          f"Used in {places}.")
         else:
-            lines.append(f"flows {places}: {members[0][1].severity}: {message}")
+            lines.append(f"flows {places}: {message}")
     return lines
 
 

@@ -200,8 +200,10 @@ def test_a_warning_on_several_properties_of_one_widget_names_the_widget_once() -
     found = [("billing", Problem("liquid", message, "choice", path, "warning", "liquid-undefined"))
              for path in ("#/states/2/properties/input", "#/states/2/transitions/1/conditions/0/arguments/0")]
     assert grouped_warnings(found) == [  # it said "flows billing (choice), billing (choice)"
-        "flow billing: warning [liquid] widget 'choice' at #/states/2/properties/input and "
+        "flow billing: [liquid] widget 'choice' at #/states/2/properties/input and "
         f"#/states/2/transitions/1/conditions/0/arguments/0: {message}"]
     found.append(("sales", Problem("liquid", message, "choice", "#/states/4/properties/input", "warning",
                                    "liquid-undefined")))
-    assert grouped_warnings(found) == [f"flows billing (choice), sales (choice): warning: {message}"]
+    assert grouped_warnings(found) == [f"flows billing (choice), sales (choice): {message}"]
+    assert grouped_warnings(found[:1]) == [
+        f"flow billing: [liquid] widget 'choice' at #/states/2/properties/input: {message}"]
