@@ -282,3 +282,164 @@ class WidgetSpec:
     def expected(self) -> tuple[PropSpec, ...]:
         """The properties whose absence is worth a problem: the required and the recommended ones."""
         return tuple(prop for prop in self.props.values() if prop.required or prop.recommended)
+
+
+# --- What widgets store: the ``widgets.<name>.<output>`` variables ------------------------------------
+# The one table of each widget type's outputs, read by the validator's "unknown-widget-output" warning: a
+# reference whose first segment after the widget's name is none of its type's outputs renders empty (Studio
+# accepts the flow; Liquid prints nothing for an unknown variable). Only that first segment is checked: what
+# lies under it is open-ended where it is data (``parsed.<key>`` of an HTTP or Function answer,
+# ``inbound.<param>`` of a reply, ``headers[...]``). A type missing here is not checked (see
+# OUTPUTS_NOT_CHECKED for why each documented type is missing). Case matters, as in Liquid.
+# Sources: the "<widget> variables" section of each page of Twilio's Studio widget library,
+# https://www.twilio.com/docs/studio/widget-library/<page> (pages named below); studio-widgets.md §3
+# (../shared/reference/studio-widgets.md); and, where a public flow reads an output the page does not list,
+# that flow (named). A name no public source shows is listed under ``unverified`` with why it is kept.
+
+_WIDGET_DOCS = "https://www.twilio.com/docs/studio/widget-library/"
+
+# The parameters Twilio sends with every voice request (https://www.twilio.com/docs/usage/webhooks/voice-webhooks),
+# as the Gather Input on Call page lists them among its variables; CallerName, ForwardedFrom and ParentCallSid from
+# the Enqueue Call page's list.
+CALL_PROPERTIES: tuple[str, ...] = (
+    "AccountSid", "ApiVersion", "CallSid", "CallStatus", "Direction", "From", "To", "Called", "Caller",
+    "CallerName", "ForwardedFrom", "ParentCallSid",
+    "CallerCity", "CallerCountry", "CallerState", "CallerZip", "CalledCity", "CalledCountry", "CalledState",
+    "CalledZip", "FromCity", "FromCountry", "FromState", "FromZip", "ToCity", "ToCountry", "ToState", "ToZip",
+)
+_CALL_UNVERIFIED = (
+    "the call's properties: the page lists only its own variables, but Studio stores the TwiML action's request, "
+    "which carries every voice request parameter (the Gather Input on Call page lists them)"
+)
+
+# TaskRouter's Task resource (https://www.twilio.com/docs/taskrouter/api/task, its properties in the JSON the API
+# returns): what Send to Flex stores for a message or conversation, where it creates the task itself.
+TASK_PROPERTIES: tuple[str, ...] = (
+    "sid", "account_sid", "workspace_sid", "workflow_sid", "workflow_friendly_name", "task_queue_sid",
+    "task_queue_friendly_name", "task_channel_sid", "task_channel_unique_name", "attributes", "age",
+    "assignment_status", "priority", "reason", "timeout", "date_created", "date_updated",
+    "task_queue_entered_date", "addons", "url", "links", "virtual_start_time", "ignore_capacity", "routing_target",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WidgetOutputs:
+    """The variables one widget type stores for the widgets after it (``widgets.<name>.<output>``).
+
+    Attributes:
+        own: the widget's own outputs, as a message lists them.
+        source: where they come from.
+        also: more outputs, not listed one by one in a message (the call's properties).
+        also_label: what ``also`` is, for a message.
+        unverified: which outputs no public source shows as this widget's, and why they are kept ("" when
+            every name is documented).
+        names: every output (own and also).
+    """
+
+    own: tuple[str, ...]
+    source: str
+    also: tuple[str, ...] = ()
+    also_label: str = ""
+    unverified: str = ""
+    names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", frozenset((*self.own, *self.also)))
+
+
+def _voice(own: tuple[str, ...], source: str, unverified: str = _CALL_UNVERIFIED) -> WidgetOutputs:
+    """A voice widget's outputs: its own, then the call's properties."""
+    return WidgetOutputs(own, source, CALL_PROPERTIES, "the call's properties (CallSid, From, To...)", unverified)
+
+
+_RESPONSE = ("parsed", "body", "content_type", "status_code")
+_MESSAGE = "; parsed, inbound and outbound hold open-ended keys, unchecked"
+WIDGET_OUTPUTS: dict[str, WidgetOutputs] = {
+    "gather-input-on-call": _voice(
+        ("Digits", "SpeechResult", "Confidence"),
+        _WIDGET_DOCS + "gather-input-call (Gather Input on Call variables: these and the call's properties)",
+        unverified="",
+    ),
+    "say-play": WidgetOutputs(("language", "voice"), _WIDGET_DOCS + "sayplay (Say/Play variables)"),
+    "connect-call-to": _voice(
+        ("DialCallStatus", "DialCallDuration", "DialCallSid", "RecordingUrl"),
+        _WIDGET_DOCS + "connect-call (Connect Call To variables)",
+    ),
+    "record-voicemail": _voice(
+        ("RecordingUrl", "RecordingDuration", "RecordingSid", "Digits", "Sid", "Uri", "Source", "Channels",
+         "DateCreated", "DateUpdated", "Price", "PriceUnit"),
+        _WIDGET_DOCS + "record-voicemail (Record Voicemail variables; RecordingSid and Digits are <Record>'s action "
+        "parameters, https://www.twilio.com/docs/voice/twiml/record)",
+        unverified="RecordingSid and Digits (<Record>'s action request, not on the page), and " + _CALL_UNVERIFIED,
+    ),
+    "record-call": WidgetOutputs(
+        ("Sid", "Status", "Duration", "Channels", "Source", "StartTime", "Uri", "CallSid", "ConferenceSid",
+         "AccountSid", "ApiVersion", "DateCreated", "DateUpdated", "EncryptionDetails", "ErrorCode", "Price",
+         "PriceUnit"),
+        _WIDGET_DOCS + "call-recording (Call Recording variables)",
+    ),
+    "enqueue-call": _voice(
+        ("QueueResult", "QueueSid", "QueueTime"),
+        _WIDGET_DOCS + "enqueue-call (Enqueue Call variables: these and the call's properties)",
+    ),
+    "make-outgoing-call-v2": _voice(
+        ("CallSid", "CallStatus", "AnsweredBy", "MachineDetectionDuration", "From", "To", "AccountSid"),
+        _WIDGET_DOCS + "make-outgoing-call (Make Outgoing Call variables)",
+    ),
+    "make-outgoing-call-v1": _voice(
+        ("CallSid", "CallStatus", "AnsweredBy", "From", "To", "AccountSid"),
+        _WIDGET_DOCS + "make-outgoing-call (the v2 page's variables; the v1 page was not read)",
+        unverified="all of them: the v1 widget's own page was not read; " + _CALL_UNVERIFIED,
+    ),
+    "connect-virtual-agent": WidgetOutputs(
+        ("VirtualAgentProvider", "VirtualAgentStatus", "VirtualAgentProviderData", "VirtualAgentError",
+         "VirtualAgentErrorCode", "VirtualAgentProviderError"),
+        _WIDGET_DOCS + "connect-virtual-agent (Connect Virtual Agent variables; VirtualAgentProviderData holds "
+        "open-ended keys, unchecked)",
+    ),
+    "send-message": WidgetOutputs(("outbound",), _WIDGET_DOCS + "send-message (Send Message variables)" + _MESSAGE),
+    "send-and-wait-for-reply": WidgetOutputs(
+        ("inbound", "outbound"), _WIDGET_DOCS + "send-wait-reply (Send and Wait For Reply variables)" + _MESSAGE
+    ),
+    "make-http-request": WidgetOutputs(_RESPONSE, _WIDGET_DOCS + "http-request (variables from all return types)"
+                                       + _MESSAGE),
+    "run-function": WidgetOutputs(
+        (*_RESPONSE, "headers"), _WIDGET_DOCS + "run-function (variables from all return types)" + _MESSAGE
+    ),
+    "send-to-flex": WidgetOutputs(
+        ("TaskSid", "Attributes", "Age", *TASK_PROPERTIES, "QueueResult", "QueueSid", "QueueTime"),
+        _WIDGET_DOCS + "send-flex (Send to Flex variables: Age, Attributes, TaskSid); the Task resource's "
+        "properties: a public chat flow reads sid, task_queue_sid and workspace_sid of its Send to Flex "
+        "(techmatters/flex-plugins ca-webchat-v2.json, ../shared/corpus/realworld); QueueResult, QueueSid, "
+        "QueueTime: <Enqueue>'s action parameters, as Enqueue Call stores them",
+        also=CALL_PROPERTIES,
+        also_label="the call's properties (CallSid, From, To...)",
+        unverified="the Task resource's properties other than sid, task_queue_sid and workspace_sid (the API's "
+        "names for the same task), and on a call <Enqueue>'s action parameters and " + _CALL_UNVERIFIED,
+    ),
+}
+"""Each widget type's outputs, by JSON type string (see the comment above for the sources)."""
+
+OUTPUTS_NOT_CHECKED: dict[str, str] = {
+    "trigger": "the trigger's data is read as trigger.*, not widgets.*",
+    "split-based-on": "its page lists no variables",
+    "set-variables": "it sets flow.variables.<key>; its page lists no widgets.* variables",
+    "run-subflow": "open-ended: the subflow's variables come back under the widget's name",
+    "add-twiml-redirect": "open-ended: the parameters of the URL that returns to Studio are stored",
+    "capture-payments": "its page lists no variables (<Pay>'s action parameters, Result, PaymentToken..., likely)",
+    "fork-stream": "its page lists no variables",
+    "connect-virtual-agent-v2": "no page read lists its variables",
+    "search-for-a-profile": "its page lists no variable names; the Update Profile Traits page's example reads "
+    "{{widgets.look_up_profile_1.ProfileData.profileConnectSid}}",
+    "resolve-profile": "no page read lists its variables",
+    "create-or-update-profile": "no page read lists its variables",
+    "update-profile-traits": "no page read lists its variables",
+    "run-conversation-relay": "no page read lists its variables",
+    "start-conversation": "no page read lists its variables",
+    "resume-conversation": "no page read lists its variables",
+    "send-to-auto-pilot": "retired; no page read lists its variables",
+}
+"""Widget types whose outputs are not checked, with why (the documented ones: no other type is checked either)."""
+
+# Liquid's own properties of any value (``widgets.menu.size``): never an output, always a valid read.
+LIQUID_PROPERTIES = frozenset({"size", "first", "last"})
