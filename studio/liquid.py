@@ -197,9 +197,23 @@ def syntax_error(text: str) -> str | None:
 
 def widget_references(value: str) -> list[str]:
     """Names of the widgets a string reads through ``{{widgets.NAME...}}``, in order, without repeats."""
+    names: list[str] = []
+    for name, _ in widget_reads(value):
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def widget_reads(value: str) -> list[tuple[str, str | None]]:
+    """What a string reads of its widgets: ``(NAME, OUTPUT)`` for each ``{{widgets.NAME.OUTPUT...}}``.
+
+    OUTPUT is the first segment after the name (``Digits`` in ``widgets.menu.Digits``, ``parsed`` in
+    ``widgets.api.parsed.x.y``), None when the whole widget is read (``{{widgets.menu}}``) or the segment is
+    no name (``widgets.menu[0]``). In the order the widgets are first named, without repeated pairs.
+    """
     if "widgets" not in value or not is_template(value):
         return []
-    names: list[str] = []
+    reads: list[tuple[str, str | None]] = []
     simple = _simple_paths(value)
     if simple is not None:
         segments: Iterator[list[Any]] = (path.split(".") for path in simple)
@@ -209,11 +223,14 @@ def widget_references(value: str) -> list[str]:
         except LiquidSyntaxError:
             return []  # reported as a syntax problem; the engine reads nothing from it
     for path in segments:
-        if len(path) > 1 and path[0] == "widgets" and isinstance(path[1], str) and path[1] not in names:
-            names.append(path[1])
-    if len(names) > 1:
-        names.sort(key=lambda name: _first_use(value, name))
-    return names
+        if len(path) > 1 and path[0] == "widgets" and isinstance(path[1], str):
+            output = path[2] if len(path) > 2 and isinstance(path[2], str) else None
+            if (path[1], output) not in reads:
+                reads.append((path[1], output))
+    if len(reads) > 1:
+        order = {name: _first_use(value, name) for name, _ in reads}
+        reads.sort(key=lambda read: order[read[0]])  # stable: a widget's outputs stay in reading order
+    return reads
 
 
 def _first_use(text: str, name: str) -> int:

@@ -187,6 +187,12 @@ _TABLE = (
     _advice("liquid-syntax", "liquid", "Liquid python-liquid cannot parse (Studio sends the text as it is)"),
     _advice("unknown-widget-reference", "liquid", "{{widgets.NAME}} names no widget (it renders empty)"),
     _advice("reference-not-before", "liquid", "{{widgets.NAME}} is read where NAME has not run on any path"),
+    _advice(
+        "unknown-widget-output",
+        "liquid",
+        "{{widgets.NAME.OUTPUT}} reads an output NAME's type does not store (it renders empty; studio/spec.py "
+        "WIDGET_OUTPUTS)",
+    ),
     _advice("voice-on-messaging", "trigger", "a voice widget reached only from messaging trigger events"),
 )
 

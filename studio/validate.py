@@ -12,6 +12,7 @@ confirms are warnings, and say so.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -21,7 +22,7 @@ from typing import Any
 
 from studio.catalogue import CATALOGUE
 from studio.graph import descendants, events_reaching, reachable
-from studio.liquid import is_template, syntax_error, widget_references
+from studio.liquid import is_template, syntax_error, widget_reads
 from studio.model import suggest
 from studio.rules import (
     RULES,
@@ -36,6 +37,7 @@ from studio.spec import (
     CONSOLE_DEFAULTS,
     DECLARED_WIDGET_TYPES,
     FLOW_SCHEMA_URL,
+    LIQUID_PROPERTIES,
     MAX_STATES,
     MESSAGING_EVENTS,
     REST_API_EVENT,
@@ -43,7 +45,9 @@ from studio.spec import (
     SCHEMA_MAX_STATES,
     UNCONFIRMED_TYPES,
     V1_WIDGET_TYPES,
+    WIDGET_OUTPUTS,
     PropSpec,
+    WidgetOutputs,
     WidgetSpec,
 )
 
@@ -183,8 +187,9 @@ class _Run:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
-        # (state index, referenced widget name, property path) of each {{widgets.NAME}}
-        self.references: list[tuple[int, str, str]] = []
+        # (state index, referenced widget name, the outputs read, property path) of each {{widgets.NAME...}}, once a
+        # text: the outputs are the first segments after NAME (Digits of {{widgets.menu.Digits}})
+        self.references: list[tuple[int, str, tuple[str, ...], str]] = []
         # (state index, transition index, next, event) of each transition with a next
         self.links: list[tuple[int, int, str, object]] = []
         self.state_index = 0
@@ -811,8 +816,13 @@ def scan_text(run: _Run, text: str, path: str) -> None:
     if "{" not in text:
         return
     if "widgets" in text:
-        for name in widget_references(text):
-            run.references.append((run.state_index, name, path))
+        outputs: dict[str, list[str]] = {}
+        for name, output in widget_reads(text):
+            outputs.setdefault(name, [])
+            if output is not None:
+                outputs[name].append(output)
+        for name, read in outputs.items():
+            run.references.append((run.state_index, name, tuple(read), path))
     problem = syntax_error(text)
     if problem is not None:
         run.report(
@@ -1141,9 +1151,9 @@ def check_reachable(run: _Run, graph: _Graph, roots: list[int]) -> None:
 
 
 def check_references(run: _Run, graph: _Graph) -> None:
-    """``{{widgets.NAME}}`` names a widget that runs before, on some path."""
+    """``{{widgets.NAME.OUTPUT}}`` names a widget that runs before, on some path, and an output of its type."""
     after: list[int] | None = None
-    for state_index, name, path in run.references:
+    for state_index, name, read, path in run.references:
         source = graph.index_of.get(name)
         widget = graph.names[state_index]
         if source is None:
@@ -1155,6 +1165,11 @@ def check_references(run: _Run, graph: _Graph) -> None:
                 path,
             )
             continue
+        outputs = WIDGET_OUTPUTS.get(graph.types[source] or "") if read else None
+        if outputs is not None:
+            for output in read:
+                if output not in outputs.names and output not in LIQUID_PROPERTIES:
+                    check_output(run, graph.types[source] or "", outputs, name, output, widget, path)
         if state_index in graph.edges[source]:
             continue  # the usual case, read right after: no need for the reachability sets
         if after is None:
@@ -1167,6 +1182,35 @@ def check_references(run: _Run, graph: _Graph) -> None:
                 widget,
                 path,
             )
+
+
+def check_output(
+    run: _Run, widget_type: str, outputs: WidgetOutputs, name: str, output: str, widget: str | None, path: str
+) -> None:
+    """Report a read of an output the widget's type does not store (it renders empty; Studio accepts it)."""
+    close = _close_output(output, outputs)
+    hint = f"did you mean {close!r}? " if close else ""
+    if close and close.casefold() == output.casefold():
+        hint = f"did you mean {close!r}? (case matters in Liquid) "
+    listed = ", ".join(outputs.own) + (f", and {outputs.also_label}" if outputs.also else "")
+    note = f" (not every name is confirmed: {outputs.unverified})" if outputs.unverified and close is None else ""
+    run.report(
+        "unknown-widget-output",
+        f"{{{{widgets.{name}.{output}}}}} reads {output!r}, which {name!r} ({widget_type}) does not store, so it "
+        f"renders empty: {hint}{widget_type} stores {listed}{note}",
+        widget,
+        path,
+    )
+
+
+def _close_output(output: str, outputs: WidgetOutputs) -> str | None:
+    """The output ``output`` is a near miss of: the same name in another case, else the closest spelling."""
+    folded = output.casefold()
+    same = sorted(candidate for candidate in outputs.names if candidate.casefold() == folded)
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(output, [*outputs.own, *sorted(outputs.also)], n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _close_name(name: str, names: Mapping[str, int]) -> str:

@@ -252,6 +252,16 @@ CASES = [
         "warning",
     ),
     Case(
+        "unknown-widget-output",
+        flow(
+            state("menu", "gather-input-on-call", {"say": "Press 1"}, [{"event": "keypress", "next": "a"}]),
+            say("a", "{{widgets.menu.Digit}}"),
+        ),
+        "a",
+        "#/states/2/properties/say",
+        "warning",
+    ),
+    Case(
         "reference-not-before",
         flow(say("a", "{{widgets.b.x}}", next="b"), say("b")),
         "a",
@@ -341,12 +351,12 @@ def test_an_offset_problem_names_the_coordinate() -> None:
 
 
 def test_reference_through_a_loop_runs_before() -> None:
-    looping = flow(say("a", "{{widgets.b.x}}", next="b"), say("b", next="a"))
+    looping = flow(say("a", "{{widgets.b.language}}", next="b"), say("b", next="a"))
     assert validate_definition(looping) == []
 
 
 def test_reference_further_down_a_path_runs_before() -> None:
-    chain = flow(say("a", next="b"), say("b", next="c"), say("c", "{{widgets.a.x}}"))
+    chain = flow(say("a", next="b"), say("b", next="c"), say("c", "{{widgets.a.language}}"))
     assert validate_definition(chain) == []
 
 
