@@ -8,7 +8,11 @@ from studio import SearchForProfile
 
 LOOKUP = "lookup_profile"
 PROFILE = f"widgets.{LOOKUP}.profile"
-"""Liquid path of the profile the lookup found (the widget's output keys are unconfirmed)."""
+"""Liquid path of the profile the lookup found: the one place that says where it is. Unconfirmed: no public flow
+exported from the Console reads a Search for a Profile output, and Twilio's Update Profile Traits page gives
+``{{widgets.look_up_profile_1.ProfileData.profileConnectSid}}`` as an example value, which suggests a
+``ProfileData`` key; before going live, export a flow with this widget from the Console and compare
+(``flexctl simulate`` and the scenarios follow this path, whatever it is)."""
 
 
 def profile_lookup(identifier: str) -> SearchForProfile:
