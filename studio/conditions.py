@@ -55,7 +55,9 @@ CHOICES: tuple[Choice, ...] = (
     Choice("unreadable time or date", "a subject or value that is not a time/date makes the condition false",
            "undocumented", "test_an_unreadable_time_never_matches"),
     Choice("condition subject", "arguments[0] when the condition has one, else the split's input (Console writes "
-           "arguments = [input])", "studio-widgets.md §1.1 conditions {friendly_name, arguments, type, value}",
+           "arguments = [input]); when they differ the run says which it tested",
+           "studio-widgets.md §1.1 conditions {friendly_name, arguments, type, value}; real Console flows keep stale "
+           "arguments in copied splits (techmatters ca-khp-post-call-survey), so which Studio reads is open",
            "test_the_condition_subject_is_its_first_argument"),
     Choice("several conditions on one match", "all must hold (AND); branches are tried in transition order, the "
            "first that holds wins", "Console builds one condition per branch; [sdkgo-def] conditions is a list",
@@ -68,6 +70,30 @@ CHOICES: tuple[Choice, ...] = (
     Choice("loops", "an execution stops after 1,000 steps or the same widget 10 times in a row",
            "https://www.twilio.com/docs/studio/user-guide/studio-faq (field-practice.md (d))",
            "test_a_loop_stops_at_studios_limit_with_a_clear_message"),
+    # Liquid (studio/liquid_engine.py) and the simulator (studio/simulate.py): each of these is also said in the
+    # run's "assumed:" lines when it happens.
+    Choice("Liquid that fails while rendering", "that tag or output renders nothing and the rest of the text renders "
+           "(Shopify Liquid's lax mode, less its 'Liquid error: ...' text): \"5\" > 3, divided_by: 0",
+           "Studio FAQ: numeric comparisons on strings fail (field-practice.md (d)); what Studio writes is "
+           "undocumented",
+           "test_a_liquid_failure_renders_nothing_there_and_says_so"),
+    Choice("unknown Liquid filter", "the value passes through unchanged (Liquid's default, strict_filters off)",
+           "undocumented for Studio", "test_an_unknown_filter_passes_the_value_through_and_says_so"),
+    Choice("to_json", "compact JSON; undefined is null", "Twilio's Send to Flex page: {{widgets.fn.parsed | to_json}} "
+           "('to_json Liquid Template Filter')", "test_to_json_puts_an_object_into_task_attributes"),
+    Choice("an object output without to_json", "rendered as compact JSON",
+           "undocumented (Ruby Liquid would write {\"a\"=>1})", "test_an_object_renders_as_json_and_says_so"),
+    Choice("Liquid for loops", "the first 15 items render", "Studio FAQ: 'Liquid loops stop at 15 iterations' "
+           "(field-practice.md (d)); truncation or failure undocumented", "test_a_liquid_loop_stops_at_fifteen_items"),
+    Choice("date of a text that is not ISO 8601", "read as Ruby's Time.parse reads it (dateutil), missing parts from "
+           "the simulated day; Ruby's %L, %N and %:z understood", "Shopify Liquid's date filter (Ruby Time.parse, "
+           "strftime)", "test_date_reads_plain_dates_and_ruby_directives"),
+    Choice("Liquid the engine cannot parse", "the property is used as written", "undocumented",
+           "test_unreadable_liquid_is_used_as_written_and_said"),
+    Choice("a call-out with no canned result", "the outcome in simulate.ASSUMED_WITHOUT_MOCK (success, an empty 200 "
+           "answer...)", "nobody answers offline", "test_a_call_out_without_a_canned_result_says_what_it_assumed"),
+    Choice("a widget whose JSON has the wrong shape", "the run stops there, naming the widget and what is wrong",
+           "Studio rejects such a definition (studio-widgets.md §1.2)", "test_a_malformed_widget_stops_the_run"),
 )
 """Every choice the simulator makes where Twilio's documentation is silent."""
 

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studio.catalogue import CATALOGUE
 from studio.conditions import UnknownConditionError, holds
-from studio.liquid import render
+from studio.liquid import LiquidSyntaxError, is_template, parse
 from studio.model import suggest
 
 MAX_STEPS = 1000
@@ -186,6 +186,32 @@ class Undefined:
 
 
 @dataclass(frozen=True)
+class Assumption:
+    """Something the simulator could not know and assumed, at one widget: Studio may differ here."""
+
+    widget: str
+    text: str
+
+
+ASSUMED_WITHOUT_MOCK: Mapping[str, str] = {
+    "connect-call-to": "the connected party answers and the call completes",
+    "make-outgoing-call-v2": "the called party answers", "make-outgoing-call-v1": "the called party answers",
+    "record-voicemail": "the caller leaves a message", "record-call": "the recording starts or stops",
+    "capture-payments": "the payment succeeds", "fork-stream": "the stream starts or stops",
+    "connect-virtual-agent": "the virtual agent returns the call", "connect-virtual-agent-v2": "the agent completes",
+    "run-conversation-relay": "the relay session succeeds", "make-http-request": "an empty 200 answer",
+    "run-function": "an empty 200 answer", "add-twiml-redirect": "the TwiML returns the call",
+    "run-subflow": "the subflow completes with no outputs", "start-conversation": "the conversation is created",
+    "resume-conversation": "the conversation resumes", "send-to-auto-pilot": "the Autopilot session ends",
+    "search-for-a-profile": "the profile is found (with --trait traits)",
+    "resolve-profile": "the profile is found (with --trait traits)",
+    "create-or-update-profile": "the profile is written", "update-profile-traits": "the profile is written",
+}
+"""The widget types whose outcome the outside world decides: without a canned result, what the simulator assumes
+(and says it assumed)."""
+
+
+@dataclass(frozen=True)
 class Simulation:
     """The result of one simulated execution."""
 
@@ -198,6 +224,8 @@ class Simulation:
     undefined: tuple[Undefined, ...]
     context: Mapping[str, Any]
     """Studio's context at the end (``flow``, ``trigger``, ``contact``, ``widgets``): what Step Context shows."""
+    assumptions: tuple[Assumption, ...] = ()
+    """What the run could not know and assumed (a call-out with no canned result, Liquid that failed...)."""
 
     @property
     def widgets(self) -> tuple[str, ...]:
@@ -223,6 +251,7 @@ class Simulation:
             "ending": {"kind": self.ending.kind, "widget": self.ending.widget, "reason": self.ending.reason},
             "handoff": None if self.handoff is None else self.handoff.to_dict(),
             "undefined": [{"widget": u.widget, "property": u.property, "path": u.path} for u in self.undefined],
+            "assumptions": [{"widget": a.widget, "text": a.text} for a in self.assumptions],
         }
 
     def _mock_hint(self, path: str) -> str:
@@ -248,6 +277,7 @@ class Simulation:
         for item in self.undefined:
             lines.append(f"undefined: {{{{{item.path}}}}} in {item.widget}.{item.property} (rendered empty)"
                          + self._mock_hint(item.path))
+        lines += [f"assumed: {item.widget}: {item.text}" for item in self.assumptions]
         if self.handoff is not None:
             handoff = self.handoff
             lines.append(f"handoff: {handoff.widget} workflow={handoff.workflow} channel={handoff.channel} "
@@ -282,6 +312,11 @@ class _Run:
     path: list[PathStep] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
     undefined: list[Undefined] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
+    seen: set[Undefined | Assumption] = field(default_factory=set)
+    """The undefined references and assumptions already listed (each is listed once)."""
+    checked: set[str] = field(default_factory=set)
+    """Widgets whose shape was checked (:func:`_malformed`)."""
     handoff: Handoff | None = None
     voicemail: bool = False
     connected: bool = False
@@ -303,16 +338,36 @@ class _Run:
         if not isinstance(value, str):
             value = value if isinstance(value, int | float) and not isinstance(value, bool) else json.dumps(value)
             return str(value)
-        rendered = render(value, self.context, clock=self.clock)
-        for path in rendered.undefined:
+        if not is_template(value):
+            return value
+        try:
+            template = parse(value)
+        except LiquidSyntaxError as error:
+            self.assume(widget, f"{key}: Liquid the engine cannot read ({error}); used as written (what Studio does "
+                        "with it is unverified)")
+            return value
+        from studio import liquid_engine
+
+        text, undefined, issues = liquid_engine.render_noting(template, self.context, self.clock)
+        for path in undefined:
             item = Undefined(widget, key, path)
-            if item not in self.undefined:
+            if item not in self.seen:
+                self.seen.add(item)
                 self.undefined.append(item)
-        return rendered.text
+        for issue in issues:
+            self.assume(widget, f"{key}: {issue}")
+        return text
 
     def prop(self, state: Mapping[str, Any], key: str) -> str:
         """``properties[key]`` rendered ("" when absent)."""
-        return self.text(state["name"], key, state.get("properties", {}).get(key))
+        return self.text(state["name"], key, _properties(state).get(key))
+
+    def assume(self, widget: str, text: str) -> None:
+        """Record that the run assumed ``text`` at ``widget`` (once)."""
+        item = Assumption(widget, text)
+        if item not in self.seen:
+            self.seen.add(item)
+            self.assumptions.append(item)
 
     def say(self, widget: str, kind: OutputKind, text: str) -> None:
         if text:
@@ -361,7 +416,8 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
         raise SimulationInputError("the definition has no 'states' list: pass a Studio flow definition")
     index = {state["name"]: state for state in states if isinstance(state, Mapping) and isinstance(
         state.get("name"), str)}
-    start = index.get(definition.get("initial_state", "Trigger")) or next(
+    initial = definition.get("initial_state", "Trigger")
+    start = (index.get(initial) if isinstance(initial, str) else None) or next(
         (state for state in index.values() if state.get("type") == "trigger"), None)
     if start is None or start.get("type") != "trigger":
         raise SimulationInputError("the definition has no trigger widget (initial_state) to start from")
@@ -369,7 +425,7 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
         raise SimulationInputError(f"unknown trigger event {contact.event!r}: {suggest(contact.event, TRIGGER_EVENTS)}")
     trigger_next = _next_of(start, contact.event)
     if not trigger_next:
-        handled = [t.get("event") for t in start.get("transitions", []) if isinstance(t, Mapping) and t.get("next")]
+        handled = [t.get("event") for t in _transitions(start) if isinstance(t, Mapping) and t.get("next")]
         raise SimulationInputError(
             f"the trigger does not handle {contact.event}: it starts on {', '.join(map(str, handled)) or 'no event'}")
     moment = contact.moment()
@@ -379,14 +435,14 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
     ending = _execute(run, index, trigger_next, path, max_steps)
     variables = dict(run.variables)
     return Simulation(contact, tuple(path), tuple(run.outputs), variables, ending, run.handoff,
-                      tuple(run.undefined), run.context)
+                      tuple(run.undefined), run.context, tuple(run.assumptions))
 
 
 def _execute(run: _Run, index: Mapping[str, Mapping[str, Any]], current: str, path: list[PathStep],
              max_steps: int) -> Ending:
     repeats = 0
     while True:
-        state = index.get(current)
+        state = index.get(current) if isinstance(current, str) else None
         if state is None:
             return Ending("stopped", path[-1].widget, f"{path[-1].widget} leads to {current!r}, which is no widget")
         if len(path) >= max_steps:
@@ -397,12 +453,17 @@ def _execute(run: _Run, index: Mapping[str, Mapping[str, Any]], current: str, pa
             return Ending("stopped", current, f"{current} ran {MAX_REPEATS} times in a row (Studio stops an "
                           "execution there); give the loop an exit")
         widget_type = str(state.get("type"))
+        malformed = None if current in run.checked else _malformed(state)
+        run.checked.add(current)
+        if malformed:
+            return Ending("stopped", current, f"{current} ({widget_type}) {malformed}: Studio would reject this flow "
+                          "(`flexctl validate` says where), so the simulator cannot say what it does")
         try:
             outcome = _run_step(run, state, widget_type)
         except _Stop as stop:
             return Ending("stopped", current, str(stop))
         target = _next_of(state, outcome.event) if outcome.transition is None else outcome.transition.get("next")
-        target = target or None
+        target = target if isinstance(target, str) and target else None
         exposed = dict(run.context["widgets"].get(current, {}))
         path.append(PathStep(current, widget_type, outcome.event, target, outcome.why, exposed))
         if target is None:
@@ -429,12 +490,20 @@ def _run_step(run: _Run, state: Mapping[str, Any], widget_type: str) -> Outcome:
         # have said, sent or exposed happened.
         del run.outputs[before[0]:]
         run.handoff, run.voicemail, run.connected, run.message_sent = before[1:5]
-        run.context["widgets"].pop(name, None)
-        run.expose(name, mock.outputs)
+        exposed = run.context["widgets"].pop(name, None)
+        normalised = widget_type in _READS_ITS_MOCK and mock.outputs and exposed  # body as text, parsed from it
+        run.expose(name, exposed if normalised else mock.outputs)
         return Outcome(mock.event, f"canned result (instead of {outcome.event})")
-    if mock is not None:
+    if mock is not None and widget_type not in _READS_ITS_MOCK:
         run.expose(name, mock.outputs)
+    elif mock is None and widget_type in ASSUMED_WITHOUT_MOCK:
+        run.assume(name, f"no canned result, so {ASSUMED_WITHOUT_MOCK[widget_type]} ({outcome.event}); give one "
+                   f"for another outcome (--mock {name}=EVENT)")
     return outcome
+
+
+_READS_ITS_MOCK = frozenset({"make-http-request", "run-function"})
+"""Steps that expose their canned result themselves (``body`` as text, ``parsed`` from it)."""
 
 
 def _ending(run: _Run, state: Mapping[str, Any], widget_type: str, event: str) -> Ending:
@@ -457,8 +526,43 @@ def _ending(run: _Run, state: Mapping[str, Any], widget_type: str, event: str) -
     return Ending("completed", name, f"the execution ends after {name} ({event})")
 
 
+def _properties(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    properties = state.get("properties")
+    return properties if isinstance(properties, Mapping) else {}
+
+
+def _transitions(state: Mapping[str, Any]) -> list[Any]:
+    transitions = state.get("transitions")
+    return transitions if isinstance(transitions, list) else []
+
+
+def _malformed(state: Mapping[str, Any]) -> str | None:
+    """What in the shape of ``state`` no Studio flow has (wrong JSON types), or None."""
+    properties, transitions = state.get("properties"), state.get("transitions")
+    if properties is not None and not isinstance(properties, Mapping):
+        return f"has properties that are {type(properties).__name__}, not an object"
+    if transitions is not None and not isinstance(transitions, list):
+        return f"has transitions that are {type(transitions).__name__}, not a list"
+    for transition in transitions or ():
+        if not isinstance(transition, Mapping) or not isinstance(transition.get("event"), str):
+            return f"has a transition that is not an object with an event name: {str(transition)[:80]}"
+        if transition.get("next") is not None and not isinstance(transition.get("next"), str):
+            return f"has a transition to {transition.get('next')!r}, not a widget name"
+        conditions = transition.get("conditions")
+        if conditions is not None and not isinstance(conditions, list):
+            return f"has conditions that are {type(conditions).__name__}, not a list"
+        for condition in conditions or ():
+            arguments = condition.get("arguments") if isinstance(condition, Mapping) else None
+            if not isinstance(condition, Mapping) or not isinstance(arguments, list | None):
+                return f"has a condition that is not an object with a list of arguments: {str(condition)[:80]}"
+    variables = (properties or {}).get("variables")
+    if state.get("type") == "set-variables" and variables is not None and not isinstance(variables, list):
+        return f"has variables that are {type(variables).__name__}, not a list"
+    return None
+
+
 def _next_of(state: Mapping[str, Any], event: str) -> str | None:
-    for transition in state.get("transitions") or ():
+    for transition in _transitions(state):
         if isinstance(transition, Mapping) and transition.get("event") == event:
             target = transition.get("next")
             return target if isinstance(target, str) and target else None
@@ -503,15 +607,19 @@ def _split(run: _Run, state: Mapping[str, Any]) -> Outcome:
     name = state["name"]
     subject = run.prop(state, "input")
     zone = run.clock.tzinfo if isinstance(run.clock.tzinfo, ZoneInfo) else None
-    for transition in state.get("transitions") or ():
+    given = _properties(state).get("input")
+    for transition in _transitions(state):
         if not isinstance(transition, Mapping) or transition.get("event") != "match":
             continue
         reasons = []
         for condition in transition.get("conditions") or ():
             arguments = condition.get("arguments") or []
             tested = subject
-            if arguments and isinstance(arguments[0], str) and arguments[0] != state["properties"].get("input"):
+            if arguments and isinstance(arguments[0], str) and arguments[0] != given:
                 tested = run.text(name, "conditions", arguments[0])
+                run.assume(name, f"condition {condition.get('friendly_name') or condition.get('type')!r} tests "
+                           f"{arguments[0]!r}, not the split's input {given!r}; the simulator tests its argument "
+                           "(the Console writes the input there; which Studio reads is unverified)")
             value = run.text(name, "conditions", condition.get("value", ""))
             kind = str(condition.get("type"))
             try:
@@ -530,7 +638,7 @@ def _split(run: _Run, state: Mapping[str, Any]) -> Outcome:
 @step("set-variables")
 def _set_variables(run: _Run, state: Mapping[str, Any]) -> Outcome:
     values = {}
-    for item in state.get("properties", {}).get("variables") or ():
+    for item in _properties(state).get("variables") or ():
         if isinstance(item, Mapping) and isinstance(item.get("key"), str):
             values[item["key"]] = run.text(state["name"], "variables", item.get("value"))
     run.variables.update(values)  # Studio sets variables at the end of the step
@@ -559,7 +667,7 @@ def _gather(run: _Run, state: Mapping[str, Any]) -> Outcome:
         return Outcome("timeout", "no answer left: the caller stays silent" if answer is None else "silence")
     if _DIGITS.fullmatch(answer.strip()):
         digits = answer.strip()
-        finish = str(state.get("properties", {}).get("finish_on_key") or "#")
+        finish = str(_properties(state).get("finish_on_key") or "#")
         digits = digits.split(finish, 1)[0] if finish and finish in digits else digits
         run.expose(name, {"Digits": digits})
         return Outcome("keypress", f"the caller pressed {digits}")
@@ -595,7 +703,7 @@ def _voicemail(run: _Run, state: Mapping[str, Any]) -> Outcome:
 
 @step("record-call")
 def _record_call(run: _Run, state: Mapping[str, Any]) -> Outcome:
-    return _outcome(run, state, "success", "recording " + ("started" if state.get("properties", {}).get(
+    return _outcome(run, state, "success", "recording " + ("started" if _properties(state).get(
         "record_call") else "stopped"), {})
 
 

@@ -1,0 +1,183 @@
+"""The simulator on what real flows written by others do: Liquid Studio renders, malformed widgets, and saying
+what it assumed. Each flow here is small and keeps only the fact that mattered in the flow it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from studio.simulate import Contact, Mock, Simulation, simulate
+
+JSON = dict[str, Any]
+AT = dt.datetime(2026, 12, 4, 19, 5)  # a Friday
+
+
+def flow(*states: JSON, event: str = "incomingCall", **top: Any) -> JSON:
+    trigger = {"name": "Trigger", "type": "trigger", "transitions": [{"event": event, "next": states[0]["name"]}],
+               "properties": {}}
+    return {"initial_state": "Trigger", "states": [trigger, *states], **top}
+
+
+def widget(name: str, type_: str, properties: Any = None, **events: str) -> JSON:
+    return {"name": name, "type": type_, "properties": {} if properties is None else properties,
+            "transitions": [{"event": event, "next": target} for event, target in events.items()]}
+
+
+def say(text: str, name: str = "s") -> JSON:
+    return widget(name, "say-play", {"say": text})
+
+
+def heard(text: str, *before: JSON, contact: Contact | None = None) -> tuple[str, Simulation]:
+    """What a say-play of ``text`` (after ``before``) says, and the run."""
+    states = [*before, say(text)]
+    run = simulate(flow(*states), contact or Contact(at=AT))
+    spoken = [output.text for output in run.outputs if output.widget == "s"]
+    return (spoken[0] if spoken else ""), run
+
+
+def assumed(run: Simulation) -> str:
+    return "\n".join(f"{item.widget}: {item.text}" for item in run.assumptions)
+
+
+# -- Liquid as Shopify Liquid (and Studio) renders it ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("{% if false and false or true %}T{% else %}F{% endif %}", "F"),  # and/or read right to left
+    ("{% if true or false and false %}T{% else %}F{% endif %}", "T"),
+    ("{{ '  Hola  ' | strip | upcase | append: '!' }}", "HOLA!"),
+    ("{{ 'a,b,c' | split: ',' | size }}/{{ 'a,b,c' | split: ',' | last }}", "3/c"),
+    ("{{ '' | default: 'none' }}/{{ nothing | default: 'none' }}", "none/none"),
+    ("{{ '5' | plus: 1 }}/{{ nothing | plus: 1 }}/{{ 7 | divided_by: 2 }}", "6/1/3"),
+    ("{{ 'a b&c' | url_encode }}", "a+b%26c"),
+    ("{% case '2' %}{% when '1', '2' %}one or two{% else %}other{% endcase %}", "one or two"),
+    ("{% if '1' == 1 %}number{% else %}text{% endif %}", "text"),  # no coercion in ==
+    ("a {{- ' b ' -}} c", "a b c"),
+    ("{{ 'Hello World' | slice: -5, 5 }}", "World"),
+    ("{% capture c %}x{{ 'y' }}{% endcapture %}{{ c | upcase }}", "XY"),
+])
+def test_liquid_renders_as_shopify_liquid_does(template: str, expected: str) -> None:
+    assert heard(template)[0] == expected
+
+
+def test_to_json_puts_an_object_into_task_attributes() -> None:
+    # techmatters' webchat flow: "memory": {{widgets.ChatBot.memory | to_json}} in Send to Flex attributes.
+    fn = widget("fn", "run-function", {}, success="flex")
+    flex = widget("flex", "send-to-flex", {"workflow": "WW1", "channel": "TC1",
+                                           "attributes": '{"memory": {{widgets.fn.parsed.memory | to_json}}, '
+                                                         '"gone": {{widgets.fn.parsed.gone | to_json}}}'})
+    contact = Contact(mocks={"fn": Mock(outputs={"body": {"memory": {"lang": "fr", "tries": [1, 2]}}})})
+    run = simulate(flow(fn, flex), contact)
+    assert run.handoff is not None
+    assert run.handoff.attributes == {"memory": {"lang": "fr", "tries": [1, 2]}, "gone": None}
+
+
+def test_a_liquid_failure_renders_nothing_there_and_says_so() -> None:
+    setter = widget("set", "set-variables", {"variables": [{"key": "n", "value": "5"}]}, next="s")
+    text, run = heard("{% if flow.variables.n > 3 %}many{% else %}few{% endif %}, {{ 5 | divided_by: 0 }}ok",
+                      setter)
+    assert text == ", ok"  # neither branch of the failing if, and the rest of the text
+    assert "Liquid error" in assumed(run)
+    assert "s: say:" in assumed(run)
+    assert "divided_by" in assumed(run)
+
+
+def test_an_unknown_filter_passes_the_value_through_and_says_so() -> None:
+    text, run = heard("{{ 'abc' | sha256 | upcase }}")
+    assert text == "ABC"
+    assert "unknown filter 'sha256'" in assumed(run)
+
+
+def test_an_object_renders_as_json_and_says_so() -> None:
+    http = widget("h", "make-http-request", {}, success="s")
+    contact = Contact(mocks={"h": Mock(outputs={"body": {"status": "open", "n": None}})})
+    text, run = heard("{{ widgets.h.parsed }}", http, contact=contact)
+    assert json.loads(text) == {"status": "open", "n": None}
+    assert "is an object: rendered as JSON" in assumed(run)
+
+
+def test_a_canned_body_object_is_text_in_body_and_json_in_parsed() -> None:
+    # A split on {{widgets.h.body}} contains "closed" (techmatters' ph-lex flow) reads the answer's text.
+    http = widget("h", "make-http-request", {}, success="s")
+    contact = Contact(mocks={"h": Mock(outputs={"body": {"status": "closed"}})})
+    text, run = heard("{{ widgets.h.body }}|{{ widgets.h.parsed.status }}", http, contact=contact)
+    assert json.loads(text.split("|")[0]) == {"status": "closed"}
+    assert text.endswith("|closed")
+    assert not run.assumptions
+    failed = Contact(mocks={"h": Mock(event="failed", outputs={"status_code": 500, "body": {"error": "down"}})})
+    down = simulate(flow(widget("h", "make-http-request", {}, failed="s"), say("{{ widgets.h.body }}")), failed)
+    assert json.loads(down.heard[0]) == {"error": "down"}
+
+
+def test_a_liquid_loop_stops_at_fifteen_items() -> None:
+    text, run = heard("{% for i in (1..20) %}{{ i }} {% endfor %}")
+    assert text.split() == [str(i) for i in range(1, 16)]
+    assert "only the first 15" in assumed(run)
+    assert not run.undefined  # the engine's own forloop.parentloop lookup is no undefined reference
+
+
+def test_date_reads_plain_dates_and_ruby_directives() -> None:
+    assert heard("{{ 'December 4, 2026' | date: '%A %Y-%m-%d' }}")[0] == "Friday 2026-12-04"
+    assert heard("{{ 'now' | date: '%H:%M:%S.%L %:z' }}", contact=Contact(at=AT, tz="America/New_York"))[0] \
+        == "19:05:00.000 -05:00"
+    assert "Time.parse" in assumed(heard("{{ '10:30' | date: '%H' }}")[1])
+    assert heard("{{ 'not a date' | date: '%H' }}")[0] == "not a date"
+
+
+def test_unreadable_liquid_is_used_as_written_and_said() -> None:
+    text, run = heard("Hello {% if %}")
+    assert text == "Hello {% if %}"
+    assert "Liquid the engine cannot read" in assumed(run)
+
+
+# -- Split Based On ---------------------------------------------------------------------------------------------
+
+
+def test_a_condition_that_tests_another_variable_than_the_input_says_so() -> None:
+    # techmatters' post-call survey: copied splits keep the first gather in their conditions' arguments.
+    gather = widget("g2", "gather-input-on-call", {}, keypress="split")
+    split = {"name": "split", "type": "split-based-on", "properties": {"input": "{{widgets.g2.Digits}}"},
+             "transitions": [{"event": "noMatch", "next": "bad"},
+                             {"event": "match", "next": "s", "conditions": [
+                                 {"friendly_name": "valid", "arguments": ["{{widgets.g1.Digits}}"], "type": "less_than",
+                                  "value": "5"}]}]}
+    run = simulate(flow(gather, split, say("ok"), say("bad", "bad")), Contact(answers=("3",)))
+    assert "tests '{{widgets.g1.Digits}}', not the split's input" in assumed(run)
+
+
+# -- saying what it cannot know ------------------------------------------------------------------------------
+
+
+def test_a_call_out_without_a_canned_result_says_what_it_assumed() -> None:
+    sub = widget("sub", "run-subflow", {"flow_sid": "FW1"}, completed="s")
+    _, run = heard("done", sub)
+    assert "sub: no canned result, so the subflow completes with no outputs (completed)" in assumed(run)
+    _, mocked = heard("done", sub, contact=Contact(mocks={"sub": Mock(event="completed")}))
+    assert not mocked.assumptions
+
+
+@pytest.mark.parametrize("broken", [
+    {"properties": "say hi"},
+    {"transitions": 3},
+    {"transitions": [{"event": "audioComplete", "next": ["s"]}]},
+    {"transitions": ["audioComplete"]},
+    {"type": "split-based-on", "properties": {"input": "x"}, "transitions": [{"event": "match", "conditions": "x"}]},
+    {"type": "split-based-on", "properties": {"input": "x"},
+     "transitions": [{"event": "match", "conditions": [{"type": "equal_to", "arguments": "x", "value": "x"}]}]},
+    {"type": "set-variables", "properties": {"variables": {"key": "a"}}},
+])
+def test_a_malformed_widget_stops_the_run(broken: JSON) -> None:
+    bad = {**widget("w", "say-play", {"say": "hi"}, audioComplete="s"), **broken}
+    run = simulate(flow(bad, say("end")), Contact())
+    assert run.ending.kind == "stopped"
+    assert run.ending.widget == "w"
+    assert "Studio would reject this flow" in run.ending.reason
+
+
+def test_a_definition_with_a_junk_initial_state_or_states_still_runs() -> None:
+    definition = flow(say("hi"), initial_state=["Trigger"])
+    definition["states"] += [None, 3, {"type": "say-play"}]
+    assert simulate(definition, Contact()).heard == ("hi",)
