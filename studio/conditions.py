@@ -54,6 +54,10 @@ CHOICES: tuple[Choice, ...] = (
            "test_date_predicates_are_strict"),
     Choice("unreadable time or date", "a subject or value that is not a time/date makes the condition false",
            "undocumented", "test_an_unreadable_time_never_matches"),
+    Choice("saying a condition could not compare", "a number, time or date condition whose operands are not one, or "
+           "a regex that is no pattern, is false and the run's 'assumed:' lines say so (unreadable())",
+           "undocumented; an empty Digits after a timeout is the usual case",
+           "test_a_condition_that_cannot_compare_says_so"),
     Choice("condition subject", "arguments[0] when the condition has one, else the split's input (Console writes "
            "arguments = [input]); when they differ the run says which it tested",
            "studio-widgets.md §1.1 conditions {friendly_name, arguments, type, value}; real Console flows keep stale "
@@ -204,6 +208,30 @@ assert tuple(PREDICATES) == CONDITION_TYPES
 
 class UnknownConditionError(ValueError):
     """A condition type Split Based On does not have."""
+
+
+_READERS: dict[str, tuple[str, Callable[[str, ZoneInfo], object]]] = {
+    **dict.fromkeys(("less_than", "greater_than"), ("a number", lambda text, zone: _number(text))),
+    **dict.fromkeys(("is_before_time", "is_after_time"), ("a time (HH:MM)", _time)),
+    **dict.fromkeys(("is_before_date", "is_after_date"), ("a date (YYYY-MM-DD)", _date)),
+}
+
+
+def unreadable(condition_type: str, subject: str, value: str, zone: ZoneInfo | None = None) -> str | None:
+    """Why a condition could not compare at all (and so does not hold), or None when it could.
+
+    A number, time or date predicate whose subject or value is not one, or a regex that is no pattern: Studio's
+    docs do not say what happens then, so the simulator's answer (false) is an assumption worth saying.
+    """
+    if condition_type == "regex":
+        return None if _pattern(value) is not None else f"{value!r} is not a regular expression"
+    reader = _READERS.get(condition_type)
+    if reader is None:
+        return None
+    what, read = reader
+    zone = zone or ZoneInfo("UTC")
+    bad = [repr(text) for text in (subject, value) if read(text, zone) is None]
+    return f"{' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} not {what}" if bad else None
 
 
 def holds(condition_type: str, subject: str, value: str, zone: ZoneInfo | None = None) -> bool:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studio.catalogue import CATALOGUE
-from studio.conditions import UnknownConditionError, holds
+from studio.conditions import UnknownConditionError, holds, unreadable
 from studio.liquid import LiquidSyntaxError, is_template, parse
 from studio.model import suggest
 
@@ -627,6 +627,10 @@ def _split(run: _Run, state: Mapping[str, Any]) -> Outcome:
             except UnknownConditionError as error:
                 raise _Stop(f"split {name!r}: {error}") from None
             if not held:
+                problem = unreadable(kind, tested, value, zone)
+                if problem:
+                    run.assume(name, f"condition {condition.get('friendly_name') or kind!r}: {problem}, so it does "
+                               "not hold (what Studio does then is undocumented)")
                 break
             reasons.append(f"{tested!r} {kind} {value!r}")
         else:

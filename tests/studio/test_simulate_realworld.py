@@ -148,6 +148,23 @@ def test_a_condition_that_tests_another_variable_than_the_input_says_so() -> Non
     assert "tests '{{widgets.g1.Digits}}', not the split's input" in assumed(run)
 
 
+@pytest.mark.parametrize(("kind", "value", "said"), [
+    ("greater_than", "0", "'' is not a number"),  # a counsellor count from an HTTP answer that did not come
+    ("is_before_time", "9am", "'' and '9am' are not a time (HH:MM)"),
+    ("regex", "([", "'([' is not a regular expression"),
+])
+def test_a_condition_that_cannot_compare_says_so(kind: str, value: str, said: str) -> None:
+    split = {"name": "split", "type": "split-based-on", "properties": {"input": "{{widgets.h.parsed.count}}"},
+             "transitions": [{"event": "noMatch", "next": "s"},
+                             {"event": "match", "next": "s", "conditions": [
+                                 {"friendly_name": "available", "arguments": ["{{widgets.h.parsed.count}}"],
+                                  "type": kind, "value": value}]}]}
+    run = simulate(flow(widget("h", "make-http-request", {}, success="split"), split, say("x")),
+                   Contact(mocks={"h": Mock(outputs={"body": {}})}))
+    assert run.path[2].event == "noMatch"
+    assert f"condition 'available': {said}, so it does not hold" in assumed(run)
+
+
 # -- saying what it cannot know ------------------------------------------------------------------------------
 
 
