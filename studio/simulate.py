@@ -670,13 +670,31 @@ def _gather(run: _Run, state: Mapping[str, Any]) -> Outcome:
     if answer is None or not answer.strip():
         return Outcome("timeout", "no answer left: the caller stays silent" if answer is None else "silence")
     if _DIGITS.fullmatch(answer.strip()):
-        digits = answer.strip()
-        finish = str(_properties(state).get("finish_on_key") or "#")
-        digits = digits.split(finish, 1)[0] if finish and finish in digits else digits
+        pressed = answer.strip()
+        digits = _gathered(pressed, _properties(state))
+        if not digits:  # Twilio's <Gather> with no digits moves on: Studio's timeout
+            return Outcome("timeout", f"the caller pressed only {pressed[0]!r}, the finish key: no digits")
         run.expose(name, {"Digits": digits})
-        return Outcome("keypress", f"the caller pressed {digits}")
+        kept = "" if digits == pressed else f" (of {pressed}: the gather ends at number_of_digits or finish_on_key)"
+        return Outcome("keypress", f"the caller pressed {digits}{kept}")
     run.expose(name, {"SpeechResult": answer, "Confidence": "0.9"})
     return Outcome("speech", f"the caller said {answer!r}")
+
+
+def _gathered(pressed: str, properties: Mapping[str, Any]) -> str:
+    """The Digits a gather keeps of the keys ``pressed``: up to its finish key (default ``#``; ``""`` is none, as
+    in Twilio's finishOnKey) or its ``number_of_digits``, whichever comes first."""
+    finish = properties.get("finish_on_key", "#")
+    finish = str(finish)[:1] if finish is not None else "#"
+    limit = _integer(str(properties.get("number_of_digits") or "")) or 0
+    digits = ""
+    for key in pressed:
+        if key == finish:
+            break
+        digits += key
+        if len(digits) == limit:
+            break
+    return digits
 
 
 def _outcome(run: _Run, state: Mapping[str, Any], event: str, why: str, outputs: Mapping[str, Any]) -> Outcome:

@@ -133,6 +133,22 @@ def test_unreadable_liquid_is_used_as_written_and_said() -> None:
     assert "Liquid the engine cannot read" in assumed(run)
 
 
+# -- what the contact does -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("properties", "pressed", "event", "digits"), [
+    ({}, "12#3", "keypress", "12"),
+    ({"finish_on_key": ""}, "12#", "keypress", "12#"),  # "" is no finish key (Twilio's finishOnKey)
+    ({"number_of_digits": 1}, "23", "keypress", "2"),
+    ({"finish_on_key": "#"}, "#", "timeout", None),  # only the finish key: no digits, the gather moves on
+])
+def test_a_gather_keeps_the_digits_twilio_keeps(properties: JSON, pressed: str, event: str, digits: str | None) -> None:
+    menu = widget("menu", "gather-input-on-call", {"say": "Press", **properties}, keypress="s", timeout="s")
+    run = simulate(flow(menu, say("[{{widgets.menu.Digits}}]")), Contact(answers=(pressed,)))
+    assert run.path[1].event == event
+    assert run.context["widgets"].get("menu", {}).get("Digits") == digits
+
+
 # -- Split Based On ---------------------------------------------------------------------------------------------
 
 
