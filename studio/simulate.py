@@ -428,6 +428,7 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
         handled = [t.get("event") for t in _transitions(start) if isinstance(t, Mapping) and t.get("next")]
         raise SimulationInputError(
             f"the trigger does not handle {contact.event}: it starts on {', '.join(map(str, handled)) or 'no event'}")
+    _check_mock_events(index, contact.mocks)
     moment = contact.moment()
     run = _Run(contact, moment, _context(contact, moment, flow_sid, execution_sid), iter(contact.answers))
     path = run.path
@@ -436,6 +437,17 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
     variables = dict(run.variables)
     return Simulation(contact, tuple(path), tuple(run.outputs), variables, ending, run.handoff,
                       tuple(run.undefined), run.context, tuple(run.assumptions))
+
+
+def _check_mock_events(index: Mapping[str, Mapping[str, Any]], mocks: Mapping[str, Mock]) -> None:
+    """A canned event the widget's type does not have would lead nowhere: say so before running."""
+    for name, mock in mocks.items():
+        widget_type = str((index.get(name) or {}).get("type"))
+        events = CATALOGUE[widget_type].events if widget_type in CATALOGUE else ()
+        if mock.event and events and mock.event not in events:
+            hint = suggest(mock.event, events)
+            raise SimulationInputError(f"the canned event {mock.event!r} for {name} is not an event of "
+                                       f"{widget_type}: {hint} (its events: {', '.join(events)})")
 
 
 def _execute(run: _Run, index: Mapping[str, Mapping[str, Any]], current: str, path: list[PathStep],

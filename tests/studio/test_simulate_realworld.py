@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from studio.simulate import Contact, Mock, Simulation, simulate
+from studio.simulate import Contact, Mock, Simulation, SimulationInputError, simulate
 
 JSON = dict[str, Any]
 AT = dt.datetime(2026, 12, 4, 19, 5)  # a Friday
@@ -214,3 +214,10 @@ def test_a_definition_with_a_junk_initial_state_or_states_still_runs() -> None:
     definition = flow(say("hi"), initial_state=["Trigger"])
     definition["states"] += [None, 3, {"type": "say-play"}]
     assert simulate(definition, Contact()).heard == ("hi",)
+
+
+def test_a_canned_event_the_widget_does_not_have_is_refused_with_its_events() -> None:
+    fn = widget("fn", "run-function", {}, success="s", fail="s")
+    with pytest.raises(SimulationInputError, match=r"'failed' for fn is not an event of run-function: did you mean "
+                                                   r"'fail'\? \(its events: success, fail\)"):
+        simulate(flow(fn, say("x")), Contact(mocks={"fn": Mock(event="failed")}))
