@@ -35,8 +35,10 @@ def register(subparsers: Subparsers) -> None:
         "simulate",
         help="run one contact through a Studio flow offline: the path, what they hear, and the queue",
         description="Simulate a Studio flow execution from a trigger event with a simulated contact, then route "
-        "the task Send to Flex creates through the workflow. Exit 0 when the run ends, 1 when it ends on an "
-        "error path or is stopped, 2 for unusable input.",
+        "the task Send to Flex creates through the workflow. Lines starting 'assumed:' say what the simulator could "
+        "not know and assumed (a call-out with no --mock, Liquid that failed, a condition that could not compare); "
+        "Studio may differ there. Exit 0 when the run ends, 1 when it ends on an error path or is stopped, 2 for "
+        "unusable input (including a --mock event the widget's type does not have).",
     )
     parser.add_argument("flow", nargs="?", type=Path, metavar="FLOW.json", help="a flow definition (or use --stack)")
     parser.add_argument("--stack", metavar="STACK", help="simulate a flow this stack deploys (with --flow)")
