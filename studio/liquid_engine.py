@@ -37,9 +37,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as date_parser  # type: ignore[import-untyped]
 from liquid import BoundTemplate, Environment, Mode, RenderContext
 from liquid.builtin.expressions.loop import LoopExpression
+from liquid.builtin.filters.string import truncate
 from liquid.builtin.output import Output, OutputNode
 from liquid.builtin.tags.for_tag import ForNode, ForTag
 from liquid.exceptions import LiquidError
+from liquid.filter import string_filter
+from liquid.limits import to_int
 from liquid.stringify import to_liquid_string
 from liquid.undefined import Undefined
 
@@ -180,6 +183,7 @@ class _StudioEnvironment(Environment):
         self.add_tag(_StudioFor)
         self.filters["date"] = _date
         self.filters["to_json"] = _to_json
+        self.filters["truncate"] = _truncate
 
     def error(self, exc: type[LiquidError] | LiquidError, msg: str | None = None, token: Token | None = None) -> None:
         """Under :func:`render_noting`, a failure while rendering is noted and its tag or output renders nothing."""
@@ -188,6 +192,19 @@ class _StudioEnvironment(Environment):
         if not _note(Issue(f"Liquid error ({message})", "that tag or output rendered nothing (Shopify Liquid writes "
                            "'Liquid error: ...' there; what Studio writes is unverified)")):
             super().error(exc, msg, token)
+
+
+@string_filter
+def _truncate(text: str, length: Any = 50, end: Any = "...") -> str:
+    """Shopify's ``truncate``: a text no longer than ``length`` stays whole; a longer one keeps ``length`` characters
+    counting ``end`` (python-liquid cuts a text of exactly ``length`` and slices from the end when ``end`` is
+    longer than ``length``)."""
+    try:
+        limit = to_int(length)
+    except (ValueError, TypeError):
+        return str(truncate(text, length, end))  # its argument error
+    ending = str(end)
+    return text if len(text) <= limit else text[:max(limit - len(ending), 0)] + ending
 
 
 def _to_json(value: object) -> str:

@@ -58,6 +58,8 @@ def assumed(run: Simulation) -> str:
     ("a {{- ' b ' -}} c", "a b c"),
     ("{{ 'Hello World' | slice: -5, 5 }}", "World"),
     ("{% capture c %}x{{ 'y' }}{% endcapture %}{{ c | upcase }}", "XY"),
+    ("{{ 'Hello' | truncate: 5 }}|{{ 'Hello!' | truncate: 5 }}|{{ 'Hello' | truncate: 2 }}", "Hello|He...|..."),
+    ("{{ 'Hello' | truncate: 3, '' }}", "Hel"),
 ])
 def test_liquid_renders_as_shopify_liquid_does(template: str, expected: str) -> None:
     assert heard(template)[0] == expected
