@@ -163,6 +163,8 @@ class ContactSpec(_Strict):
     traits: dict[str, Any] | None = None
     mocks: dict[str, Any] | None = None
     parameters: dict[str, Any] | None = None
+    trigger: dict[str, Any] | None = None
+    """More of what the trigger carries (trigger.call/message/conversation...): ChannelAttributes, FromCity..."""
 
 
 class Expect(_Strict):
@@ -246,7 +248,7 @@ def contact_of(spec: ContactSpec, defaults: ContactSpec, time_zone: str) -> Cont
     """The simulator's :class:`Contact` for a scenario (its values over the file's defaults)."""
     merged = {**defaults.model_dump(exclude_none=True), **spec.model_dump(exclude_none=True)}
     options: dict[str, Any] = {"tz": merged.get("tz", time_zone)}
-    for key in ("event", "from_", "to", "body", "at", "traits", "parameters"):
+    for key in ("event", "from_", "to", "body", "at", "traits", "parameters", "trigger"):
         if key in merged:
             options[key] = merged[key]
     if "answers" in merged:

@@ -62,6 +62,9 @@ def register(subparsers: Subparsers) -> None:
                         help="a canned result for a widget: an event name or {\"event\": ..., outputs...}; for Make "
                         "HTTP Request and Run Function, {\"body\": {...}} is what the flow reads as parsed")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="flow.data parameters")
+    parser.add_argument("--trigger", action="append", default=[], metavar="KEY=VALUE",
+                        help="more of what the trigger carries (trigger.call, .message, .conversation...), VALUE read "
+                        "as JSON if it is JSON: --trigger ChannelAttributes='{\"pre_engagement_data\": {...}}'")
     parser.add_argument("--workflow", metavar="WORKFLOW",
                         help="route the task through this workflow (configuration JSON, or STACK[:name])")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -169,7 +172,7 @@ def _contact(args: argparse.Namespace, definition: Mapping[str, Any], zone: str 
             raise InputError(unknown)
         contact = Contact(event=event, from_=args.from_, body=args.body, answers=tuple(args.answers),
                           tz=tz, traits=_pairs(args.trait, "--trait"), mocks=mocks,
-                          parameters=_pairs(args.param, "--param"))
+                          parameters=_pairs(args.param, "--param"), trigger=_pairs(args.trigger, "--trigger"))
         contact = replace(contact, to=args.to or addresses.get(event) or contact.to)  # else the simulator's own
         zone_info = contact.zone()
     except SimulationInputError as error:

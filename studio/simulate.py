@@ -93,6 +93,9 @@ class Contact:
         traits: the profile a Search for a Profile finds (``widgets.NAME.profile.traits``).
         mocks: canned results by widget name.
         parameters: ``flow.data`` (REST API ``Parameters``; a subflow's parameters).
+        trigger: more of what the trigger carries, over the simulator's own values: ``trigger.call``,
+            ``trigger.message``, ``trigger.conversation``... (``ChannelAttributes``, ``FromCity``,
+            ``CallerName``: whatever the flow reads that the simulator cannot know).
     """
 
     event: str = VOICE_EVENT
@@ -105,6 +108,7 @@ class Contact:
     traits: Mapping[str, Any] = field(default_factory=dict)
     mocks: Mapping[str, Mock] = field(default_factory=dict)
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    trigger: Mapping[str, Any] = field(default_factory=dict)
 
     def zone(self) -> ZoneInfo:
         """The contact's time zone."""
@@ -257,6 +261,9 @@ class Simulation:
     def _mock_hint(self, path: str) -> str:
         """What a widget's canned result gave, when a reference into that widget found nothing in it."""
         segments = path.split(".")
+        if segments[0] == "trigger" and len(segments) > 2:
+            key = segments[2]
+            return f"; give it with --trigger {key}=VALUE (a scenario's contact: trigger: {{{key}: ...}})"
         mock = self.contact.mocks.get(segments[1]) if segments[0] == "widgets" and len(segments) > 2 else None
         if mock is None:
             return ""
@@ -602,6 +609,8 @@ def _context(contact: Contact, moment: dt.datetime, flow_sid: str, sid: str) -> 
         "incomingParent": {"parent": {"parameters": dict(contact.parameters), "execution_sid": sid}},
     }
     trigger = triggers[contact.event]
+    for fields in trigger.values():
+        fields.update(contact.trigger)
     return {
         "trigger": trigger,
         "flow": {"sid": sid, "flow_sid": flow_sid, "channel": {"address": contact.to}, "variables": {},

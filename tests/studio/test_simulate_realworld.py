@@ -223,3 +223,20 @@ def test_a_canned_event_the_widget_does_not_have_is_refused_with_its_events() ->
     with pytest.raises(SimulationInputError, match=r"'failed' for fn is not an event of run-function: did you mean "
                                                    r"'fail'\? \(its events: success, fail\)"):
         simulate(flow(fn, say("x")), Contact(mocks={"fn": Mock(event="failed")}))
+
+
+def test_what_the_trigger_carries_can_be_given() -> None:
+    # techmatters' webchat flow routes on trigger.conversation.ChannelAttributes.pre_engagement_data.language.
+    split = {"name": "lang", "type": "split-based-on",
+             "properties": {"input": "{{trigger.conversation.ChannelAttributes.pre_engagement_data.language}}"},
+             "transitions": [{"event": "noMatch", "next": "s"},
+                             {"event": "match", "next": "fr", "conditions": [
+                                 {"friendly_name": "fr", "arguments": [
+                                     "{{trigger.conversation.ChannelAttributes.pre_engagement_data.language}}"],
+                                  "type": "contains", "value": "fr"}]}]}
+    definition = flow(split, say("en"), say("fr", "fr"), event="incomingConversationMessage")
+    unknown = simulate(definition, Contact(event="incomingConversationMessage"))
+    assert "--trigger ChannelAttributes=VALUE" in unknown.render()
+    given = Contact(event="incomingConversationMessage",
+                    trigger={"ChannelAttributes": {"pre_engagement_data": {"language": "fr-CA"}}})
+    assert simulate(definition, given).heard == ("fr",)
