@@ -157,7 +157,8 @@ class ContactSpec(_Strict):
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
     body: str | None = None
-    answers: tuple[str, ...] | None = None
+    answers: tuple[str | int, ...] | None = None
+    """Digits may be written unquoted in YAML (answers: [1, 2]); they are read as the keys pressed."""
     at: dt.datetime | None = None
     tz: str | None = None
     traits: dict[str, Any] | None = None
@@ -252,7 +253,7 @@ def contact_of(spec: ContactSpec, defaults: ContactSpec, time_zone: str) -> Cont
         if key in merged:
             options[key] = merged[key]
     if "answers" in merged:
-        options["answers"] = tuple(merged["answers"])
+        options["answers"] = tuple(str(answer) for answer in merged["answers"])
     if "mocks" in merged:
         options["mocks"] = {name: Mock.from_value(value) for name, value in merged["mocks"].items()}
     return Contact(**options)

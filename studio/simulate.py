@@ -381,8 +381,9 @@ class _Run:
             self.outputs.append(Output(widget, kind, text, len(self.path)))
 
     def answer(self) -> str | None:
-        """The contact's next answer, or None when they have no more."""
-        return next(self.answers, None)
+        """The contact's next answer (as text: a 1 given as a number is the digit 1), or None when they have no more."""
+        answer = next(self.answers, None)
+        return None if answer is None else str(answer)
 
     def expose(self, widget: str, outputs: Mapping[str, Any]) -> None:
         self.context["widgets"].setdefault(widget, {}).update(outputs)
@@ -418,7 +419,7 @@ def simulate(definition: Mapping[str, Any], contact: Contact, *, max_steps: int 
         SimulationInputError: the definition has no states or trigger, the trigger does not handle
             ``contact.event``, or the contact's time zone is unknown.
     """
-    states = definition.get("states")
+    states = definition.get("states") if isinstance(definition, Mapping) else None
     if not isinstance(states, list) or not states:
         raise SimulationInputError("the definition has no 'states' list: pass a Studio flow definition")
     index = {state["name"]: state for state in states if isinstance(state, Mapping) and isinstance(

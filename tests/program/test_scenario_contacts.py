@@ -12,3 +12,8 @@ def test_a_scenario_contact_gives_trigger_fields_over_the_defaults() -> None:
     contact = contact_of(spec, defaults, "UTC")
     assert contact.trigger == {"ChannelAttributes": {"pre_engagement_data": {"language": "fr"}}}
     assert contact_of(ContactSpec(), defaults, "UTC").trigger == {"FromCity": "Toronto"}
+
+
+def test_digits_written_unquoted_in_yaml_are_the_keys_pressed() -> None:
+    spec = ContactSpec.model_validate({"answers": [1, "2", ""]})
+    assert contact_of(spec, ContactSpec(), "UTC").answers == ("1", "2", "")

@@ -240,3 +240,15 @@ def test_what_the_trigger_carries_can_be_given() -> None:
     given = Contact(event="incomingConversationMessage",
                     trigger={"ChannelAttributes": {"pre_engagement_data": {"language": "fr-CA"}}})
     assert simulate(definition, given).heard == ("fr",)
+
+
+@pytest.mark.parametrize("definition", [[], "flow", None])
+def test_something_that_is_no_definition_is_unusable_input(definition: Any) -> None:
+    with pytest.raises(SimulationInputError, match="no 'states' list"):
+        simulate(definition, Contact())
+
+
+def test_an_answer_given_as_a_number_is_the_digits() -> None:
+    menu = widget("menu", "gather-input-on-call", {}, keypress="s")
+    run = simulate(flow(menu, say("{{widgets.menu.Digits}}")), Contact(answers=(2,)))  # type: ignore[arg-type]
+    assert run.heard == ("2",)
