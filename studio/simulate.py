@@ -742,7 +742,7 @@ def _voicemail(run: _Run, state: Mapping[str, Any]) -> Outcome:
     run.voicemail = True
     return _outcome(run, state, "recordingComplete", "the caller leaves a message",
                     {"RecordingUrl": "https://api.twilio.com/recording", "RecordingSid": "RE" + "0" * 32,
-                     "RecordingDuration": "10", "TranscriptionText": ""})
+                     "RecordingDuration": "10"})
 
 
 @step("record-call")
@@ -783,7 +783,9 @@ def _send_message(run: _Run, state: Mapping[str, Any]) -> Outcome:
     to = run.prop(state, "to") or run.contact.from_
     run.say(state["name"], "message", body)
     run.message_sent = True
-    return _outcome(run, state, "sent", f"message sent to {to}", {"Body": body, "To": to, "Status": "sent"})
+    # Studio stores what it sent under outbound (Send Message variables; WIDGET_OUTPUTS in studio/spec.py)
+    return _outcome(run, state, "sent", f"message sent to {to}",
+                    {"outbound": {"Body": body, "To": to, "Status": "sent"}})
 
 
 @step("send-and-wait-for-reply")

@@ -252,3 +252,17 @@ def test_an_answer_given_as_a_number_is_the_digits() -> None:
     menu = widget("menu", "gather-input-on-call", {}, keypress="s")
     run = simulate(flow(menu, say("{{widgets.menu.Digits}}")), Contact(answers=(2,)))  # type: ignore[arg-type]
     assert run.heard == ("2",)
+
+
+def test_send_message_stores_what_it_sent_under_outbound_as_studio_does() -> None:
+    sent = widget("sms", "send-message", {"body": "Your code is 42", "to": "{{contact.channel.address}}"},
+                  sent="s")
+    spoken, _ = heard("{{widgets.sms.outbound.Body}}|{{widgets.sms.Body}}", sent)
+    assert spoken == "Your code is 42|"
+
+
+def test_record_voicemail_stores_no_transcription_text() -> None:
+    record = widget("vm", "record-voicemail", {}, recordingComplete="s")
+    spoken, run = heard("[{{widgets.vm.RecordingDuration}}][{{widgets.vm.TranscriptionText}}]", record)
+    assert spoken == "[10][]"
+    assert [item.path for item in run.undefined] == ["widgets.vm.TranscriptionText"]
