@@ -13,10 +13,8 @@ tests/studio/test_liquid.py proves both readings agree.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -43,14 +41,6 @@ _CLOSING = {"endif": "if", "endunless": "unless"}
 
 class LiquidSyntaxError(ValueError):
     """A text the engine cannot read as Liquid; the message is the engine's."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A rendered text and the variable paths that were undefined while rendering it."""
-
-    text: str
-    undefined: tuple[str, ...] = ()
 
 
 def is_template(value: str) -> bool:
@@ -236,24 +226,3 @@ def widget_reads(value: str) -> list[tuple[str, str | None]]:
 def _first_use(text: str, name: str) -> int:
     found = [at for at in (text.find(f".{name}"), text.find(f'"{name}"'), text.find(f"'{name}'")) if at >= 0]
     return min(found, default=len(text))
-
-
-def render(text: str, context: Mapping[str, Any], *, clock: dt.datetime | None = None) -> Rendered:
-    """``text`` rendered against Studio's ``context`` (``trigger``, ``flow``, ``widgets``...).
-
-    A text that is no template is returned as it is; one the engine cannot read is returned as it is
-    too (Studio sends it unrendered), with no undefined paths.
-    """
-    if not is_template(text):
-        return Rendered(text)
-    try:
-        template = parse(text)
-    except LiquidSyntaxError:
-        return Rendered(text)
-    from studio import liquid_engine
-
-    try:
-        output, undefined = liquid_engine.render(template, context, clock)
-    except liquid_engine.LiquidError:
-        return Rendered(text)
-    return Rendered(output, tuple(undefined))

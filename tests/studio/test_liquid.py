@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from liquid.static_analysis import Segments
 
-from studio.liquid import LiquidSyntaxError, _simple_paths, is_template, parse, render, syntax_error, widget_references
+from studio import liquid_engine
+from studio.liquid import LiquidSyntaxError, _simple_paths, is_template, parse, syntax_error, widget_references
 from tests.shared_data import CORPUS
 
 CLOCK = dt.datetime(2026, 12, 4, 19, 5, tzinfo=ZoneInfo("America/New_York"))
@@ -156,17 +157,17 @@ def test_shapes_beyond_the_simple_ones_go_to_the_engine() -> None:
 
 
 def test_an_undefined_reference_renders_empty_and_is_recorded() -> None:
-    rendered = render("Hi {{widgets.menu.Digits}} {{widgets.gone.Body}}!", {"widgets": {"menu": {"Digits": "2"}}})
-    assert (rendered.text, rendered.undefined) == ("Hi 2 !", ("widgets.gone",))
+    text = "Hi {{widgets.menu.Digits}} {{widgets.gone.Body}}!"
+    assert liquid_engine.render(parse(text), {"widgets": {"menu": {"Digits": "2"}}}, None) == ("Hi 2 !",
+                                                                                               ["widgets.gone"])
 
 
 def test_now_is_the_simulated_clock_in_the_named_zone() -> None:
     text = '{{ "now" | date: "%a %H:%M", "America/New_York" }} / {{ "now" | date: "%H:%M", "UTC" }}'
-    assert render(text, {}, clock=CLOCK).text == "Fri 19:05 / 00:05"
+    assert liquid_engine.render(parse(text), {}, CLOCK)[0] == "Fri 19:05 / 00:05"
 
 
-def test_a_template_the_engine_cannot_read_is_sent_as_it_is() -> None:
-    assert render("Hello {{trigger.call.From", {}).text == "Hello {{trigger.call.From"
+def test_a_template_the_engine_cannot_read_is_a_syntax_error_with_the_engines_words() -> None:
     assert syntax_error("Hello {{trigger.call.From") == "expected '}}', found end of file"
 
 
@@ -178,4 +179,5 @@ def test_widgets_read_in_tags_and_brackets_are_references_in_order() -> None:
 def test_an_include_or_render_of_a_partial_is_read_without_loading_it() -> None:
     text = "Hi {{widgets.a.x}} {% include 'greeting' %} {% render 'card' %}"
     assert widget_references(text) == ["a"]
-    assert render(text, {"widgets": {"a": {"x": 1}}}).text == text  # no partials in Studio: sent as it is
+    rendered, _, issues = liquid_engine.render_noting(parse(text), {"widgets": {"a": {"x": 1}}}, None)
+    assert (rendered, len(issues)) == ("Hi 1  ", 2)  # no partials in Studio: each renders nothing, and is noted
