@@ -781,11 +781,12 @@ def _relay(run: _Run, state: Mapping[str, Any]) -> Outcome:
 def _send_message(run: _Run, state: Mapping[str, Any]) -> Outcome:
     body = run.prop(state, "body")
     to = run.prop(state, "to") or run.contact.from_
+    sender = run.prop(state, "from") or run.contact.to
     run.say(state["name"], "message", body)
     run.message_sent = True
-    # Studio stores what it sent under outbound (Send Message variables; WIDGET_OUTPUTS in studio/spec.py)
-    return _outcome(run, state, "sent", f"message sent to {to}",
-                    {"outbound": {"Body": body, "To": to, "Status": "sent"}})
+    # Studio stores the message it sent under outbound: Body, From, Sid, Status, To (its Send Message page)
+    return _outcome(run, state, "sent", f"message sent to {to}", {"outbound": {
+        "Body": body, "From": sender, "Sid": "SM" + "0" * 32, "Status": "sent", "To": to}})
 
 
 @step("send-and-wait-for-reply")

@@ -68,14 +68,15 @@ def test_the_execution_context_has_the_parameters_addresses_and_widget_outputs(c
     assert context["flow"]["data"] == {"tier": "gold", "name": "Bo"}
     assert (context["flow"]["sid"], context["flow"]["flow_sid"]) == (execution.sid, flow.sid)
     assert (context["contact"]["channel"]["address"], context["flow"]["channel"]["address"]) == (CONTACT, TWILIO_NUMBER)
-    assert context["widgets"]["standard_text"]["Body"] == "Hello Bo."
+    assert context["widgets"]["standard_text"]["outbound"]["Body"] == "Hello Bo."
 
 
 def test_a_step_context_is_what_its_widget_exposed(client: Any, flow: Any) -> None:
     execution = client.studio.v2.flows(flow.sid).executions(_run(client, flow, tier="VIP", name="Ana").sid)
     trigger, _, message = execution.steps.list()
-    assert execution.steps(message.sid).step_context().fetch().context == {
-        "Body": "Hello Ana, your VIP line is open.", "To": CONTACT, "Status": "sent"}
+    assert execution.steps(message.sid).step_context().fetch().context == {"outbound": {
+        "Body": "Hello Ana, your VIP line is open.", "From": TWILIO_NUMBER, "Sid": "SM" + "0" * 32, "Status": "sent",
+        "To": CONTACT}}
     assert execution.steps(trigger.sid).step_context().fetch().context["request"]["to"] == TWILIO_NUMBER
     assert execution.steps(message.sid).fetch().transitioned_from == "vip_text"
 
@@ -106,7 +107,7 @@ def test_the_published_revision_runs_not_a_later_draft(client: Any, flow: Any) -
     client.studio.v2.flows(flow.sid).update(status="draft", definition=draft)
     execution = _run(client, flow, tier="x", name="Cy")
     context = client.studio.v2.flows(flow.sid).executions(execution.sid).execution_context().fetch().context
-    assert (execution.flow_version, context["widgets"]["standard_text"]["Body"]) == (1, "Hello Cy.")
+    assert (execution.flow_version, context["widgets"]["standard_text"]["outbound"]["Body"]) == (1, "Hello Cy.")
 
 
 @pytest.mark.parametrize(("form", "message"), [
