@@ -13,6 +13,14 @@ CORPUS_FILES = sorted([*CORPUS.glob("flows/*.json"), *CORPUS.glob("widgets/*.jso
 SID_HEX = "0123456789abcdef0123456789abcdef"
 
 
+def console_flow(*states: dict[str, Any], event: str = "incomingCall") -> dict[str, Any]:
+    """A definition as Console writes one: its trigger starting ``states[0]`` on ``event``, then ``states``."""
+    trigger = {"name": "Trigger", "type": "trigger", "transitions": [{"event": event, "next": states[0]["name"]}],
+               "properties": {"offset": {"x": 0, "y": 0}}}
+    return {"description": "A New Flow", "flags": {"allow_concurrent_calls": True}, "initial_state": "Trigger",
+            "states": [trigger, *states]}
+
+
 def sample_json(prop: PropSpec) -> Any:
     """A valid JSON value for a property, as Studio stores it."""
     if prop.enum:

@@ -10,15 +10,9 @@ import pytest
 from studio import validate_definition
 from studio.importer import FlowImportError, import_definition
 from studio.spec import UNCONFIRMED_PROPERTIES
+from tests.studio.flow_samples import console_flow as flow
 
 JSON = dict[str, Any]
-
-
-def flow(*states: JSON, event: str = "incomingCall") -> JSON:
-    trigger = {"name": "Trigger", "type": "trigger", "transitions": [{"event": event, "next": states[0]["name"]}],
-               "properties": {"offset": {"x": 0, "y": 0}}}
-    return {"description": "A New Flow", "flags": {"allow_concurrent_calls": True}, "initial_state": "Trigger",
-            "states": [trigger, *states]}
 
 
 def http(add_twilio_auth: object) -> JSON:

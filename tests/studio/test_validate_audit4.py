@@ -12,16 +12,10 @@ from studio import validate_definition
 from studio.catalogue import CATALOGUE
 from studio.importer import import_definition
 from studio.spec import CONSOLE_DEFAULTS, DECLARED_WIDGET_TYPES, SCHEMA_ENUM_TYPES
+from tests.studio.flow_samples import console_flow as flow
 from tests.studio.flow_samples import run_generated
 
 JSON = dict[str, Any]
-
-
-def flow(*states: JSON, event: str = "incomingCall") -> JSON:
-    trigger = {"name": "Trigger", "type": "trigger", "transitions": [{"event": event, "next": states[0]["name"]}],
-               "properties": {"offset": {"x": 0, "y": 0}}}
-    return {"description": "A New Flow", "flags": {"allow_concurrent_calls": True}, "initial_state": "Trigger",
-            "states": [trigger, *states]}
 
 
 # Studio's Flow Definition JSON Schema (twilio.com/docs/studio/rest-api/v2/schemas) enumerates the widget types
