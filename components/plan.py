@@ -177,9 +177,11 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
             if event not in handled_events(built):
                 problems.append(f"{where}: {trigger} starts flow {name!r}, whose trigger has no {event} transition; "
                                 f"point it at a flow that handles {event}")
-        findings = tuple(_name_flow_parameters(problem, built.to_definition(placeholders=True),
-                                               settings.flow_parameters, where)
-                         for problem in validate_definition(built.to_definition(values, placeholders=True)))
+        findings = tuple(validate_definition(built.to_definition(values, placeholders=True)))
+        if findings and settings.flow_parameters:  # the flow rendered once more, only to name the keys
+            template = built.to_definition(placeholders=True)
+            findings = tuple(_name_flow_parameters(problem, template, settings.flow_parameters, where)
+                             for problem in findings)
         problems += [f"flow {name!r} ({entry.where}): {p}" for p in findings if p.severity == "error"]
         triggers = tuple(binding.where for binding in bound.get(name, [])) or (f"listed under flows in {where}",)
         planned[name] = PlannedFlow(entry, built, sources, values, triggers, findings)
