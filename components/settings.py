@@ -116,6 +116,11 @@ class ConversationsAddressSettings(_Section):
     type: Literal["sms", "whatsapp", "messenger", "gbm"] = "sms"
     flow: FlowName = "conversations"
 
+    @property
+    def label(self) -> str:
+        """``sms:+1555...``: the type once, also for a WhatsApp address as Twilio takes it (``whatsapp:+1...``)."""
+        return self.address if self.address.startswith(f"{self.type}:") else f"{self.type}:{self.address}"
+
 
 class Binding(NamedTuple):
     """A number or address starting a flow: where the stack file says so, the trigger event, the address."""
@@ -348,8 +353,10 @@ def _problem(detail: Any, project: str, stack: str) -> str:
     key = location[0] if location else ""
     path = config_path(location) or "(the config)"
     value = detail["input"]
-    if detail["type"] in ("string_type", "string_pattern_mismatch") and location[-1:] in (["number"], ["address"]):
-        problem = phone_number_problem(location[-1], value)
+    listed = key == "canaryTestUsers" and isinstance(value, int)  # an unquoted number in its list
+    if detail["type"] in ("string_type", "string_pattern_mismatch") and (
+            listed or location[-1:] in (["number"], ["address"])):
+        problem = phone_number_problem(location[-1] if not listed else key, value, listed=listed)
         if problem:
             return f"  - {project}:{path} {problem}"
     if detail["type"] == "extra_forbidden":
@@ -383,8 +390,9 @@ _SEPARATORS = frozenset(" -().")
 """What people write between a phone number's digits, and E.164 has none of."""
 
 
-def phone_number_problem(key: str, value: object) -> str | None:
-    """What is wrong with a phone number ``value`` (stack file key ``key``: number, address) and how to write it.
+def phone_number_problem(key: str, value: object, *, listed: bool = False) -> str | None:
+    """What is wrong with a phone number ``value`` (stack file key ``key``: number, address, or an entry of the
+    list ``key`` when ``listed``) and how to write it.
 
     The one place that explains phone number formats: an unquoted number (YAML read it as an integer, so
     a ``+`` before it is gone; the text as written is shown when the reader kept it, see :class:`WrittenInt`),
@@ -396,7 +404,8 @@ def phone_number_problem(key: str, value: object) -> str | None:
         fixed, advice = e164_fix(written or str(value))
         shown = f"{written} unquoted, which YAML reads as a number" if written else (
             f"{value}, a number: YAML reads a phone number written without quotes as a number (any + is lost)")
-        fix = f', e.g. {key}: "{fixed}"' if fixed else f"; {advice}"
+        example = f'["{fixed}"]' if listed else f'"{fixed}"'
+        fix = f", e.g. {key}: {example}" if fixed else f"; {advice}"
         return f"is {shown}: it must be a quoted E.164 string{fix}"
     if not isinstance(value, str):
         return None

@@ -77,7 +77,7 @@ def _triggers(settings: Any) -> dict[str, str]:
     """``"+1555... voice"`` / ``"sms:+1555..."`` -> the flow it starts."""
     triggers = {f"{entry.number} {channel}": flow for entry in settings.phone_numbers
                 for flow, channels in entry.bindings.items() for channel in channels}
-    triggers.update({f"{entry.type}:{entry.address}": entry.flow for entry in settings.conversations_addresses})
+    triggers.update({entry.label: entry.flow for entry in settings.conversations_addresses})
     return triggers
 
 

@@ -197,6 +197,22 @@ def test_an_unquoted_number_is_shown_as_written_in_the_stack_file(tmp_path: Path
     )
 
 
+def test_an_unquoted_canary_test_user_is_shown_as_written_with_the_list_to_write(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: flex-pre-agent\n")
+    stack = {f"flex-pre-agent:{key}": value for key, value in VALID.items()}
+    listed = '  flex-pre-agent:canaryTestUsers:\n  - "+15005550008"\n  - +15005550009\n'
+    text = yaml.safe_dump({"config": stack}) + listed
+    (tmp_path / "Pulumi.dev.yaml").write_text(text)
+
+    with pytest.raises(StackSettingsError) as raised:
+        read_stack_file(tmp_path, "dev")
+
+    assert str(raised.value).splitlines()[1:] == [
+        "  - flex-pre-agent:canaryTestUsers[1] is +15005550009 unquoted, which YAML reads as a number: "
+        'it must be a quoted E.164 string, e.g. canaryTestUsers: ["+15005550009"]'
+    ]
+
+
 @pytest.mark.parametrize(("change", "message"), BAD_VALUES, ids=[str(index) for index in range(len(BAD_VALUES))])
 def test_a_bad_value_names_the_stack_file_key_value_and_fix(change: dict[str, Any], message: str) -> None:
     with pytest.raises(StackSettingsError, match=r"Pulumi\.dev\.yaml has invalid config") as raised:
@@ -230,6 +246,15 @@ def test_an_sms_address_may_be_a_number_bound_for_voice_only() -> None:
     change = {"phoneNumbers": [{"number": "+15005550006", "voice": "voice"}],
               "conversationsAddresses": [{"address": "+15005550006", "type": "sms"}]}
     assert parse_stack_settings({**VALID, **change}, "dev").conversations_addresses
+
+
+@pytest.mark.parametrize(("address", "kind", "label"), [
+    ("+15005550006", "sms", "sms:+15005550006"),
+    ("whatsapp:+15005550006", "whatsapp", "whatsapp:+15005550006"),  # as Twilio's API takes a WhatsApp address
+])
+def test_an_address_is_labelled_with_its_type_once(address: str, kind: str, label: str) -> None:
+    change = {"conversationsAddresses": [{"address": address, "type": kind}]}
+    assert parse_stack_settings({**VALID, **change}, "dev").conversations_addresses[0].label == label
 
 
 def _alias_bomb(levels: int) -> str:
