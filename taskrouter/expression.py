@@ -19,7 +19,11 @@ Decisions where Twilio's documentation is silent, made here and nowhere else:
 * ``null`` is a literal (the corpus writes ``targetWorker != null``); a missing key is NULL.
 * ``NOT`` on its own, ``!``, ``&&`` and ``||`` are rejected with a fix: they are not documented,
   and a deploy-time 400 costs more than rewriting ``!(a == b)`` as ``a != b``.
-* Strings have no escapes: a string ends at the next quote of the same kind.
+* Strings are single- or double-quoted, and an array may mix them (``['a', "b"]``): the docs define a string
+  constant as either and an array as a list of constants; ``helpline IN ['A', 'B']`` is deployed
+  (techmatters/flex-plugins' taskRouter Terraform modules, twilio-iac/terraform-modules/taskRouter/, write
+  it with formatlist("'%s'", ...)), and Twilio's docs write ``customer_value IN ['Silver', 'Bronze']``.
+* Missing keys and ``null``: see ``evaluation`` (settled by deployed configurations).
 * Numbers may have a leading minus; ``0800`` is the integer 800 (as in the time-of-day docs).
 * Keys follow Twilio's rule for property identifiers (its Multitasking page, on task channel names read as
   ``worker.channel.<name>``): letters, digits, ``_`` and ``$``, not starting with a digit; ``a.1x`` is refused
@@ -36,6 +40,18 @@ Decisions where Twilio's documentation is silent, made here and nowhere else:
   without ``worker.`` (missing-prefix). The docs say which keys each kind reads, not that TaskRouter refuses
   others, and Twilio's own routing skill says its "expression validation is syntactic only" (taskrouter.md
   [ai]); unverified.
+
+Unverified, each read here as written and warned about (never refused), so that a form TaskRouter may take is
+not an error and a form it may refuse is not silent. Twilio's expression page documents none of them; its
+examples are digits with an optional fraction (``1``, ``1.0``, ``3.141529``), strings without backslashes,
+arrays in square brackets and ASCII spaces:
+
+* A space other than an ASCII space, tab or line break (a non-breaking space, U+00A0, pasted from a rendered
+  page) separates tokens as a space does (unusual-space).
+* ``.5`` and exponents (``1e3``) are the numbers 0.5 and 1000.0 (number-form).
+* A backslash in a string is kept as written (``'C:\\x'`` is C, colon, backslash, x); only when that reading
+  cannot parse (``'it\\'s'``) are ``\\'``, ``\\"`` and ``\\\\`` read as escapes (backslash-in-string).
+* After IN or NOT IN, a parenthesised list ``('a', 'b')`` is the array ``['a', 'b']`` (parenthesised-list).
 """
 
 from __future__ import annotations
@@ -64,7 +80,10 @@ _ACTIVITY_SID = re.compile(r"WA[0-9a-fA-F]{32}")
 _KEY_START = re.compile(r"[A-Za-z_$]")
 _KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _SEGMENT = re.compile(r"[A-Za-z0-9_$]+")
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# Digits with an optional fraction (documented), or a bare fraction or an exponent (number-form, unverified).
+_NUMBER = re.compile(r"-?(?:[0-9]+(\.[0-9]+)?|(\.[0-9]+))([eE][+-]?[0-9]+)?")
+# Whitespace the docs' examples use; any other (U+00A0 and the like) is an unusual-space.
+_PLAIN_SPACES = " \t\r\n"
 # A whole key path as written with hyphens, e.g. routing.skill-level or a-b[0].c-d.
 _HYPHENATED = re.compile(r"[A-Za-z0-9_$]+(?:[.-][A-Za-z0-9_$]+|\[[0-9]+\])*")
 _WORD_OPERATORS = ("CONTAINS", "HAS", "IN")
@@ -345,8 +364,9 @@ class _Token:
 
 
 class _Lexer:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, escapes: bool = False) -> None:
         self.text = text
+        self.escapes = escapes  # read \\', \\" and \\\\ in strings as escapes (see the module docstring)
         self.pos = 0
         self.tokens: list[_Token] = []
         self.warnings: list[Diagnostic] = []
@@ -359,11 +379,12 @@ class _Lexer:
         while self.pos < len(text):
             char = text[self.pos]
             if char.isspace():
+                if char not in _PLAIN_SPACES and not any(w.code == "unusual-space" for w in self.warnings):
+                    self.unusual_space(char)
                 self.pos += 1
             elif char in "'\"":
                 self.string(char)
-            elif char.isdigit() or (char == "-" and text[self.pos + 1:self.pos + 2].isdigit()
-                                    and self.operand_expected()):
+            elif char.isdigit() or (char in "-." and self.number_ahead()):
                 self.number()
             elif _KEY_START.match(char) and text[self.pos:self.pos + 2] != "${":
                 self.word()
@@ -379,6 +400,20 @@ class _Lexer:
         self.tokens.append(_Token(kind, text, start, value, path))
         self.pos = start + len(text)
 
+    def number_ahead(self) -> bool:
+        """Whether a '-' or '.' here starts a number: -5, -.5 or .5 where an operand may stand."""
+        after = self.text[self.pos + 1:self.pos + 3]
+        starts = after[:1].isdigit() or (self.text[self.pos] == "-" and after[:1] == "." and after[1:].isdigit())
+        return starts and self.operand_expected()
+
+    def unusual_space(self, char: str) -> None:
+        count = sum(other.isspace() and other not in _PLAIN_SPACES for other in self.text)
+        name = "a non-breaking space (U+00A0)" if char == "\u00a0" else f"the space character U+{ord(char):04X}"
+        self.warnings.append(Diagnostic(
+            "warning", "unusual-space", f"{name} is read as a space here ({count} in this expression); "
+            "unverified that TaskRouter does (its docs use plain spaces)", self.pos + 1,
+            "retype it as a plain space (it often comes from text copied from a web page)", self.text))
+
     def operand_expected(self) -> bool:
         if not self.tokens:
             return True
@@ -387,11 +422,34 @@ class _Lexer:
 
     def string(self, quote: str) -> None:
         start = self.pos
+        if self.escapes:
+            self.escaped_string(quote)
+            return
         end = self.text.find(quote, start + 1)
         if end < 0:
             raise self.fail(f"this string is never closed (no matching {quote})", start,
                             f"add the closing {quote} at the end of the string")
-        self.push("string", self.text[start:end + 1], start, self.text[start + 1:end])
+        value = self.text[start + 1:end]
+        if "\\" in value and not any(warning.code == "backslash-in-string" for warning in self.warnings):
+            self.warnings.append(_backslash_warning(self.text, start + 1 + value.index("\\"), "is kept as written"))
+        self.push("string", self.text[start:end + 1], start, value)
+
+    def escaped_string(self, quote: str) -> None:
+        start = pos = self.pos
+        chars: list[str] = []
+        while True:
+            pos += 1
+            if pos >= len(self.text):
+                raise self.fail(f"this string is never closed (no matching {quote})", start,
+                                f"add the closing {quote} at the end of the string")
+            char = self.text[pos]
+            if char == "\\" and self.text[pos + 1:pos + 2] in (quote, "\\"):
+                pos += 1
+                char = self.text[pos]
+            elif char == quote:
+                break
+            chars.append(char)
+        self.push("string", self.text[start:pos + 1], start, "".join(chars))
 
     def number(self) -> None:
         start = self.pos
@@ -405,7 +463,16 @@ class _Lexer:
                             "keys start with a letter, _ or $; numbers are digits with an optional .fraction; "
                             f"if you meant text, quote it: '{shown}'")
         literal = match.group(0)
-        value: int | float = float(literal) if match.group(1) else int(literal)
+        _, fraction, bare, exponent = match.group(0, 1, 2, 3)
+        value: int | float = float(literal) if fraction or bare or exponent else int(literal)
+        if value in (float("inf"), float("-inf")):
+            raise self.fail(f"{literal} is too large a number", start, "write a number of at most 308 digits")
+        if bare or exponent:
+            written = "a fraction without a leading 0" if bare else "an exponent"
+            self.warnings.append(Diagnostic(
+                "warning", "number-form", f"{literal} is read as the number {format_constant(value)}; Twilio "
+                f"documents numbers as digits with an optional fraction (1, 1.0, 3.141529), and that TaskRouter "
+                f"reads {written} is unverified", start + 1, f"write {format_constant(value)}", self.text))
         self.push("number", literal, start, value)
 
     def word(self) -> None:
@@ -496,6 +563,13 @@ class _Lexer:
                         f"parentheses, AND/OR and {OPERATORS_TEXT}")
 
 
+def _backslash_warning(text: str, position: int, reading: str) -> Diagnostic:
+    return Diagnostic("warning", "backslash-in-string", f"a backslash in a string {reading}; Twilio's docs show no "
+                      "escapes in strings, and how TaskRouter reads a backslash is unverified", position + 1,
+                      "avoid backslashes in values you compare; to quote text holding ' use \"...\", and the reverse",
+                      text)
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -504,6 +578,7 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.index = 0
+        self.warnings: list[Diagnostic] = []
 
     @property
     def token(self) -> _Token:
@@ -571,7 +646,10 @@ class _Parser:
             raise self.fail(f"expected a comparison operator ({OPERATORS_TEXT}) after "
                             f"'{self.text[left.start:operator_token.start].strip()}', "
                             f"found {self.describe(operator_token)}", operator_token, hint)
-        right = self.operand(f"a value after '{operator_token.text}'")
+        if operator in ("IN", "NOT IN") and self.token.kind == "punct" and self.token.text == "(":
+            right = self.parenthesised_list()
+        else:
+            right = self.operand(f"a value after '{operator_token.text}'")
         if self.operator_ahead():
             raise self.fail("comparisons cannot be chained", self.token,
                             "join two comparisons with AND, e.g. a > 1 AND a < 5")
@@ -634,6 +712,33 @@ class _Parser:
                             "separate array items with commas: ['en', 'es']")
         self.advance()
         return ArrayLiteral(tuple(items), opening.start)
+
+    def parenthesised_list(self) -> Operand:
+        """``IN ('a', 'b')``, read as ``IN ['a', 'b']`` and warned about (see the module docstring)."""
+        opening = self.advance()
+        items: list[Operand] = []
+        if self.token.text != ")":
+            items.append(self.operand("a list item"))
+            while self.token.text == ",":
+                self.advance()
+                items.append(self.operand("a list item after ','"))
+        if self.token.text != ")":
+            if self.token.kind == "end":
+                raise self.fail("this '(' is never closed", opening, "add ')' after the last item")
+            raise self.fail(f"expected ',' or ')' in the list, found {self.describe(self.token)}", self.token,
+                            "separate list items with commas: ('en', 'es')")
+        self.advance()
+        grouped = len(items) == 1 and not isinstance(items[0], Constant)  # IN (worker.languages): a group
+        right = items[0] if grouped else ArrayLiteral(tuple(items), opening.start)
+        try:
+            shown = format_operand(right)
+        except ValueError:  # a string holding both quotes
+            shown = "[...]"
+        self.warnings.append(Diagnostic(
+            "warning", "parenthesised-list", f"a parenthesised list after IN is read as {shown}; Twilio's docs "
+            "write arrays in square brackets, and that TaskRouter reads ( ) here is unverified", opening.start + 1,
+            f"write {shown}", self.text))
+        return right
 
     def order_by(self) -> OrderBy:
         clauses = [self.order_clause()]
@@ -845,7 +950,23 @@ def parse(text: str, kind: ExpressionKind = "filter") -> Expression:
         example = "worker.level DESC" if kind == "order_by" else "1==1 (always true)"
         raise ExpressionError("the expression is empty", column=1, hint=f"write an expression, e.g. {example}",
                               expression=text, code="empty")
-    lexer = _Lexer(text)
+    try:
+        return _parse(text, kind, escapes=False)
+    except ExpressionError as error:
+        if "\\" not in text:
+            raise
+        try:  # 'it\\'s' is refused as written: read it with escapes (see the module docstring)
+            expression = _parse(text, kind, escapes=True)
+        except ExpressionError:
+            raise error from None
+        reading = (f"is read as an escape (as written, the expression does not parse: {error.message} at column "
+                   f"{error.column})")
+    warning = _backslash_warning(text, text.index("\\"), reading)
+    return replace(expression, warnings=tuple(sorted([warning, *expression.warnings], key=lambda w: w.column)))
+
+
+def _parse(text: str, kind: ExpressionKind, *, escapes: bool) -> Expression:
+    lexer = _Lexer(text, escapes=escapes)
     parser = _Parser(text, lexer.run())
     if kind == "order_by":
         order = parser.order_by()
@@ -854,8 +975,8 @@ def parse(text: str, kind: ExpressionKind = "filter") -> Expression:
         return Expression(text, kind, order, tuple(warnings))
     condition = parser.condition()
     parser.finish()
-    warnings = sorted([*lexer.warnings, *_validate(text, kind, condition)], key=lambda warning: warning.column)
-    return Expression(text, kind, condition, tuple(warnings))
+    found = [*lexer.warnings, *parser.warnings, *_validate(text, kind, condition)]
+    return Expression(text, kind, condition, tuple(sorted(found, key=lambda warning: warning.column)))
 
 
 def check(text: str, kind: ExpressionKind = "filter") -> list[Diagnostic]:
