@@ -38,6 +38,10 @@ LEGACY_QUEUE_KEY = "task_queue_sid"
 # target's priority becomes its task's. timeout: positive seconds (wf-doc), no documented maximum; twilio-java
 # reads both as a Java Integer, whose largest value is that same 2,147,483,647. Unverified: that the Workflow
 # endpoint answers 400 above it (the bound is documented for a Task's priority, not for a target's).
+# A whole number written with a fraction ("priority": 10.0, as Python's json.dumps writes a float) is read as the
+# integer and warned about (whole-number-float): JSON does not tell 10.0 from 10 as a number, and a Java Integer
+# read by Jackson (twilio-java's model) takes 10.0, but that the Workflow endpoint does is unverified. A fraction
+# (10.5) stays an error: no task priority or timeout in seconds holds it, so it cannot route as written.
 LARGEST_INTEGER = 2**31 - 1
 TARGET_INTEGER_RANGES: Mapping[str, tuple[int, int]] = {"priority": (0, LARGEST_INTEGER),
                                                         "timeout": (1, LARGEST_INTEGER)}
@@ -102,9 +106,11 @@ class ConfigurationError(ValueError):
 
 
 def integer_value(value: object) -> int | None:
-    """An int, or a string of digits as the docs show (``"10"``); None for anything else."""
+    """An int, a string of digits as the docs show (``"10"``) or a whole float (``10.0``); None for anything else."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         return int(value)
     return None
@@ -208,9 +214,15 @@ def _check_target(target: object, path: str, *, missing_queue: str | None) -> It
         yield ConfigProblem(f"{path}.{queue_key}", "must not be empty; set it to a TaskQueue SID")
     for key in TARGET_INTEGER_RANGES:
         if given(target, key):
-            message = integer_problem(key, target[key])
+            value = target[key]
+            message = integer_problem(key, value)
             if message:
                 yield ConfigProblem(f"{path}.{key}", message)
+            elif isinstance(value, float):
+                yield _warning(f"{path}.{key}", "whole-number-float",
+                               f"{json.dumps(value)} is read as the integer {int(value)}; Twilio documents {key} as "
+                               f"an integer, and that TaskRouter takes one written with a fraction is unverified; "
+                               f"write {int(value)}")
     for key, kind in TARGET_EXPRESSION_KINDS.items():
         if given(target, key):
             yield from _check_expression(target[key], f"{path}.{key}", kind)
