@@ -2,8 +2,20 @@
 
 Value semantics, in one place:
 
-* A missing key, or an index past the end of an array, is NULL (``None``). ``x == null`` is true
-  exactly when x is NULL; ``x != null`` when it is not.
+* A missing key, or an index past the end of an array, is NULL (``None``) ("If the document does not contain
+  the requested key, it resolves to NULL", Twilio's expression page). NULL equals NULL, whether written ``null``
+  or a second missing key (``task.a == task.b`` holds when both are missing): flex-project-template's internal
+  calls workflow routes a call to an agent through ``targetWorker != null AND callToQueue == null``, which
+  holds only if a missing callToQueue equals null (infra-as-code/terraform/environments/default/workflows/
+  template_example_internal_calls.json).
+* A missing key is ``!=`` any value and not ``!=`` null (nor a second missing key). techmatters/flex-plugins
+  deploys, as every helpline's only target, ``worker.waitingOfflineContact != true AND ...
+  (task.transferTargetType != 'worker' AND worker.sid != task.ignoreAgent)``; workers without
+  waitingOfflineContact and tasks that are no transfer (no transferTargetType, no ignoreAgent) are routed only if
+  a missing key is ``!=`` a value (twilio-iac/terraform-modules/taskRouter/default/main.tf). Its master workflow's
+  first filter was ``flexOutboundDialerTargetWorker != null`` with no timeout
+  (https://github.com/techmatters/flex-plugins/pull/1683): were a missing key ``!= null``, every task would have
+  stayed there.
 * Scalar operators (== != > >= < <= CONTAINS) on an array or object are false; array operators
   (HAS, IN, NOT IN) without an array on the expected side are false.
 * Values of different types never compare: ``1 == '1'``, ``1 != '1'`` and ``'a' > 1`` are all
