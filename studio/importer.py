@@ -21,7 +21,7 @@ from studio.catalogue import WIDGET_CLASS_BY_TYPE
 from studio.codegen import IMPORT_WIDTH, INDENT, WIDTH, Literals, Names, constant_case, quote, snake_case
 from studio.model import Event, Widget
 from studio.params import PLACEHOLDER
-from studio.spec import CONDITION_TYPES, PropSpec, WidgetSpec
+from studio.spec import CONDITION_TYPES, STATE_KEYS, PropSpec, WidgetSpec
 from studio.validate import v1_export_problem
 
 _ENVELOPE_KEYS = ("description", "flags", "initial_state", "states")
@@ -124,14 +124,15 @@ class _Writer:
             raise FlowImportError(f"{where} is not an object: {state!r}")
         name = state.get("name")
         if not isinstance(name, str) or not name:
-            raise FlowImportError(f"{where} has no name (a non-empty string): add a unique name and import again")
-        hints = {"type": '"type": "say-play"', "transitions": '"transitions": []', "properties": '"properties": {}'}
-        for key, hint in hints.items():
+            raise FlowImportError(
+                f"{where} has no name (a non-empty string): add {STATE_KEYS['name']} and import again"
+            )
+        for key, fix in STATE_KEYS.items():
             if key not in state:
-                raise FlowImportError(f"{where} ({name!r}) has no {key!r}: add {hint} and import again")
+                raise FlowImportError(f"{where} ({name!r}) has no {key!r}: add {fix} and import again")
         if not isinstance(state["type"], str):
             raise FlowImportError(f"{where} ({name!r}) has a type that is not a string: {state['type']!r}")
-        extra_keys = [key for key in state if key not in ("name", *hints)]
+        extra_keys = [key for key in state if key not in STATE_KEYS]
         if extra_keys:
             raise FlowImportError(
                 f"{where} ({name!r}) has keys Studio does not know ({', '.join(map(repr, extra_keys))}): "

@@ -102,6 +102,20 @@ V1_WIDGET_TYPES: dict[str, str] = {
     "EnqueueCall": "enqueue-call",
 }
 
+# The four keys of every state (widget) object, the trigger included, each with what fills a missing one in. The
+# validator reports a missing one (missing-key) and the importer refuses a state without one, both from this table.
+# [sdkgo] studio/flow/state.go requires name, type, transitions and properties on every state, and its trigger widget
+# (studio/widgets/trigger.go, generated from Twilio's widget definitions) requires properties too; every Console export
+# and Twilio's own samples give the trigger "properties" (at least its offset; the Flow Validate docs' minimal valid
+# flow too). Only [qwayk], a third-party contract file, lets a trigger go without: no ground for an exception.
+STATE_KEYS: dict[str, str] = {
+    "name": "a unique name",
+    "type": '"type": "say-play"',
+    "transitions": '"transitions": []',
+    "properties": '"properties": {}',
+}
+"""Each key a state must have, with the fix a message gives when it is missing."""
+
 # The value Console fills in for a required property when the widget is dragged onto the canvas, shown in the
 # "needs property" message as the fix. Sources: studio-widgets.md §2.2-2.4 (send-message "from" defaults to
 # {{flow.channel.address}}, "to" to {{contact.channel.address}}; Twilio's Flow Definition sample POSTs

@@ -43,6 +43,7 @@ from studio.spec import (
     REST_API_EVENT,
     SCHEMA_ENUM_TYPES,
     SCHEMA_MAX_STATES,
+    STATE_KEYS,
     UNCONFIRMED_TYPES,
     V1_WIDGET_TYPES,
     WIDGET_OUTPUTS,
@@ -81,7 +82,7 @@ _CONDITION_FORMATS = {
 }
 _FLOW_KEYS = ("description", "$schema", "flags", "initial_state", "states")
 _FLOW_KEY_SET = frozenset(_FLOW_KEYS)
-_STATE_KEYS = ("name", "type", "transitions", "properties")
+_STATE_KEYS = tuple(STATE_KEYS)
 _STATE_KEY_SET = frozenset(_STATE_KEYS)
 _TRANSITION_KEYS = ("event", "next", "conditions")
 _TRANSITION_KEY_SET = frozenset(_TRANSITION_KEYS)
@@ -380,19 +381,21 @@ def check_state(run: _Run, state: object, path: str) -> None:
                 check_nesting(run, state[key], f"{path}/{key}")
     if "properties" in state:
         check_properties(run, state["properties"], spec, widget, f"{path}/properties")
-    elif state.get("type") != "trigger":
-        run.report("missing-key", 'the widget has no properties: add "properties": {}', widget, f"{path}/properties")
+    else:
+        run.report("missing-key", f"the widget has no properties: add {STATE_KEYS['properties']}", widget,
+                   f"{path}/properties")
     if "transitions" in state:
         check_transitions(run, state["transitions"], spec, widget, f"{path}/transitions")
     else:
-        run.report("missing-key", 'the widget has no transitions: add "transitions": []', widget, f"{path}/transitions")
+        run.report("missing-key", f"the widget has no transitions: add {STATE_KEYS['transitions']}", widget,
+                   f"{path}/transitions")
 
 
 def check_name(run: _Run, state: Mapping[str, Any], path: str) -> str | None:
     """The name is a non-empty string of visible characters; returns it (None when it is no string)."""
     name = state.get("name")
     if "name" not in state:
-        run.report("missing-key", "the widget has no name: add a unique name", None, f"{path}/name")
+        run.report("missing-key", f"the widget has no name: add {STATE_KEYS['name']}", None, f"{path}/name")
     elif not isinstance(name, str):
         run.report("json-type", f"name must be a string, not {describe(name)}", None, f"{path}/name")
     elif not name:
@@ -416,7 +419,7 @@ def check_name(run: _Run, state: Mapping[str, Any], path: str) -> str | None:
 
 def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: str) -> WidgetSpec | None:
     """The type is a string Studio knows; returns its spec (None for a type the catalogue lacks)."""
-    missing = 'the widget has no type: add one, e.g. "type": "say-play"'
+    missing = f"the widget has no type: add one, e.g. {STATE_KEYS['type']}"
     widget_type = required_string(run, state, "type", missing, "a string", widget, path)
     if widget_type is None:
         return None
