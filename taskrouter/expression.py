@@ -551,7 +551,8 @@ class _Lexer:
                             start, "remove the '-', or quote the text it belongs to")
         if char == "$":
             raise self.fail("unexpected '$': placeholders such as ${NAME} are only filled in queue SIDs", start,
-                            "write the value itself in the expression")
+                            "write the value itself in the expression; if a template tool (Terraform, a "
+                            "script) fills it in, lint the configuration it writes")
         if ord(char) in _TYPOGRAPHIC_QUOTES:  # pasted from a rendered page: ’General Avail’
             straight = self.text.translate(_TYPOGRAPHIC_QUOTES).strip()
             hint = f"use straight quotes: {straight}"

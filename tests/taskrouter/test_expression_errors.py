@@ -72,6 +72,14 @@ def test_error_text_has_message_expression_caret_and_fix() -> None:
     ]
 
 
+def test_a_template_placeholder_says_to_lint_what_the_template_tool_writes() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse("${task_routing_filter_expression}")  # as techmatters' Terraform templates write it
+    assert caught.value.column == 1
+    assert caught.value.hint == ("write the value itself in the expression; if a template tool (Terraform, a "
+                                 "script) fills it in, lint the configuration it writes")
+
+
 @pytest.mark.parametrize(("text", "kind", "key"), [
     ("routing.skill-level == 1", "filter", "routing.skill-level"),
     ("worker.skill-level > task.level", "target", "worker.skill-level"),
