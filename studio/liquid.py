@@ -13,10 +13,12 @@ tests/studio/test_liquid.py proves both readings agree.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from liquid import BoundTemplate
@@ -63,9 +65,15 @@ def _first_line(error: Exception) -> str:
     return (str(error).splitlines() or ["unreadable Liquid"])[0]
 
 
-@lru_cache(maxsize=8192)
 def _simple_paths(text: str) -> tuple[str, ...] | None:
-    """The variable paths a text of the simple shapes reads (the engine's reading), or None for any other text.
+    """The variable paths a text of the simple shapes reads (the engine's reading), or None for any other text."""
+    reading = _simple_reading(text)
+    return None if reading is None else reading[0]
+
+
+@lru_cache(maxsize=8192)
+def _simple_reading(text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The variable paths and the filters a text of the simple shapes reads, or None for any other text.
 
     Simple: outputs ``{{ OPERAND | filter: OPERAND, ... }}`` and tags ``{% if|elsif|unless CONDITION %}``,
     ``{% else %}``, ``{% endif %}``, ``{% endunless %}``, properly nested, where an operand is a dotted path,
@@ -73,6 +81,7 @@ def _simple_paths(text: str) -> tuple[str, ...] | None:
     ``<=``, ``>=``, ``contains``) with ``and``/``or``. Whitespace control (``{{-``, ``-%}``) is allowed.
     """
     paths: list[str] = []
+    filters: list[str] = []
     rest: list[str] = []
     open_blocks: list[list[str]] = []  # [kind, "else" once seen]
     last = 0
@@ -84,7 +93,7 @@ def _simple_paths(text: str) -> tuple[str, ...] | None:
         if tokens is None:
             return None
         if output is not None:
-            if not _read_output(tokens, paths):
+            if not _read_output(tokens, paths, filters):
                 return None
             continue
         if not tokens or tokens[0][0] != "path":
@@ -107,7 +116,7 @@ def _simple_paths(text: str) -> tuple[str, ...] | None:
     remainder = "\x00".join(rest)
     if open_blocks or "{{" in remainder or "{%" in remainder:
         return None
-    return tuple(paths)
+    return tuple(paths), tuple(filters)
 
 
 def _tokens(markup: str) -> list[tuple[str, str]] | None:
@@ -125,12 +134,14 @@ def _tokens(markup: str) -> list[tuple[str, str]] | None:
     return tokens
 
 
-def _read_output(tokens: list[tuple[str, str]], paths: list[str]) -> bool:
-    """Read ``OPERAND (| filter (: OPERAND (, OPERAND)*)?)*``, adding the paths it reads; False if it is not that."""
+def _read_output(tokens: list[tuple[str, str]], paths: list[str], filters: list[str]) -> bool:
+    """Read ``OPERAND (| filter (: OPERAND (, OPERAND)*)?)*``, adding the paths and filters it reads; False if it is
+    not that."""
     at = _read_operand(tokens, 0, paths)
     while at is not None and at < len(tokens):
         if tokens[at] != ("punct", "|") or at + 1 >= len(tokens) or not _is_name(tokens[at + 1]):
             return False
+        filters.append(tokens[at + 1][1])
         at += 2
         if at < len(tokens) and tokens[at] == ("punct", ":"):
             at = _read_operand(tokens, at + 1, paths, _ARGUMENT_LITERALS)
@@ -226,3 +237,121 @@ def widget_reads(value: str) -> list[tuple[str, str | None]]:
 def _first_use(text: str, name: str) -> int:
     found = [at for at in (text.find(f".{name}"), text.find(f'"{name}"'), text.find(f"'{name}'")) if at >= 0]
     return min(found, default=len(text))
+
+
+# --- The filters and tags Studio's Liquid has ----------------------------------------------------------
+#
+# Read 2026-12-06. Sources:
+# [studio]  https://www.twilio.com/docs/studio/user-guide/liquid-template-language (dateModified 2026-03-09), the
+#           page Studio's error 81018 points to for "the list of available filters" (#standard-filters). Its stored
+#           copy could be read only to its opening (Output; Expressions and Variables), which is word for word
+#           Shopify's "Liquid for Designers" wiki page; its Standard Filters and Tags lists are taken to be that
+#           wiki's (read in public mirrors of it): unverified beyond the opening.
+# [flex]    https://www.twilio.com/docs/studio/widget-library/send-to-flex: "the to_json Liquid Template Filter",
+#           linked to the Liquid page's #standard-filters.
+# [shopify] https://shopify.github.io/liquid (its Filters and Tags menus) and Liquid::StandardFilters of the gem
+#           5.14 (rubydoc.info): in Shopify's Liquid, not on Studio's page; whether Studio's Liquid has them is
+#           unverified.
+# A filter Liquid lacks: Shopify Liquid's StrainerTemplate#invoke (lib/liquid/strainer_template.rb) returns the
+# filter's input unless strict_filters is set; Studio's error 81018 ("Template evaluation error in Studio widget")
+# lists "A tag or filter used in your template does not exist" among its causes.
+
+LiquidKind = Literal["filter", "tag"]
+LiquidSource = Literal["studio", "flex", "shopify"]
+
+
+def _names(kind: LiquidKind, source: LiquidSource, names: str) -> dict[tuple[LiquidKind, str], LiquidSource]:
+    return {(kind, name): source for name in names.split()}
+
+
+STUDIO_LIQUID: dict[tuple[LiquidKind, str], LiquidSource] = {
+    **_names("filter", "studio", "append capitalize ceil date default divided_by downcase escape escape_once first "
+             "floor join last lstrip map minus modulo newline_to_br plus prepend remove remove_first replace "
+             "replace_first reverse round rstrip size slice sort split strip strip_html strip_newlines times truncate "
+             "truncatewords uniq upcase url_encode"),
+    **_names("filter", "flex", "to_json"),
+    **_names("filter", "shopify", "abs at_least at_most base64_decode base64_encode base64_url_safe_decode "
+             "base64_url_safe_encode compact concat find find_index has reject remove_last replace_last sort_natural "
+             "sum url_decode where"),
+    **_names("tag", "studio", "assign capture case comment cycle for break continue if include raw unless"),
+    **_names("tag", "shopify", "# decrement doc echo ifchanged increment liquid render tablerow"),
+}
+"""Every Liquid filter and tag Studio's Liquid may have, and who documents it: Studio's Liquid page (``studio``),
+its Send to Flex page (``flex``), or only Shopify's Liquid (``shopify``). The sources are in the comment above."""
+
+
+@dataclass(frozen=True, slots=True)
+class UndocumentedLiquid:
+    """A filter or tag a template uses that Studio's Liquid page does not list (see :data:`STUDIO_LIQUID`)."""
+
+    kind: LiquidKind
+    name: str
+
+    @property
+    def in_shopify(self) -> bool:
+        """Shopify's Liquid has it (Studio's may, unverified)."""
+        return (self.kind, self.name) in STUDIO_LIQUID
+
+    def what_studio_does(self) -> str:
+        """What Studio does with it, as far as the sources above say."""
+        if self.kind == "filter":
+            if self.in_shopify:
+                return "if Studio's Liquid lacks it, the value renders unchanged"
+            return ("Studio renders the value unchanged (Liquid's lax default; error 81018 lists a filter that does "
+                    "not exist among its causes)")
+        if self.in_shopify:
+            return "if Studio's Liquid lacks it, the whole text is a syntax error (error 81018)"
+        return "the whole text is a syntax error (error 81018)"
+
+    def simulated(self) -> str:
+        """What the simulator does with it: Shopify's filter applied, any other passed through."""
+        if self.in_shopify:
+            return "applied as Shopify's Liquid applies it (whether Studio's Liquid has it is unverified)"
+        hint = self.fix()
+        return "the value passed through unchanged, as Liquid's lax default does with a filter it lacks" + (
+            f" ({hint})" if hint.startswith("did you mean") else "")
+
+    def fix(self) -> str:
+        """For a name Liquid lacks, its near miss (``upcase`` for ``uppercase``, ``to_json`` for ``json``); else
+        what to do instead."""
+        if self.in_shopify:
+            return f"check it on a test execution, or use a {self.kind} the page lists"
+        known = [name for kind, name in STUDIO_LIQUID if kind == self.kind]
+        close = [name for name in known if self.name in name.split("_")]
+        close = close or difflib.get_close_matches(self.name, known, n=1, cutoff=0.7)
+        if close:
+            return f"did you mean {close[0]!r}?"
+        return "remove it, or compute the value in a Run Function widget"
+
+    def __str__(self) -> str:
+        whose = ("Shopify's but not on Studio's Liquid page" if self.in_shopify
+                 else "in neither Studio's nor Shopify's Liquid")
+        return f"Liquid {self.kind} {self.name!r} is {whose}: {self.what_studio_does()}; {self.fix()}"
+
+
+def undocumented(kind: LiquidKind, name: str) -> UndocumentedLiquid | None:
+    """The filter or tag ``name`` if Studio does not document it, else None."""
+    return None if STUDIO_LIQUID.get((kind, name), "shopify") != "shopify" else UndocumentedLiquid(kind, name)
+
+
+def undocumented_uses(text: str) -> list[UndocumentedLiquid]:
+    """The filters and tags ``text`` uses that Studio does not document, in order, without repeats ([] when the
+    text is no Liquid the engine reads)."""
+    if not is_template(text) or ("|" not in text and "{%" not in text):
+        return []
+    simple = _simple_reading(text)
+    if simple is not None:
+        uses: list[tuple[LiquidKind, str]] = [("filter", name) for name in simple[1]]  # its tags are if and unless
+    else:
+        try:
+            template = parse(text)
+        except LiquidSyntaxError:
+            return []
+        uses = [*(("filter", name) for name in template.filter_names()),
+                *(("tag", name) for name in template.tag_names())]
+    found: list[UndocumentedLiquid] = []
+    for kind, name in uses:
+        item = undocumented(kind, name)
+        if item is not None and item not in found:
+            found.append(item)
+    return found

@@ -16,8 +16,10 @@ Studio's flavour, where it differs from plain Liquid (choices listed in :mod:`st
 * ``to_json``: Twilio's Send to Flex page names it a Studio filter (``{{widgets.fn.parsed | to_json}}``).
 
 :func:`render_noting` is the simulator's render: like Shopify Liquid in its default (lax) mode, a tag or
-output that fails while rendering (``"5" > 3``, ``divided_by: 0``, an unknown filter...) does not stop the
-rest of the text, and each such failure comes back as an :class:`Issue` saying what was assumed.
+output that fails while rendering (``"5" > 3``, ``divided_by: 0``...) does not stop the rest of the text, and each
+such failure comes back as an :class:`Issue` saying what was assumed. So does a filter Studio does not document
+(:data:`studio.liquid.STUDIO_LIQUID`): one Shopify's Liquid has is applied, any other passes the value through, as
+Shopify Liquid's lax default does.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from liquid.filter import string_filter
 from liquid.limits import to_int
 from liquid.stringify import to_liquid_string
 from liquid.undefined import Undefined
+
+from studio.liquid import STUDIO_LIQUID, undocumented
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -100,9 +104,10 @@ class _StudioContext(RenderContext):
     """A render context whose unknown filters, under :func:`render_noting`, leave the value as it was."""
 
     def filter(self, name: str, token: Token | None) -> Callable[..., object]:
-        if name not in self.env.filters and _note(Issue(
-                f"unknown filter '{name}'", "the value passed through unchanged (Liquid's lax default; what Studio "
-                "does with a filter it lacks is unverified)")):
+        use = undocumented("filter", name)
+        if use is not None and _note(Issue(f"filter '{name}', not on Studio's Liquid page" if use.in_shopify
+                                           else f"unknown filter '{name}'", use.simulated())) \
+                and name not in self.env.filters:
             return _unchanged
         return super().filter(name, token)
 
@@ -179,6 +184,8 @@ class _StudioEnvironment(Environment):
 
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
         super().setup_tags_and_filters(extra=extra)
+        for name in [name for name in self.filters if ("filter", name) not in STUDIO_LIQUID]:
+            del self.filters[name]  # python-liquid's own (squish, safe...): Shopify's Liquid passes them through
         self.add_tag(_StudioOutput)
         self.add_tag(_StudioFor)
         self.filters["date"] = _date

@@ -193,6 +193,12 @@ _TABLE = (
         "{{widgets.NAME.OUTPUT}} reads an output NAME's type does not store (it renders empty; studio/spec.py "
         "WIDGET_OUTPUTS)",
     ),
+    _advice(
+        "undocumented-liquid",
+        "liquid",
+        "a Liquid filter or tag Studio's Liquid page does not list (Studio saves the flow; studio/liquid.py "
+        "STUDIO_LIQUID)",
+    ),
     _advice("voice-on-messaging", "trigger", "a voice widget reached only from messaging trigger events"),
 )
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from studio.catalogue import CATALOGUE
 from studio.graph import descendants, events_reaching, reachable
-from studio.liquid import is_template, syntax_error, widget_reads
+from studio.liquid import is_template, syntax_error, undocumented_uses, widget_reads
 from studio.model import suggest
 from studio.rules import (
     RULES,
@@ -815,7 +815,8 @@ def scan_value(run: _Run, value: object, path: str) -> None:
 
 
 def scan_text(run: _Run, text: str, path: str) -> None:
-    """Record the widgets a text reads, and report Liquid the engine cannot parse (see :mod:`studio.liquid`)."""
+    """Record the widgets a text reads, and report Liquid the engine cannot parse or Studio does not document (see
+    :mod:`studio.liquid`)."""
     if "{" not in text:
         return
     if "widgets" in text:
@@ -835,6 +836,8 @@ def scan_text(run: _Run, text: str, path: str) -> None:
             run.widget,
             path,
         )
+    for use in undocumented_uses(text):
+        run.report("undocumented-liquid", str(use), run.widget, path)
 
 
 def check_nesting(run: _Run, value: object, path: str) -> None:
