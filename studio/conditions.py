@@ -82,7 +82,9 @@ CHOICES: tuple[Choice, ...] = (
            "undocumented",
            "test_a_liquid_failure_renders_nothing_there_and_says_so"),
     Choice("unknown Liquid filter", "the value passes through unchanged (Liquid's default, strict_filters off)",
-           "undocumented for Studio", "test_an_unknown_filter_passes_the_value_through_and_says_so"),
+           "Shopify Liquid's StrainerTemplate#invoke returns the input for a filter it lacks unless strict_filters "
+           "is set; whether Studio sets it is undocumented (the filters Studio lists: studio.liquid.STUDIO_LIQUID)",
+           "test_an_unknown_filter_passes_the_value_through_and_says_so"),
     Choice("to_json", "compact JSON; undefined is null", "Twilio's Send to Flex page: {{widgets.fn.parsed | to_json}} "
            "('to_json Liquid Template Filter')", "test_to_json_puts_an_object_into_task_attributes"),
     Choice("an object output without to_json", "rendered as compact JSON",
