@@ -165,7 +165,7 @@ def run_pull(args: argparse.Namespace) -> int:
     names = [flow.name for flow in plan.flows]
     if args.flow is not None and args.flow not in names:
         raise InputError(not_deployed(args.stack, names, [args.flow]))
-    changes = []
+    changes, written = [], []
     for planned in plan.flows:
         if args.flow is not None and planned.name != args.flow:
             continue
@@ -187,9 +187,20 @@ def run_pull(args: argparse.Namespace) -> int:
                                        registration=Registration(planned.name, planned.friendly_name))
             path.write_text(source, encoding="utf-8")
             print(f"wrote {path.relative_to(root)}")
+            written.append(str(path.relative_to(root)))
             if by_hand:
                 print(_by_hand_note(planned, args.stack), file=sys.stderr)
     review = Plan(f"the code of stack {args.stack}", "its live account",
                   (StackChange(args.stack, "changed" if changes else "same", flows=tuple(changes)),), thresholds=None)
     print(review.to_text(), end="")
+    if written:
+        print(next_steps(args.stack, written))
     return int(ExitCode.OK)
+
+
+def next_steps(stack: str, written: list[str]) -> str:
+    """What to do after --write: the changes above are the code's now, and the account already has them."""
+    files = " ".join(written)
+    return (f"\nThe changes above are now in {files}. Next: review `git diff {files}` and commit it; then "
+            f"`pulumi up --refresh --stack {stack}` takes the live flow as deployed, with no write to Twilio (a plain "
+            "`pulumi up` sends the same definition again, as one more revision).")

@@ -50,6 +50,16 @@ def test_write_over_a_hand_written_builder_says_what_it_replaced(project: Path,
     assert "written by hand" not in capsys.readouterr().err
 
 
+def test_write_says_what_to_run_next(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After --write a new user is told how the stack takes the live flow as deployed without a write."""
+    assert main(["pull", "--stack", "local", "voice", "--write"]) == 0
+    out = capsys.readouterr().out
+    assert "The changes above are now in flows/voice.py. Next: review `git diff flows/voice.py` and commit it" in out
+    assert "`pulumi up --refresh --stack local` takes the live flow as deployed, with no write to Twilio" in out
+    assert main(["pull", "--stack", "local", "voice"]) == 0  # only shown: nothing written, no next steps
+    assert "Next:" not in capsys.readouterr().out
+
+
 def test_write_refuses_a_file_that_registers_other_flows_too(project: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     from flows import registry
