@@ -4,8 +4,13 @@ Every flow revision a deploy makes carries the commit message ``flex-pre-agent <
 so a revision with any other message was made elsewhere (the Studio Console, another tool). Before a deploy,
 :func:`warn_console_edits` reads each existing flow's latest revision (one GET per flow, the only Twilio read a
 preview makes, and only for flows that already exist) and warns, naming the flow and the revision, when it was
-not made by a deploy: ``pulumi up`` would put the code's definition back over it. ``flexctl pull`` brings such
-an edit back into code instead.
+not made by a deploy and differs from the code's definition: ``pulumi up --refresh``, or any ``up`` that changes the
+flow, would put the code's definition back over it. ``flexctl pull`` brings such an edit back into code instead;
+once it has (the code builds what the revision holds), the revision is the code's and nothing is said.
+
+The code's definition is the one the program gives the flow's ``StudioFlow`` (found from the SID's resource, so the
+program passes SIDs only); when a preview does not know it yet (a parameter's object is being created), the revision
+is reported as it is.
 """
 
 from __future__ import annotations
@@ -48,13 +53,42 @@ def made_by_deploy(commit_message: str | None) -> bool:
     return text.startswith(STAMP + " ") or text in EARLIER_STAMPS
 
 
-def console_edit_warning(stack: str, name: str, flow: Any) -> str | None:
-    """The warning for one fetched flow (an SDK ``FlowInstance``), or None when a deploy made its latest revision."""
+def same_definition(code: Any, live: Any) -> bool:
+    """Whether the code's definition (keyed by widget name, Studio's list form or JSON text, numbers as the engine
+    hands them back: 5.0 for 5) is the live one, canvas offsets included."""
+    from components.providers.studio import definition_data
+    from studio.diff import diff_flows
+
+    ours, theirs = definition_data(code), definition_data(live)
+    if not isinstance(ours, Mapping) or not isinstance(theirs, Mapping):
+        return False
+    try:
+        return diff_flows(ours, theirs).is_empty
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return False  # something no flow reads as: not the code's
+
+
+def console_edit_warning(stack: str, name: str, flow: Any, code: Any = None) -> str | None:
+    """The warning for one fetched flow (an SDK ``FlowInstance``), or None when a deploy made its latest revision
+    or that revision is what the code builds (``code``: the program's definition; None when not known)."""
     if made_by_deploy(flow.commit_message):
         return None
+    if code is not None and same_definition(code, flow.definition):
+        return None  # brought into code (flexctl pull --write): deploying it changes nothing
     return (f"flow {name!r} ({flow.sid}): its latest revision {flow.revision} was not made by a deploy (commit "
-            f"message {flow.commit_message!r}: edited in the Console?); `pulumi up` puts the code's definition back "
-            f"over it. To keep the edit, bring it into code first: python -m flexctl pull --stack {stack} {name}")
+            f"message {flow.commit_message!r}: edited in the Console?) and is not what the code builds; "
+            "`pulumi up --refresh`, or any `pulumi up` that changes this flow, puts the code's definition back over "
+            f"it. To keep the edit, bring it into code first: python -m flexctl pull --stack {stack} {name} "
+            "(shows it; --write rewrites the flow's Python)")
+
+
+async def _code_definition(sid: pulumi.Output[str]) -> Any:
+    """The definition the program gives the ``StudioFlow`` whose SID ``sid`` is, or None when it is not known."""
+    for resource in await sid.resources():
+        definition = getattr(resource, "definition", None)
+        if isinstance(definition, pulumi.Output):
+            return await definition.future()  # None while unknown
+    return None
 
 
 def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapping[str, Any]) -> None:
@@ -62,9 +96,7 @@ def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapp
     stop the preview when one the state lists is gone from the account (an `up` would only fail on its update)."""
     stack = pulumi.get_stack()
 
-    def check(name: str, sid: str | None) -> None:
-        if not sid:
-            return
+    def check(name: str, sid: str, code: Any) -> None:
         from components.providers.twilio_api import resolve_connection
 
         try:
@@ -79,11 +111,20 @@ def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapp
             pulumi.log.warn(f"flow {name!r} ({sid}): could not read its latest revision to look for Console edits: "
                             f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")
             return
-        warning = console_edit_warning(stack, name, flow)
+        warning = console_edit_warning(stack, name, flow, code)
         if warning:
             pulumi.log.warn(warning)
 
     if not pulumi.runtime.is_dry_run():
         return  # during `up` the flows are being written: the preview before it is where this is said
+    def later(name: str, output: pulumi.Output[str], sid: str | None) -> pulumi.Output[None] | None:
+        if not sid:
+            return None
+
+        async def run() -> None:
+            check(name, sid, await _code_definition(output))
+
+        return pulumi.Output.from_input(run())
+
     for name, sid in flow_sids.items():
-        sid.apply(partial(check, name))
+        sid.apply(partial(later, name, sid))

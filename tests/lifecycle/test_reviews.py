@@ -144,6 +144,12 @@ def test_pull_shows_a_console_edit_and_writes_code_that_deploys_as_a_no_op(earli
     assert "https://example.com/self-service" not in code  # the stack's value went back to its Parameter
     assert "WW" not in code.replace("WORKFLOW", "")  # no SID written into the code
 
+    assert "`pulumi up --refresh --stack local` takes the live flow as deployed" in written.stdout  # what next
+
+    # The Console revision is the code's now: no preview warns about it any more (every one did, forever).
+    plain = "\n".join(earlier.engine.preview().output)
+    assert "was not made by a deploy" not in plain, plain
     # The code now says what the account has: with the state refreshed from it, no flow changes.
     preview = earlier.engine.preview(refresh=True)
     assert {name: op for name, op in preview.changed().items() if "studio" in name} == {}, "\n".join(preview.output)
+    assert "was not made by a deploy" not in "\n".join(preview.output)
