@@ -71,7 +71,6 @@ warning saying so), or as a widget class in studio/widgets.py (properties and ev
 """
 
 UNCONFIRMED_PROPERTIES: dict[tuple[str, str], str] = {
-    ("send-message", "shorten_urls"): "a real Console export (kept aside); JSON type guessed boolean",
     ("connect-virtual-agent-v2", "connector_details"): "[qwayk] contract file only",
     ("connect-virtual-agent-v2", "channel"): "[qwayk] contract file only",
     ("connect-virtual-agent-v2", "timeout"): "[qwayk] contract file only",
@@ -85,7 +84,9 @@ UNCONFIRMED_PROPERTIES: dict[tuple[str, str], str] = {
 Confirmed since, so no longer listed: make-http-request ``add_twilio_auth`` (a flow exported with its keys
 sorted, as the API returns them, in a public En3/Twilio Flex integration guide holds
 ``"add_twilio_auth": false`` on three make-http-request widgets; the Studio changelog of 2024-05-20 adds
-the "Twilio authentication" checkbox to the widget).
+the "Twilio authentication" checkbox to the widget); send-message ``shorten_urls`` (a flow fetched from the
+API, keys sorted as it returns them, in todd-twilio/global-connect-passport's twilio-studio-flow.json holds
+``"shorten_urls": true``, the boolean; tests/studio/test_validate_audit5.py).
 """
 
 # Studio v1 (the 2018 format, before the v2 Flow Definition API) widget types, each with the v2 type that

@@ -222,11 +222,17 @@ def test_using_an_unconfirmed_type_says_so_with_its_source() -> None:
 
 
 def test_a_problem_on_an_unconfirmed_property_is_a_warning_that_says_so() -> None:
-    assert ("send-message", "shorten_urls") in UNCONFIRMED_PROPERTIES
-    message = {**SEND, "shorten_urls": "yes"}
-    (problem,) = problems_of(flow(state("m", "send-message", message, "sent")))
+    assert ("connect-virtual-agent-v2", "timeout") in UNCONFIRMED_PROPERTIES
+    agent = {"connector_name": "x", "timeout": "soon"}
+    (problem,) = problems_of(flow(state("va", "connect-virtual-agent-v2", agent, "completed"), event="incomingCall"))
     assert (problem.code, problem.severity, problem.studio) == ("json-type", "warning", False)
     assert "no public source confirms this property" in problem.message
+
+
+def test_a_confirmed_property_of_the_wrong_type_is_an_error() -> None:
+    assert ("send-message", "shorten_urls") not in UNCONFIRMED_PROPERTIES  # an API export writes it as true
+    (problem,) = problems_of(flow(state("m", "send-message", {**SEND, "shorten_urls": "yes"}, "sent")))
+    assert (problem.code, problem.severity, problem.studio) == ("json-type", "error", True)
 
 
 # -- Liquid, names, limits ------------------------------------------------------------------------------------
