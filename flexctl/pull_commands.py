@@ -116,11 +116,55 @@ def fetch_live(settings: Any, friendly_name: str) -> Mapping[str, Any]:
                                     API_BASE_URL_KEY: settings.api_base_url}).client().studio.v2.flows
         found = [flow for flow in flows.list() if flow.friendly_name == friendly_name]
     except TwilioSetupError as error:
-        raise InputError(f"cannot reach the stack's account: {error}") from None
+        import os
+
+        if not (os.environ.get("TWILIO_AUTH_TOKEN") or (os.environ.get("TWILIO_API_KEY")
+                                                         and os.environ.get("TWILIO_API_SECRET"))):
+            raise InputError(f"no Twilio credentials for {settings.account_sid} in the environment: flexctl reads them "
+                             "from there only, not from the stack's authToken secret. Fix: export TWILIO_AUTH_TOKEN "
+                             "(the local emulator's is emulator-token), or TWILIO_API_KEY with TWILIO_API_SECRET"
+                             ) from None
+        raise InputError(f"cannot use the stack's account: {error}") from None
     if len(found) != 1:
         raise InputError(f"the account has {len(found)} Studio flows named {friendly_name!r}; expected exactly one")
     definition: Mapping[str, Any] = flows(found[0].sid).fetch().definition
     return definition
+
+
+def read_live(settings: Any, friendly_name: str, stack: str) -> Mapping[str, Any]:
+    """``fetch_live``, with an account that does not answer or refuses the credentials said as such (where, the fix)."""
+    from twilio.base.exceptions import TwilioException
+
+    from components.providers.twilio_api import AnswerLost, error_parts
+
+    try:
+        return fetch_live(settings, friendly_name)
+    except AnswerLost as error:
+        where, fix = _where_sought(settings, stack)
+        raise InputError(f"cannot reach Twilio at {where} to read flow {friendly_name!r} of stack {stack}: "
+                         f"{error.reason}, after every retry. Fix: {fix}.") from None
+    except TwilioException as error:
+        status, code, message, _ = error_parts(error)
+        answer = f"HTTP {status}" + (f", error {code}" if code else "") + (f": {message}" if message else "")
+        raise InputError(f"Twilio refused to list the Studio flows of account {settings.account_sid} (stack {stack}) "
+                         f"to the credentials in use ({answer}). Fix: use credentials of {settings.account_sid} "
+                         "(TWILIO_AUTH_TOKEN, or TWILIO_API_KEY with TWILIO_API_SECRET; the local emulator's token "
+                         "is emulator-token), or correct accountSid in "
+                         f"Pulumi.{stack}.yaml") from None
+
+
+def _where_sought(settings: Any, stack: str) -> tuple[str, str]:
+    """Where the stack's Twilio calls went (as the providers choose it), and how to make something answer there."""
+    import os
+
+    from components.providers.twilio_api import BASE_URL_ENV
+
+    start = "start what should answer there (`make emulator` in another shell, for the local stack)"
+    if os.environ.get(BASE_URL_ENV):
+        return f"{os.environ[BASE_URL_ENV]} ({BASE_URL_ENV})", f"{start}, or unset {BASE_URL_ENV}"
+    if settings.api_base_url:
+        return f"{settings.api_base_url} (apiBaseUrl in Pulumi.{stack}.yaml)", f"{start}, or correct apiBaseUrl"
+    return "api.twilio.com", "check this machine's connection to Twilio and run again"
 
 
 GENERATED = "by `flexctl import`"
@@ -170,7 +214,8 @@ def run_pull(args: argparse.Namespace) -> int:
         if args.flow is not None and planned.name != args.flow:
             continue
         code = planned.flow.to_definition(placeholders=True)
-        template, unnamed = live_template(code, fetch_live(plan.settings, planned.friendly_name), planned.values)
+        live = read_live(plan.settings, planned.friendly_name, args.stack)
+        template, unnamed = live_template(code, live, planned.values)
         diff = diff_flows(code, template)
         if not diff.only_moves:
             changes.append(FlowChange(planned.name, "changed", diff))
