@@ -35,16 +35,21 @@ TARGET_KEYS = ("queue", "priority", "timeout", *TARGET_EXPRESSION_KINDS, *KNOWN_
 LEGACY_QUEUE_KEY = "task_queue_sid"
 # A target's integer keys and the values TaskRouter takes, both ends included; models.Target uses the same
 # ranges. priority: a Task's priority "can be 0 to 2^31^ (2,147,483,647)" (OAI-tr, Task Priority), and a
-# target's priority becomes its task's. timeout: positive seconds (wf-doc), no documented maximum; twilio-java
+# target's priority becomes its task's. timeout: seconds in the step (wf-doc), no documented maximum; twilio-java
 # reads both as a Java Integer, whose largest value is that same 2,147,483,647. Unverified: that the Workflow
 # endpoint answers 400 above it (the bound is documented for a Task's priority, not for a target's).
+# A timeout of 0 is taken, with a zero-timeout warning: techmatters/flex-plugins deployed it (its ca helpline's
+# Terraform, taskRouter module v1, renders twilio-iac/helplines/ca/templates/master-workflow.tftpl @ 5bfeede2,
+# whose KHP French fallback target is {"timeout": 0, "priority": 0, ...}), and no Twilio page says 0 is refused.
+# It is read as written, as every timeout is (the task leaves the step after 0 seconds if no worker is reserved
+# at once); that TaskRouter does not read it as "no timeout" instead is unverified, hence the warning.
 # A whole number written with a fraction ("priority": 10.0, as Python's json.dumps writes a float) is read as the
 # integer and warned about (whole-number-float): JSON does not tell 10.0 from 10 as a number, and a Java Integer
 # read by Jackson (twilio-java's model) takes 10.0, but that the Workflow endpoint does is unverified. A fraction
 # (10.5) stays an error: no task priority or timeout in seconds holds it, so it cannot route as written.
 LARGEST_INTEGER = 2**31 - 1
 TARGET_INTEGER_RANGES: Mapping[str, tuple[int, int]] = {"priority": (0, LARGEST_INTEGER),
-                                                        "timeout": (1, LARGEST_INTEGER)}
+                                                        "timeout": (0, LARGEST_INTEGER)}
 # Optional keys given as null are read as absent, with a null-value warning. TaskRouter accepts them: a recorded
 # answer (TwilioDevEd/task-router-django fixtures/vcr_create_workspace.yaml, 2016) is a 201 to a Workflow create
 # whose filters have "friendly_name": null and first targets "expression": null, echoed back as sent. Unverified
@@ -188,6 +193,11 @@ def _json_type(value: object) -> str:
     return "an array" if isinstance(value, list) else "an object"
 
 
+_ZERO_TIMEOUT = ("timeout 0 is read as written: the task leaves this step at once unless a worker is reserved "
+                 "immediately, and after a filter's last step it goes to the filters below (canceled if none "
+                 "matches); unverified that TaskRouter does not read 0 as no timeout. To keep the task here until a "
+                 "worker accepts, remove timeout; to move on only when nobody is available, write "
+                 "\"skip_if\": \"workers.available == 0\"")
 _FIRST_TARGET_QUEUE = ("is required on a filter's first target (later targets inherit the queue of the target "
                        "before them); set it to a TaskQueue SID")
 _DEFAULT_QUEUE = "is required: the TaskQueue SID for tasks that match no filter"
@@ -223,6 +233,8 @@ def _check_target(target: object, path: str, *, missing_queue: str | None) -> It
                                f"{json.dumps(value)} is read as the integer {int(value)}; Twilio documents {key} as "
                                f"an integer, and that TaskRouter takes one written with a fraction is unverified; "
                                f"write {int(value)}")
+    if path != DEFAULT_FILTER_PATH and given(target, "timeout") and integer_value(target["timeout"]) == 0:
+        yield _warning(f"{path}.timeout", "zero-timeout", _ZERO_TIMEOUT)
     for key, kind in TARGET_EXPRESSION_KINDS.items():
         if given(target, key):
             yield from _check_expression(target[key], f"{path}.{key}", kind)

@@ -181,8 +181,8 @@ def test_priority_must_be_a_non_negative_integer(value: object) -> None:
         "task_routing.filters[0].targets[0].priority"]
 
 
-@pytest.mark.parametrize("value", [0, "0", -5, "soon", False])
-def test_timeout_must_be_a_positive_integer(value: object) -> None:
+@pytest.mark.parametrize("value", [-1, "-1", -5, "soon", False])
+def test_timeout_must_be_a_non_negative_integer(value: object) -> None:
     assert paths(config({"expression": "1==1", "targets": [{"queue": "Q", "timeout": value}]})) == [
         "task_routing.filters[0].targets[0].timeout"]
 
@@ -303,7 +303,7 @@ def test_expression_must_be_a_string() -> None:
 
 
 def test_every_problem_is_reported_not_only_the_first() -> None:
-    data = {"task_routing": {"filters": [{"expression": "(", "targets": [{"timeout": 0}]}, 7]}}
+    data = {"task_routing": {"filters": [{"expression": "(", "targets": [{"timeout": -1}]}, 7]}}
     assert len(check_configuration(data)) == 4
 
 

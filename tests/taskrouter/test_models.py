@@ -92,9 +92,9 @@ def test_numbers_must_be_integers_not_text(field: str) -> None:
         Target.model_validate({"queue": EVERYONE, field: "10"})
 
 
-def test_timeout_must_be_positive() -> None:
+def test_timeout_must_not_be_negative() -> None:
     with pytest.raises(ValidationError, match="timeout"):
-        Target(queue=EVERYONE, timeout=0)
+        Target(queue=EVERYONE, timeout=-1)
 
 
 def test_filter_first_target_needs_a_queue() -> None:
