@@ -275,6 +275,9 @@ def _render_step(number: int, step: Step, workers_known: bool) -> list[str]:
         head += f", priority {step.priority}"
     head += {"timeout": f", timeout {step.timeout}s", "skipped": ", skipped (skip_if holds)",
              "stays": ", stays until a worker accepts"}[step.exit]
+    if step.skip_if is not None and not workers_known and step.exit != "skipped":
+        # Without a pool there is nobody to reserve, and route never fires skip_if: say so rather than imply it.
+        head += " (skip_if not evaluated: it needs a worker pool, e.g. flexctl route --workers)"
     lines = [head]
     details = [("expression", step.expression), ("known worker", step.known_worker), ("order by", step.order_by),
                ("skip if", step.skip_if)]
