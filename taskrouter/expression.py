@@ -937,7 +937,17 @@ def _validate_order_by(text: str, order: OrderBy) -> Iterator[Diagnostic]:
         if reference.path[0] != "worker" or len(reference.path) < 2:
             yield _kind_warning(text, reference, "missing-prefix", f"order_by sorts workers: '{reference.name}' is "
                                 "not a worker attribute (every worker sorts last on it)",
-                                f"write worker.{reference.name} {clause.direction}")
+                                f"write {_worker_key(reference)} {clause.direction}")
+
+
+def _worker_key(reference: Reference) -> str:
+    """The worker key an order_by clause probably meant: task.level and level are worker.level."""
+    path = reference.path
+    if path[0] in ("task", "worker") and len(path) > 1 and not isinstance(path[1], int):
+        path = path[1:]
+    elif path[0] in ("task", "worker"):
+        return "worker.<attribute>"
+    return "worker." + Reference(path).name
 
 
 # --- public entry points -------------------------------------------------------------------------
@@ -1009,6 +1019,11 @@ def parse_task_reference(text: str) -> Reference:
         raise ExpressionError(f"expected a reference to a task attribute, not{shown or ' an empty value'}", column=1,
                               expression=text, hint=hint, code="known-worker")
     reference = Reference(tokens[0].path, 0)
+    if reference.path[0] == "worker" or reference.path == ("task",):
+        # worker.sid reads the worker, not the task: the value must name the task attribute holding the worker.
+        raise ExpressionError(f"'{reference.name}' is not a task attribute: the value names the task attribute "
+                              "that holds the worker's SID or friendly name", column=1, expression=text,
+                              hint="write task.<attribute>, e.g. task.agent_sid", code="known-worker")
     if reference.path[0] != "task" or len(reference.path) < 2:
         raise ExpressionError(f"'{reference.name}' is not a task attribute", column=1, expression=text,
                               hint=f"write task.{reference.name}", code="known-worker")
