@@ -301,6 +301,12 @@ def _check_routing(routing: object) -> Iterator[ConfigProblem]:
             yield _warning(f"{DEFAULT_FILTER_PATH}.timeout", "ignored-key",
                            "default_filter has no timeout (Twilio's docs: tasks stay in its queue until a worker "
                            "accepts or the task's TTL ends); remove it, or route through a filter to time out")
+        if isinstance(default, dict) and given(default, "skip_if"):
+            # No page says what a skip from default_filter does (nothing follows it); route keeps the task there.
+            yield _warning(f"{DEFAULT_FILTER_PATH}.skip_if", "ignored-key",
+                           "default_filter has no later step to skip to, so route keeps tasks there whatever skip_if "
+                           "says (unverified what TaskRouter does with it); remove it, or route through a filter "
+                           "whose step has skip_if")
 
 
 def decode(data: object) -> tuple[object, list[ConfigProblem]]:
