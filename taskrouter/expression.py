@@ -700,37 +700,32 @@ class _Parser:
 
     def array(self) -> ArrayLiteral:
         opening = self.advance()
+        return ArrayLiteral(self.items(opening, "]", "array"), opening.start)
+
+    def items(self, opening: _Token, closing: str, noun: str) -> tuple[Operand, ...]:
+        """The comma-separated operands of an array ``[...]`` or a list ``(...)``, up to ``closing`` (consumed)."""
+        item = f"{'an' if noun[0] in 'aeiou' else 'a'} {noun} item"
         items: list[Operand] = []
-        if self.token.text != "]":
-            items.append(self.operand("an array item"))
+        if self.token.text != closing:
+            items.append(self.operand(item))
             while self.token.text == ",":
                 self.advance()
-                items.append(self.operand("an array item after ','"))
-        if self.token.text != "]":
+                items.append(self.operand(f"{item} after ','"))
+        if self.token.text != closing:
             if self.token.kind == "end":
-                raise self.fail("this '[' is never closed", opening, "add ']' after the last item")
-            raise self.fail(f"expected ',' or ']' in the array, found {self.describe(self.token)}", self.token,
-                            "separate array items with commas: ['en', 'es']")
+                raise self.fail(f"this '{opening.text}' is never closed", opening,
+                                f"add '{closing}' after the last item")
+            raise self.fail(f"expected ',' or '{closing}' in the {noun}, found {self.describe(self.token)}",
+                            self.token, f"separate {noun} items with commas: {opening.text}'en', 'es'{closing}")
         self.advance()
-        return ArrayLiteral(tuple(items), opening.start)
+        return tuple(items)
 
     def parenthesised_list(self) -> Operand:
         """``IN ('a', 'b')``, read as ``IN ['a', 'b']`` and warned about (see the module docstring)."""
         opening = self.advance()
-        items: list[Operand] = []
-        if self.token.text != ")":
-            items.append(self.operand("a list item"))
-            while self.token.text == ",":
-                self.advance()
-                items.append(self.operand("a list item after ','"))
-        if self.token.text != ")":
-            if self.token.kind == "end":
-                raise self.fail("this '(' is never closed", opening, "add ')' after the last item")
-            raise self.fail(f"expected ',' or ')' in the list, found {self.describe(self.token)}", self.token,
-                            "separate list items with commas: ('en', 'es')")
-        self.advance()
+        items = self.items(opening, ")", "list")
         grouped = len(items) == 1 and not isinstance(items[0], Constant)  # IN (worker.languages): a group
-        right = items[0] if grouped else ArrayLiteral(tuple(items), opening.start)
+        right = items[0] if grouped else ArrayLiteral(items, opening.start)
         try:
             shown = format_operand(right)
         except ValueError:  # a string holding both quotes
