@@ -151,15 +151,15 @@ def plan_recovery(
             recovery.cleared.append(pending.urn)
             orphan = f"{read.id} is an orphan the interrupted run made: delete it in the Twilio console" if (
                 read is not None and read.id and kind not in _NEVER_DELETED) else "nothing else to do"
-            recovery.lines.append(f"  - {what}: a later run already made it again; cleared ({orphan})")
+            recovery.lines.append(f"  - {what}: a later run already made it again; clearing it ({orphan})")
         elif read is None or not read.id:
             recovery.cleared.append(pending.urn)
-            recovery.lines.append(f"  - {what}: Twilio has nothing it made; cleared (the next `up` creates it)")
+            recovery.lines.append(f"  - {what}: Twilio has nothing it made; clearing it (the next `up` creates it)")
         else:
             recovery.imported[pending.urn] = str(read.id)
             recovery.outputs[pending.urn] = dict(read.outs or {})
             known.add(str(read.id))
-            recovery.lines.append(f"  - {what}: made {read.id}; imported (never created again)")
+            recovery.lines.append(f"  - {what}: made {read.id}; importing it (never created again)")
     return recovery
 
 
@@ -181,7 +181,12 @@ def recover(
         "resolving each against Twilio:")
     for line in recovery.lines:
         say(line)
-    import_state(recovery.resolved(deployment))
+    try:
+        import_state(recovery.resolved(deployment))
+    except Exception:
+        say(f"Stack {stack}: not recovered: its state could not be written, so nothing was imported or cleared "
+            "(why, below); run this again once that is fixed.")
+        raise
     say(f"Stack {stack}: recovered ({len(recovery.imported)} imported, {len(recovery.cleared)} cleared); "
         f"`pulumi up` now finishes the job without duplicates (see {README_SECTION}).")
     return recovery
