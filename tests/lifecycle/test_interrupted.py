@@ -102,7 +102,8 @@ def test_kills_during_creates_and_trigger_writes_then_recovery_leave_no_duplicat
             env={**os.environ, **login}, capture_output=True, text=True, check=False,
         )
         assert recovered.returncode == 0, recovered.stderr
-        assert re.search(r"TaskQueue '(Support|Everyone)': made WQ\w+; imported", recovered.stdout)
+        assert re.search(r"TaskQueue '(Support|Everyone)': made WQ\w+; importing it", recovered.stdout)
+        assert "Stack local: recovered (" in recovered.stdout  # said once the state is written, not before
 
         # 2. Killed during the flow's create; 3. during the address's create, before the number binding (which
         # starts with it, and looks up the number and its records first) writes; 4. after the binding's write.
