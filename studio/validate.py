@@ -750,6 +750,10 @@ def check_items(run: _Run, value: list[Any], prop: PropSpec, spec: WidgetSpec, w
         scan_value(run, value, path)
 
 
+# What each part of a {"key": ..., "value": ...} item holds, for the fix a missing one's message gives.
+_KEY_VALUE_FIX = {"key": "the name it is sent or stored under", "value": "text or Liquid; \"\" for none"}
+
+
 def check_key_value(run: _Run, item: object, prop: PropSpec, spec: WidgetSpec, widget: str | None, path: str) -> None:
     """One ``{"key": ..., "value": ...}`` item."""
     unconfirmed = _unconfirmed(spec, prop)
@@ -765,7 +769,11 @@ def check_key_value(run: _Run, item: object, prop: PropSpec, spec: WidgetSpec, w
     for part in ("key", "value"):
         if part not in item:
             run.report(
-                "missing-key", f"{prop.json} item needs a {part!r}", widget, f"{path}/{part}", unconfirmed=unconfirmed
+                "missing-key",
+                f'{prop.json} item needs a {part!r}: add "{part}": "..." to it ({_KEY_VALUE_FIX[part]})',
+                widget,
+                f"{path}/{part}",
+                unconfirmed=unconfirmed,
             )
     if "key" in item and not isinstance(item["key"], str):
         run.report(
