@@ -327,7 +327,8 @@ class _Run:
     handoff: Handoff | None = None
     voicemail: bool = False
     connected: bool = False
-    message_sent: bool = False
+    last_sender: str | None = None
+    """The widget that sent the last message (Send Message, Send & Wait for Reply), if any did."""
 
     @property
     def voice(self) -> bool:
@@ -502,14 +503,14 @@ def _run_step(run: _Run, state: Mapping[str, Any], widget_type: str) -> Outcome:
         known = "not in the catalogue" if widget_type not in CATALOGUE else "in the catalogue but has no step"
         raise _Stop(f"widget {name!r} has type {widget_type!r}, {known}: the simulator cannot run it; give it a "
                     f"canned result (--mock {name}='{{\"event\": \"...\"}}') or fix the type")
-    before = (len(run.outputs), run.handoff, run.voicemail, run.connected, run.message_sent,
+    before = (len(run.outputs), run.handoff, run.voicemail, run.connected, run.last_sender,
               run.context["widgets"].pop(name, None))
     outcome = function(run, state)
     if mock is not None and mock.event and mock.event != outcome.event:
         # A canned event other than the step's own: the widget did not do its job, so nothing it would
         # have said, sent or exposed happened.
         del run.outputs[before[0]:]
-        run.handoff, run.voicemail, run.connected, run.message_sent = before[1:5]
+        run.handoff, run.voicemail, run.connected, run.last_sender = before[1:5]
         exposed = run.context["widgets"].pop(name, None)
         normalised = widget_type in _READS_ITS_MOCK and mock.outputs and exposed  # body as text, parsed from it
         run.expose(name, exposed if normalised else mock.outputs)
@@ -541,8 +542,11 @@ def _ending(run: _Run, state: Mapping[str, Any], widget_type: str, event: str) -
         if run.connected:
             return Ending("connect", name, "the call was connected elsewhere and ends")
         return Ending("hangup", name, f"the call ends after {name} ({event})")
-    if run.message_sent:
+    if run.last_sender == name and event == "sent":
         return Ending("message", name, f"the execution ends after {name} sent its message")
+    if run.last_sender is not None:
+        return Ending("message", name, f"the execution ends after {name} ({event}); the last message sent was "
+                                       f"{run.last_sender}'s")
     return Ending("completed", name, f"the execution ends after {name} ({event})")
 
 
@@ -783,7 +787,7 @@ def _send_message(run: _Run, state: Mapping[str, Any]) -> Outcome:
     to = run.prop(state, "to") or run.contact.from_
     sender = run.prop(state, "from") or run.contact.to
     run.say(state["name"], "message", body)
-    run.message_sent = True
+    run.last_sender = state["name"]
     # Studio stores the message it sent under outbound: Body, From, Sid, Status, To (its Send Message page)
     return _outcome(run, state, "sent", f"message sent to {to}", {"outbound": {
         "Body": body, "From": sender, "Sid": "SM" + "0" * 32, "Status": "sent", "To": to}})
@@ -794,7 +798,7 @@ def _send_and_wait(run: _Run, state: Mapping[str, Any]) -> Outcome:
     name = state["name"]
     body = run.prop(state, "body")
     run.say(name, "message", body)
-    run.message_sent = True
+    run.last_sender = state["name"]
     run.expose(name, {"outbound": {"Body": body}})
     answer = run.answer()
     if answer is None or not answer.strip():

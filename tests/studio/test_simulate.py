@@ -67,6 +67,18 @@ def test_send_and_wait_exposes_the_reply_as_inbound_body() -> None:
     assert (run.heard, run.ending.kind) == (("Language?", "You said es"), "message")
 
 
+def test_an_ending_after_a_message_names_the_widget_that_ran_last_and_the_one_that_sent() -> None:
+    send = widget("notify", "send-message", {"from": "x", "body": "Hi"}, sent="delay")
+    delay = widget("delay", "run-function", {"url": "https://example.com/delay"})
+    run = simulate(flow(send, delay, event="incomingMessage"), Contact(event="incomingMessage"))
+    assert (run.ending.kind, run.ending.widget) == ("message", "delay")
+    assert run.ending.reason == "the execution ends after delay (success); the last message sent was notify's"
+
+    alone = simulate(flow(widget("notify", "send-message", {"from": "x", "body": "Hi"}), event="incomingMessage"),
+                     Contact(event="incomingMessage"))
+    assert alone.ending.reason == "the execution ends after notify sent its message"
+
+
 def test_set_variables_are_read_as_flow_variables() -> None:
     setter = widget("set", "set-variables", {"variables": [{"key": "lang", "value": "{{trigger.call.From}}"}]},
                     next="s")
