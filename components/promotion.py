@@ -4,29 +4,34 @@ the stack it promotes from (``promoteFrom``), read through a StackReference.
 Build once, ship by hash: every stack exports ``flowDefinitionHashes`` (each flow with every parameter as
 ``${NAME}``) and ``routingHashes`` (each workflow's configuration with queues as ``${key}``, and the queues it
 routes to). A stack with ``promoteFrom: dev`` compares its own hashes with dev's; a flow or workflow whose hash
-dev never exported is refused, with the list of everything that differs, and nothing of it is sent. The
+dev never exported is refused, with the list of everything that differs, and nothing of it is sent (a queue's
+settings included: they are part of every routing hash that routes to it). The
 ``promotionOverride`` config (a reason) lets it through for an emergency: a warning in the log and the
 ``promotion`` stack output say so.
 
 The check runs when the stack is deployed (``pulumi up``); a preview does not read the other stack (which may
 not exist in a fresh backend): ``flexctl promote-diff dev prod`` shows the difference beforehand. The gate is a
-resource transformation on the stack's component, so it applies to every ``StudioFlow`` and ``TaskRouterWorkflow``
-under it by friendly name, without the components knowing about promotion.
+resource transformation on the stack's component, so it applies to every ``StudioFlow``, ``TaskRouterWorkflow`` and
+``TaskQueue`` under it by friendly name, without the components knowing about promotion.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import pulumi
 
 import taskrouter
-from components.resources import StudioFlow, TaskRouterWorkflow
+from components.resources import StudioFlow, TaskQueue, TaskRouterWorkflow
 
 FLOW_HASHES = "flowDefinitionHashes"
+QUEUE_SETTINGS = ("target_workers", "max_reserved_workers", "task_order", "reservation_activity_sid",
+                  "assignment_activity_sid")
+"""A queue's inputs that its model, and so every routing hash of a workflow routing to it, holds."""
 ROUTING_HASHES = "routingHashes"
 
 
@@ -60,6 +65,15 @@ def differences(flows: Mapping[str, str], routing: Mapping[str, str], ran: Mappi
     return found
 
 
+def queue_workflows(workspace: taskrouter.Workspace) -> dict[str, list[str]]:
+    """Each queue's friendly name -> the workflows routing to it (whose routing hashes hold its settings)."""
+    found: dict[str, list[str]] = {}
+    for workflow in workspace.workflows:
+        for queue in workflow.queues():
+            found.setdefault(queue.friendly_name or queue.key, []).append(workflow.friendly_name)
+    return found
+
+
 def _short(digest: object) -> str:
     return str(digest)[:12] if digest else "never deployed"
 
@@ -68,9 +82,12 @@ class PromotionGate:
     """Wraps flow definitions and workflow configurations so that what never ran in ``source`` is refused."""
 
     def __init__(self, *, stack: str, source: str, override: str, flows: Mapping[str, str],
-                 friendly_names: Mapping[str, str], routing: Mapping[str, str], protect: bool = False) -> None:
+                 friendly_names: Mapping[str, str], routing: Mapping[str, str],
+                 queues: Mapping[str, Sequence[str]] | None = None, protect: bool = False) -> None:
         self.stack, self.source, self.override = stack, source, override
         self.flows, self.routing = dict(flows), dict(routing)
+        self.queues = {name: tuple(workflows) for name, workflows in (queues or {}).items()}
+        """A queue's friendly name -> the workflows routing to it: it is refused with any of them."""
         self.by_friendly_name = {friendly: name for name, friendly in friendly_names.items()}
         self.friendly_names = dict(friendly_names)
         self.checking = not pulumi.runtime.is_dry_run()
@@ -126,23 +143,28 @@ class PromotionGate:
             return None
         props = dict(args.props)
         friendly = props.get("friendly_name")
+        keys: tuple[str, ...]
+        labels: tuple[str, ...]
         if isinstance(args.resource, StudioFlow) and friendly in self.by_friendly_name:
-            key, label = "definition", f"flow {self.by_friendly_name[str(friendly)]!r}"
+            keys, labels = ("definition",), (f"flow {self.by_friendly_name[str(friendly)]!r}",)
         elif isinstance(args.resource, TaskRouterWorkflow) and friendly in self.routing:
-            key, label = "configuration", f"workflow {friendly!r}"
+            keys, labels = ("configuration",), (f"workflow {friendly!r}",)
+        elif isinstance(args.resource, TaskQueue) and friendly in self.queues:
+            keys = tuple(key for key in QUEUE_SETTINGS if props.get(key) is not None)
+            labels = tuple(f"workflow {name!r}" for name in self.queues[str(friendly)])
         else:
             return None
-        document = props[key]
 
-        def gated(found: list[str]) -> Any:
-            mine = any(item.startswith((label + " ", label + ":")) for item in found)
+        def gated(value: Any, found: list[str]) -> Any:
+            mine = any(item.startswith((label + " ", label + ":")) for item in found for label in labels)
             if mine and not self.override:
                 raise PromotionRefused(self._message(found))
-            return document
+            return value
 
         # Not Output.all(verdict, document): it would lift every dict and list of the document into an Output
         # of its own (thousands for a flow); an Output returned by apply is awaited whole.
-        props[key] = self.verdict.apply(gated)
+        for key in keys:
+            props[key] = self.verdict.apply(partial(gated, props[key]))
         return pulumi.ResourceTransformationResult(props, args.opts)
 
     def outputs(self) -> pulumi.Output[dict[str, Any]]:
@@ -179,5 +201,5 @@ def promotion_gate(plan: Any) -> PromotionGate | None:
         stack=plan.stack, source=settings.promote_from, override=settings.promotion_override,
         flows={flow.name: flow.definition_hash for flow in plan.flows},
         friendly_names={flow.name: flow.friendly_name for flow in plan.flows},
-        routing=routing_hashes(plan.workspace), protect=settings.protect,
+        routing=routing_hashes(plan.workspace), queues=queue_workflows(plan.workspace), protect=settings.protect,
     )

@@ -62,3 +62,34 @@ def test_prod_deploys_only_flows_that_ran_in_dev_unless_overridden(tmp_path: Pat
         client = make_client(DEV.account_sid, DEV.account_sid, AUTH_TOKEN, dev_account.base_url)
         revisions = client.studio.v2.flows(dev.outputs()["flowSids"]["voice"]).revisions.list()
         assert [r.commit_message for r in revisions] == ["flex-pre-agent 0123abc"] * 2  # every deploy stamps its commit
+
+
+def test_a_queue_change_that_never_ran_in_dev_is_not_sent_to_prod(tmp_path: Path) -> None:
+    """The VIP queue's target_workers is part of the routing hash, and the refusal named the workflow; yet the
+    queue itself was updated in prod before the refusal stopped the run."""
+    project, state = copy_project(tmp_path / "project", program=None), tmp_path / "state"
+    with account(DEV) as dev_account, account(PROD) as prod_account:
+        dev = Engine(project, "dev", state, env={"TWILIO_API_BASE_URL": dev_account.base_url,
+                                                 "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+        prod = Engine(project, "prod", state, env={"TWILIO_API_BASE_URL": prod_account.base_url,
+                                                   "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+        dev.up()
+        prod.up()
+        vip = prod.outputs()["queueSids"]["VIP"]
+
+        routing = project / "flows" / "routing.py"
+        routing.write_text(routing.read_text().replace("target_workers=\"routing.skills HAS 'vip'\"",
+                                                       "target_workers=\"routing.skills HAS 'vip' AND level >= 2\""))
+        prod_account.api.reset_log()
+        with pytest.raises(EngineError, match=r"(?s)promotes from dev.*workflow 'Pre-agent routing'"):
+            prod.up()
+        assert [r for r in prod_account.api.requests() if r["method"] == "POST"] == []  # the queue was updated
+        client = make_client(PROD.account_sid, PROD.account_sid, AUTH_TOKEN, prod_account.base_url)
+        queue = client.taskrouter.v1.workspaces(prod.outputs()["workspaceSid"]).task_queues(vip).fetch()
+        assert queue.target_workers == "routing.skills HAS 'vip'"
+
+        dev.up()  # the change runs in dev: now prod may have it
+        prod.up()
+        assert prod.outputs()["promotion"]["differs"] == []
+        queue = client.taskrouter.v1.workspaces(prod.outputs()["workspaceSid"]).task_queues(vip).fetch()
+        assert queue.target_workers == "routing.skills HAS 'vip' AND level >= 2"
