@@ -234,6 +234,50 @@ def widget_reads(value: str) -> list[tuple[str, str | None]]:
     return reads
 
 
+# The variables Studio gives a template, and the children of each that Twilio documents (studio-widgets.md §3:
+# its flow definition samples, the Execution API's To/From/Parameters, the Set Variables and subflow pages).
+# Any other name a template reads, and does not set itself ({% assign %}, {% capture %}, {% for %}), renders
+# empty. A child is reported only as a near miss of a documented one (flow.variabels): Studio may give others.
+LIQUID_VARIABLES: dict[str, frozenset[str]] = {
+    "trigger": frozenset({"call", "message", "conversation", "request", "parent"}),
+    "widgets": frozenset(),  # widget names: checked against the flow (unknown-widget-reference)
+    "flow": frozenset({"variables", "data", "channel", "sid", "flow_sid", "add_ons"}),
+    "contact": frozenset({"channel"}),
+}
+
+
+def unknown_variables(text: str) -> list[tuple[str, str | None]]:
+    """What ``text`` reads that Studio gives no template: ``(AS WRITTEN, NEAR MISS or None)`` for each name that is
+    none of :data:`LIQUID_VARIABLES` and not set in the text itself, and for each child near a documented one
+    (``flow.variabels`` -> ``flow.variables``); in order, without repeats ([] when the engine cannot read it)."""
+    if not is_template(text):
+        return []
+    simple = _simple_paths(text)
+    if simple is not None:
+        segments: list[list[Any]] = [path.split(".") for path in simple]
+    else:
+        try:
+            segments = parse(text).global_variable_segments(include_partials=False)
+        except LiquidSyntaxError:
+            return []
+    found: list[tuple[str, str | None]] = []
+    for path in segments:
+        root = str(path[0])
+        known = LIQUID_VARIABLES.get(root)
+        if known is None:
+            miss = (root, next(iter(difflib.get_close_matches(root, LIQUID_VARIABLES, n=1)), None))
+        elif known and len(path) > 1 and isinstance(path[1], str) and path[1] not in known:
+            close = difflib.get_close_matches(path[1], known, n=1)
+            if not close:
+                continue
+            miss = (f"{root}.{path[1]}", f"{root}.{close[0]}")
+        else:
+            continue
+        if miss not in found:
+            found.append(miss)
+    return found
+
+
 def _first_use(text: str, name: str) -> int:
     found = [at for at in (text.find(f".{name}"), text.find(f'"{name}"'), text.find(f"'{name}'")) if at >= 0]
     return min(found, default=len(text))

@@ -194,6 +194,11 @@ _TABLE = (
         "WIDGET_OUTPUTS)",
     ),
     _advice(
+        "unknown-liquid-variable",
+        "liquid",
+        "a Liquid read of a name Studio gives no template (it renders empty; studio/liquid.py LIQUID_VARIABLES)",
+    ),
+    _advice(
         "undocumented-liquid",
         "liquid",
         "a Liquid filter or tag Studio's Liquid page does not list (Studio saves the flow; studio/liquid.py "

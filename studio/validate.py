@@ -22,7 +22,14 @@ from typing import Any
 
 from studio.catalogue import CATALOGUE
 from studio.graph import descendants, events_reaching, reachable
-from studio.liquid import is_template, syntax_error, undocumented_uses, widget_reads
+from studio.liquid import (
+    LIQUID_VARIABLES,
+    is_template,
+    syntax_error,
+    undocumented_uses,
+    unknown_variables,
+    widget_reads,
+)
 from studio.model import suggest
 from studio.rules import (
     RULES,
@@ -195,6 +202,9 @@ class _Run:
         self.links: list[tuple[int, int, str, object]] = []
         self.state_index = 0
         self.widget: str | None = None  # the name of the state being walked
+        # (widget, name as written) of each unknown-liquid-variable reported: once a widget (a split's conditions
+        # repeat its input in their arguments)
+        self.unknown_variables: set[tuple[str | None, str]] = set()
 
     def report(self, code: str, message: str, widget: str | None, path: str, *, unconfirmed: str = "") -> None:
         """Add a problem of rule ``code``; ``unconfirmed`` (what is unconfirmed, and its source) makes it a warning."""
@@ -846,6 +856,24 @@ def scan_text(run: _Run, text: str, path: str) -> None:
         )
     for use in undocumented_uses(text):
         run.report("undocumented-liquid", str(use), run.widget, path)
+    for written, near in unknown_variables(text):
+        if (run.widget, written) not in run.unknown_variables:
+            run.unknown_variables.add((run.widget, written))
+            run.report("unknown-liquid-variable", _unknown_variable(written, near), run.widget, path)
+
+
+def _unknown_variable(written: str, near: str | None) -> str:
+    """Why a name a template reads renders empty (see :func:`studio.liquid.unknown_variables`), and the fix."""
+    if "." in written:
+        root = written.split(".", maxsplit=1)[0]
+        documented = ", ".join(sorted(LIQUID_VARIABLES[root]))
+        return (f"{{{{{written}...}}}} is not one of the variables Twilio documents under {root} ({documented}), "
+                f"and it is a near miss of one: it renders empty if Studio has no such variable; did you mean {near}?")
+    fix = f"did you mean {near}?" if near else (
+        "read a value from flow.variables.NAME (Set Variables), flow.data.NAME or widgets.NAME, or set it first in "
+        "this text with {% assign %}")
+    return (f"{{{{{written}}}}} reads {written!r}, which is none of Studio's variables "
+            f"({', '.join(LIQUID_VARIABLES)}) and is not set in this text: it renders empty; {fix}")
 
 
 def check_nesting(run: _Run, value: object, path: str) -> None:

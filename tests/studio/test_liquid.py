@@ -8,12 +8,21 @@ from collections.abc import Iterator
 from itertools import chain
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from liquid.static_analysis import Segments
 
 from studio import liquid_engine
-from studio.liquid import LiquidSyntaxError, _simple_paths, is_template, parse, syntax_error, widget_references
+from studio.liquid import (
+    LiquidSyntaxError,
+    _simple_paths,
+    is_template,
+    parse,
+    syntax_error,
+    unknown_variables,
+    widget_references,
+)
 from tests.shared_data import CORPUS
 
 CLOCK = dt.datetime(2026, 12, 4, 19, 5, tzinfo=ZoneInfo("America/New_York"))
@@ -181,3 +190,29 @@ def test_an_include_or_render_of_a_partial_is_read_without_loading_it() -> None:
     assert widget_references(text) == ["a"]
     rendered, _, issues = liquid_engine.render_noting(parse(text), {"widgets": {"a": {"x": 1}}}, None)
     assert (rendered, len(issues)) == ("Hi 1  ", 2)  # no partials in Studio: each renders nothing, and is noted
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("{{widget.menu.Digits}}", [("widget", "widgets")]),
+    ("{{flows.data.a}} and {{flows.data.b}}", [("flows", "flow")]),
+    ("{{become}}", [("become", None)]),
+    ("{{flow.variabels.x}}", [("flow.variabels", "flow.variables")]),
+    ("{{trigger.mesage.Body}}", [("trigger.mesage", "trigger.message")]),
+    ("{{contact.chanel.address}}", [("contact.chanel", "contact.channel")]),
+    ("{% if flow.data.tier == 'gold' %}{{fallback}}{% endif %}", [("fallback", None)]),
+])
+def test_a_name_studio_gives_no_template_is_found_with_its_near_miss(text: str, found: list[object]) -> None:
+    assert unknown_variables(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "{{trigger.message.Body}} {{flow.variables.x}} {{contact.channel.address}} {{widgets.menu.Digits}}",
+    "{% assign tier = flow.data.tier %}{{tier}}",
+    "{% capture note %}Hi{% endcapture %}{{note}}",
+    "{% for item in flow.data.items %}{{item}} {{forloop.index}}{% endfor %}",
+    "{{trigger.digits}}",  # not near a documented child: Studio may give it
+    "{{ 'text' }} {{ 5 | plus: 1 }}",
+    "Hello {{trigger.message.From",  # no Liquid the engine reads: a syntax problem, reported as that
+])
+def test_studios_variables_and_names_a_template_sets_are_not_reported(text: str) -> None:
+    assert unknown_variables(text) == []

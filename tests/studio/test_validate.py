@@ -140,6 +140,8 @@ CASES = [
     Case("liquid-syntax", flow(say("a", "Hello {{trigger.call.From")), "a", "#/states/1/properties/say", "warning"),
     Case("undocumented-liquid", flow(say("a", "{{trigger.call.From | json}}")), "a", "#/states/1/properties/say",
          "warning"),
+    Case("unknown-liquid-variable", flow(say("a", "{{widget.a.Digits}}")), "a", "#/states/1/properties/say",
+         "warning"),
     Case("required", flow(state("f", "send-to-flex", {"channel": "TC" + SID})), "f", "#/states/1/properties/workflow"),
     Case(
         "enum",

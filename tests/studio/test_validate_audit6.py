@@ -91,9 +91,18 @@ def test_the_warnings_on_the_real_flows_are_the_true_ones() -> None:
     codes = {flow_id: sorted({p.code for p in validate_definition(FLOWS[flow_id])}) for flow_id in ACCEPTED}
     # cancel_reservation's parameter is '{{flow.variables.reservation_id' (never closed): Studio sends it as it is
     assert codes.pop("HlsRobot_twilio-apaleo") == ["liquid-syntax"]
-    # connect_call_to_support and split_9 are on the canvas, linked from nothing
-    assert codes.pop("sheikplastk_twilio-db-test") == ["reference-not-before", "unreachable"]
+    # connect_call_to_support and split_9 are on the canvas, linked from nothing; a say reads {{become}}
+    assert codes.pop("sheikplastk_twilio-db-test") == ["reference-not-before", "unknown-liquid-variable",
+                                                       "unreachable"]
     assert all(found == [] for found in codes.values()), codes
+
+
+def test_a_read_of_a_name_studio_does_not_give_is_a_warning_that_it_renders_empty() -> None:
+    (problem,) = [p for p in validate_definition(FLOWS["sheikplastk_twilio-db-test"])
+                  if p.code == "unknown-liquid-variable"]
+    assert problem.severity == "warning"
+    assert problem.message.startswith("{{become}} reads 'become', which is none of Studio's variables")
+    assert "it renders empty" in problem.message
 
 
 def test_the_unclosed_liquid_is_a_warning_naming_widget_and_parameter() -> None:
