@@ -91,16 +91,37 @@ async def _code_definition(sid: pulumi.Output[str]) -> Any:
     return None
 
 
+def unreachable_warning(stack: str, config: Mapping[str, Any], reason: str) -> str:
+    """Twilio (or the emulator) did not answer a preview's read: where it was sought, and the fix."""
+    from components.providers.twilio_api import API_BASE_URL_KEY, BASE_URL_ENV
+
+    start = "start what should answer there (`make emulator` for the local stack)"
+    if os.environ.get(BASE_URL_ENV):
+        where, fix = f"{os.environ[BASE_URL_ENV]} ({BASE_URL_ENV})", f"{start}, or unset {BASE_URL_ENV}"
+    elif config.get(API_BASE_URL_KEY):
+        where = f"{config[API_BASE_URL_KEY]} (apiBaseUrl in Pulumi.{stack}.yaml)"
+        fix = f"{start}, or correct apiBaseUrl"
+    else:
+        where, fix = "api.twilio.com", "check this machine's connection to Twilio"
+    return (f"cannot reach Twilio at {where}: {reason}. No flow was checked for Console edits, and `pulumi up` "
+            f"stops before writing anything until it answers. Fix: {fix}.")
+
+
 def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapping[str, Any]) -> None:
     """Warn for every existing flow whose latest revision a deploy did not make (flows not created yet are skipped);
     stop the preview when one the state lists is gone from the account (an `up` would only fail on its update)."""
     stack = pulumi.get_stack()
 
     def check(name: str, sid: str, code: Any) -> None:
-        from components.providers.twilio_api import resolve_connection
+        from components.providers.twilio_api import AnswerLost, resolve_connection
 
         try:
             flow = resolve_connection(config).client().studio.v2.flows(sid).fetch()
+        except AnswerLost as error:  # said once, with where and the fix, not once per flow
+            if not unreachable:
+                unreachable.append(name)
+                pulumi.log.warn(unreachable_warning(stack, config, error.reason))
+            return
         except TwilioRestException as error:
             if error.status == 404:
                 stop(f"flow {name!r} ({sid}): {GONE_FROM_ACCOUNT}")
@@ -117,6 +138,8 @@ def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapp
 
     if not pulumi.runtime.is_dry_run():
         return  # during `up` the flows are being written: the preview before it is where this is said
+    unreachable: list[str] = []
+
     def later(name: str, output: pulumi.Output[str], sid: str | None) -> pulumi.Output[None] | None:
         if not sid:
             return None

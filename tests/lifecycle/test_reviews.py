@@ -89,6 +89,20 @@ def test_a_flow_gone_from_the_account_stops_the_preview_with_the_refresh_that_br
     assert "create" in earlier.engine.preview().changed().values()  # the flow, made again by the next up
 
 
+def test_a_preview_with_twilio_unreachable_says_so_once_with_where_and_the_fix(earlier: Deployed) -> None:
+    """It warned 'could not read its latest revision' once per flow, without saying how to make Twilio answer."""
+    earlier.engine.env["TWILIO_API_BASE_URL"] = "http://127.0.0.1:9"  # nothing answers there (the emulator not started)
+    done = earlier.engine.cli("preview", "--stack", "local")
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said  # a preview still shows the plan
+    assert "could not read its latest revision" not in said
+    shown = [line.strip() for line in said.splitlines() if "cannot reach Twilio at http://127.0.0.1:9" in line]
+    assert len({line.split("warning: ", 1)[-1] for line in shown}) == 1, said  # one warning, not one per flow
+    assert "(TWILIO_API_BASE_URL)" in shown[0]
+    assert "No flow was checked for Console edits" in shown[0]
+    assert "Fix: start what should answer there (`make emulator` for the local stack)" in shown[0]
+
+
 def test_the_scheduled_drift_check_fails_on_a_console_edit_and_names_the_flow(earlier: Deployed) -> None:
     command = ("refresh", "--preview-only", "--expect-no-changes", "--stack", "local")  # as .github/workflows/drift.yml
     assert earlier.engine.cli(*command).returncode == 0, "a clean stack has no drift"

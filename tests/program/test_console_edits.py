@@ -69,3 +69,18 @@ def test_a_widget_moved_on_the_canvas_is_still_an_edit() -> None:
     assert not same_definition(_as_the_engine_hands_it_back(LIVE), moved)
     assert not same_definition("not json", LIVE)
     assert not same_definition(None, LIVE)
+
+
+def test_an_unreachable_account_is_one_warning_with_where_and_the_fix(monkeypatch: Any) -> None:
+    """The preview said 'could not read its latest revision' once per flow, and not how to make Twilio answer."""
+    from components import drift
+
+    monkeypatch.delenv("TWILIO_API_BASE_URL", raising=False)
+    said = drift.unreachable_warning("local", {"flex-pre-agent:apiBaseUrl": "http://127.0.0.1:8787"},
+                                     "no connection (nothing answers there)")
+    assert said.startswith("cannot reach Twilio at http://127.0.0.1:8787 (apiBaseUrl in Pulumi.local.yaml): no "
+                           "connection (nothing answers there). No flow was checked for Console edits")
+    assert "Fix: start what should answer there (`make emulator` for the local stack), or correct apiBaseUrl." in said
+    monkeypatch.setenv("TWILIO_API_BASE_URL", "http://127.0.0.1:9")
+    assert "at http://127.0.0.1:9 (TWILIO_API_BASE_URL)" in drift.unreachable_warning("dev", {}, "refused")
+    assert "or unset TWILIO_API_BASE_URL" in drift.unreachable_warning("dev", {}, "refused")
