@@ -233,8 +233,9 @@ def report_text(reports: list[FlowReport]) -> str:
             lines.append(f"{report.flow}: no scenarios (write {report.path.relative_to(report.path.parents[2])})")
             continue
         lines.append(f"{report.flow}: {report.coverage.summary()} exercised")
+        where = report.path.relative_to(report.path.parents[2])
         for result in report.results:
-            lines.append(f"  {'PASS' if result.passed else 'FAIL'} {result.name}")
+            lines.append(f"  PASS {result.name}" if result.passed else f"  FAIL {result.name} ({where})")
             lines += [f"       {failure}" for failure in result.failures]
         if report.coverage.missed_widgets:
             lines.append(f"  not visited by any scenario: {', '.join(report.coverage.missed_widgets)}")
@@ -242,5 +243,8 @@ def report_text(reports: list[FlowReport]) -> str:
             lines.append(f"  transitions no scenario took: {', '.join(report.coverage.missed_transitions)}")
     results = [result for report in reports for result in report.results]
     passed = sum(result.passed for result in results)
-    lines.append(f"{passed}/{len(results)} scenarios pass")
+    failed = len(results) - passed
+    lines.append(f"{passed}/{len(results)} scenarios pass" + (
+        "" if not failed else f"; {failed} failed: fix the flow, or, if the change is meant, that scenario's "
+        "expect: in the file named after it"))
     return "\n".join(lines)

@@ -207,5 +207,6 @@ def test_test_flows_exits_1_when_a_scenario_fails(project: Path, capsys: pytest.
     path.write_text(path.read_text().replace("queue: es", "queue: vip", 1))
     assert main(["test-flows", "--flow", "conversations", "--project", str(project)]) == 1
     out = capsys.readouterr().out
-    assert "FAIL Spanish by profile" in out
-    assert "3/4 scenarios pass" in out
+    assert "FAIL Spanish by profile (flows/scenarios/conversations.yaml)" in out  # where the expectation is
+    assert ("3/4 scenarios pass; 1 failed: fix the flow, or, if the change is meant, that scenario's expect: in the "
+            "file named after it") in out
