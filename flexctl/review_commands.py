@@ -161,7 +161,11 @@ def promotion_plan(source: str, target: str, root: Path = ROOT) -> Plan:
     stacks = snapshot(root)
     for stack in (source, target):
         if stack not in stacks:
-            raise InputError(f"there is no Pulumi.{stack}.yaml; stacks here: {', '.join(sorted(stacks))}")
+            from difflib import get_close_matches
+
+            close = get_close_matches(stack, list(stacks), n=1)
+            raise InputError(f"there is no Pulumi.{stack}.yaml in {root}; stacks here: {', '.join(sorted(stacks))}"
+                             + (f" (did you mean {close[0]}?)" if close else ""))
 
     def independent(name: str) -> dict[str, Any]:
         data = dict(stacks[name])

@@ -47,3 +47,12 @@ def test_a_flow_dev_builds_differently_points_at_promote_diff(dev_outputs: dict[
     assert ("flow 'voice': deploy the change to dev first; if it ran there, the two stack files build it "
             "differently (`python -m flexctl promote-diff dev prod` shows how)") in message
     assert "`pulumi up --stack dev`" not in message
+
+
+def test_promote_diff_of_a_misspelt_stack_names_the_nearest(capsys: pytest.CaptureFixture[str]) -> None:
+    from flexctl.cli import main
+
+    assert main(["promote-diff", "dev", "prd"]) == 2
+    err = capsys.readouterr().err
+    assert "there is no Pulumi.prd.yaml in " in err
+    assert "stacks here: dev, local, prod (did you mean prod?)" in err
