@@ -98,6 +98,21 @@ def render_stack(stack: str, out_dir: Path | None = None, *, root: Path = ROOT) 
     return result.out_dir
 
 
+def _keep_hand_edit(path: Path, text: str, rendered_at: float | None, source: str, result: Rendered) -> None:
+    """A generated file changed by hand since the last render is moved aside (``.edited``) and said, not lost:
+    build/ is output, and editing it changes nothing that deploys."""
+    if rendered_at is None or not path.is_file() or path.stat().st_mtime <= rendered_at:
+        return
+    if path.read_text(encoding="utf-8", errors="replace") == text:
+        return
+    kept = path.with_name(path.name + ".edited")
+    path.replace(kept)
+    shown = "" if path.name.startswith("workflow-") else f" (`python -m flexctl diff {path} {kept}` shows it)"
+    result.warnings.append(
+        f"{path} was edited by hand since the last render; build/ is generated (a deploy never reads it), so it was "
+        f"written again and your edit is kept as {kept.name}. Make the change in {source} instead{shown}")
+
+
 def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
     """Write every file of ``stack`` into ``out_dir`` and report what is wrong with it.
 
@@ -116,6 +131,8 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
         result.notes.append(f"not deployed in {stack} (no number or address starts them, and flows in "
                             f"Pulumi.{stack}.yaml does not list them): {', '.join(plan.not_deployed)}")
     out_dir.mkdir(parents=True, exist_ok=True)
+    index = out_dir / "index.html"
+    rendered_at = index.stat().st_mtime if index.is_file() else None
     sections: dict[str, str] = {}
     result.warnings += grouped_warnings([(planned.name, problem) for planned in plan.flows
                                          for problem in planned.findings if problem.severity != "error"])
@@ -123,7 +140,9 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
         definition = planned.definition()
         named = {parameter: source.name for parameter, source in planned.sources.items()}
         mermaid, svg = to_mermaid(definition), to_svg(definition, captions(definition, named))
-        (out_dir / f"{planned.name}.json").write_text(json.dumps(definition, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+        _keep_hand_edit(out_dir / f"{planned.name}.json", text, rendered_at, planned.entry.where, result)
+        (out_dir / f"{planned.name}.json").write_text(text)
         (out_dir / f"{planned.name}.mmd").write_text(mermaid)
         (out_dir / f"{planned.name}.svg").write_text(svg)
         filled = [f"{name} ({source.describe()})" for name, source in sorted(planned.sources.items())]
@@ -132,7 +151,9 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
     summary = routing_summary(plan.workspace)
     (out_dir / "routing.md").write_text("\n".join(line for table in summary for line in table.markdown()))
     for friendly_name, configuration in plan.workflow_configurations().items():
-        (out_dir / f"workflow-{slug(friendly_name)}.json").write_text(configuration)
+        path = out_dir / f"workflow-{slug(friendly_name)}.json"
+        _keep_hand_edit(path, configuration, rendered_at, "the module of the @routing function", result)
+        path.write_text(configuration)
     scenarios = scenario_tables(stack, root, result)
     (out_dir / "index.html").write_text(_page(stack, plan.settings.account_sid, sections, summary, result, scenarios))
     return result
