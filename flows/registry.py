@@ -206,6 +206,13 @@ def _declare(parameter: str | None, default: str, source: Source) -> Parameter:
     where = f"{Path(caller.f_code.co_filename).parent.name}/{Path(caller.f_code.co_filename).name}:{caller.f_lineno}"
     known = _REGISTRY.sources.get(name)
     if known is not None and known[0] != source:
+        if known[0].kind == source.kind and (known[0].name.casefold() == source.name.casefold()
+                                             or get_close_matches(source.name, [known[0].name], n=1, cutoff=0.8)):
+            raise RegistryError(
+                f"{where}: {source.describe()} is a near miss of {known[0].describe()}, which {known[1]} declares "
+                f"(both are parameter {name}): write {known[0].name!r} if it is the same one, or pass "
+                "parameter=\"...\" if it is another"
+            )
         raise RegistryError(
             f"{where}: parameter {name} is declared as {source.describe()}, but {known[1]} declares it as "
             f"{known[0].describe()}; a parameter name means one thing: pass parameter=\"...\" to name this one"
