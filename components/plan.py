@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from components.settings import StackSettings, config_keys, config_path, plain_message, read_stack_file
 from flows import registry
-from flows.registry import FlowContext, FlowEntry, Source, definition_hash, suggest
+from flows.registry import FlowContext, FlowEntry, RegistryError, Source, definition_hash, suggest
 from studio import Flow
 from studio.params import PLACEHOLDER
 from studio.validate import Problem, validate_definition
@@ -330,6 +330,8 @@ def explain(error: BaseException) -> str:
         text = (str(error) or type(error).__name__) + _near_miss(error)
     if isinstance(error, SyntaxError) and error.filename:
         return f"{_relative(error.filename)}:{error.lineno}: {error.msg}"
+    if isinstance(error, RegistryError):  # it names the user's file and line itself; the raise is the registry's
+        return text
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/flows/" in frame.filename]
     return f"{_relative(frames[-1].filename)}:{frames[-1].lineno}: {text}" if frames else text
 

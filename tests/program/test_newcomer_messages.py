@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from components.plan import explain
 from flows import registry
 from flows.registry import RegistryError, all_flows, workflow_sid
 
@@ -30,3 +31,11 @@ def test_a_workflow_name_in_another_case_is_named_as_a_near_miss_of_the_declared
             "program/test_newcomer_messages.py:" in message)
     assert "write 'Acme Travel routing' if it is the same one" in message
 
+
+def test_a_registry_error_is_shown_without_the_registry_s_own_line(clean_sources: None) -> None:
+    workflow_sid("Sales")
+    with pytest.raises(RegistryError) as caught:
+        registry.queue_sid("Sales", parameter="SALES_WORKFLOW_SID")
+    text = explain(caught.value)
+    assert not text.startswith("flows/registry.py"), text
+    assert text == str(caught.value)
