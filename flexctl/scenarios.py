@@ -70,6 +70,13 @@ def stack_flows(stack: str, root: Path = ROOT) -> dict[str, StackFlow]:
     if unrouted:  # every task would be routed nowhere: say why once, rather than fail every scenario for it
         raise ScenarioError(f"stack {stack!r}: {unrouted[0]}; fix it first (`flexctl render {stack}` lists every "
                             "problem)")
+    planned_names = {planned.name for planned in plan.flows}
+    unbuilt = [name for name in (*plan.settings.bound_flows, *plan.settings.flows) if name not in planned_names]
+    if unbuilt or (plan.problems and not plan.flows):  # its scenarios would be skipped, and 0/0 would pass
+        why = [problem for problem in plan.problems if any(f"flow {name!r}" in problem for name in unbuilt)]
+        names = ", ".join(dict.fromkeys(unbuilt)) or "any flow"
+        raise ScenarioError(f"stack {stack!r}: {(why or plan.problems)[0]}; the scenarios of {names} cannot run: fix "
+                            f"it first (`flexctl render {stack}` lists every problem)")
     by_name = {workflow.friendly_name: workflow for workflow in plan.workspace.workflows}
     flows = {}
     for planned in plan.flows:

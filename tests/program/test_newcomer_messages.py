@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from components.plan import explain
+from flexctl.cli import ExitCode, main
+from flexctl.scenarios import ScenarioError, run_scenarios
 from flows import registry
 from flows.registry import RegistryError, all_flows, workflow_sid
+from studio import Flow, SayPlay
+from tests.program.support import ROOT
 
 
 @pytest.fixture
@@ -39,3 +45,41 @@ def test_a_registry_error_is_shown_without_the_registry_s_own_line(clean_sources
     text = explain(caught.value)
     assert not text.startswith("flows/registry.py"), text
     assert text == str(caught.value)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The local stack file, to edit without touching the clone."""
+    for name in ("Pulumi.yaml", "Pulumi.local.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "flows" / "scenarios").mkdir(parents=True)
+    return tmp_path
+
+
+def test_test_flows_fails_naming_a_flow_that_cannot_be_built_rather_than_skipping_it(
+        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def build() -> Flow:
+        return SayPlay("greet", say="Hello").on_audio_complet  # type: ignore[attr-defined, no-any-return]
+
+    all_flows()
+    monkeypatch.setitem(registry._REGISTRY.flows, "greeter", registry.FlowEntry("greeter", "Greeter", build,
+                                                                                "flows.greeter"))
+    stack = project / "Pulumi.local.yaml"
+    stack.write_text(stack.read_text().replace("voice: voice", "voice: greeter"))
+    (project / "flows" / "scenarios" / "greeter.yaml").write_text(
+        "scenarios:\n  - name: hello\n    contact: {event: incomingCall}\n    expect: {queue: nowhere}\n")
+    with pytest.raises(ScenarioError, match=r"stack 'local': flow 'greeter' \(flows/greeter.py\) cannot be built: "
+                       r".*on_audio_complet.*; the scenarios of greeter cannot run: fix it first"):
+        run_scenarios("local", root=project)
+    assert main(["test-flows", "--stack", "local", "--project", str(project)]) == ExitCode.UNUSABLE_INPUT
+    assert "0/0 scenarios pass" not in capsys.readouterr().out
+
+
+def test_test_flows_fails_when_the_flows_cannot_be_loaded(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> dict[str, registry.FlowEntry]:
+        raise RegistryError("flow 'chat' is registered twice, in flows/chat.py and flows/chat_copy.py; rename one")
+
+    monkeypatch.setattr(registry, "all_flows", broken)
+    with pytest.raises(ScenarioError, match=r"stack 'local': flows/ cannot be loaded: flow 'chat' is registered "
+                       r"twice.*cannot run: fix it first"):
+        run_scenarios("local", root=project)
