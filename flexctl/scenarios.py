@@ -281,17 +281,22 @@ class ScenarioResult:
         return not self.failures
 
 
-def check(expect: Expect, run: CallerToQueue) -> list[str]:
-    """Every expectation of ``expect`` that ``run`` does not meet, in words."""
+def check(expect: Expect, run: CallerToQueue, queues: Mapping[str, str] | None = None) -> list[str]:
+    """Every expectation of ``expect`` that ``run`` does not meet, in words.
+
+    ``queues``: the stack's queues, friendly name by key, to say when an expected queue is none of their keys.
+    """
     simulation = run.simulation
     failures = []
     if expect.ending is not None and simulation.ending.kind != expect.ending:
         failures.append(f"ending: expected {expect.ending}, got {simulation.ending.kind} ({simulation.ending.reason})")
     if expect.queue is not None and run.queues[:1] != (expect.queue,):
         failures.append(f"queue: expected {expect.queue}, got {run.queues[0] if run.queues else 'none'}"
-                        + ("" if run.route else f" ({run.workflow or 'no task was handed over'})"))
+                        + ("" if run.route else f" ({run.workflow or 'no task was handed over'})")
+                        + _not_a_queue_key((expect.queue,), queues))
     if expect.queues is not None and run.queues != expect.queues:
-        failures.append(f"queues: expected {list(expect.queues)}, got {list(run.queues)}")
+        failures.append(f"queues: expected {list(expect.queues)}, got {list(run.queues)}"
+                        + _not_a_queue_key(expect.queues, queues))
     if expect.priority is not None and run.priority != expect.priority:
         failures.append(f"priority: expected {expect.priority}, got {run.priority}")
     if expect.attributes is not None:
@@ -308,7 +313,54 @@ def check(expect: Expect, run: CallerToQueue) -> list[str]:
         missing = _not_in_order(expect.widgets, simulation.widgets, contains=False)
         if missing is not None:
             failures.append(f"widgets: {missing!r} not visited (in order); path {list(simulation.widgets)}")
+    if failures:  # a Liquid read that found nothing explains many a failure: a near miss, or what was compared
+        failed = {failure.split(":", 1)[0] for failure in failures}
+        compared = {output.widget for output in simulation.outputs} if "heard" in failed else set()
+        if simulation.handoff is not None and "attributes" in failed:
+            compared.add(simulation.handoff.widget)
+        for item in simulation.undefined:
+            hint = _stored_instead(item.path, simulation.context)
+            if "did you mean" in hint or item.widget in compared:
+                failures.append(f"rendered empty: {{{{{item.path}}}}} in {item.widget}.{item.property}{hint}")
     return failures
+
+
+def _not_a_queue_key(expected: Sequence[str], queues: Mapping[str, str] | None) -> str:
+    """Why an expected queue can never match: it is a queue's friendly name, or no queue's key at all."""
+    if not queues:
+        return ""
+    for name in expected:
+        if name in queues:
+            continue
+        by_name = [key for key, friendly in queues.items() if friendly.casefold() == name.casefold()]
+        if by_name:
+            return f"; {name!r} is the friendly name of queue {by_name[0]!r}: scenarios name queues by key"
+        close = get_close_matches(name, list(queues), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"; {name!r} is no queue key of the stack's routing{hint}: the keys are {', '.join(queues)}"
+    return ""
+
+
+def _stored_instead(path: str, context: Mapping[str, Any]) -> str:
+    """What the run held where a Liquid path found nothing: the near miss one level down (a trait read without
+    ``profile``), a misspelt key, or the keys there are."""
+    segments = path.split(".")
+    node: Any = context
+    for depth, segment in enumerate(segments):
+        if not isinstance(node, Mapping):
+            return ""
+        if segment not in node:
+            where = ".".join(segments[:depth])
+            below = [key for key, value in node.items() if isinstance(value, Mapping) and segment in value]
+            if below:
+                return f" ({where} holds {below[0]}.{segment}: did you mean {{{{{where}.{below[0]}.{segment}}}}}?)"
+            close = get_close_matches(segment, [str(key) for key in node], n=1)
+            if close:
+                return f" (did you mean {{{{{where}.{close[0]}}}}}?)"
+            keys = ", ".join(sorted(map(str, node))) or "nothing"
+            return f" ({where} holds {keys})" if where else ""
+        node = node[segment]
+    return ""
 
 
 def _not_in_order(wanted: Sequence[str], seen: Sequence[str], *, contains: bool) -> str | None:
@@ -429,4 +481,6 @@ def _run_one(flow: str, scenario: Scenario, defaults: ContactSpec, stack_flow: S
     except SimulationInputError as error:
         raise ScenarioError(f"{path}: scenario {scenario.name!r}: {error}") from None
     coverage.add(run.simulation)
-    return ScenarioResult(flow, scenario.name, run, tuple(check(scenario.expect, run)))
+    queues = {queue.key: queue.friendly_name for workflow in dict.fromkeys(stack_flow.workflows.values())
+              for queue in workflow.queues()}
+    return ScenarioResult(flow, scenario.name, run, tuple(check(scenario.expect, run, queues)))

@@ -83,3 +83,47 @@ def test_test_flows_fails_when_the_flows_cannot_be_loaded(project: Path, monkeyp
     with pytest.raises(ScenarioError, match=r"stack 'local': flows/ cannot be loaded: flow 'chat' is registered "
                        r"twice.*cannot run: fix it first"):
         run_scenarios("local", root=project)
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("Spanish", "'Spanish' is the friendly name of queue 'es': scenarios name queues by key"),
+    ("spanish_queue", "'spanish_queue' is no queue key of the stack's routing: the keys are "),
+])
+def test_a_scenario_expecting_a_queue_that_is_no_queue_key_says_so(project: Path, written: str, said: str) -> None:
+    scenarios = project / "flows" / "scenarios"
+    scenarios.rmdir()
+    shutil.copytree(ROOT / "flows" / "scenarios", scenarios)
+    path = scenarios / "conversations.yaml"
+    path.write_text(path.read_text().replace("queue: es", f"queue: {written}", 1))
+    report = next(r for r in run_scenarios("local", root=project) if r.flow == "conversations")
+    (failed,) = [result for result in report.results if not result.passed]
+    assert failed.failures[0].startswith(f"queue: expected {written}, got es; {said}")
+
+
+def test_a_failing_scenario_shows_a_trait_read_with_the_wrong_path_and_the_path_that_holds_it(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio import FLOW_ADDRESS, SearchForProfile, SendMessage, Trigger
+
+    def build() -> Flow:
+        with Flow("Greeter") as built:
+            lookup = SearchForProfile("lookup_profile", profile_connector_instance="default",
+                                      identifier="{{contact.channel.address}}")
+            hello = SendMessage("hello", from_=FLOW_ADDRESS, body="Hi {{widgets.lookup_profile.traits.name}}!")
+            Trigger().on_incoming_message >> lookup >> hello
+            lookup.on_failed >> hello
+        return built
+
+    all_flows()
+    monkeypatch.setitem(registry._REGISTRY.flows, "greeter", registry.FlowEntry("greeter", "Greeter", build,
+                                                                                "flows.greeter"))
+    stack = project / "Pulumi.local.yaml"
+    stack.write_text(stack.read_text().replace("messaging: messaging", "messaging: greeter"))
+    (project / "flows" / "scenarios" / "greeter.yaml").write_text(
+        "scenarios:\n  - name: hello\n    contact: {event: incomingMessage, traits: {name: Ada}}\n"
+        "    expect: {heard: [Hi Ada!]}\n")
+    (report,) = run_scenarios("local", root=project, only=["greeter"])
+    assert report.results[0].failures == (
+        "heard: 'Hi Ada!' not heard (in order); heard ['Hi !']",
+        "rendered empty: {{widgets.lookup_profile.traits}} in hello.body (widgets.lookup_profile holds "
+        "profile.traits: did you mean {{widgets.lookup_profile.profile.traits}}?)",
+    )
