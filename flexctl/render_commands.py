@@ -21,6 +21,7 @@ from flexctl.cli import Subparsers, fail
 from studio.words import count
 
 if TYPE_CHECKING:
+    from components.settings import StackSettings
     from studio.validate import Problem
     from taskrouter import Target, Workspace
 
@@ -98,6 +99,44 @@ def render_stack(stack: str, out_dir: Path | None = None, *, root: Path = ROOT) 
     return result.out_dir
 
 
+def _addresses(settings: StackSettings) -> dict[str, str]:
+    """Each number and Conversations address the stack file lists, with its key path (the first, if twice)."""
+    found: dict[str, str] = {}
+    for index, number in enumerate(settings.phone_numbers):
+        found.setdefault(number.number, f"phoneNumbers[{index}].number")
+    for index, address in enumerate(settings.conversations_addresses):
+        found.setdefault(address.address, f"conversationsAddresses[{index}].address")
+    return found
+
+
+def numbers_of_other_stacks(stack: str, settings: StackSettings, root: Path) -> list[str]:
+    """A number or address this stack lists that another stack file of the project lists too, on the same Twilio.
+
+    A number belongs to one account, and an account to one stack (its claim): one of the two `up`s would fail,
+    or point the other environment's calls at its flows. Stacks on another API base (the emulator) are apart.
+    """
+    from components.settings import StackSettingsError, read_stack_file, stack_names
+
+    mine = _addresses(settings)
+    problems = []
+    for other in stack_names(root):
+        if other == stack:
+            continue
+        try:
+            theirs = read_stack_file(root, other)
+        except (StackSettingsError, ValueError, OSError):  # said when that stack is rendered
+            continue
+        if theirs.api_base_url != settings.api_base_url:
+            continue
+        for address, where in _addresses(theirs).items():
+            if address in mine:
+                problems.append(
+                    f"Pulumi.{stack}.yaml: {mine[address]} ({address}) is also in Pulumi.{other}.yaml ({where}); a "
+                    f"number belongs to one Twilio account and an account to one stack, so give each stack its own "
+                    f"(the {stack} account's numbers in Pulumi.{stack}.yaml)")
+    return problems
+
+
 def _keep_hand_edit(path: Path, text: str, rendered_at: float | None, source: str, result: Rendered) -> None:
     """A generated file changed by hand since the last render is moved aside (``.edited``) and said, not lost:
     build/ is output, and editing it changes nothing that deploys."""
@@ -127,6 +166,7 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
     plan = read_stack_plan(root, stack)
     result = Rendered(stack, out_dir)
     result.errors += plan.problems
+    result.errors += numbers_of_other_stacks(stack, plan.settings, root)
     if plan.not_deployed:
         result.notes.append(f"not deployed in {stack} (no number or address starts them, and flows in "
                             f"Pulumi.{stack}.yaml does not list them): {', '.join(plan.not_deployed)}")

@@ -127,3 +127,20 @@ def test_a_failing_scenario_shows_a_trait_read_with_the_wrong_path_and_the_path_
         "rendered empty: {{widgets.lookup_profile.traits}} in hello.body (widgets.lookup_profile holds "
         "profile.traits: did you mean {{widgets.lookup_profile.profile.traits}}?)",
     )
+
+
+def test_render_refuses_a_number_another_stack_file_lists_on_the_same_twilio(tmp_path: Path) -> None:
+    from flexctl.render_commands import render
+
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.local.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    assert not [e for e in render("prod", tmp_path / "out", root=tmp_path).errors if "also in" in e]
+    prod = tmp_path / "Pulumi.prod.yaml"
+    prod.write_text(prod.read_text().replace("+15005550020", "+15005550010"))
+    errors = render("prod", tmp_path / "out", root=tmp_path).errors
+    assert errors == ["Pulumi.prod.yaml: phoneNumbers[0].number (+15005550010) is also in Pulumi.dev.yaml "
+                      "(phoneNumbers[0].number); a number belongs to one Twilio account and an account to one stack, "
+                      "so give each stack its own (the prod account's numbers in Pulumi.prod.yaml)"]
+    local = tmp_path / "Pulumi.local.yaml"  # the emulator's numbers are another Twilio's
+    local.write_text(local.read_text().replace("+15005550006", "+15005550020"))
+    assert not [e for e in render("local", tmp_path / "out-local", root=tmp_path).errors if "also in" in e]
