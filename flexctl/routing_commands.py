@@ -165,7 +165,7 @@ def _source(args: argparse.Namespace) -> str:
 
 def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
     """The workflows a stack deploys, by friendly name (from its stack file and ``flows/``)."""
-    from components.plan import read_stack_plan
+    from components.plan import ROUTING_PROBLEM, read_stack_plan
     from components.settings import StackSettingsError
     from flexctl.render_commands import ROOT
 
@@ -178,6 +178,10 @@ def load_stack_workflows(stack: str) -> Mapping[str, Workflow]:
         plan = read_stack_plan(ROOT, stack)
     except StackSettingsError as error:
         raise InputError(str(error)) from None
+    unrouted = [problem for problem in plan.problems if problem.startswith(ROUTING_PROBLEM)]
+    if unrouted:  # the stack would deploy no workflow: 'no findings' would hide why
+        raise InputError(f"stack {stack!r}: {unrouted[0]}; fix it first (`flexctl render {stack}` lists every "
+                         "problem)")
     workflows = {workflow.friendly_name: workflow for workflow in plan.workspace.workflows}
     used = {source.name for planned in plan.flows for source in planned.sources.values() if source.kind == "workflow"}
     # The workflow the stack's flows send to comes first: `route --stack local` means that one.

@@ -144,3 +144,17 @@ def test_render_refuses_a_number_another_stack_file_lists_on_the_same_twilio(tmp
     local = tmp_path / "Pulumi.local.yaml"  # the emulator's numbers are another Twilio's
     local.write_text(local.read_text().replace("+15005550006", "+15005550020"))
     assert not [e for e in render("local", tmp_path / "out-local", root=tmp_path).errors if "also in" in e]
+
+
+@pytest.mark.parametrize("command", [["lint", "--stack", "local"], ["route", "--stack", "local", "--task", "{}"]])
+def test_lint_and_route_of_a_stack_whose_routing_cannot_be_built_say_why(
+        command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(context: registry.FlowContext) -> object:
+        raise ValueError("workflow 'Acme' routes to queue 'baggage', but task_queues does not define that queue")
+
+    monkeypatch.setattr(registry, "workspace", broken)
+    assert main(command) == ExitCode.UNUSABLE_INPUT
+    captured = capsys.readouterr()
+    assert "no findings" not in captured.out
+    assert ("stack 'local': routing cannot be built: workflow 'Acme' routes to queue 'baggage', but task_queues does "
+            "not define that queue; fix it first") in captured.err
