@@ -174,9 +174,12 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
         sources, values, unfilled = _resolve(entry, built, parameter_sources, settings, workspace, deployed, where)
         problems += unfilled
         for trigger, event, _ in bound.get(name, []):
-            if event not in handled_events(built):
+            handled = handled_events(built)
+            if event not in handled:
+                fits = "; ".join(binding_example(other, name) for other in sorted(handled)) or (
+                    "it handles no trigger event yet: connect one in its trigger")
                 problems.append(f"{where}: {trigger} starts flow {name!r}, whose trigger has no {event} transition; "
-                                f"point it at a flow that handles {event}")
+                                f"point it at a flow that handles {event}, or bind {name} as it is started: {fits}")
         findings = tuple(validate_definition(built.to_definition(values, placeholders=True)))
         if findings and settings.flow_parameters:  # the flow rendered once more, only to name the keys
             template = built.to_definition(placeholders=True)
@@ -312,6 +315,21 @@ def _deployment_order(planned: Mapping[str, PlannedFlow]) -> tuple[tuple[Planned
     for name in planned:
         visit(name, [])
     return tuple(order), cycle
+
+
+BINDINGS: dict[str, str] = {
+    "incomingCall": 'phoneNumbers: - {{number: "+1...", voice: {name}}}',
+    "incomingMessage": 'phoneNumbers: - {{number: "+1...", messaging: {name}}}',
+    "incomingConversationMessage": 'conversationsAddresses: - {{address: "+1...", type: sms, flow: {name}}}',
+}
+"""How a stack file starts a flow on each trigger event; any other event (a REST API call, a parent flow) is
+started by no number: the flow is listed under ``flows``."""
+
+
+def binding_example(event: str, name: str) -> str:
+    """The stack-file entry that starts flow ``name`` on the trigger ``event`` (``incomingCall``...)."""
+    example = BINDINGS.get(event, "flows: [{name}]").format(name=name)
+    return f"{event}: {example}"
 
 
 def handled_events(flow: Flow) -> set[str]:

@@ -114,9 +114,23 @@ def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
         print(f"{args.flow}: the export has {count(len(errors), 'error')} Studio would reject, imported as it is; fix "
               f"{'it' if len(errors) == 1 else 'them'} in {path.name} (`flexctl render` refuses the flow until then):"
               f"{listed}", file=sys.stderr)
-    print(f"deploy it: bind it in Pulumi.<stack>.yaml, e.g. phoneNumbers: - {{number: \"+1...\", "
-          f"voice: {args.as_name}}} (or list it under flows:); `flexctl render` then shows it")
+    print(f"deploy it: bind it in Pulumi.<stack>.yaml by the event that starts it, {_bindings(data, args.as_name)}; "
+          "`flexctl render` then shows it")
     return ExitCode.OK
+
+
+def _bindings(data: dict[str, object], name: str) -> str:
+    """How a stack file starts the imported flow, one entry per event its trigger handles."""
+    from components.plan import binding_example
+
+    states = data.get("states")
+    events = sorted({str(transition.get("event")) for state in (states if isinstance(states, list) else [])
+                     if isinstance(state, dict) and state.get("type") == "trigger"
+                     for transition in state.get("transitions") or [] if isinstance(transition, dict)
+                     and transition.get("next")})
+    return "; ".join(binding_example(event, name) for event in events) or (
+        "its trigger starts nothing yet (connect one of its events), then e.g. "
+        + binding_example("incomingCall", name))
 
 
 def write_output(text: str, output: Path | None) -> None:

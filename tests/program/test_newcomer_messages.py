@@ -158,3 +158,33 @@ def test_lint_and_route_of_a_stack_whose_routing_cannot_be_built_say_why(
     assert "no findings" not in captured.out
     assert ("stack 'local': routing cannot be built: workflow 'Acme' routes to queue 'baggage', but task_queues does "
             "not define that queue; fix it first") in captured.err
+
+
+
+
+def test_import_says_how_to_bind_the_flow_by_the_events_its_trigger_handles(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.shared_data import CORPUS
+
+    # A Conversations flow: its trigger handles incomingConversationMessage only.
+    parking = CORPUS / "flows" / "fpt_template_example_messaging_with_parking_flow.json"
+    (tmp_path / "flows").mkdir()
+    assert main(["import", str(parking), "--as", "parking", "--workflow", "Pre-agent routing",
+                 "--project", str(tmp_path)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert ('deploy it: bind it in Pulumi.<stack>.yaml by the event that starts it, incomingConversationMessage: '
+            'conversationsAddresses: - {address: "+1...", type: sms, flow: parking};') in out
+    assert "voice: parking" not in out
+
+
+def test_a_number_bound_on_the_wrong_channel_says_which_binding_the_flow_fits() -> None:
+    from components.plan import plan_stack
+    from components.settings import parse_stack_settings, read_stack_file
+
+    dev = read_stack_file(ROOT, "dev").model_dump(by_alias=True, mode="json")
+    dev["phoneNumbers"] = [{"number": "+15005550010", "voice": "conversations"}]
+    problems = plan_stack(parse_stack_settings(dev, "dev"), "dev").problems
+    assert ("Pulumi.dev.yaml: phoneNumbers[0].voice (+15005550010) starts flow 'conversations', whose trigger has no "
+            "incomingCall transition; point it at a flow that handles incomingCall, or bind conversations as it is "
+            "started: incomingConversationMessage: conversationsAddresses: - {address: \"+1...\", type: sms, "
+            "flow: conversations}") in problems
