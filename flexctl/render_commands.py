@@ -22,6 +22,7 @@ from studio.words import count
 
 if TYPE_CHECKING:
     from components.settings import StackSettings
+    from flexctl.scenarios import FlowReport
     from studio.validate import Problem
     from taskrouter import Target, Workspace
 
@@ -188,13 +189,14 @@ def render(stack: str, out_dir: Path, *, root: Path = ROOT) -> Rendered:
         filled = [f"{name} ({source.describe()})" for name, source in sorted(planned.sources.items())]
         sections[planned.name] = _flow_section(planned.name, planned.friendly_name, planned.definition_hash,
                                                planned.triggers, filled, svg, mermaid)
-    summary = routing_summary(plan.workspace)
+    reports = scenario_reports(stack, root, result)
+    summary = routing_summary(plan.workspace, reports)
     (out_dir / "routing.md").write_text("\n".join(line for table in summary for line in table.markdown()))
     for friendly_name, configuration in plan.workflow_configurations().items():
         path = out_dir / f"workflow-{slug(friendly_name)}.json"
         _keep_hand_edit(path, configuration, rendered_at, "the module of the @routing function", result)
         path.write_text(configuration)
-    scenarios = scenario_tables(stack, root, result)
+    scenarios = scenario_tables(stack, reports, result)
     (out_dir / "index.html").write_text(_page(stack, plan.settings.account_sid, sections, summary, result, scenarios))
     return result
 
@@ -232,16 +234,20 @@ def grouped_warnings(found: Sequence[tuple[str, Problem]]) -> list[str]:
 _UNCONFIRMED_TYPE = re.compile(r"no public source confirms the type string '([^']+)'")
 
 
-def scenario_tables(stack: str, root: Path, result: Rendered) -> list[Table]:
-    """Each flow's scenarios with pass/fail and coverage (``flexctl test-flows``); failures become warnings."""
+def scenario_reports(stack: str, root: Path, result: Rendered) -> list[FlowReport]:
+    """The stack's scenarios run (``flexctl test-flows``); none, with a warning, when they cannot run."""
     from flexctl.scenarios import ScenarioError, run_scenarios
 
     try:
-        reports = run_scenarios(stack, root=root)
+        return run_scenarios(stack, root=root)
     except ScenarioError as error:
         if not result.errors:  # else it is one of them, said once
             result.warnings.append(f"scenarios: {error}")
         return []
+
+
+def scenario_tables(stack: str, reports: Sequence[FlowReport], result: Rendered) -> list[Table]:
+    """Each flow's scenarios with pass/fail and coverage; failures become warnings."""
     tables = []
     failing = [(report.flow, item) for report in reports for item in report.results if not item.passed]
     if failing and result.errors:  # mostly what the errors above cause: one line, the details in index.html
@@ -281,34 +287,24 @@ class Table:
         return f"<h3>{esc(self.title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def routing_summary(workspace: Workspace) -> list[Table]:
-    """The queues, each workflow's filters and targets, and where typical tasks go (the reference flows' tasks:
-    VIP, each language; none for a project without ``flows/catalog.py`` and ``flows/task_attributes.py``)."""
-    from taskrouter import route
-
+def routing_summary(workspace: Workspace, reports: Sequence[FlowReport] = ()) -> list[Table]:
+    """The queues, each workflow's filters and targets, and where the tasks of the stack's scenarios go (each
+    scenario that hands a task to a workflow: the queues it is offered to, in order)."""
     tables = [Table(f"Queues of {workspace.friendly_name}", ("queue", "key", "target workers"),
                     tuple((q.friendly_name, q.key, q.target_workers) for q in workspace.task_queues))]
-    examples: dict[str, dict[str, object]] = {}
-    try:
-        from flows.catalog import LANGUAGES
-        from flows.task_attributes import sample_task
-    except ImportError:  # a team's own flows, without the reference task attributes
-        pass
-    else:
-        examples["VIP"] = sample_task(vip=True)
-        examples.update({LANGUAGES[q.key].name: sample_task(language=q.key) for q in workspace.task_queues
-                         if q.key in LANGUAGES})
-        examples["other language"] = sample_task(language="xx")
     for workflow in workspace.workflows:
         rules = [(item.name or item.expression, item.expression, " → ".join(map(_target, item.targets)))
                  for item in workflow.filters]
         if workflow.default_filter is not None:
             rules.append(("default", "(no filter matched)", _target(workflow.default_filter)))
         tables.append(Table(f"Workflow {workflow.friendly_name}", ("filter", "expression", "targets"), tuple(rules)))
-        routes = tuple((label, " → ".join(route(workflow, task).queues)) for label, task in examples.items())
+        routes = tuple((f"{item.name} ({report.flow})", " → ".join(item.run.queues))
+                       for report in reports for item in report.results
+                       if item.run is not None and item.run.route is not None
+                       and item.run.workflow == workflow.friendly_name)
         if routes:
-            tables.append(Table(f"Where tasks go through {workflow.friendly_name}", ("task", "queues in order"),
-                                routes))
+            tables.append(Table(f"Where the scenarios' tasks go through {workflow.friendly_name}",
+                                ("scenario (flow)", "queues in order"), routes))
     return tables
 
 

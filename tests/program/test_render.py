@@ -52,11 +52,12 @@ def test_definitions_carry_config_values_and_leave_sids_as_parameters(rendered: 
     assert "${TIME_ZONE}" not in text
 
 
-def test_the_routing_summary_shows_where_tasks_go(rendered: dict[str, Path]) -> None:
+def test_the_routing_summary_shows_where_the_scenarios_tasks_go(rendered: dict[str, Path]) -> None:
     summary = (rendered["local"] / "routing.md").read_text()
-    assert "| VIP | vip → everyone |" in summary
-    assert "| Spanish | es → everyone |" in summary
-    assert "| other language | everyone |" in summary
+    assert "## Where the scenarios' tasks go through Pre-agent routing" in summary
+    assert "| VIP by profile trait (voice) | vip → everyone |" in summary
+    assert "| Spanish by menu (messaging) | es → everyone |" in summary
+    assert "through Assign to Anyone" not in summary  # no scenario's task goes through it
 
 
 def test_the_page_shows_every_flow_diagram_without_console_errors(rendered: dict[str, Path]) -> None:
@@ -181,12 +182,10 @@ def test_a_routing_that_cannot_be_built_is_said_once_not_as_every_scenario_faili
         run_scenarios("dev", root=root)
 
 
-def test_the_routing_summary_of_a_project_without_the_reference_task_attributes(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_routing_summary_of_a_stack_without_scenarios_has_no_table_of_where_tasks_go() -> None:
     from flexctl.render_commands import routing_summary
     from taskrouter import Workspace, default_route, everyone_queue
 
-    monkeypatch.setitem(sys.modules, "flows.task_attributes", None)  # a team that removed the reference flows
     everyone = everyone_queue()
     tables = routing_summary(Workspace(task_queues=(everyone,), workflows=(default_route(everyone),)))
     assert [table.title for table in tables] == ["Queues of Flex Task Assignment", "Workflow Assign to Anyone"]
