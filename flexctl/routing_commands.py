@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +102,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run_route(args: argparse.Namespace) -> int:
     """Handle ``flexctl route``."""
+    from taskrouter.lint import json_types, lint
     from taskrouter.routing import route
 
     queues = load_queues(args.queues) if args.queues else None
@@ -110,6 +112,9 @@ def run_route(args: argparse.Namespace) -> int:
     now = parse_time(args.at) if args.at else datetime.now(UTC)
     result = route(workflow, task, workers=workers, now=now)
     print(json.dumps(result.to_dict(), indent=2, sort_keys=True) if args.json else result.render())
+    for finding in lint(workflow, task_types=json_types(task)):  # why a filter written for it did not match
+        if finding.code == "type-mismatch":
+            print(f"note: {finding}", file=sys.stderr)
     return ExitCode.OK
 
 

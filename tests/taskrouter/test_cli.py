@@ -46,6 +46,17 @@ def test_route_prints_the_matching_filter_and_queues(capsys: pytest.CaptureFixtu
     assert "step 2 at 30s: queue 'Everyone' (${QUEUE_SID_EVERYONE}), stays until a worker accepts" in out
 
 
+def test_route_says_why_a_filter_written_for_the_task_does_not_match_it(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path) -> None:
+    workflow = write(tmp_path, "wf.json", VIP_CONFIG)
+    code, out, err = run(capsys, "route", workflow, "--task", '{"vip": "true"}')
+    assert code == 0
+    assert "filter [0] VIP: vip == true  -> no match" in out
+    assert err == ("note: task_routing.filters[0].expression: task attribute 'vip' is a string, but 'vip == true' "
+                   "compares it with true (a boolean), which never matches; compare with a string [type-mismatch]\n")
+    assert run(capsys, "route", workflow, "--task", '{"vip": true}')[2] == ""
+
+
 def test_route_without_queue_names_shows_the_placeholders(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "route", str(PARK), "--task", '{"selected_queue": "sales"}')
     assert code == 0
