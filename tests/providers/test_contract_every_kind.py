@@ -1,0 +1,229 @@
+"""The dynamic-provider contract, clause by clause, for every resource kind, against the emulator.
+
+One table (``KINDS``) says, for each kind, what the program asks for, one change the program makes and one
+change made outside Pulumi (the console). Each test then holds a clause for every kind alike:
+
+* create, read and update give one set of outputs (a refresh of a clean object shows nothing; an update
+  drops no output, and what it returns is what Twilio holds, as a read then says);
+* read really reads: a console change comes back as the live value, and diff calls it a change, not a
+  replacement;
+* a provider that has made calls (credentials configured, listings kept) still pickles to the same
+  reference-only blob, with no credential in it;
+* a delete whose answer was lost is sent again without harm (the account stays as the first left it);
+* check never fails on one unknown input among known ones.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
+
+from components.providers.base import CHANGED, TwilioProvider, canonical
+from components.providers.studio import StudioFlowProvider
+from components.providers.taskrouter import (
+    ActivityProvider,
+    TaskChannelProvider,
+    TaskQueueProvider,
+    WorkflowProvider,
+    WorkspaceProvider,
+)
+from components.providers.triggers import ConversationsAddressProvider, PhoneNumberBindingProvider
+from tests.emulator.support import MINIMAL_FLOW, EmulatorHandle
+from tests.providers.support import client, connected, flex_workspace_sid, through_the_wire
+
+UNKNOWN = Unknown()  # type: ignore[no-untyped-call]
+HOOK = "https://webhooks.twilio.com/v1/Accounts/AC1/Flows/FW1"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One resource kind: its provider, its inputs on a fresh account, a change by the program, one outside."""
+
+    provider: type[TwilioProvider]
+    inputs: Callable[[EmulatorHandle], dict[str, Any]]
+    change: dict[str, Any]  # the program's next inputs differ by these
+    console: Callable[[Any, str, dict[str, Any]], None]  # (client, sid, inputs): an edit outside Pulumi
+    drifted: dict[str, Any]  # the inputs a read then gives back for it
+
+
+def _everyone(emulator: EmulatorHandle) -> str:
+    queues = client(emulator).taskrouter.v1.workspaces(flex_workspace_sid(emulator)).task_queues.list()
+    return str(next(q.sid for q in queues if q.friendly_name == "Everyone"))
+
+
+def _flow(emulator: EmulatorHandle) -> str:
+    flows = client(emulator).studio.v2.flows
+    return str(flows.create(friendly_name="Target", status="published", definition=MINIMAL_FLOW).sid)
+
+
+def _routing(queue: str) -> dict[str, Any]:
+    return {"task_routing": {"filters": [], "default_filter": {"queue": queue}}}
+
+
+def _in_workspace(twilio: Any, sid: str, inputs: dict[str, Any], collection: str) -> Any:
+    return getattr(twilio.taskrouter.v1.workspaces(inputs["workspace_sid"]), collection)(sid)
+
+KINDS: dict[str, Kind] = {
+    "StudioFlow": Kind(
+        StudioFlowProvider,
+        lambda e: {"friendly_name": "Contract flow", "definition": MINIMAL_FLOW, "status": "published",
+                   "commit_message": "first"},
+        {"friendly_name": "Contract flow, renamed"},
+        lambda c, sid, i: c.studio.v2.flows(sid).update(status="published", friendly_name="Console name"),
+        {"friendly_name": "Console name"},
+    ),
+    "Workspace": Kind(
+        WorkspaceProvider,
+        lambda e: {"friendly_name": "Contract workspace"},
+        {"event_callback_url": "https://example.com/events"},
+        lambda c, sid, i: c.taskrouter.v1.workspaces(sid).update(friendly_name="Console name"),
+        {"friendly_name": "Console name"},
+    ),
+    "Activity": Kind(
+        ActivityProvider,
+        lambda e: {"workspace_sid": flex_workspace_sid(e), "friendly_name": "Contract", "available": True},
+        {"friendly_name": "Contract, renamed"},
+        lambda c, sid, i: _in_workspace(c, sid, i, "activities").update(friendly_name="Console name"),
+        {"friendly_name": "Console name"},
+    ),
+    "TaskChannel": Kind(
+        TaskChannelProvider,
+        lambda e: {"workspace_sid": flex_workspace_sid(e), "unique_name": "contract", "friendly_name": "Contract"},
+        {"friendly_name": "Contract renamed"},
+        lambda c, sid, i: _in_workspace(c, sid, i, "task_channels").update(friendly_name="Console name"),
+        {"friendly_name": "Console name"},
+    ),
+    "TaskQueue": Kind(
+        TaskQueueProvider,
+        lambda e: {"workspace_sid": flex_workspace_sid(e), "friendly_name": "Contract", "max_reserved_workers": 1},
+        {"max_reserved_workers": 2},
+        lambda c, sid, i: _in_workspace(c, sid, i, "task_queues").update(max_reserved_workers=5),
+        {"max_reserved_workers": 5},
+    ),
+    "Workflow": Kind(
+        WorkflowProvider,
+        lambda e: {"workspace_sid": flex_workspace_sid(e), "friendly_name": "Contract",
+                   "configuration": _routing(_everyone(e)), "task_reservation_timeout": 120},
+        {"task_reservation_timeout": 60},
+        lambda c, sid, i: _in_workspace(c, sid, i, "workflows").update(friendly_name="Console name"),
+        {"friendly_name": "Console name"},
+    ),
+    "PhoneNumberBinding": Kind(
+        PhoneNumberBindingProvider,
+        lambda e: {"phone_number": e.phone_numbers[0], "webhook_url": HOOK, "voice": True, "messaging": False},
+        {"messaging": True},
+        lambda c, sid, i: c.api.v2010.accounts(c.account_sid).incoming_phone_numbers(sid).update(
+            voice_url="https://example.com/elsewhere"),
+        {"voice": False},
+    ),
+    "ConversationsAddress": Kind(
+        ConversationsAddressProvider,
+        lambda e: {"address": e.phone_numbers[1], "address_type": "sms", "flow_sid": _flow(e),
+                   "friendly_name": "Contract", "retry_count": 1},
+        {"retry_count": 2},
+        lambda c, sid, i: c.conversations.v1.address_configurations(sid).update(friendly_name="Console name"),
+        {"friendly_name": "Console name"},
+    ),
+}
+
+
+@pytest.fixture(params=list(KINDS))
+def kind(request: pytest.FixtureRequest, emulator: EmulatorHandle) -> tuple[Kind, dict[str, Any]]:
+    chosen = KINDS[request.param]
+    return chosen, chosen.inputs(emulator)
+
+
+def as_state(props: dict[str, Any] | None) -> dict[str, Any]:
+    """Outputs as the engine stores them: through a protobuf Struct, with None values left out."""
+    return {key: value for key, value in through_the_wire(props or {}).items() if value is not None}
+
+
+def test_create_read_and_update_give_one_set_of_outputs(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle
+) -> None:
+    spec, inputs = kind
+    provider = connected(spec.provider(), emulator)
+    created = provider.create(inputs)
+    state = as_state(created.outs)
+
+    # A refresh of a clean object (the next command: a new provider process) finds nothing to change.
+    read = connected(spec.provider(), emulator).read(created.id, state)
+    assert read.id == created.id
+    assert canonical(as_state(read.outs)) == canonical(state)
+    assert connected(spec.provider(), emulator).diff(created.id, as_state(read.outs), inputs).changes is False
+
+    # An update returns every output (none shows as removed) and what it returns is what Twilio holds.
+    news = {**inputs, **spec.change}
+    diff = provider.diff(created.id, state, news)
+    assert (diff.changes, diff.replaces) == (CHANGED, [])
+    updated = as_state(provider.update(created.id, state, news).outs)
+    assert set(state) <= set(updated) <= set(state) | set(spec.change)
+    assert all(canonical(updated[key]) == canonical(value) for key, value in spec.change.items())
+    after = connected(spec.provider(), emulator).read(created.id, updated)
+    assert canonical(as_state(after.outs)) == canonical(updated)
+    assert connected(spec.provider(), emulator).diff(created.id, updated, news).changes is False
+
+
+def test_read_really_reads_a_change_made_outside_pulumi(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle
+) -> None:
+    spec, inputs = kind
+    created = connected(spec.provider(), emulator).create(inputs)
+    spec.console(client(emulator), created.id, inputs)
+
+    refresh = connected(spec.provider(), emulator)  # the next command: a new provider process
+    read = refresh.read(created.id, as_state(created.outs))
+
+    live = {key: (read.inputs or {})[key] for key in spec.drifted}
+    assert canonical(live) == canonical(spec.drifted)
+    assert all(canonical((read.outs or {})[key]) == canonical(value) for key, value in spec.drifted.items())
+    diff = refresh.diff(created.id, as_state(read.outs), inputs)  # the next up puts the program's value back
+    assert (diff.changes, diff.replaces) == (CHANGED, [])
+
+
+def test_a_provider_that_made_calls_pickles_as_a_fresh_one_without_credentials(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle
+) -> None:
+    spec, inputs = kind
+    provider = connected(spec.provider(), emulator)
+    created = provider.create(inputs)
+    provider.read(created.id, as_state(created.outs))
+
+    blob = serialize_provider(provider)
+
+    assert blob == serialize_provider(spec.provider())
+    assert emulator.auth_token.encode() not in base64.b64decode(blob)
+
+
+def test_a_delete_sent_again_after_a_lost_answer_is_harmless(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle
+) -> None:
+    spec, inputs = kind
+    provider = connected(spec.provider(), emulator)
+    created = provider.create(inputs)
+    state = as_state(created.outs)
+    provider.delete(created.id, state)
+    account = emulator.state(comparable=True)
+
+    connected(spec.provider(), emulator).delete(created.id, state)  # the engine's retry, in a new process
+
+    assert emulator.state(comparable=True) == account
+
+
+def test_check_never_fails_on_one_unknown_input_among_known_ones(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle
+) -> None:
+    spec, inputs = kind
+    provider = connected(spec.provider(), emulator)
+    emulator.reset_log()
+    for key in provider.fields:
+        news = {**inputs, key: UNKNOWN}
+        assert (key, provider.check({}, news).failures) == (key, [])
+        assert provider.diff("XX1", {**inputs, "account_sid": emulator.account_sid}, news).replaces == []
+    assert emulator.requests() == []  # offline
