@@ -38,6 +38,9 @@ class Spec:
     # The form a JSON document is compared in, whichever form the program or Twilio spelt it in (a flow's
     # states keyed by widget name): see studio.keyed and taskrouter.keyed.
     shape: Callable[[Any], Any] | None = None
+    # What clears the value in Twilio, sent when the program stops setting it (a callback URL: ""). None: the
+    # SDK's "not sent", which leaves Twilio's value as it was.
+    cleared_by: Any = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ Flag = pulumi.Input[bool]
 Number = pulumi.Input[int]
 Document = pulumi.Input[str] | pulumi.Input[Mapping[str, Any]]
 NAME = Spec(max_length=64)  # TaskRouter's limit on friendly and unique names
+# A URL (or events filter) Twilio calls with: removed from the program, it is cleared, never left calling.
+CALLBACK = Spec(cleared_by="")
 
 
 class StudioFlowArgs(TypedDict):
@@ -136,8 +141,8 @@ class WorkspaceArgs(_Adoptable):
     """A TaskRouter workspace; an existing one of the same name (Flex Task Assignment) is adopted."""
 
     friendly_name: Annotated[Text, NAME]
-    event_callback_url: NotRequired[Text | None]
-    events_filter: NotRequired[Text | None]
+    event_callback_url: NotRequired[Annotated[Text | None, CALLBACK]]
+    events_filter: NotRequired[Annotated[Text | None, CALLBACK]]
     multi_task_enabled: NotRequired[Flag | None]
     prioritize_queue_order: NotRequired[Text | None]
 
@@ -178,8 +183,8 @@ class TaskRouterWorkflowArgs(_InWorkspace):
 
     friendly_name: Annotated[Text, NAME]
     configuration: Annotated[Document, Spec(json=True, shape=keyed_configuration)]
-    assignment_callback_url: NotRequired[Text | None]
-    fallback_assignment_callback_url: NotRequired[Text | None]
+    assignment_callback_url: NotRequired[Annotated[Text | None, CALLBACK]]
+    fallback_assignment_callback_url: NotRequired[Annotated[Text | None, CALLBACK]]
     task_reservation_timeout: NotRequired[Annotated[Number | None, Spec(bounds=(1, 86400))]]  # seconds
 
 

@@ -227,3 +227,34 @@ def test_check_never_fails_on_one_unknown_input_among_known_ones(
         assert (key, provider.check({}, news).failures) == (key, [])
         assert provider.diff("XX1", {**inputs, "account_sid": emulator.account_sid}, news).replaces == []
     assert emulator.requests() == []  # offline
+
+
+@pytest.mark.parametrize(
+    ("provider", "make", "key"),
+    [
+        (WorkspaceProvider, lambda e: {"friendly_name": "Contract workspace"}, "event_callback_url"),
+        (WorkspaceProvider, lambda e: {"friendly_name": "Contract workspace"}, "events_filter"),
+        (WorkflowProvider, lambda e: {"workspace_sid": flex_workspace_sid(e), "friendly_name": "Contract",
+                                      "configuration": _routing(_everyone(e))}, "assignment_callback_url"),
+        (WorkflowProvider, lambda e: {"workspace_sid": flex_workspace_sid(e), "friendly_name": "Contract",
+                                      "configuration": _routing(_everyone(e))}, "fallback_assignment_callback_url"),
+    ],
+)
+def test_a_callback_the_program_stops_setting_is_cleared_so_the_state_is_what_twilio_holds(
+    provider: type[TwilioProvider], make: Callable[[EmulatorHandle], dict[str, Any]], key: str,
+    emulator: EmulatorHandle,
+) -> None:
+    inputs = make(emulator)
+    value = "workspace.activity.update" if key == "events_filter" else "https://example.com/callback"
+    created = connected(provider(), emulator).create({**inputs, key: value})
+    state = as_state(created.outs)
+
+    updated = connected(provider(), emulator).update(created.id, state, inputs)  # the program no longer sets it
+
+    read = connected(provider(), emulator).read(created.id, as_state(updated.outs))
+    live = client(emulator).taskrouter.v1.workspaces
+    instance = (live(created.id) if provider is WorkspaceProvider
+                else live(inputs["workspace_sid"]).workflows(created.id)).fetch()
+    assert getattr(instance, key) in (None, "")  # Twilio no longer calls (or filters by) the old value
+    assert canonical((updated.outs or {}).get(key)) in (None, "")
+    assert connected(provider(), emulator).diff(created.id, as_state(read.outs), inputs).changes is False
