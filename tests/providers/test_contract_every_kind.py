@@ -10,13 +10,15 @@ change made outside Pulumi (the console). Each test then holds a clause for ever
 * a provider that has made calls (credentials configured, listings kept) still pickles to the same
   reference-only blob, with no credential in it;
 * a delete whose answer was lost is sent again without harm (the account stays as the first left it);
-* check never fails on one unknown input among known ones.
+* check never fails on one unknown input among known ones;
+* one provider instance takes the server's four concurrent calls (creates, reads, updates, deletes).
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,3 +260,31 @@ def test_a_callback_the_program_stops_setting_is_cleared_so_the_state_is_what_tw
     assert getattr(instance, key) in (None, "")  # Twilio no longer calls (or filters by) the old value
     assert canonical((updated.outs or {}).get(key)) in (None, "")
     assert connected(provider(), emulator).diff(created.id, as_state(read.outs), inputs).changes is False
+
+
+# The kinds of which a program makes many, each with a distinct name (numbers and addresses: test_api_economy).
+MANY = ("StudioFlow", "Workspace", "Activity", "TaskChannel", "TaskQueue", "Workflow")
+
+
+@pytest.mark.parametrize("name", MANY)
+def test_one_provider_takes_four_concurrent_calls_of_every_kind(name: str, emulator: EmulatorHandle) -> None:
+    spec = KINDS[name]
+    base = spec.inputs(emulator)
+    label = "unique_name" if name == "TaskChannel" else "friendly_name"
+    many = [{**base, label: f"{base[label]}_{n}"} for n in range(8)]
+    provider = connected(spec.provider(), emulator)  # one instance, as the server caches it per blob
+    with ThreadPoolExecutor(max_workers=4) as pool:  # the provider server's four workers
+        created = list(pool.map(provider.create, many))
+        states = [as_state(c.outs) for c in created]
+        changed = [{**inputs, **spec.change} for inputs in many]
+        updated = list(pool.map(lambda c, s, n: provider.update(c.id, s, n), created, states, changed))
+        reads = list(pool.map(lambda c, u: provider.read(c.id, as_state(u.outs)), created, updated))
+
+    assert len({c.id for c in created}) == len(many)
+    assert [canonical(as_state(r.outs)) for r in reads] == [canonical(as_state(u.outs)) for u in updated]
+    assert all(provider.diff(c.id, as_state(r.outs), n).changes is False
+               for c, r, n in zip(created, reads, changed, strict=True))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda c, u: provider.delete(c.id, as_state(u.outs)), created, updated))
+    gone = connected(spec.provider(), emulator)
+    assert all(gone.read(c.id, as_state(u.outs)).id is None for c, u in zip(created, updated, strict=True))
