@@ -37,7 +37,7 @@ from components.providers.taskrouter import (
 )
 from components.providers.triggers import ConversationsAddressProvider, PhoneNumberBindingProvider
 from tests.emulator.support import MINIMAL_FLOW, EmulatorHandle
-from tests.providers.support import client, connected, flex_workspace_sid, through_the_wire
+from tests.providers.support import client, connected, fault_first, flex_workspace_sid, through_the_wire
 
 UNKNOWN = Unknown()  # type: ignore[no-untyped-call]
 HOOK = "https://webhooks.twilio.com/v1/Accounts/AC1/Flows/FW1"
@@ -288,3 +288,42 @@ def test_one_provider_takes_four_concurrent_calls_of_every_kind(name: str, emula
         list(pool.map(lambda c, u: provider.delete(c.id, as_state(u.outs)), created, updated))
     gone = connected(spec.provider(), emulator)
     assert all(gone.read(c.id, as_state(u.outs)).id is None for c, u in zip(created, updated, strict=True))
+
+
+# Where each kind's create and update are sent (the emulator's fault paths, regular expressions).
+WRITES = {
+    "StudioFlow": (r"/Flows$", r"/Flows/FW[0-9a-f]+$"),
+    "Workspace": (r"/Workspaces$", r"/Workspaces/WS[0-9a-f]+$"),
+    "Activity": (r"/Activities$", r"/Activities/WA[0-9a-f]+$"),
+    "TaskChannel": (r"/TaskChannels$", r"/TaskChannels/TC[0-9a-f]+$"),
+    "TaskQueue": (r"/TaskQueues$", r"/TaskQueues/WQ[0-9a-f]+$"),
+    "Workflow": (r"/Workflows$", r"/Workflows/WW[0-9a-f]+$"),
+    "PhoneNumberBinding": (r"/IncomingPhoneNumbers/PN[0-9a-f]+\.json$", r"/IncomingPhoneNumbers/PN[0-9a-f]+\.json$"),
+    "ConversationsAddress": (r"/Configuration/Addresses$", r"/Configuration/Addresses/IG[0-9a-f]+$"),
+}
+
+
+@pytest.mark.parametrize("fault", ["applied-drop", "drop"])
+def test_a_create_and_an_update_whose_answers_were_lost_leave_one_object_and_the_account_as_before(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle, fault: str, request: pytest.FixtureRequest
+) -> None:
+    spec, inputs = kind
+    create_path, update_path = WRITES[request.node.callspec.params["kind"]]
+    before = emulator.state(comparable=True)
+
+    fault_first(emulator, fault, "POST", create_path)
+    created = connected(spec.provider(), emulator).create(inputs)
+    state = as_state(created.outs)
+    emulator.clear_faults()
+    fault_first(emulator, fault, "POST", update_path)
+    news = {**inputs, **spec.change}
+    updated = as_state(connected(spec.provider(), emulator).update(created.id, state, news).outs)
+    emulator.clear_faults()
+    assert [r["fault"] for r in emulator.requests() if r["fault"]] == [fault, fault]  # both answers were lost
+
+    read = connected(spec.provider(), emulator).read(created.id, updated)
+    assert canonical(as_state(read.outs)) == canonical(updated)  # the update landed once, and state says so
+    if "revision" in updated:
+        assert updated["revision"] == 2  # a lost Studio update is not sent again: one more revision, not two
+    connected(spec.provider(), emulator).delete(created.id, updated)
+    assert emulator.state(comparable=True) == before  # no second object was made, none is left behind
