@@ -203,6 +203,6 @@ class ConversationsAddressArgs(TypedDict):
     address: Annotated[Text, Spec(replace=True)]
     flow_sid: Annotated[Text, Spec(sid="FW")]
     address_type: NotRequired[Annotated[Text, Spec(replace=True, default="sms")]]
-    friendly_name: NotRequired[Annotated[Text | None, Spec(max_length=256)]]
+    friendly_name: NotRequired[Annotated[Text | None, Spec(max_length=256, cleared_by="")]]
     retry_count: NotRequired[Annotated[Number | None, Spec(bounds=(0, 3))]]
     conversation_service_sid: NotRequired[Annotated[Text | None, Spec(sid="IS")]]

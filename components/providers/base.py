@@ -412,6 +412,15 @@ class TwilioProvider(ResourceProvider):
     def _carried(self, olds: Mapping[str, Any]) -> Props:
         return {key: canonical(olds.get(key)) for key in self.carried}
 
+    def cleared(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> Props:
+        """What clears each value the program set and no longer sets, where Twilio can clear it (``Spec.cleared_by``).
+
+        Left unsent, Twilio would keep it (and keep calling a callback URL) while the state says there is none.
+        """
+        return {key: field.spec.cleared_by for key, field in self.fields.items()
+                if field.spec.cleared_by is not None and inputs.get(key) is None
+                and canonical(olds.get(key)) is not None}
+
     def changed_fields(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         """(inputs whose canonical values differ, inputs not known yet) among the compared ones."""
         changed, unknown = [], []

@@ -136,12 +136,7 @@ class TaskRouterProvider(TwilioProvider):
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = self.collection(conn, inputs)(id_)
-        params = self.update_params(inputs)
-        # A value the program set and no longer sets is cleared where Twilio can clear it (a callback URL):
-        # left unsent, Twilio would keep calling it while the state says there is none.
-        params.update({key: self.fields[key].spec.cleared_by for key, value in params.items()
-                       if value is None and canonical(olds.get(key)) is not None
-                       and self.fields[key].spec.cleared_by is not None})
+        params = self.update_params({**inputs, **self.cleared(olds, inputs)})
         instance = self.resend(conn, lambda: context.update(**self._params(params)))
         self._remember(conn, inputs, instance)
         return self.outputs(instance)

@@ -338,7 +338,7 @@ class ConversationsAddressProvider(TwilioProvider):
         return str(matches[0].sid) if matches else None
 
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
-        return _address_outputs(self._configure(conn, id_, inputs))
+        return _address_outputs(self._configure(conn, id_, {**inputs, **self.cleared(olds, inputs)}))
 
     def _configure(self, conn: Connection, sid: str, inputs: Props) -> Any:
         context = self._addresses(conn)(sid)

@@ -240,9 +240,11 @@ def test_check_never_fails_on_one_unknown_input_among_known_ones(
                                       "configuration": _routing(_everyone(e))}, "assignment_callback_url"),
         (WorkflowProvider, lambda e: {"workspace_sid": flex_workspace_sid(e), "friendly_name": "Contract",
                                       "configuration": _routing(_everyone(e))}, "fallback_assignment_callback_url"),
+        (ConversationsAddressProvider, lambda e: {"address": e.phone_numbers[1], "address_type": "sms",
+                                                  "flow_sid": _flow(e)}, "friendly_name"),
     ],
 )
-def test_a_callback_the_program_stops_setting_is_cleared_so_the_state_is_what_twilio_holds(
+def test_a_callback_or_name_the_program_stops_setting_is_cleared_so_the_state_is_what_twilio_holds(
     provider: type[TwilioProvider], make: Callable[[EmulatorHandle], dict[str, Any]], key: str,
     emulator: EmulatorHandle,
 ) -> None:
@@ -256,6 +258,8 @@ def test_a_callback_the_program_stops_setting_is_cleared_so_the_state_is_what_tw
     read = connected(provider(), emulator).read(created.id, as_state(updated.outs))
     live = client(emulator).taskrouter.v1.workspaces
     instance = (live(created.id) if provider is WorkspaceProvider
+                else client(emulator).conversations.v1.address_configurations(created.id)
+                if provider is ConversationsAddressProvider
                 else live(inputs["workspace_sid"]).workflows(created.id)).fetch()
     assert getattr(instance, key) in (None, "")  # Twilio no longer calls (or filters by) the old value
     assert canonical((updated.outs or {}).get(key)) in (None, "")
@@ -276,7 +280,9 @@ def test_one_provider_takes_four_concurrent_calls_of_every_kind(name: str, emula
     with ThreadPoolExecutor(max_workers=4) as pool:  # the provider server's four workers
         created = list(pool.map(provider.create, many))
         states = [as_state(c.outs) for c in created]
-        changed = [{**inputs, **spec.change} for inputs in many]
+        # Names stay distinct (TaskRouter keeps an activity's name unique in its workspace).
+        changed = [{**inputs, **{key: f"{value}_{n}" if isinstance(value, str) else value
+                                 for key, value in spec.change.items()}} for n, inputs in enumerate(many)]
         updated = list(pool.map(lambda c, s, n: provider.update(c.id, s, n), created, states, changed))
         reads = list(pool.map(lambda c, u: provider.read(c.id, as_state(u.outs)), created, updated))
 
