@@ -193,6 +193,29 @@ def _friendly_name_filter(query: Params, records: Iterable[R]) -> list[R]:
     return [r for r in records if wanted is None or r.friendly_name == wanted]
 
 
+# How TaskRouter names a resource in its "already exists" answer.
+_KINDS = {Activity: "Activity", TaskQueue: "Queue", Workflow: "Workflow"}
+
+
+def _unique_name(
+    call: Call, table: Table[R], workspace: Workspace, friendly_name: str | None, *, renaming: R | None = None
+) -> None:
+    """400/20001 when another record of the workspace has this friendly name (exact match).
+
+    Twilio's own words for a queue: "Queue named Sales already exists for workspace WS... for account AC..."
+    (a live answer: nash-md/twilio-contact-center#23); activities and workflows get the same sentence
+    with their own kind (unverified, README "Choices").
+    """
+    if friendly_name is None:
+        return
+    for record in _children(table, workspace.sid):
+        if record.friendly_name == friendly_name and record is not renaming:
+            raise bad_request(
+                f"{_KINDS[type(record)]} named {friendly_name} already exists for workspace {workspace.sid} "
+                f"for account {call.account_sid}"
+            )
+
+
 def _activity_sid(call: Call, workspace: Workspace, name: str) -> str | None:
     """An activity SID parameter, which must name an activity of this workspace."""
     sid = call.form.sid(name, "WA")
@@ -343,6 +366,7 @@ def create_activity(call: Call) -> Reply:
     workspace = _workspace(call)
     friendly_name = call.form.required("FriendlyName", max_length=64)
     available = call.form.boolean("Available", also_true=("1", "yes")) or False
+    _unique_name(call, call.state.activities, workspace, friendly_name)
     activity = add_activity(call.state, workspace.sid, friendly_name, available)
     return Reply(201, _render_activity(call, activity))
 
@@ -369,7 +393,10 @@ def fetch_activity(call: Call) -> Reply:
 def update_activity(call: Call) -> Reply:
     """Only FriendlyName changes; `Available` is fixed at creation and ignored here, as TaskRouter does."""
     activity = _child(call, call.state.activities, "WA")
-    activity.friendly_name = call.form.text("FriendlyName", max_length=64) or activity.friendly_name
+    friendly_name = call.form.text("FriendlyName", max_length=64) or activity.friendly_name
+    workspace = call.state.workspaces[activity.workspace_sid]
+    _unique_name(call, call.state.activities, workspace, friendly_name, renaming=activity)
+    activity.friendly_name = friendly_name
     activity.date_updated = now()
     return Reply(200, _render_activity(call, activity))
 
@@ -550,6 +577,7 @@ def create_queue(call: Call) -> Reply:
     workspace = _workspace(call)
     call.form.required("FriendlyName", max_length=64)
     changes = _queue_changes(call, workspace)
+    _unique_name(call, call.state.task_queues, workspace, changes["friendly_name"])
     queue = add_queue(call.state, workspace.sid, changes.pop("friendly_name"))
     apply_changes(queue, changes)
     return Reply(201, _render_queue(call, queue))
@@ -582,7 +610,10 @@ def fetch_queue(call: Call) -> Reply:
 
 def update_queue(call: Call) -> Reply:
     queue = _child(call, call.state.task_queues, "WQ")
-    apply_changes(queue, _queue_changes(call, call.state.workspaces[queue.workspace_sid]))
+    workspace = call.state.workspaces[queue.workspace_sid]
+    changes = _queue_changes(call, workspace)
+    _unique_name(call, call.state.task_queues, workspace, changes.get("friendly_name"), renaming=queue)
+    apply_changes(queue, changes)
     queue.date_updated = now()
     return Reply(200, _render_queue(call, queue))
 
@@ -673,6 +704,7 @@ def _workflow_changes(call: Call, workspace: Workspace, *, creating: bool) -> di
 def create_workflow(call: Call) -> Reply:
     workspace = _workspace(call)
     changes = _workflow_changes(call, workspace, creating=True)
+    _unique_name(call, call.state.workflows, workspace, changes["friendly_name"])
     workflow = add_workflow(
         call.state, workspace.sid, changes.pop("friendly_name"), changes.pop("configuration")
     )
@@ -699,7 +731,9 @@ def fetch_workflow(call: Call) -> Reply:
 def update_workflow(call: Call) -> Reply:
     workflow = _child(call, call.state.workflows, "WW")
     workspace = call.state.workspaces[workflow.workspace_sid]
-    apply_changes(workflow, _workflow_changes(call, workspace, creating=False))
+    changes = _workflow_changes(call, workspace, creating=False)
+    _unique_name(call, call.state.workflows, workspace, changes.get("friendly_name"), renaming=workflow)
+    apply_changes(workflow, changes)
     workflow.date_updated = now()
     return Reply(200, _render_workflow(call, workflow))
 
