@@ -333,3 +333,31 @@ def test_a_create_and_an_update_whose_answers_were_lost_leave_one_object_and_the
         assert updated["revision"] == 2  # a lost Studio update is not sent again: one more revision, not two
     connected(spec.provider(), emulator).delete(created.id, updated)
     assert emulator.state(comparable=True) == before  # no second object was made, none is left behind
+
+
+def _console_delete(twilio: Any, name: str, sid: str, inputs: dict[str, Any]) -> None:
+    """The object deleted in the console (a number released)."""
+    if name == "StudioFlow":
+        twilio.studio.v2.flows(sid).delete()
+    elif name == "Workspace":
+        twilio.taskrouter.v1.workspaces(sid).delete()
+    elif name == "PhoneNumberBinding":
+        twilio.api.v2010.accounts(twilio.account_sid).incoming_phone_numbers(sid).delete()
+    elif name == "ConversationsAddress":
+        twilio.conversations.v1.address_configurations(sid).delete()
+    else:
+        collection = {"Activity": "activities", "TaskChannel": "task_channels", "TaskQueue": "task_queues",
+                      "Workflow": "workflows"}[name]
+        _in_workspace(twilio, sid, inputs, collection).delete()
+
+
+def test_an_object_deleted_outside_pulumi_reads_as_gone(
+    kind: tuple[Kind, dict[str, Any]], emulator: EmulatorHandle, request: pytest.FixtureRequest
+) -> None:
+    spec, inputs = kind
+    created = connected(spec.provider(), emulator).create(inputs)
+    _console_delete(client(emulator), request.node.callspec.params["kind"], created.id, inputs)
+
+    read = connected(spec.provider(), emulator).read(created.id, as_state(created.outs))
+
+    assert (read.id, read.outs) == (None, {})  # refresh drops it from the state; the next up creates it again
