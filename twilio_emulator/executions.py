@@ -11,9 +11,8 @@ answered. Its Steps are the simulator's path (`name` is the event taken, `transi
 (the trigger's step: `trigger`). A trigger whose `incomingRequest` leads nowhere makes an execution of
 one step, Trigger to Ended, as Studio's example shows.
 
-Choices Studio's docs do not settle, made here once: lists are newest first for executions and in the
-order run for steps; `initiated_by` is the account that made the request; a flow with no published
-revision cannot be executed (400). Executions live in memory with the emulator (not in `--state`).
+Choices Studio's docs do not settle (list order, `initiated_by`, an unpublished flow, memory only) are
+listed in README.md, "Choices where the contract is silent or unverified".
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Only what the toolkit uses is served: create (a unique name is unique within its service, so a create is an
 atomic claim), list, fetch (by ET SID or unique name), update and delete. The service is named by its IS SID
 or by `default`. Twilio's OpenAPI spec for Sync is not among the project's references: the fields and error
-codes follow Twilio's public Sync documentation (unverified here; see components/providers/ledger.py).
+codes follow Twilio's public Sync documentation (unverified: README.md, "Choices"; see components/providers/ledger.py).
 """
 
 from __future__ import annotations
