@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import time
 from difflib import get_close_matches
 from pathlib import Path
@@ -315,6 +316,17 @@ def parse_stack_settings(raw: Mapping[str, Any], stack: str, *, project: str = D
     """Validate config values (key without the project prefix -> value) or explain every problem."""
     where = f"Pulumi.{stack}.yaml"
     values = {key: value for key, value in raw.items() if key not in SECRET_KEYS}
+    base_url = values.get("apiBaseUrl")
+    if isinstance(base_url, str) and url_has_credentials(base_url):
+        # Checked before the model, whose message would show the value: the token in it, in the output.
+        bare = hide_credentials(base_url, mark="")
+        raise StackSettingsError(
+            f"{where}: {project}:apiBaseUrl carries credentials ({hide_credentials(base_url)}): a stack file is "
+            f"plain text, and Pulumi keeps this value in the state and its history in clear; nothing was deployed. "
+            f"Set it to the scheme, host and port alone (`pulumi config set apiBaseUrl "
+            f"{bare} --stack {stack}`) and the token with `pulumi config "
+            f"set --secret authToken ... --stack {stack}` (or TWILIO_AUTH_TOKEN); if it was a real token, rotate it"
+        )
     oversized = [(key, size) for key, value in values.items() if (size := value_size(value)) > MAX_VALUE_BYTES]
     if oversized:
         raise StackSettingsError(f"{where} has invalid config:\n" + "\n".join(
@@ -327,6 +339,24 @@ def parse_stack_settings(raw: Mapping[str, Any], stack: str, *, project: str = D
     except ValidationError as error:
         problems = [_problem(detail, project, stack) for detail in error.errors(include_url=False)]
         raise StackSettingsError(f"{where} has invalid config:\n" + "\n".join(problems)) from None
+
+
+def url_has_credentials(url: str) -> bool:
+    """``url`` names a user or password before its host (``http://AC...:token@host``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "@" in url
+    return bool(parts.username or parts.password or "@" in parts.netloc)
+
+
+def hide_credentials(url: str, *, mark: str = "***@") -> str:
+    """``url`` with whatever precedes its host (a user, a token) shown as ``mark`` (``""``: left out)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
+    return parts._replace(netloc=mark + parts.netloc.rpartition("@")[2]).geturl()
 
 
 def value_size(value: Any) -> int:
@@ -492,10 +522,59 @@ def load_stack_settings() -> StackSettings:
             f"`pulumi config rm {plain[0]} --stack {stack}` and `pulumi config set --secret {plain[0]} ... "
             f"--stack {stack}` (or export it as TWILIO_* instead)"
         )
+    config = CONFIG.get()
+    problem = secret_leak(config, project, stack, is_config_secret)
+    if problem:
+        raise pulumi.RunError(problem)
     try:
-        return parse_stack_settings(decode_engine_config(CONFIG.get(), project), stack, project=project)
+        return parse_stack_settings(decode_engine_config(config, project), stack, project=project)
     except StackSettingsError as error:
         raise pulumi.RunError(str(error)) from None
+
+
+CREDENTIAL_SOURCES = {"authToken": "the authToken stack secret", "apiSecret": "the apiSecret stack secret",
+                      "TWILIO_AUTH_TOKEN": "TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET": "TWILIO_API_SECRET"}
+"""Where a credential the providers use comes from, as a message names it."""
+
+
+def secret_leak(
+    config: Mapping[str, str], project: str, stack: str, is_secret: Callable[[str], bool],
+    environ: Mapping[str, str] | None = None,
+) -> str | None:
+    """Why the stack's settings would put a secret in clear, or None.
+
+    Every setting but the credentials ends up in what the stack deploys (a flow's definition, a queue, a number's
+    webhook), which Twilio shows in its Console and Pulumi keeps in the state in clear, whatever the stack file
+    said: so a setting set with ``--secret`` cannot stay secret, and a setting that holds the stack's own token
+    would publish it. Neither value is ever shown here.
+    """
+    env = os.environ if environ is None else environ
+    where = f"Pulumi.{stack}.yaml"
+    settings = {key: text for key, text in config.items()
+                if key.startswith(f"{project}:") and key.removeprefix(f"{project}:") not in SECRET_KEYS}
+    secret = sorted(key for key in settings if is_secret(key))
+    if secret:
+        key = secret[0].removeprefix(f"{project}:")
+        return (f"{where}: {secret[0]} is set as a secret, but no setting but the credentials stays secret: its value "
+                f"goes into what the stack deploys (a flow definition, the routing, a number), which Twilio shows "
+                f"in its Console and Pulumi keeps in the stack's state in clear; nothing was deployed. Keep secrets "
+                f"out of flows (a Twilio Function reads them from its own environment variables): remove it with "
+                f"`pulumi config rm {key} --stack {stack}`, or set a value that is no secret without --secret")
+    credentials = {CREDENTIAL_SOURCES[name]: value for name, value in (
+        *((key, config.get(f"{project}:{key}") or "") for key in ("authToken", "apiSecret")),
+        *((name, env.get(name) or "") for name in ("TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET")),
+    ) if len(value) >= 8}
+    for key, text in sorted(settings.items()):
+        if key == f"{project}:apiBaseUrl" and url_has_credentials(text):
+            continue  # parse_stack_settings says what to write there instead
+        source = next((source for source, value in credentials.items() if value in text), None)
+        if source is not None:
+            return (f"{where}: {key} holds the Twilio credential of {source} in plain text (not shown here): it "
+                    f"would go into what the stack deploys and into the state in clear; nothing was deployed. Remove "
+                    f"it from {key} (`pulumi config rm {key.removeprefix(project + ':')} --stack {stack}`, or edit "
+                    f"{where}), keep the credential in {source} alone, and rotate it: the stack file and Pulumi's "
+                    f"history of this stack already hold it")
+    return None
 
 
 def project_name(root: Path) -> str:

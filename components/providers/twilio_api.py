@@ -77,8 +77,16 @@ def resolve_connection(config: Mapping[str, Any], environ: Mapping[str, str] | N
         )
     username, password = _credentials(config, env, account_sid)
     base_url = env.get(BASE_URL_ENV) or str(config.get(API_BASE_URL_KEY) or "") or None
+    where = BASE_URL_ENV if env.get(BASE_URL_ENV) else f"stack config {API_BASE_URL_KEY}"
+    if base_url and "@" in base_url.partition("?")[0].partition("#")[0]:
+        # Never shown: whatever precedes the host may be a token, and every error names the URL it called.
+        host = base_url.rpartition("@")[2]
+        raise TwilioSetupError(
+            f"{where} carries credentials before its host (...@{host}), which would appear in every error and log "
+            f"line naming a URL; give only the scheme, host and port, and the token as the authToken stack "
+            f"secret or TWILIO_AUTH_TOKEN (rotate it if it was a real one)"
+        )
     if base_url and urlsplit(base_url).path.strip("/"):
-        where = BASE_URL_ENV if env.get(BASE_URL_ENV) else f"stack config {API_BASE_URL_KEY}"
         raise TwilioSetupError(
             f"{where} is {base_url!r}, which has a path; Twilio calls go to <base>/<product>/<path>, so give only "
             f"the scheme, host and port"
