@@ -3,6 +3,9 @@
 Offline checks (settings, flows, routing, provider inputs) catch what is wrong in the program itself. What
 only the account can answer is asked here, once, during `up`, before the first write:
 
+* is it the account the stack's objects are in? A stack file whose ``accountSid`` changed since the last
+  deployment (the stack's own ``accountSid`` output, read from the backend, also in a preview) stops before
+  the claim below would write to the new account;
 * does it own the numbers the stack binds? A stack that names a number it does not own stops instead of
   half-deploying;
 * is it this stack's account? The first `up` claims the account for its stack (``ledger.claim_account``:
@@ -88,6 +91,32 @@ def refused(settings: StackSettings, stack: str, error: TwilioException) -> str:
             f"the account they belong to.")
 
 
+def deployed_account(project: str, stack: str) -> str | None:
+    """The account this stack's last deployment was made in (its ``accountSid`` output), or None if it has none.
+
+    Read from the backend through the engine (the stack's own outputs, as a StackReference reads them): no
+    Twilio call, so a preview asks it too. A stack never deployed, or destroyed, has no outputs.
+    """
+    name = f"{pulumi.get_organization()}/{project}/{stack}"
+    try:
+        result = pulumi.runtime.invoke("pulumi:pulumi:readStackOutputs", {"name": name})
+    except Exception:  # a backend that cannot say: the providers still refuse any object of another account
+        return None
+    outputs = (result.value or {}).get("outputs") or {}
+    account = outputs.get("accountSid") if isinstance(outputs, Mapping) else None
+    return account if isinstance(account, str) else None
+
+
+def moved_account(settings: StackSettings, stack: str, deployed: str) -> str:
+    """The stack file names another account than the one the stack's objects are in: which, and the two fixes."""
+    return (f"Pulumi.{stack}.yaml: accountSid is {settings.account_sid}, but stack {stack} was last deployed to "
+            f"account {deployed}, where the objects in its state are; nothing was written to either account. If "
+            f"{settings.account_sid} is a mistake, set accountSid back to {deployed} (`pulumi config set accountSid "
+            f"{deployed} --stack {stack}`). To move the stack to {settings.account_sid}, first run `pulumi destroy "
+            f"--stack {stack}` with accountSid {deployed} and its credentials (it gives that account's objects and "
+            f"claim back), then set accountSid to {settings.account_sid} and run `pulumi up`.")
+
+
 def missing_numbers(settings: StackSettings, owned: set[str]) -> list[str]:
     """The stack's numbers the account does not own, in the stack file's order."""
     return [number for number in settings.owned_numbers if number not in owned]
@@ -103,6 +132,9 @@ def check_account(settings: StackSettings, config: Mapping[str, Any], stack: str
     if isinstance(get_monitor(), MockMonitor):
         return None  # under Pulumi's mocks there is no account to ask
     project = pulumi.get_project()
+    deployed = deployed_account(project, stack)
+    if deployed and deployed != settings.account_sid:
+        raise pulumi.RunError(moved_account(settings, stack, deployed))
     if not pulumi.runtime.is_dry_run():  # a preview makes no Twilio call
         try:
             connection = resolve_connection(config)
