@@ -160,3 +160,17 @@ def test_a_console_edit_to_each_kind_is_drift_on_refresh_and_one_up_puts_it_back
     assert canonical(outputs_of_all(stack)) == canonical(created)
     stack.engine.refresh(preview_only=True, expect_no_changes=True)
     assert_no_op(stack)
+
+
+def test_a_callback_removed_from_the_program_is_cleared_in_twilio_and_stays_a_no_op(stack: Stack) -> None:
+    stack.set(callbackUrl="https://example.com/events")
+    stack.engine.up()
+    stack.engine.stack.remove_config("lifecycle:callbackUrl")  # the line is deleted from the program's config
+    stack.emulator.reset_log()
+
+    assert stack.engine.up().changed() == {"ws": "update"}
+
+    assert len(stack.writes()) == 1
+    assert not stack.client.taskrouter.v1.workspaces(stack.sid("ws")).fetch().event_callback_url
+    stack.engine.refresh(preview_only=True, expect_no_changes=True)  # the state says what Twilio holds
+    assert_no_op(stack)
