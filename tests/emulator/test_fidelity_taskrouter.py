@@ -10,10 +10,15 @@ code (an activity is routed on by name: `worker.activity_name`); their exact wor
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from twilio.base.exceptions import TwilioRestException
+
+from tests.emulator.conftest import checked_client
+from tests.emulator.support import ACCOUNT_SID, AUTH_TOKEN, EmulatorHandle, saved_state
+from twilio_emulator.server import Emulator
 
 
 @pytest.fixture
@@ -103,3 +108,24 @@ def test_renaming_an_activity_to_another_activitys_name_is_refused(ws: Any) -> N
         ws.activities(lunch.sid).update(friendly_name="Available")
     assert (caught.value.status, caught.value.code) == (400, 20001)
     assert ws.activities(lunch.sid).fetch().friendly_name == "Lunch"
+
+
+def test_refused_duplicates_leave_the_state_file_as_the_account_and_hold_after_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    with Emulator(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, port=0, state_file=state_file) as running:
+        sdk = checked_client(EmulatorHandle(base_url=running.base_url))
+        ws = sdk.taskrouter.v1.workspaces(sdk.taskrouter.v1.workspaces.list()[0].sid)
+        ws.task_queues.create(friendly_name="Sales")
+        support = ws.task_queues.create(friendly_name="Support")
+        with pytest.raises(TwilioRestException):
+            ws.task_queues.create(friendly_name="Sales")
+        with pytest.raises(TwilioRestException):
+            ws.task_queues(support.sid).update(friendly_name="Sales")
+        assert saved_state(state_file) == running.api.state_data()
+    with Emulator(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN, port=0, state_file=state_file) as restarted:
+        sdk = checked_client(EmulatorHandle(base_url=restarted.base_url))
+        ws = sdk.taskrouter.v1.workspaces(sdk.taskrouter.v1.workspaces.list()[0].sid)
+        assert sorted(q.friendly_name for q in ws.task_queues.list()) == ["Everyone", "Sales", "Support"]
+        with pytest.raises(TwilioRestException) as caught:
+            ws.task_queues.create(friendly_name="Support")
+        assert caught.value.code == 20001
