@@ -14,7 +14,8 @@ keeps unique (a workspace, an activity, a channel's unique name) is deleted befo
 created; with Pulumi's default order the replacement would adopt, or collide with, the very object
 the old resource then deletes. Queues and workflows the program creates itself are replaced
 create-first: Twilio refuses to delete a queue a workflow still routes to, and a new queue or
-workflow is never mistaken for an existing one.
+workflow is never mistaken for an existing one. Twilio keeps a queue's name unique in its workspace, so
+a replacement that keeps the name is refused, with the fix (``TwilioProvider.name_taken_hint``).
 """
 
 from __future__ import annotations

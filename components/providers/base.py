@@ -481,9 +481,25 @@ class TwilioProvider(ResourceProvider):
         lines = self.explain_details(props, details)
         if code == 20404:
             hint: str | None = _NOT_FOUND_HINTS["create" if action == "create" else "read"]
+        elif code == 20001 and "already exists" in message:
+            hint = self.name_taken_hint(props)
         else:
             hint = _HINTS.get(code or 0)
         return text + "".join(f"\n  - {line}" for line in lines) + (f"\n  fix: {hint}" if hint else "")
+
+    def name_taken_hint(self, props: Mapping[str, Any]) -> str:
+        """The fix when Twilio refuses a name another object of this kind already has (400, code 20001).
+
+        Twilio keeps a queue's name unique in its workspace (nash-md/twilio-contact-center#23 quotes its answer);
+        so a replacement the engine creates before deleting the old object (Pulumi's default order: a resource
+        renamed in code without an alias, `up --replace`, replace_on_changes) cannot keep the name.
+        """
+        name = props.get(self.label_field)
+        return (f"Twilio keeps {self.kind} names unique and one named {name!r} exists. If this stack is replacing "
+                f"its own: a resource renamed in code keeps its object with aliases=[pulumi.Alias(name=\"<old "
+                f"name>\")]; a setting changes in place (drop replace_on_changes or --replace); or give it another "
+                f"name in the same change. If it was made outside this stack: adopt it (adopt_sid=\"<its SID>\") or "
+                f"choose another name")
 
     def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
         """Lines that make Twilio's error details readable; subclasses map paths to names."""

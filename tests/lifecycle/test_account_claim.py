@@ -82,9 +82,13 @@ def test_two_stacks_deploying_one_account_at_once_exactly_one_proceeds_until_a_l
     assert len(flows) == len(set(flows)) == 3  # nothing twice
 
     # A take-over is explicit: the refused stack names the owner it takes the account from, and the log says so.
+    # The previous owner's objects stay in the account: its queues' names are taken (Twilio keeps them unique
+    # in a workspace), so the taking stack's queues are refused with the fix (adopt them, or delete them first).
     taking = Engine(engines[loser].project_dir, loser, tmp_path / loser / "state",
                     env={**engines[loser].env, TAKE_OVER_ENV: winner})
-    outcome = taking.up()
+    with pytest.raises(EngineError) as refused:
+        taking.up()
 
     assert claim_owner(account) == loser
-    assert any(f"took it over from stack flex-pre-agent/{winner}" in line for line in outcome.output)
+    assert f"took it over from stack flex-pre-agent/{winner}" in str(refused.value)
+    assert 'adopt it (adopt_sid="<its SID>")' in str(refused.value)

@@ -158,19 +158,21 @@ def test_replacements_delete_first_move_dependents_and_lose_nothing(stack: Stack
     assert workspace.task_queues(stack.sid("support")).fetch().reservation_activity_sid == new_sid
     assert not stack.outputs("lunch").get("adopted")
 
-    # A field under replace_on_changes, and an immutable address type.
-    stack.set(supportTargets="routing.skills HAS 'billing'", smsAddressType="whatsapp")
+    # A field under replace_on_changes with a new queue name, and an immutable address type.
+    stack.set(supportTargets="routing.skills HAS 'billing'", supportFriendlyName="Billing", smsAddressType="whatsapp")
     outcome = stack.engine.up()
     assert outcome.changed()["support"] == "replace"
     assert outcome.changed()["sms-address"] == "replace"
     stack.engine.preview(expect_no_changes=True)
 
-    # A rename without an alias: replaced, without losing the object.
+    # A rename without an alias, the queue's name kept: the engine creates the replacement first, which
+    # Twilio refuses (queue names are unique in a workspace); the message says to alias it, nothing is lost.
     stack.set(supportName="support-renamed")
-    stack.engine.up()
-    names = [q.friendly_name for q in workspace.task_queues.list()]
-    assert names.count("Support") == 1
-    assert stack.sid("support-renamed") in {q.sid for q in workspace.task_queues.list()}
+    with pytest.raises(EngineError, match=r"aliases=\[pulumi\.Alias\(name=\\?\"<old name>\\?\"\)\]"):
+        stack.engine.up()
+    assert [q.friendly_name for q in workspace.task_queues.list()].count("Billing") == 1
+    stack.set(supportName="support")
+    stack.engine.preview(expect_no_changes=True)
 
     stack.engine.destroy()
     assert_account_is_back_to_flex_defaults(stack)
@@ -179,11 +181,17 @@ def test_replacements_delete_first_move_dependents_and_lose_nothing(stack: Stack
 def test_up_replace_keeps_state_true(stack: Stack) -> None:
     stack.engine.up()
 
-    for resource in ("support", "sms-address", "main-number"):
+    for resource in ("sms-address", "main-number"):
         stack.engine.up(replace=[stack.engine.state_of(resource)["urn"]])
 
         assert not stack.outputs(resource).get("adopted"), resource
         stack.engine.preview(expect_no_changes=True)
+    # A queue cannot be replaced under its own name (Twilio keeps it unique): refused, with the fix, and kept.
+    support = stack.sid("support")
+    with pytest.raises(EngineError, match="Twilio keeps TaskQueue names unique"):
+        stack.engine.up(replace=[stack.engine.state_of("support")["urn"]])
+    assert stack.sid("support") == support
+    stack.engine.preview(expect_no_changes=True)
     stack.engine.destroy()
     assert_account_is_back_to_flex_defaults(stack)
 

@@ -1,5 +1,8 @@
 """Replacements with the real engine's orders: Flex's objects adopted by name, the program's own never."""
 
+import pytest
+
+from components.providers.base import TwilioProviderError
 from components.providers.taskrouter import ActivityProvider, TaskQueueProvider
 from tests.emulator.support import EmulatorHandle
 from tests.providers.support import client, connected, flex_workspace_sid, through_the_wire
@@ -11,9 +14,13 @@ def test_an_existing_object_of_a_non_flex_name_is_never_adopted_by_name(emulator
     existing = queues.create(friendly_name="Support")
     provider = connected(TaskQueueProvider(), emulator)
 
-    created = provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
-    assert created.id != existing.sid
-    assert (created.outs or {})["adopted"] is False
+    # Twilio keeps queue names unique in a workspace: the create is refused, and says how to take it over.
+    with pytest.raises(TwilioProviderError) as refused:
+        provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
+    assert "Twilio error 20001" in str(refused.value)
+    assert 'fix: Twilio keeps TaskQueue names unique and one named \'Support\' exists' in str(refused.value)
+    assert 'adopt it (adopt_sid="<its SID>")' in str(refused.value)
+    assert [q.sid for q in queues.list() if q.friendly_name == "Support"] == [existing.sid]
 
     adopted = provider.create({"workspace_sid": workspace, "friendly_name": "Support", "adopt_sid": existing.sid})
     assert (adopted.id, (adopted.outs or {})["adopted"]) == (existing.sid, True)
@@ -21,16 +28,18 @@ def test_an_existing_object_of_a_non_flex_name_is_never_adopted_by_name(emulator
 
 def test_a_replacement_created_first_gets_its_own_object_and_the_old_one_goes(emulator: EmulatorHandle) -> None:
     # The engine's order for --replace, replace_on_changes or a rename without an alias: create the
-    # new resource, update what uses it, then delete the old one.
+    # new resource, update what uses it, then delete the old one. Under another name it works; under the
+    # same name Twilio refuses the second queue, and the message says how to keep the object instead.
     workspace = flex_workspace_sid(emulator)
     provider = connected(TaskQueueProvider(), emulator)
-    inputs = {"workspace_sid": workspace, "friendly_name": "Support"}
-    old = provider.create(inputs)
-    new = provider.create(inputs)
+    old = provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
+    with pytest.raises(TwilioProviderError, match=r"aliases=\[pulumi\.Alias\(name=\"<old name>\"\)\]"):
+        provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
+    new = provider.create({"workspace_sid": workspace, "friendly_name": "Support desk"})
     provider.delete(old.id, through_the_wire(old.outs or {}))
 
     queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues.list()
-    assert [q.sid for q in queues if q.friendly_name == "Support"] == [new.id]
+    assert [q.sid for q in queues if q.friendly_name.startswith("Support")] == [new.id]
     assert (new.outs or {})["adopted"] is False
 
 

@@ -4,7 +4,8 @@ Its knobs live in the ``lifecycle:`` config namespace, apart from the project's 
 test changes exactly one thing: ``greeting`` (one widget), ``supportMaxReserved`` (one queue),
 ``eventCallbackUrl`` (one workspace field), ``lunchAvailable`` (an activity's immutable availability),
 ``smsAddressType`` (an address's immutable type), ``supportName`` (the queue's resource name, a rename
-without an alias), ``supportTargets`` (a field under ``replace_on_changes``), ``protect``,
+without an alias), ``supportTargets`` (a field under ``replace_on_changes``), ``supportFriendlyName`` (the
+queue's name in Twilio, which Twilio keeps unique in a workspace), ``protect``,
 ``retainSupport`` (retain_on_delete), ``importSupport`` (the import_ option), ``extraQueues`` (many
 creates at once), ``unknownInputs`` (a number and a name known only after apply), and for the policy
 pack ``startAtGreeting`` (a flow that cannot run), ``unbindMainNumber`` and ``literalWorkspaceSid``. Dependents are
@@ -49,7 +50,7 @@ def opts(**options: object) -> pulumi.ResourceOptions:
 everyone_model = taskrouter.TaskQueue(key="everyone", friendly_name="Everyone", target_workers="1==1")
 support_model = taskrouter.TaskQueue(
     key="support",
-    friendly_name="Support",
+    friendly_name=config.get("supportFriendlyName") or "Support",
     target_workers=config.get("supportTargets") or "routing.skills HAS 'support'",
 )
 assign_model = taskrouter.default_route(everyone_model)
