@@ -34,7 +34,9 @@ class PreAgentWorkflowArgs:
 class PreAgentWorkflow(pulumi.ComponentResource):
     """Routing, one Studio flow per trigger type, and the numbers and addresses that start them.
 
-    With ``settings.protect`` every resource is protected and number bindings are kept on delete.
+    With ``settings.protect`` every resource is protected. A binding deleted anyway (protection lifted, then
+    ``destroy``) puts the number back as it was, as everywhere: kept, it would point at the flow the same
+    destroy deletes.
     """
 
     routing: Routing
@@ -65,7 +67,6 @@ class PreAgentWorkflow(pulumi.ComponentResource):
                     webhook_url=self.flows[flow].webhook_url,
                     voice="voice" in channels,
                     messaging="messaging" in channels,
-                    retain_on_delete=settings.protect,
                 ),
                 self._child(),
             )

@@ -69,13 +69,14 @@ def test_every_resource_has_a_stable_unique_name_and_the_component_that_owns_it(
 
 @pytest.mark.parametrize(("stack", "protected"), [("local", False), ("dev", False), ("prod", True)])
 @pulumi.runtime.test
-def test_prod_protects_everything_and_keeps_number_bindings(stack: str, protected: bool) -> None:
+def test_prod_protects_everything_and_no_stack_keeps_a_number_pointing_at_its_flows(stack: str,
+                                                                                    protected: bool) -> None:
     program = start(stack)
     run(program)
     assert {bool(item.resource._protect) for item in program.resources} == {protected}
     bindings = program.of_type("PhoneNumberBinding")
     assert bindings
-    assert {bool(item.retain_on_delete) for item in bindings} == {protected}
+    assert {bool(item.retain_on_delete) for item in bindings} == {False}  # destroy puts each number back
 
 
 @pulumi.runtime.test
