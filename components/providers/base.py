@@ -451,7 +451,10 @@ class TwilioProvider(ResourceProvider):
         """Offline: the object in state must belong to the account this stack is configured for."""
         expected = getattr(self, "_config", {}).get(ACCOUNT_SID_KEY)
         if expected:
-            check_account(self.describe(olds), expected, olds.get("account_sid"))
+            try:
+                check_account(self.describe(olds), expected, olds.get("account_sid"))
+            except TwilioSetupError as error:  # its message, not one traceback per resource (diff and read too)
+                raise TwilioProviderError(str(error)) from None
 
     @contextmanager
     def _calling(self, action: str, props: Mapping[str, Any]) -> Iterator[Connection]:

@@ -171,3 +171,22 @@ def test_a_read_where_nothing_listens_is_tried_twice_and_names_the_url_it_was_se
         client.request("GET", "https://studio.twilio.com/v2/Flows/FW1")
     assert len(waits) == 1
     assert str(lost.value).startswith(f"GET http://127.0.0.1:{port}/studio/v2/Flows/FW1: no connection")
+
+
+@pytest.mark.parametrize("call", ["diff", "read", "delete"])
+def test_an_object_of_another_account_is_refused_by_every_call_with_its_message_not_a_traceback(call: str) -> None:
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    from components.providers.base import TwilioProviderError
+    from components.providers.taskrouter import TaskQueueProvider
+
+    provider = TaskQueueProvider()
+    provider.configure(ConfigureRequest(Config({ACCOUNT_SID_KEY: ACCOUNT, AUTH_TOKEN_KEY: "t"}, "flex-pre-agent")))
+    olds = {"workspace_sid": "WS" + "0" * 32, "friendly_name": "Support", "account_sid": OTHER}
+    calls = {"diff": lambda: provider.diff("WQ" + "0" * 32, olds, olds),
+             "read": lambda: provider.read("WQ" + "0" * 32, olds),
+             "delete": lambda: provider.delete("WQ" + "0" * 32, olds)}
+    # TwilioProviderError reaches the engine as its message (plain_errors_in_provider_server), once a resource
+    with pytest.raises(TwilioProviderError, match=f"TaskQueue 'Support' belongs to account {OTHER}"):
+        calls[call]()
