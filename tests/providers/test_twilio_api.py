@@ -2,7 +2,7 @@
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -184,7 +184,7 @@ def test_an_object_of_another_account_is_refused_by_every_call_with_its_message_
     provider = TaskQueueProvider()
     provider.configure(ConfigureRequest(Config({ACCOUNT_SID_KEY: ACCOUNT, AUTH_TOKEN_KEY: "t"}, "flex-pre-agent")))
     olds = {"workspace_sid": "WS" + "0" * 32, "friendly_name": "Support", "account_sid": OTHER}
-    calls = {"diff": lambda: provider.diff("WQ" + "0" * 32, olds, olds),
+    calls: dict[str, Callable[[], object]] = {"diff": lambda: provider.diff("WQ" + "0" * 32, olds, olds),
              "read": lambda: provider.read("WQ" + "0" * 32, olds),
              "delete": lambda: provider.delete("WQ" + "0" * 32, olds)}
     # TwilioProviderError reaches the engine as its message (plain_errors_in_provider_server), once a resource
