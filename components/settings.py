@@ -58,7 +58,7 @@ FIXES: dict[str, str] = {
     "languages": "a list of language codes the flows speak (flows/catalog.py), in menu order",
     "vipTrait": "the profile trait that marks a VIP, a name such as vip",
     "profileConnection": "the Unified Profiles connection Search for a Profile uses (its Connection in Console)",
-    "protect": "true (protect resources, keep number bindings on delete) or false",
+    "protect": "true (protect every resource: a destroy needs `pulumi state unprotect` first) or false",
     "flows": "a list of flow names (the @flow names under flows/) deployed even though nothing starts them",
     "flowParameters": "a mapping of flow parameter name to its value in this stack, e.g. {PAYMENT_URL: https://...}",
     "promoteFrom": "the stack whose deployed flows and routing this one may deploy, e.g. dev (or org/project/dev)",
