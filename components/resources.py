@@ -10,7 +10,8 @@ old path.
 
 Replacement order (``delete_before_replace`` unless the program's options say otherwise): a resource
 that adopts an existing object (Flex's own, ``adopt_sid``, a number, an address) or whose name Twilio
-keeps unique (a workspace, an activity, a channel's unique name) is deleted before its replacement is
+keeps, or may keep, unique (a workspace or an activity: unverified; a channel's unique name) is deleted before
+its replacement is
 created; with Pulumi's default order the replacement would adopt, or collide with, the very object
 the old resource then deletes. Queues and workflows the program creates itself are replaced
 create-first: Twilio refuses to delete a queue a workflow still routes to, and a new queue or
