@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +78,25 @@ def run_generated(source: str) -> str:
     from studio import canonical_json
 
     return canonical_json(namespace["build_widget"]().to_state(placeholders=True))
+
+
+def widget_copy(definition: Mapping[str, Any], name: str,
+                change: Callable[[dict[str, Any]], object] | None = None) -> dict[str, Any]:
+    """A copy of widget ``name`` of a real flow ``definition``, ``change`` applied to it, without its nexts."""
+    state: dict[str, Any] = copy.deepcopy(next(s for s in definition["states"] if s["name"] == name))
+    state["transitions"] = [{k: v for k, v in t.items() if k != "next"} for t in state["transitions"]]
+    if change is not None:
+        change(state)
+    return state
+
+
+def set_property(key: str, value: object) -> Callable[[dict[str, Any]], object]:
+    return lambda state: state["properties"].__setitem__(key, value)
+
+
+def drop_property(key: str) -> Callable[[dict[str, Any]], object]:
+    return lambda state: state["properties"].pop(key)
+
+
+def set_event(index: int, event: str) -> Callable[[dict[str, Any]], object]:
+    return lambda state: state["transitions"][index].__setitem__("event", event)

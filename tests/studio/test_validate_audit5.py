@@ -18,7 +18,7 @@ from studio.importer import FlowImportError, import_definition
 from studio.simulate import Contact, simulate
 from studio.spec import STATE_KEYS
 from tests.studio.flow_samples import console_flow as flow
-from tests.studio.flow_samples import run_generated
+from tests.studio.flow_samples import drop_property, run_generated, set_event, set_property, widget_copy
 
 JSON = dict[str, Any]
 
@@ -122,23 +122,7 @@ def test_send_message_shorten_urls_true_as_an_api_export_writes_it_is_no_problem
 
 def mutated(flow_id: str, widget: str, change: Callable[[JSON], object] | None = None) -> JSON:
     """A copy of one widget of a real flow, ``change`` applied to it, without its nexts."""
-    state: JSON = copy.deepcopy(next(s for s in REAL[flow_id]["states"] if s["name"] == widget))
-    state["transitions"] = [{k: v for k, v in t.items() if k != "next"} for t in state["transitions"]]
-    if change is not None:
-        change(state)
-    return state
-
-
-def set_property(key: str, value: object) -> Callable[[JSON], object]:
-    return lambda state: state["properties"].__setitem__(key, value)
-
-
-def drop_property(key: str) -> Callable[[JSON], object]:
-    return lambda state: state["properties"].pop(key)
-
-
-def set_event(index: int, event: str) -> Callable[[JSON], object]:
-    return lambda state: state["transitions"][index].__setitem__("event", event)
+    return widget_copy(REAL[flow_id], widget, change)
 
 
 REJECTED = [

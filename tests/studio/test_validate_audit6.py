@@ -17,7 +17,7 @@ from studio.diagram import to_mermaid
 from studio.importer import import_definition
 from studio.simulate import Contact, simulate
 from tests.studio.flow_samples import console_flow as flow
-from tests.studio.flow_samples import run_generated
+from tests.studio.flow_samples import drop_property, run_generated, set_event, set_property, widget_copy
 
 JSON = dict[str, Any]
 AUDIT6 = Path(__file__).parent / "audit6"
@@ -140,23 +140,7 @@ def test_flexctl_validate_fails_it_and_import_refuses_it_with_the_fix(capsys: py
 
 def widget(flow_id: str, name: str, change: Callable[[JSON], object] | None = None) -> JSON:
     """A copy of one widget of a real flow, ``change`` applied to it, without its nexts."""
-    state: JSON = copy.deepcopy(next(s for s in FLOWS[flow_id]["states"] if s["name"] == name))
-    state["transitions"] = [{k: v for k, v in t.items() if k != "next"} for t in state["transitions"]]
-    if change is not None:
-        change(state)
-    return state
-
-
-def set_property(key: str, value: object) -> Callable[[JSON], object]:
-    return lambda state: state["properties"].__setitem__(key, value)
-
-
-def drop_property(key: str) -> Callable[[JSON], object]:
-    return lambda state: state["properties"].pop(key)
-
-
-def set_event(index: int, event: str) -> Callable[[JSON], object]:
-    return lambda state: state["transitions"][index].__setitem__("event", event)
+    return widget_copy(FLOWS[flow_id], name, change)
 
 
 PAY = ("byteofprash_twilio-demo", "pay_card", "incomingCall")
