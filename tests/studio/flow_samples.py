@@ -100,3 +100,16 @@ def drop_property(key: str) -> Callable[[dict[str, Any]], object]:
 
 def set_event(index: int, event: str) -> Callable[[dict[str, Any]], object]:
     return lambda state: state["transitions"][index].__setitem__("event", event)
+
+
+def assert_draws_and_runs(definition: Mapping[str, Any]) -> None:
+    """A real flow draws as Mermaid and simulates from every trigger event that leads somewhere."""
+    from studio.diagram import to_mermaid
+    from studio.simulate import Contact, simulate
+
+    assert "flowchart" in to_mermaid(definition)
+    trigger = next(state for state in definition["states"] if state["type"] == "trigger")
+    events = [transition["event"] for transition in trigger["transitions"] if transition.get("next")]
+    assert events
+    for event in events:
+        assert simulate(definition, Contact(event=event)).path

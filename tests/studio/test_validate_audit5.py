@@ -13,12 +13,17 @@ from typing import Any
 import pytest
 
 from studio import validate_definition
-from studio.diagram import to_mermaid
 from studio.importer import FlowImportError, import_definition
-from studio.simulate import Contact, simulate
 from studio.spec import STATE_KEYS
+from tests.studio.flow_samples import (
+    assert_draws_and_runs,
+    drop_property,
+    run_generated,
+    set_event,
+    set_property,
+    widget_copy,
+)
 from tests.studio.flow_samples import console_flow as flow
-from tests.studio.flow_samples import drop_property, run_generated, set_event, set_property, widget_copy
 
 JSON = dict[str, Any]
 
@@ -79,13 +84,7 @@ def test_a_flow_imports_and_prints_itself_again(flow_id: str) -> None:
 
 @pytest.mark.parametrize("flow_id", sorted(REAL))
 def test_a_flow_draws_and_runs_from_every_trigger_event_it_handles(flow_id: str) -> None:
-    definition = REAL[flow_id]
-    assert "flowchart" in to_mermaid(definition)
-    trigger = next(state for state in definition["states"] if state["type"] == "trigger")
-    events = [transition["event"] for transition in trigger["transitions"] if transition.get("next")]
-    assert events
-    for event in events:
-        assert simulate(definition, Contact(event=event)).path
+    assert_draws_and_runs(REAL[flow_id])
 
 
 def test_the_warnings_on_the_real_flows_are_the_true_ones() -> None:

@@ -13,11 +13,16 @@ import pytest
 
 from flexctl.cli import main
 from studio import validate_definition
-from studio.diagram import to_mermaid
 from studio.importer import import_definition
-from studio.simulate import Contact, simulate
+from tests.studio.flow_samples import (
+    assert_draws_and_runs,
+    drop_property,
+    run_generated,
+    set_event,
+    set_property,
+    widget_copy,
+)
 from tests.studio.flow_samples import console_flow as flow
-from tests.studio.flow_samples import drop_property, run_generated, set_event, set_property, widget_copy
 
 JSON = dict[str, Any]
 AUDIT6 = Path(__file__).parent / "audit6"
@@ -64,13 +69,7 @@ def test_flexctl_import_writes_a_module_that_rebuilds_the_flow(
 
 @pytest.mark.parametrize("flow_id", ACCEPTED)
 def test_a_flow_draws_and_runs_from_every_trigger_event_it_handles(flow_id: str) -> None:
-    definition = FLOWS[flow_id]
-    assert "flowchart" in to_mermaid(definition)
-    trigger = next(state for state in definition["states"] if state["type"] == "trigger")
-    events = [transition["event"] for transition in trigger["transitions"] if transition.get("next")]
-    assert events
-    for event in events:
-        assert simulate(definition, Contact(event=event)).path
+    assert_draws_and_runs(FLOWS[flow_id])
 
 
 @pytest.mark.parametrize("flow_id", ACCEPTED)
