@@ -38,8 +38,10 @@ class Spec:
     # The form a JSON document is compared in, whichever form the program or Twilio spelt it in (a flow's
     # states keyed by widget name): see studio.keyed and taskrouter.keyed.
     shape: Callable[[Any], Any] | None = None
-    # What clears the value in Twilio, sent when the program stops setting it (a callback URL: ""). None: the
-    # SDK's "not sent", which leaves Twilio's value as it was.
+    # What Twilio holds when nobody set the value, sent when the program stops setting it: "" clears a callback
+    # URL; a number or choice goes back to the default Twilio documents for a new object (an adopted object's own
+    # earlier value comes first: TaskRouterProvider.cleared). None: the SDK's "not sent", which leaves Twilio's
+    # value as it was (no default is documented).
     cleared_by: Any = None
 
 
@@ -143,8 +145,10 @@ class WorkspaceArgs(_Adoptable):
     friendly_name: Annotated[Text, NAME]
     event_callback_url: NotRequired[Annotated[Text | None, CALLBACK]]
     events_filter: NotRequired[Annotated[Text | None, CALLBACK]]
-    multi_task_enabled: NotRequired[Flag | None]
-    prioritize_queue_order: NotRequired[Text | None]
+    # Twilio's OpenAPI (twilio_taskrouter_v1.json, Workspaces POST): MultiTaskEnabled "The default is `true`";
+    # PrioritizeQueueOrder FIFO when not sent (../shared/reference/twilio-api.md, CreateWorkspace).
+    multi_task_enabled: NotRequired[Annotated[Flag | None, Spec(cleared_by=True)]]
+    prioritize_queue_order: NotRequired[Annotated[Text | None, Spec(cleared_by="FIFO")]]
 
 
 class _InWorkspace(_Adoptable):
@@ -170,9 +174,11 @@ class TaskQueueArgs(_InWorkspace):
     """A task queue; an existing queue of the same name (Everyone) is adopted."""
 
     friendly_name: Annotated[Text, NAME]
-    target_workers: NotRequired[Text | None]
-    max_reserved_workers: NotRequired[Annotated[Number | None, Spec(bounds=(1, 50))]]
-    task_order: NotRequired[Text | None]
+    # Defaults from Twilio's OpenAPI (TaskQueues POST): TargetWorkers "The default value is `1==1`",
+    # MaxReservedWorkers "defaults to 1"; TaskOrder FIFO when not sent (../shared/reference/taskrouter.md §2.3).
+    target_workers: NotRequired[Annotated[Text | None, Spec(cleared_by="1==1")]]
+    max_reserved_workers: NotRequired[Annotated[Number | None, Spec(bounds=(1, 50), cleared_by=1)]]
+    task_order: NotRequired[Annotated[Text | None, Spec(cleared_by="FIFO")]]
     reservation_activity_sid: NotRequired[Annotated[Text | None, Spec(sid="WA")]]
     assignment_activity_sid: NotRequired[Annotated[Text | None, Spec(sid="WA")]]
 
@@ -185,7 +191,8 @@ class TaskRouterWorkflowArgs(_InWorkspace):
     configuration: Annotated[Document, Spec(json=True, shape=keyed_configuration)]
     assignment_callback_url: NotRequired[Annotated[Text | None, CALLBACK]]
     fallback_assignment_callback_url: NotRequired[Annotated[Text | None, CALLBACK]]
-    task_reservation_timeout: NotRequired[Annotated[Number | None, Spec(bounds=(1, 86400))]]  # seconds
+    # Seconds; Twilio's OpenAPI (Workflows POST): "Can be up to `86,400` (24 hours) and the default is `120`".
+    task_reservation_timeout: NotRequired[Annotated[Number | None, Spec(bounds=(1, 86400), cleared_by=120)]]
 
 
 class PhoneNumberBindingArgs(TypedDict):

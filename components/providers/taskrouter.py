@@ -12,6 +12,7 @@ never deleted: removing it from the program puts the recorded values back and re
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, ClassVar
 
@@ -230,6 +231,15 @@ class TaskRouterProvider(TwilioProvider):
             if before is not None:
                 restore[key] = before
         return restore
+
+    def cleared(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> Props:
+        """As for any kind, except that an adopted object gets back its own value from before the adoption
+        (recorded in ``previous``), not Twilio's default: a Flex default is left as Flex made it."""
+        cleared = super().cleared(olds, inputs)
+        previous = canonical(olds.get("previous")) if olds.get("adopted") else None
+        if isinstance(previous, Mapping):
+            cleared.update({key: previous[key] for key in cleared if previous.get(key) is not None})
+        return cleared
 
     def _same(self, key: str, one: Any, other: Any) -> bool:
         """Whether two values of field ``key`` are the same data (for a text, no value and an empty one alike)."""
