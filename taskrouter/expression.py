@@ -172,6 +172,14 @@ class ExpressionError(ValueError):
         return Diagnostic("error", self.code, self.message, self.column, self.hint, self.expression)
 
 
+class NestedTooDeeplyError(ExpressionError, RecursionError):
+    """Parentheses or brackets nested thousands deep: too deep to parse (no real expression is like that).
+
+    An ExpressionError, so that a model or a caller of ``parse`` gets a message, not Python's RecursionError; also a
+    RecursionError, so that flexctl still reports it as unusable input (exit 2) as it does deep JSON.
+    """
+
+
 # --- syntax tree ---------------------------------------------------------------------------------
 # Positions are 0-based offsets into the source text; they never take part in equality, so that a
 # printed and re-parsed expression compares equal to the original tree.
@@ -958,6 +966,9 @@ def parse(text: str, kind: ExpressionKind = "filter") -> Expression:
                               expression=text, code="empty")
     try:
         return _parse(text, kind, escapes=False)
+    except RecursionError:
+        raise NestedTooDeeplyError("is nested too deeply to check", column=1, expression=text, code="too-deep",
+                                   hint="remove some of the parentheses or brackets") from None
     except ExpressionError as error:
         if "\\" not in text:
             raise
@@ -986,9 +997,14 @@ def _parse(text: str, kind: ExpressionKind, *, escapes: bool) -> Expression:
 
 
 def check(text: str, kind: ExpressionKind = "filter") -> list[Diagnostic]:
-    """All diagnostics for an expression without raising: one error, or the warnings (maybe none)."""
+    """All diagnostics for an expression: one error, or the warnings (maybe none).
+
+    Raises only NestedTooDeeplyError (a RecursionError: input no one writes, reported by flexctl as unusable input).
+    """
     try:
         return list(parse(text, kind).warnings)
+    except NestedTooDeeplyError:
+        raise
     except ExpressionError as error:
         return [error.diagnostic]
 
