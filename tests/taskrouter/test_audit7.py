@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from taskrouter import (
     ExpressionError,
+    ExpressionKind,
     TaskQueue,
     Workflow,
     check,
@@ -83,6 +84,9 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
     "twilio-professional-services_flex-multi-call-handling_direct-extension.console.json": (
         MULTI_CALL, "README.md", "0a0a7baa895b77df88c3bc7535577ec711aa4538",
         "Console steps of 'Create a new Workflow called \"Direct Extension\"'"),
+    "twilio-se-anz_twilio-flex-future-cc-demo_assign_to_anyone.json": (
+        "twilio-se-anz/twilio-flex-future-cc-demo", "infra-as-code/terraform/taskrouter/assign_to_anyone.json",
+        "b90153f024ea6faaa81f8864c2bc3198fb495537", f"{TEMPLATEFILE} @ b42802b9"),
     "zingdevlimited_actions-helpers_update-taskrouter-example.jsonc": (
         "zingdevlimited/actions-helpers", "update-taskrouter/README.md", "18f9e85ed08fccc0867e5634df5bd77b5054a286",
         "input of the update-taskrouter GitHub action, which replaces {\"friendlyName\": ...} queues by SIDs"),
@@ -90,6 +94,16 @@ SOURCES: dict[str, tuple[str, str, str, str]] = {
 
 # Queue expressions (target_workers) the same sources deploy.
 QUEUE_EXPRESSIONS = ["isAcdReady == true", "1 == 1", "routing.skills HAS 'sales'"]
+
+# Expressions a README tells its reader to type into the Console: (repository, path, commit) -> [(kind, expression)].
+OUTBOUND_DIALPAD = ("twilio-labs/plugin-flex-outbound-dialpad", "README.md", "114d171eaaea73bd814210ab55032756c124a680")
+DIALPAD_ADDON = ("twilio-professional-services/flex-dialpad-addon-plugin", "README.md",
+                 "0e0914c85f4ed63b9caba603ced051c57f0c5582")
+README_EXPRESSIONS: dict[tuple[str, str, str], list[tuple[ExpressionKind, str]]] = {
+    OUTBOUND_DIALPAD: [("target", "task.targetWorker === worker.contact_uri"), ("queue", "1 === 1")],
+    # "based on the work on" the outbound dialpad plugin, and writes the same two with ==
+    DIALPAD_ADDON: [("target", "task.targetWorker==worker.contact_uri"), ("queue", "1==1")],
+}
 
 
 def load(name: str) -> Workflow:
@@ -132,6 +146,21 @@ def test_an_audited_configuration_earns_exactly_its_findings(name: str) -> None:
 @pytest.mark.parametrize("expression", QUEUE_EXPRESSIONS)
 def test_a_deployed_queue_expression_parses_without_warnings(expression: str) -> None:
     assert parse(expression, "queue").warnings == ()
+
+
+@pytest.mark.parametrize(("kind", "expression"), README_EXPRESSIONS[DIALPAD_ADDON])
+def test_the_dialpad_addon_expressions_are_valid(kind: ExpressionKind, expression: str) -> None:
+    assert parse(expression, kind).warnings == ()
+
+
+@pytest.mark.parametrize(("kind", "expression"), README_EXPRESSIONS[OUTBOUND_DIALPAD])
+def test_triple_equals_stays_an_error_whose_fix_is_double_equals(kind: ExpressionKind, expression: str) -> None:
+    # No Twilio page documents ===; the plugin that took these steps over (flex-dialpad-addon-plugin) writes ==, and
+    # the parser refuses JavaScript spellings (&&, ||, !) with their fix rather than risk a deploy-time 400.
+    with pytest.raises(ExpressionError) as error:
+        parse(expression, kind)
+    assert (error.value.message, error.value.hint, error.value.column) == (
+        "'===' is not a TaskRouter operator", "write ==", expression.index("===") + 1)
 
 
 # --- the forms they brought, read as their authors meant ---------------------------------------------
@@ -203,6 +232,11 @@ def test_a_direct_extension_call_is_offered_to_the_worker_with_that_extension() 
     workflow = load("twilio-professional-services_flex-multi-call-handling_direct-extension.console.json")
     result = route(workflow, {"directExtension": "1234"}, workers=MULTI_CALL_POOL)
     assert names(result.steps[0].eligible) == ["Ana"]
+
+
+def test_an_empty_filter_list_sends_every_task_to_the_default_queue() -> None:
+    result = route(load("twilio-se-anz_twilio-flex-future-cc-demo_assign_to_anyone.json"), {"channelType": "web"})
+    assert (result.queues, result.used_default_filter) == (("${QUEUE_SID_EVERYONE}",), True)
 
 
 def test_ziplend_sends_an_unknown_target_to_everyone() -> None:
