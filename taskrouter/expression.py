@@ -652,6 +652,10 @@ class _Parser:
             if glued:  # worker.routing.skillsHAS "x": the space before HAS is missing
                 key = Reference((*path[:-1], glued.group(1))).name
                 hint = f"put a space before {glued.group(2)}: {key} {glued.group(2)} {self.value_ahead()}"
+            elif operator_token.kind == "reference" and len(operator_token.path) == 1:  # name LIKE 'x', name IS 'x'
+                self.advance()
+                spelled = "CONTAINS" if operator_token.text.upper() == "LIKE" else "=="
+                hint = f"write {format_operand(left)} {spelled} {self.value_ahead()}"
             raise self.fail(f"expected a comparison operator ({OPERATORS_TEXT}) after "
                             f"'{self.text[left.start:operator_token.start].strip()}', "
                             f"found {self.describe(operator_token)}", operator_token, hint)

@@ -288,7 +288,8 @@ def _set_target(filter_index: int, target_index: int, key: str, value: object) -
 
 REJECTIONS: list[tuple[str, Mutation, str, str]] = [
     ("unknown operator", lambda data: data["task_routing"]["filters"][0].__setitem__(
-        "expression", "subject_group LIKE \"primaire\""), "task_routing.filters[0].expression", "fix:"),
+        "expression", "subject_group LIKE \"primaire\""), "task_routing.filters[0].expression",
+     "fix: write subject_group CONTAINS 'primaire'"),
     ("unbalanced parentheses", _set_target(4, 0, "expression", SCIENCES.replace(")", "", 1)),
      "task_routing.filters[4].targets[0].expression", "fix:"),
     ("a filter that is not an object", lambda data: data["task_routing"]["filters"].__setitem__(0, "1==1"),
@@ -305,6 +306,12 @@ def test_a_broken_shape_is_an_error_naming_its_path(name: str, mutation: Mutatio
     problems = [problem for problem in configuration_problems(data) if problem.severity == "error"]
     assert [problem.path for problem in problems] == [path]
     assert text in problems[0].message
+
+
+def test_a_word_in_place_of_the_operator_gets_the_operator_as_fix() -> None:
+    with pytest.raises(ExpressionError) as error:
+        parse("worker.routing.skills IS 'primaire'", "target")
+    assert (error.value.column, error.value.hint) == (23, "write worker.routing.skills == 'primaire'")
 
 
 def test_a_queue_that_does_not_exist_is_reported_at_its_target() -> None:
