@@ -211,6 +211,15 @@ def test_vent_offers_a_caller_to_neither_themself_nor_a_listener_they_blocked() 
     assert names(result.steps[0].eligible) == ["a"]
 
 
+def test_vent_does_not_skip_while_the_caller_is_the_only_available_listener() -> None:
+    # "workers.available: The number of workers in queue that are in an Available activity state" (Skipping based on
+    # Worker availability): the queue's workers, not those the target expression lets through.
+    pool = [Worker(friendly_name="self", sid="WKself", attributes={"contact_uri": "+1555"})]
+    result = route(load("joshuasorkin_vent-taskrouter_workflowConfigurer.sent.json"), {"caller": "+1555"},
+                   workers=pool)
+    assert ([step.exit for step in result.steps], names(result.steps[0].eligible)) == (["stays"], [])
+
+
 @pytest.mark.parametrize(("hour", "matched"), [(8, False), (10, True), (19, False)])
 def test_a_time_window_written_over_lines_with_0900_matches_from_nine_to_six(hour: int, matched: bool) -> None:
     workflow = load("twilioforkwc_twilio-taskrouter-contact-center_workflows.sent.json")
