@@ -39,6 +39,7 @@ from components.providers.twilio_api import (
     API_KEY_KEY,
     API_SECRET_KEY,
     AUTH_TOKEN_KEY,
+    BASE_URL_ENV,
     AnswerLost,
     Connection,
     TwilioSetupError,
@@ -465,12 +466,18 @@ class TwilioProvider(ResourceProvider):
                 raise _AlreadyRefused(connection)
             yield connection
         except TwilioException as error:
-            if connection is not None and error_parts(error)[0] == 401 and not _first_refusal(connection):
+            if connection is not None and error_parts(error)[0] == 401 and not _first_refusal(
+                    connection, f"Twilio refused the credentials of {connection.account_sid}"):
                 raise _AlreadyRefused(connection) from None
             raise TwilioProviderError(self._explain(action, props, error)) from None
         except TwilioSetupError as error:
             raise TwilioProviderError(f"{self.describe(props)}: cannot {action}: {error}") from None
         except AnswerLost as error:
+            if connection is not None and error.unreachable:
+                if not _first_refusal(connection, f"nothing answers at {connection.base_url or 'api.twilio.com'}"):
+                    raise _AlreadyRefused(connection) from None
+                raise TwilioProviderError(f"{self.describe(props)}: cannot {action}: {_unreachable(connection, error)}"
+                                          ) from None
             raise TwilioProviderError(
                 f"{self.describe(props)}: cannot {action}: Twilio gave no answer to {error} after every retry. "
                 f"Nothing was assumed: run the command again (a create first looks up what an earlier try "
@@ -512,22 +519,31 @@ class TwilioProvider(ResourceProvider):
         return [f"{e.get('property_path', '')}: {e.get('message', '')}" for e in errors if isinstance(e, Mapping)]
 
 
+def _unreachable(connection: Connection, error: AnswerLost) -> str:
+    """Nothing answers where this connection sends its calls: where that is and the fix, said once a command."""
+    if connection.base_url is None:
+        return f"{error}; nothing was sent. Fix: check this machine's connection to Twilio and run again"
+    return (f"nothing answers at {connection.base_url} ({error}); nothing was sent. Fix: start what should answer "
+            f"there (`make emulator` for the local stack), or correct {BASE_URL_ENV} or the stack's apiBaseUrl")
+
+
 class _AlreadyRefused(TwilioProviderError):
-    """Twilio refused these credentials for another resource of this command (HTTP 401)."""
+    """Another resource of this command already said why this connection cannot work (HTTP 401, nothing answers)."""
 
     def __init__(self, connection: Connection) -> None:
-        super().__init__(f"not done: Twilio refused the credentials of {connection.account_sid} (see the first error)")
+        super().__init__(f"not done: {_refused[connection]} (see the first error)")
 
 
-_refused: set[Connection] = set()
+_refused: dict[Connection, str] = {}
+"""Connections that cannot work in this process, with why: every resource after the first says so in one line."""
 _refused_lock = threading.Lock()
 
 
-def _first_refusal(connection: Connection) -> bool:
-    """Record that Twilio refused ``connection``; True only for the first resource to learn it in this process."""
+def _first_refusal(connection: Connection, why: str) -> bool:
+    """Record that ``connection`` cannot work (``why``); True only for the first resource to learn it in a process."""
     with _refused_lock:
         first = connection not in _refused
-        _refused.add(connection)
+        _refused.setdefault(connection, why)
     return first
 
 

@@ -204,8 +204,9 @@ class AnswerLost(RuntimeError):
     (an update, a delete).
     """
 
-    def __init__(self, method: str, url: str, reason: str) -> None:
+    def __init__(self, method: str, url: str, reason: str, *, unreachable: bool = False) -> None:
         super().__init__(f"{method} {url}: {reason}")
         self.method = method
         self.url = url
         self.reason = reason
+        self.unreachable = unreachable  # no connection could be opened (refused, no such host): nothing was sent

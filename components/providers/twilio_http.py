@@ -100,7 +100,8 @@ class RetryingHttpClient(TwilioHttpClient):  # type: ignore[misc]
                     self.pause(attempt)
                     continue
                 reason = "no connection (nothing answers there)" if unreachable else "no answer"
-                raise AnswerLost(method.upper(), target, f"{reason} ({type(error).__name__})") from error
+                raise AnswerLost(method.upper(), target, f"{reason} ({type(error).__name__})",
+                                 unreachable=unreachable) from error
             status = response.status_code
             if status == 429 and not last:
                 self.pause(attempt, (response.headers or {}).get("Retry-After"))

@@ -8,6 +8,7 @@ covers every reader and value; these prove the wiring on the real engine.
 from __future__ import annotations
 
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -31,6 +32,24 @@ def test_a_wrong_token_on_refresh_gives_one_message_and_no_traceback(stack: Stac
     # The CLI shows the one failure in its progress and its diagnostics: one resource, one message.
     assert len(set(re.findall(r"(\w+ '[^']*'): read failed: Twilio error 20003 \(HTTP 401\)", message))) == 1
     assert "check the credentials for this stack's account" in message
+    assert "Traceback" not in message
+
+
+def test_nothing_answering_at_the_base_url_on_refresh_gives_one_message(stack: Stack, tmp_path: Path) -> None:
+    """A stopped emulator or a wrong port: said once with where and the fix, as a wrong token is (it was 27 times)."""
+    stack.engine.up()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    away = Engine(stack.engine.project_dir, "local", tmp_path / "state",
+                  env={**stack.engine.env, "TWILIO_API_BASE_URL": base})
+
+    with pytest.raises(EngineError) as refused:
+        away.refresh()
+
+    message = str(refused.value)
+    assert len(set(re.findall(rf"(\w+ '[^']*'): cannot read: nothing answers at {base}", message))) == 1, message
+    assert "Fix: start what should answer there (`make emulator` for the local stack)" in message
     assert "Traceback" not in message
 
 

@@ -190,3 +190,36 @@ def test_an_object_of_another_account_is_refused_by_every_call_with_its_message_
     # TwilioProviderError reaches the engine as its message (plain_errors_in_provider_server), once a resource
     with pytest.raises(TwilioProviderError, match=f"TaskQueue 'Support' belongs to account {OTHER}"):
         calls[call]()
+
+
+def test_nothing_answering_at_the_base_url_is_said_by_the_first_resource_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stopped emulator or a wrong port: one message with where and the fix, not the same one per resource
+    (a `pulumi refresh` said it 27 times), as a refused token already is."""
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    from components.providers import twilio_http
+    from components.providers.base import TwilioProviderError
+    from components.providers.taskrouter import TaskQueueProvider
+
+    monkeypatch.delenv("TWILIO_API_BASE_URL", raising=False)
+    monkeypatch.setattr(twilio_http, "DEFAULT_POLICY", RetryPolicy(unreachable_attempts=1))  # no wait between tries
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    provider = TaskQueueProvider()
+    provider.configure(ConfigureRequest(Config({ACCOUNT_SID_KEY: ACCOUNT, AUTH_TOKEN_KEY: "t", API_BASE_URL_KEY: base},
+                                               "flex-pre-agent")))
+    queue = {"workspace_sid": "WS" + "0" * 32, "friendly_name": "Support", "account_sid": ACCOUNT}
+    vip = {**queue, "friendly_name": "VIP"}
+
+    with pytest.raises(TwilioProviderError) as first:
+        provider.read("WQ" + "0" * 32, queue)
+    assert str(first.value).startswith(f"TaskQueue 'Support': cannot read: nothing answers at {base} (GET {base}/")
+    assert str(first.value).endswith("nothing was sent. Fix: start what should answer there (`make emulator` for the "
+                                     "local stack), or correct TWILIO_API_BASE_URL or the stack's apiBaseUrl")
+
+    kept = provider.read("WQ" + "1" * 32, vip)  # the command fails with the first message; this state stays as it was
+    assert (kept.id, kept.outs) == ("WQ" + "1" * 32, vip)
+    with pytest.raises(TwilioProviderError, match=rf"^not done: nothing answers at {base} \(see the first error\)$"):
+        provider.delete("WQ" + "1" * 32, vip)
