@@ -335,7 +335,14 @@ def _json_problem(error: json.JSONDecodeError) -> str:
     if error.msg.startswith("Invalid control character"):
         return (f"is not valid JSON: a string holds a line break or other control character at {where}; write "
                 "it as \\n, or keep the expression on one line")
-    return f"is not valid JSON: {error.msg.removesuffix(' at')} at {where}"
+    found = f"is not valid JSON: {error.msg.removesuffix(' at')} at {where}"
+    # Two things JavaScript and JSONC allow that JSON does not (zingdevlimited/actions-helpers' update-taskrouter
+    # example has both): say which, so the fix is not a hunt for a missing delimiter.
+    if error.doc.startswith(("//", "/*"), error.pos):
+        return f"{found}; that is a comment, which JSON does not allow: remove it"
+    if error.doc[error.pos:error.pos + 1] in ("]", "}") and error.doc[:error.pos].rstrip().endswith(","):
+        return f"{found}; that is a comma after the last item, which JSON does not allow: remove it"
+    return found
 
 
 def check_configuration(data: object) -> list[ConfigProblem]:

@@ -256,17 +256,25 @@ def test_ziplend_sends_an_unknown_target_to_everyone() -> None:
 
 # --- the zing action's input: queues by name are not TaskRouter's ----------------------------------------------
 
+ZING = AUDIT / "zingdevlimited_actions-helpers_update-taskrouter-example.jsonc"
+
+
 def _zing_configuration() -> dict[str, Any]:
-    text = (AUDIT / "zingdevlimited_actions-helpers_update-taskrouter-example.jsonc").read_text()
+    text = ZING.read_text()
     text = re.sub(r",(\s*[\]}])", r"\1", re.sub(r"\s//[^\n]*", "", text))  # what the action's JSONC reader drops
     configuration: dict[str, Any] = json.loads(text)["workflows"][0]["configuration"]
     return configuration
 
 
-def test_jsonc_as_written_is_not_json() -> None:
-    (problem,) = configuration_problems((AUDIT / "zingdevlimited_actions-helpers_update-taskrouter-example.jsonc")
-                                        .read_text())
-    assert problem.message.startswith("is not valid JSON")
+def test_a_comment_in_json_is_named_as_one() -> None:
+    (problem,) = configuration_problems(ZING.read_text())
+    assert problem.message == ("is not valid JSON: Expecting ',' delimiter at line 14 column 35; that is a comment, "
+                               "which JSON does not allow: remove it")
+
+
+def test_a_comma_after_the_last_item_is_named_as_one() -> None:
+    (problem,) = configuration_problems(re.sub(r"\s//[^\n]*", "", ZING.read_text()))
+    assert problem.message.endswith("; that is a comma after the last item, which JSON does not allow: remove it")
 
 
 def test_a_queue_given_as_an_object_is_an_error_at_each_such_queue() -> None:
