@@ -165,10 +165,52 @@ def write_flow_module(data: Mapping[str, Any], *, name: str, friendly_name: str 
     known = all_flows()
     if name in known and known[name].where != f"flows/{name}.py":
         raise ImportAsError(f"--as {name!r}: {known[name].where} already registers a flow {name!r}; pick another name")
+    check_routing_names(naming, project)
     text = module_source(data, name=name, friendly_name=friendly_name, naming=naming, source=source,
                          taken=sources(), used=_flow_parameters(known, besides=f"flows/{name}.py"))
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def check_routing_names(naming: Naming, project: Path) -> None:
+    """Refuse a ``--workflow`` or ``--channel`` name the routing has in no stack of ``project``: the parameter
+    would be filled by nothing, and only `flexctl render` of a stack binding the flow would say so."""
+    from flows.registry import suggest
+
+    workflows, channels = _routing_names(project)
+    for option, given, known in (("--workflow", naming.workflows, workflows),
+                                 ("--channel", naming.channels, channels)):
+        for name in (text.rpartition("=")[2] for text in given):
+            if known and name not in known:
+                noun = "workflow" if option == "--workflow" else "task channel"
+                raise ImportAsError(
+                    f"{option} {name!r}: the routing (the @routing function under flows/) has no {noun} of that name "
+                    f"in any stack{suggest(name, known)}; it has {', '.join(map(repr, known))}. Name one of them, or "
+                    f"add the {noun} to the routing first")
+
+
+def _routing_names(project: Path) -> tuple[list[str], list[str]]:
+    """The workflow friendly names and task channel unique names of the routing, over every stack of ``project``."""
+    from components.plan import context_of
+    from components.settings import read_stack_file, stack_names
+    from flows.registry import FlowContext, workspace
+
+    workflows: dict[str, None] = {}
+    channels: dict[str, None] = {}
+    contexts: list[Any] = []
+    for stack in stack_names(project):
+        try:
+            contexts.append(context_of(read_stack_file(project, stack), stack))
+        except Exception:  # a stack file with mistakes is reported by render, not here
+            continue
+    for context in contexts or [FlowContext()]:
+        try:
+            routing = workspace(context)
+        except Exception:  # a routing that does not build is reported by render, not here
+            continue
+        workflows.update(dict.fromkeys(workflow.friendly_name for workflow in routing.workflows))
+        channels.update(dict.fromkeys(channel.unique_name for channel in routing.task_channels))
+    return list(workflows), list(channels)
 
 
 def _flow_parameters(known: Mapping[str, Any], *, besides: str) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
+from flexctl.cli import main
 from flexctl.flow_import import Naming, module_source, parameterize
 from tests.lifecycle.conftest import copy_project
+from tests.program.support import ROOT
 from tests.shared_data import CORPUS
 
 REALWORLD = CORPUS / "realworld" / "flows"
@@ -189,3 +192,38 @@ def test_an_export_studio_would_reject_is_imported_and_its_errors_are_named(tmp_
                                     "widget 'lookup' at #/states/1/transitions/0/next: transition 'success' leads to "
                                     "'to_flx', which is not a widget of this flow: did you mean 'to_flex'?")
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def stacks_only(tmp_path: Path) -> Path:
+    """A project folder with the real stack files and an empty flows/ (the routing is this checkout's)."""
+    for name in ("Pulumi.yaml", "Pulumi.local.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "flows").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize(("option", "given", "said"), [
+    ("--workflow", "Pre-agent Routing", "--workflow 'Pre-agent Routing': the routing (the @routing function under "
+     "flows/) has no workflow of that name in any stack (did you mean 'Pre-agent routing'?); it has "
+     "'Pre-agent routing', 'Assign to Anyone'. Name one of them, or add the workflow to the routing first"),
+    ("--workflow", "WW0123456789abcdef0123456789abcdef=Sales", "--workflow 'Sales': the routing"),
+    ("--channel", "vioce", "--channel 'vioce': the routing (the @routing function under flows/) has no task channel "
+     "of that name in any stack (did you mean 'voice'?)"),
+])
+def test_a_workflow_or_channel_the_routing_does_not_have_is_refused_naming_the_near_miss_and_what_exists(
+        stacks_only: Path, capsys: pytest.CaptureFixture[str], option: str, given: str, said: str) -> None:
+    """It was accepted silently: the flow then named a workflow nothing deploys, found only when a stack bound it."""
+    path = stacks_only / "export.json"
+    path.write_text(json.dumps(_run_function_export("ZH0123456789abcdef0123456789abcdef")))
+    assert main(["import", str(path), "--as", "lookup", option, given, "--project", str(stacks_only)]) == 2
+    assert f"{path}: {said}" in capsys.readouterr().err
+    assert not (stacks_only / "flows" / "lookup.py").exists()
+
+
+def test_a_workflow_the_routing_has_is_taken(stacks_only: Path) -> None:
+    path = stacks_only / "export.json"
+    path.write_text(json.dumps(_run_function_export("ZH0123456789abcdef0123456789abcdef")))
+    assert main(["import", str(path), "--as", "lookup", "--workflow", "Pre-agent routing", "--channel", "voice",
+                 "--project", str(stacks_only)]) == 0
+    assert 'registry.workflow_sid("Pre-agent routing"' in (stacks_only / "flows" / "lookup.py").read_text()
