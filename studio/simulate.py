@@ -517,6 +517,9 @@ def _run_step(run: _Run, state: Mapping[str, Any], widget_type: str) -> Outcome:
         return Outcome(mock.event, f"canned result (instead of {outcome.event})")
     if mock is not None and widget_type not in _READS_ITS_MOCK:
         run.expose(name, mock.outputs)
+        if outcome.why.startswith("no canned result"):
+            # The mock chose the step's own event (or gave only outputs): the trace must not deny it was given
+            return Outcome(outcome.event, "canned result", outcome.transition)
     elif mock is None and widget_type in ASSUMED_WITHOUT_MOCK:
         run.assume(name, f"no canned result, so {ASSUMED_WITHOUT_MOCK[widget_type]} ({outcome.event}); give one "
                    f"for another outcome (--mock {name}=EVENT)")
