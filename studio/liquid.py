@@ -245,6 +245,11 @@ LIQUID_VARIABLES: dict[str, frozenset[str]] = {
     "contact": frozenset({"channel"}),
 }
 
+# Names written for a value Studio gives under another: the Execution API's Parameters are read as flow.data.NAME
+# (twilio_studio_v2.json, Execution "Parameters": "{{flow.data.name}}"), not trigger.parameters, whose nearest
+# spelling, trigger.parent, is a subflow's parent and would send the reader the wrong way.
+GIVEN_ELSEWHERE: dict[str, str] = {"trigger.parameters": "flow.data"}
+
 
 def unknown_variables(text: str) -> list[tuple[str, str | None]]:
     """What ``text`` reads that Studio gives no template: ``(AS WRITTEN, NEAR MISS or None)`` for each name that is
@@ -267,10 +272,14 @@ def unknown_variables(text: str) -> list[tuple[str, str | None]]:
         if known is None:
             miss = (root, next(iter(difflib.get_close_matches(root, LIQUID_VARIABLES, n=1)), None))
         elif known and len(path) > 1 and isinstance(path[1], str) and path[1] not in known:
+            written = f"{root}.{path[1]}"
             close = difflib.get_close_matches(path[1], known, n=1)
-            if not close:
+            if written in GIVEN_ELSEWHERE:
+                miss = (written, GIVEN_ELSEWHERE[written])
+            elif not close:
                 continue
-            miss = (f"{root}.{path[1]}", f"{root}.{close[0]}")
+            else:
+                miss = (written, f"{root}.{close[0]}")
         else:
             continue
         if miss not in found:

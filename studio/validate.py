@@ -862,16 +862,31 @@ def scan_text(run: _Run, text: str, path: str) -> None:
             run.report("unknown-liquid-variable", _unknown_variable(written, near), run.widget, path)
 
 
+# The call and message webhook fields Studio gives as trigger.call.* and trigger.message.* (studio-widgets.md §3)
+_WEBHOOK_PARAMETERS = frozenset({"From", "To", "Caller", "CallSid", "AccountSid", "CallStatus", "Direction",
+                                 "Body", "MessageSid", "NumMedia", "MediaUrl0"})
+
+
 def _unknown_variable(written: str, near: str | None) -> str:
     """Why a name a template reads renders empty (see :func:`studio.liquid.unknown_variables`), and the fix."""
     if "." in written:
         root = written.split(".", maxsplit=1)[0]
         documented = ", ".join(sorted(LIQUID_VARIABLES[root]))
+        if near is not None and not near.startswith(f"{root}."):
+            return (f"{{{{{written}...}}}} is not one of the variables Twilio documents under {root} ({documented}): "
+                    f"it renders empty; Studio gives this value as {near}, so read {near}... instead")
         return (f"{{{{{written}...}}}} is not one of the variables Twilio documents under {root} ({documented}), "
                 f"and it is a near miss of one: it renders empty if Studio has no such variable; did you mean {near}?")
-    fix = f"did you mean {near}?" if near else (
-        "read a value from flow.variables.NAME (Set Variables), flow.data.NAME or widgets.NAME, or set it first in "
-        "this text with {% assign %}")
+    owners = [kind for kind, outputs in sorted(WIDGET_OUTPUTS.items()) if written in outputs.own]
+    if written in _WEBHOOK_PARAMETERS:  # {{From}}: a TwiML habit; in Studio the trigger holds the webhook's fields
+        fix = f"the webhook's {written} is read from the trigger: trigger.call.{written} or trigger.message.{written}"
+    elif owners:  # {{Digits}}, {{RecordingUrl}}: a widget's output read without the widget (another TwiML habit)
+        fix = (f"{written} is an output of a widget ({', '.join(owners[:3])}{'...' if len(owners) > 3 else ''}), read "
+               f"under the widget's name: widgets.NAME.{written}")
+    else:
+        fix = f"did you mean {near}?" if near else (
+            "read a value from flow.variables.NAME (Set Variables), flow.data.NAME or widgets.NAME, or set it first "
+            "in this text with {% assign %}")
     return (f"{{{{{written}}}}} reads {written!r}, which is none of Studio's variables "
             f"({', '.join(LIQUID_VARIABLES)}) and is not set in this text: it renders empty; {fix}")
 
