@@ -158,6 +158,11 @@ def test_a_generated_flow_with_events_studio_lacks_fails_naming_each_widget_and_
     assert main(["validate", str(AUDIT7 / "Odiabackend099_meetcallwaiting.json")]) == 1
 
 
+def test_a_flow_studio_refuses_still_imports_exactly_so_it_can_be_fixed_in_python() -> None:
+    refused = FLOWS["Odiabackend099_meetcallwaiting"]  # unknown events and camelCase properties kept as written
+    assert json.loads(run_generated(import_definition(refused))) == refused
+
+
 # -- the simulator says what it was told ----------------------------------------------------------------------
 
 
