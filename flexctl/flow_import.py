@@ -127,6 +127,17 @@ def _declaration(reference: Reference, naming: Naming, events: set[str]) -> tupl
             "Pulumi.<stack>.yaml")
 
 
+_DECLARERS = {"workflow": "workflow_sid", "task_channel": "task_channel_sid", "queue": "queue_sid",
+              "flow": "flow_sid", "config": "config_value"}
+
+
+def declared(parameters: Collection[str], sources: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each of ``parameters`` that ``sources`` (``flows.registry.sources()``) knows, declared the same way again: a
+    rewritten module keeps where its values come from, even one it declared itself."""
+    return {name: (f'registry.{_DECLARERS[sources[name].kind]}({_q(sources[name].name)}, parameter="{name}")', "")
+            for name in parameters if name in sources}
+
+
 _DECLARED = re.compile(r'^registry\.(workflow|task_channel|flow|config)(?:_sid|_value)\((".*?"), parameter=')
 
 

@@ -198,7 +198,9 @@ def _by_hand_note(planned: Any, stack: str) -> str:
 def run_pull(args: argparse.Namespace) -> int:
     from components.plan import read_stack_plan
     from components.settings import StackSettingsError
+    from flexctl.flow_import import declared
     from flexctl.scenarios import not_deployed
+    from flows.registry import sources
     from studio.importer import Registration, import_definition
 
     root = repo_root()
@@ -228,8 +230,9 @@ def run_pull(args: argparse.Namespace) -> int:
             path = root / planned.entry.where
             _refuse_shared_module(planned.entry)
             by_hand = path.is_file() and GENERATED not in path.read_text(encoding="utf-8")
+            declarations = declared(planned.flow.parameter_names(), sources())
             source = import_definition(template, source=f"stack {args.stack} (flexctl pull)",
-                                       registration=Registration(planned.name, planned.friendly_name))
+                                       registration=Registration(planned.name, planned.friendly_name, declarations))
             path.write_text(source, encoding="utf-8")
             print(f"wrote {path.relative_to(root)}")
             written.append(str(path.relative_to(root)))

@@ -73,3 +73,14 @@ def test_write_refuses_a_file_that_registers_other_flows_too(project: Path, monk
             "alone; move voice into a file of its own first, or make the changes shown without --write by hand"
             ) in capsys.readouterr().err
     assert (project / "flows" / "voice.py").read_text() == before
+
+
+def test_write_declares_where_each_parameter_comes_from(project: Path) -> None:
+    """A workflow the replaced module declared itself (``workflow_sid("Marca ES routing")``) was written as a bare
+    ``Parameter``, and the stack then had no value for it: render and preview refused the flow after the pull."""
+    assert main(["pull", "--stack", "local", "voice", "--write"]) == 0
+    written = (project / "flows" / "voice.py").read_text()
+    assert 'WORKFLOW_SID = registry.workflow_sid("Pre-agent routing", parameter="WORKFLOW_SID")' in written
+    assert 'VOICE_CHANNEL_SID = registry.task_channel_sid("voice", parameter="VOICE_CHANNEL_SID")' in written
+    assert 'HOLD_MUSIC_URL = registry.config_value("holdMusicUrl", parameter="HOLD_MUSIC_URL")' in written
+    assert "Parameter(" not in written  # every parameter of voice has a declared source
