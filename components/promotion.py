@@ -95,6 +95,7 @@ class PromotionGate:
         """The source stack's outputs, once read."""
         self.verdict: pulumi.Output[list[str]] = pulumi.Output.from_input([])
         if self.checking:
+            _require_source(stack, source)
             reference = pulumi.StackReference(f"promote-from-{source}", stack_name=source,
                                               opts=pulumi.ResourceOptions(protect=protect))  # as the stack's own
             self.verdict = reference.outputs.apply(self._judge)
@@ -171,6 +172,27 @@ class PromotionGate:
         """The ``promotion`` stack output: where from, whether it was checked, what differs, the override."""
         return self.verdict.apply(lambda found: {
             "from": self.source, "checked": self.checking, "differs": found, "override": self.override or None})
+
+
+def _require_source(stack: str, source: str) -> None:
+    """Stop an ``up`` whose ``promoteFrom`` stack is not in this backend, saying to deploy it first: the
+    StackReference alone fails with the engine's bare ``unknown stack "dev"``."""
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.settings import get_monitor
+
+    if isinstance(get_monitor(), MockMonitor):
+        return  # under Pulumi's mocks there is no backend to ask
+    name = source if "/" in source else f"{pulumi.get_organization()}/{pulumi.get_project()}/{source}"
+    try:
+        pulumi.runtime.invoke("pulumi:pulumi:readStackOutputs", {"name": name})
+    except Exception as error:  # the engine's answer is only a message
+        if "unknown stack" not in str(error):
+            return  # the StackReference says what else is wrong
+        raise PromotionRefused(
+            f"stack {stack} promotes from {source} (promoteFrom in Pulumi.{stack}.yaml), and this backend has no "
+            f"stack {source}: {stack} deploys only what ran there. Deploy {source} first (`pulumi stack init "
+            f"{source}` the first time, then `pulumi up --stack {source}`), then {stack}; no flow or routing of "
+            f"{stack} was sent") from None
 
 
 def built_by(stack: str) -> dict[str, str] | None:

@@ -93,3 +93,19 @@ def test_a_queue_change_that_never_ran_in_dev_is_not_sent_to_prod(tmp_path: Path
         assert prod.outputs()["promotion"]["differs"] == []
         queue = client.taskrouter.v1.workspaces(prod.outputs()["workspaceSid"]).task_queues(vip).fetch()
         assert queue.target_workers == "routing.skills HAS 'vip' AND level >= 2"
+
+
+def test_prod_before_dev_is_told_to_deploy_dev_first(tmp_path: Path) -> None:
+    """A new backend, prod run first: the engine said only `unknown stack "dev"`."""
+    project, state = copy_project(tmp_path / "project", program=None), tmp_path / "state"
+    with account(PROD) as prod_account:
+        prod = Engine(project, "prod", state, env={"TWILIO_API_BASE_URL": prod_account.base_url,
+                                                   "TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+        with pytest.raises(EngineError) as refused:
+            prod.up()
+        assert ("stack prod promotes from dev (promoteFrom in Pulumi.prod.yaml), and this backend has no stack dev: "
+                "prod deploys only what ran there. Deploy dev first (`pulumi stack init dev` the first time, then "
+                "`pulumi up --stack dev`), then prod") in str(refused.value)
+        assert "Traceback" not in str(refused.value)
+        assert [r for r in prod_account.api.requests() if r["path"].startswith(("/studio", "/taskrouter"))
+                and r["method"] != "GET"] == []
