@@ -281,10 +281,12 @@ class ScenarioResult:
         return not self.failures
 
 
-def check(expect: Expect, run: CallerToQueue, queues: Mapping[str, str] | None = None) -> list[str]:
+def check(expect: Expect, run: CallerToQueue, queues: Mapping[str, str] | None = None,
+          widgets: Sequence[str] = ()) -> list[str]:
     """Every expectation of ``expect`` that ``run`` does not meet, in words.
 
-    ``queues``: the stack's queues, friendly name by key, to say when an expected queue is none of their keys.
+    ``queues``: the stack's queues, friendly name by key, to say when an expected queue is none of their keys;
+    ``widgets``: the flow's widget names, to say when an expected widget is none of them.
     """
     simulation = run.simulation
     failures = []
@@ -312,7 +314,8 @@ def check(expect: Expect, run: CallerToQueue, queues: Mapping[str, str] | None =
     if expect.widgets is not None:
         missing = _not_in_order(expect.widgets, simulation.widgets, contains=False)
         if missing is not None:
-            failures.append(f"widgets: {missing!r} not visited (in order); path {list(simulation.widgets)}")
+            failures.append(f"widgets: {missing!r} not visited (in order)"
+                            f"{_not_a_widget(missing, widgets)}; path {list(simulation.widgets)}")
     if failures:  # a Liquid read that found nothing explains many a failure: a near miss, or what was compared
         failed = {failure.split(":", 1)[0] for failure in failures}
         compared = {output.widget for output in simulation.outputs} if "heard" in failed else set()
@@ -339,6 +342,15 @@ def _not_a_queue_key(expected: Sequence[str], queues: Mapping[str, str] | None) 
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"; {name!r} is no queue key of the stack's routing{hint}: the keys are {', '.join(queues)}"
     return ""
+
+
+def _not_a_widget(name: str, widgets: Sequence[str]) -> str:
+    """Why an expected widget can never be visited: the flow has none of that name (a typo, a renamed widget)."""
+    if not widgets or name in widgets:
+        return ""
+    close = get_close_matches(name, list(widgets), n=1)
+    named = f"did you mean {close[0]!r}?" if close else f"its widgets are {', '.join(widgets)}"
+    return f"; {name!r} is no widget of this flow ({named})"
 
 
 def _stored_instead(path: str, context: Mapping[str, Any]) -> str:
@@ -425,9 +437,14 @@ class FlowReport:
     coverage: Coverage
 
 
+def widget_names(definition: Mapping[str, Any]) -> list[str]:
+    """The names of the widgets of a flow definition, in its order."""
+    return [str(state.get("name")) for state in definition.get("states") or () if isinstance(state, Mapping)]
+
+
 def unknown_mocks(definition: Mapping[str, Any], mocks: Iterable[str], what: str) -> str | None:
     """What to say when ``mocks`` name widgets ``definition`` does not have (a mock of none would be ignored)."""
-    widgets = [str(state.get("name")) for state in definition.get("states") or () if isinstance(state, Mapping)]
+    widgets = widget_names(definition)
     unknown = [name for name in mocks if name not in widgets]
     if not unknown:
         return None
@@ -483,4 +500,5 @@ def _run_one(flow: str, scenario: Scenario, defaults: ContactSpec, stack_flow: S
     coverage.add(run.simulation)
     queues = {queue.key: queue.friendly_name for workflow in dict.fromkeys(stack_flow.workflows.values())
               for queue in workflow.queues()}
-    return ScenarioResult(flow, scenario.name, run, tuple(check(scenario.expect, run, queues)))
+    widgets = widget_names(stack_flow.definition)
+    return ScenarioResult(flow, scenario.name, run, tuple(check(scenario.expect, run, queues, widgets)))

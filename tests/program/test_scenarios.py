@@ -210,3 +210,13 @@ def test_test_flows_exits_1_when_a_scenario_fails(project: Path, capsys: pytest.
     assert "FAIL Spanish by profile (flows/scenarios/conversations.yaml)" in out  # where the expectation is
     assert ("3/4 scenarios pass; 1 failed: fix the flow, or, if the change is meant, that scenario's expect: in the "
             "file named after it") in out
+
+
+def test_an_expected_widget_the_flow_does_not_have_is_named_with_the_near_miss(project: Path) -> None:
+    """It said only "not visited (in order)", as for a widget the caller did not reach."""
+    path = project / "flows" / "scenarios" / "conversations.yaml"
+    path.write_text(path.read_text().replace("widgets: [lookup_profile, to_flex]", "widgets: [lookup_profle]"))
+    failed = [failure for report in run_scenarios("local", root=project) if report.flow == "conversations"
+              for result in report.results for failure in result.failures]
+    assert any(failure.startswith("widgets: 'lookup_profle' not visited (in order); 'lookup_profle' is no widget of "
+                                  "this flow (did you mean 'lookup_profile'?); path ") for failure in failed), failed
