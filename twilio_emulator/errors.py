@@ -57,6 +57,15 @@ def not_found(path: str) -> ApiError:
     )
 
 
+def no_product(path: str, products: list[str]) -> ApiError:
+    """404 for a path that starts with no product: a call sent to the emulator without ``<product>/`` before it."""
+    return ApiError(
+        status=404, code=NOT_FOUND,
+        message=(f"The requested resource {path} was not found: the emulator serves each Twilio host under its "
+                 f"product's name ({', '.join(products)}), https://studio.twilio.com/v2/Flows as /studio/v2/Flows"),
+    )
+
+
 def method_not_allowed(method: str, path: str, allowed: list[str]) -> ApiError:
     """405 for a known resource asked with a method it does not support."""
     return ApiError(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from twilio_emulator.errors import method_not_allowed, not_found
+from twilio_emulator.errors import method_not_allowed, no_product, not_found
 from twilio_emulator.params import Params
 from twilio_emulator.state import State
 
@@ -89,4 +89,6 @@ class Router:
             allowed.append(route.method)
         if allowed:
             raise method_not_allowed(method, path, allowed)
+        if (path.split("/")[1] if "/" in path else "") not in HOSTS:
+            raise no_product(path, list(HOSTS))  # Twilio's wording would name only its end: "/FW... not found"
         raise not_found(path)

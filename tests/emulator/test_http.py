@@ -68,6 +68,16 @@ def test_an_unknown_path_is_404_with_20404(emulator: EmulatorHandle) -> None:
     )
 
 
+def test_a_path_without_its_product_is_404_saying_where_the_product_goes(emulator: EmulatorHandle) -> None:
+    """A Console-style edit sent to <base>/v2/Flows/FW... was told that '/FW...' was not found: the flow exists."""
+    answer = emulator.api("GET", "/v2/Flows/FW" + "0" * 32)
+    assert (answer.status, answer.body["code"], answer.body["message"]) == (
+        404, 20404, f"The requested resource /v2/Flows/FW{'0' * 32} was not found: the emulator serves each Twilio "
+        "host under its product's name (studio, taskrouter, api, conversations, sync), "
+        "https://studio.twilio.com/v2/Flows as /studio/v2/Flows",
+    )
+
+
 def test_a_malformed_sid_is_404(emulator: EmulatorHandle) -> None:
     assert emulator.api("GET", f"{FLOWS}/not-a-sid").status == 404
 
