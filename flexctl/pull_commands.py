@@ -210,7 +210,7 @@ def run_pull(args: argparse.Namespace) -> int:
         raise InputError(str(error)) from None
     names = [flow.name for flow in plan.flows]
     if args.flow is not None and args.flow not in names:
-        raise InputError(not_deployed(args.stack, names, [args.flow]))
+        raise InputError(not_deployed(args.stack, names, [args.flow], root))
     changes, written = [], []
     for planned in plan.flows:
         if args.flow is not None and planned.name != args.flow:

@@ -454,12 +454,48 @@ def unknown_mocks(definition: Mapping[str, Any], mocks: Iterable[str], what: str
             f"used; mock one of {', '.join(widgets)}")
 
 
-def not_deployed(stack: str, flows: Iterable[str], names: Sequence[str]) -> str:
-    """What to say when ``names`` are not among the ``flows`` a stack deploys: those it does, and the nearest."""
+def not_deployed(stack: str, flows: Iterable[str], names: Sequence[str], root: Path = ROOT) -> str:
+    """What to say when ``names`` are not among the ``flows`` a stack deploys: those it does, the nearest, and the
+    stacks that deploy them."""
     deployed = list(flows)
     close = [match for name in names for match in get_close_matches(name, deployed, n=1)]
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    return f"stack {stack!r} deploys {', '.join(deployed) or 'no flow'}, not {', '.join(names)}{hint}"
+    from flows.registry import all_flows
+
+    registered = all_flows()
+    elsewhere = "".join(f"; {deployed_elsewhere(name, root)}" for name in names if not close and name in registered)
+    return f"stack {stack!r} deploys {', '.join(deployed) or 'no flow'}, not {', '.join(names)}{hint}{elsewhere}"
+
+
+def deployed_elsewhere(flow: str, root: Path = ROOT) -> str:
+    """Which stacks deploy ``flow`` (their files bind or list it), as the fix for a command run on another."""
+    from components.settings import read_stack_file, stack_names
+
+    stacks = []
+    for stack in stack_names(root):
+        try:
+            settings = read_stack_file(root, stack)
+        except Exception:  # a stack file with mistakes is reported by render, not here
+            continue
+        if flow in settings.bound_flows or flow in settings.flows:
+            stacks.append(stack)
+    if stacks:
+        named = " and ".join([", ".join(stacks[:-1]), stacks[-1]] if len(stacks) > 1 else stacks)
+        return f"{named} {'deploys' if len(stacks) == 1 else 'deploy'} {flow}: pass --stack {stacks[0]}"
+    return (f"no stack deploys {flow}: bind it to a number or address in a stack file, or list it under flows "
+            "there, to try it")
+
+
+def unrun_scenarios(stack: str, reports: Sequence[FlowReport], root: Path = ROOT) -> list[str]:
+    """A line for each scenario file whose flow ``stack`` does not deploy: it did not run, and where it would."""
+    from flows.registry import all_flows, suggest
+
+    ran, registered = {report.flow for report in reports}, all_flows()
+    return [f"{path.stem}: not deployed in {stack}, so {path.relative_to(root)} did not run; "
+            f"{deployed_elsewhere(path.stem, root)}" if path.stem in registered else
+            f"{path.relative_to(root)} is named after no registered flow{suggest(path.stem, list(registered))}, so it "
+            "never runs: name it after its flow"
+            for path in sorted((root / SCENARIO_DIR).glob("*.yaml")) if path.stem not in ran]
 
 
 def run_scenarios(stack: str, *, root: Path = ROOT, only: Sequence[str] = ()) -> list[FlowReport]:
@@ -471,7 +507,7 @@ def run_scenarios(stack: str, *, root: Path = ROOT, only: Sequence[str] = ()) ->
     flows = stack_flows(stack, root)
     unknown = [name for name in only if name not in flows]
     if unknown:
-        raise ScenarioError(not_deployed(stack, flows, unknown))
+        raise ScenarioError(not_deployed(stack, flows, unknown, root))
     reports = []
     for name, flow in flows.items():
         if only and name not in only:

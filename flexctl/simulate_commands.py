@@ -214,13 +214,17 @@ def _pairs(items: list[str], flag: str, *, json_only: bool = False) -> dict[str,
 def run_test_flows(args: argparse.Namespace) -> int:
     """Handle ``flexctl test-flows``."""
     from components.settings import StackSettingsError
-    from flexctl.scenarios import ROOT, ScenarioError, run_scenarios
+    from flexctl.scenarios import ROOT, ScenarioError, run_scenarios, unrun_scenarios
 
+    root = args.project or ROOT
     try:
-        reports = run_scenarios(args.stack, root=args.project or ROOT, only=args.flows)
+        reports = run_scenarios(args.stack, root=root, only=args.flows)
     except (ScenarioError, StackSettingsError, OSError) as error:
         raise InputError(str(error)) from None
     print(report_text(reports))
+    if not args.flows:  # a scenario file of a flow this stack does not deploy is not run: say so, not 29/29
+        for line in unrun_scenarios(args.stack, reports, root):
+            print(f"note: {line}")
     failed = sum(not result.passed for report in reports for result in report.results)
     return ExitCode.FINDINGS if failed else ExitCode.OK
 

@@ -220,3 +220,39 @@ def test_an_expected_widget_the_flow_does_not_have_is_named_with_the_near_miss(p
               for result in report.results for failure in result.failures]
     assert any(failure.startswith("widgets: 'lookup_profle' not visited (in order); 'lookup_profle' is no widget of "
                                   "this flow (did you mean 'lookup_profile'?); path ") for failure in failed), failed
+
+
+@pytest.fixture
+def conversations_only_in_dev(project: Path) -> Path:
+    """The project with dev and prod too, and no Conversations address in local: local does not deploy it."""
+    for name in ("Pulumi.dev.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    local = project / "Pulumi.local.yaml"
+    text = local.read_text()
+    start = text.index("  flex-pre-agent:conversationsAddresses:")
+    end = text.index("  flex-pre-agent:", start + 1)
+    local.write_text(text[:start] + text[end:])
+    return project
+
+
+def test_scenarios_of_a_flow_the_stack_does_not_deploy_are_said_not_to_run(
+        conversations_only_in_dev: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """They were skipped without a word, and the total said every scenario passed."""
+    assert main(["test-flows", "--project", str(conversations_only_in_dev)]) == 0
+    assert ("note: conversations: not deployed in local, so flows/scenarios/conversations.yaml did not run; dev and "
+            "prod deploy conversations: pass --stack dev") in capsys.readouterr().out
+
+
+def test_a_flow_the_stack_does_not_deploy_names_the_stacks_that_do(
+        conversations_only_in_dev: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test-flows", "--flow", "conversations", "--project", str(conversations_only_in_dev)]) == 2
+    assert ("stack 'local' deploys voice, messaging, not conversations; dev and prod deploy conversations: pass "
+            "--stack dev") in capsys.readouterr().err
+
+
+def test_a_scenario_file_named_after_no_flow_is_said_never_to_run(project: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(project / "flows" / "scenarios" / "voice.yaml", project / "flows" / "scenarios" / "voise.yaml")
+    assert main(["test-flows", "--project", str(project)]) == 0
+    assert ("note: flows/scenarios/voise.yaml is named after no registered flow (did you mean 'voice'?), so it never "
+            "runs: name it after its flow") in capsys.readouterr().out
