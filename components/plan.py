@@ -343,7 +343,8 @@ def explain(error: BaseException) -> str:
     """An exception from a user's flow or routing code in words, with the line of ``flows/`` it came from."""
     if isinstance(error, ValidationError):
         text = "; ".join(f"{error.title}{'.' if detail['loc'] else ''}{config_path(detail['loc'])}: "
-                         f"{plain_message(detail['msg'])}" for detail in error.errors(include_url=False))
+                         f"{plain_message(detail['msg'])}{_object_wanted(detail)}"
+                         for detail in error.errors(include_url=False))
     else:
         text = (str(error) or type(error).__name__) + _near_miss(error)
     if isinstance(error, SyntaxError) and error.filename:
@@ -352,6 +353,15 @@ def explain(error: BaseException) -> str:
         return text
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "/flows/" in frame.filename]
     return f"{_relative(frames[-1].filename)}:{frames[-1].lineno}: {text}" if frames else text
+
+
+def _object_wanted(detail: Mapping[str, Any]) -> str:
+    """The fix when a model was given its key or name as text (``Target(queue="vip")``): pass the object."""
+    wanted = (detail.get("ctx") or {}).get("class_name")
+    if detail.get("type") != "model_type" or not wanted or not isinstance(detail.get("input"), str):
+        return ""
+    return (f", not the text {detail['input']!r}: pass the {wanted} itself (the variable that holds it, as in "
+            f"task_queues), not its key or name")
 
 
 def _near_miss(error: BaseException) -> str:

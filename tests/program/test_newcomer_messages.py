@@ -188,3 +188,17 @@ def test_a_number_bound_on_the_wrong_channel_says_which_binding_the_flow_fits() 
             "incomingCall transition; point it at a flow that handles incomingCall, or bind conversations as it is "
             "started: incomingConversationMessage: conversationsAddresses: - {address: \"+1...\", type: sms, "
             "flow: conversations}") in problems
+
+
+def test_a_queue_given_by_its_key_says_to_pass_the_queue_itself() -> None:
+    """`Target(queue="marca_ventas")` in flows/routing.py said only what pydantic wanted, not how to give it."""
+    from pydantic import ValidationError
+
+    from components.plan import explain
+    from taskrouter import Target
+
+    with pytest.raises(ValidationError) as refused:
+        Target(queue="marca_ventas")  # type: ignore[arg-type]
+    assert explain(refused.value) == (
+        "Target.queue: Input should be a valid dictionary or instance of TaskQueue, not the text 'marca_ventas': pass "
+        "the TaskQueue itself (the variable that holds it, as in task_queues), not its key or name")
