@@ -91,20 +91,39 @@ async def _code_definition(sid: pulumi.Output[str]) -> Any:
     return None
 
 
-def unreachable_warning(stack: str, config: Mapping[str, Any], reason: str) -> str:
-    """Twilio (or the emulator) did not answer a preview's read: where it was sought, and the fix."""
+def _sought(stack: str, config: Mapping[str, Any]) -> tuple[str, str | None]:
+    """Where a preview's reads went, in words, and the setting that sent them there (None: Twilio itself)."""
     from components.providers.twilio_api import API_BASE_URL_KEY, BASE_URL_ENV
 
-    start = "start what should answer there (`make emulator` for the local stack)"
     if os.environ.get(BASE_URL_ENV):
-        where, fix = f"{os.environ[BASE_URL_ENV]} ({BASE_URL_ENV})", f"{start}, or unset {BASE_URL_ENV}"
-    elif config.get(API_BASE_URL_KEY):
-        where = f"{config[API_BASE_URL_KEY]} (apiBaseUrl in Pulumi.{stack}.yaml)"
-        fix = f"{start}, or correct apiBaseUrl"
-    else:
-        where, fix = "api.twilio.com", "check this machine's connection to Twilio"
+        return f"{os.environ[BASE_URL_ENV]} ({BASE_URL_ENV})", BASE_URL_ENV
+    if config.get(API_BASE_URL_KEY):
+        return f"{config[API_BASE_URL_KEY]} (apiBaseUrl in Pulumi.{stack}.yaml)", "apiBaseUrl"
+    return "api.twilio.com", None
+
+
+def unreachable_warning(stack: str, config: Mapping[str, Any], reason: str) -> str:
+    """Twilio (or the emulator) did not answer a preview's read: where it was sought, and the fix."""
+    where, setting = _sought(stack, config)
+    start = "start what should answer there (`make emulator` for the local stack)"
+    fix = {None: "check this machine's connection to Twilio", "apiBaseUrl": f"{start}, or correct apiBaseUrl"}.get(
+        setting, f"{start}, or unset {setting}")
     return (f"cannot reach Twilio at {where}: {reason}. No flow was checked for Console edits, and `pulumi up` "
             f"stops before writing anything until it answers. Fix: {fix}.")
+
+
+def refused_warning(stack: str, config: Mapping[str, Any], error: TwilioRestException) -> str:
+    """Twilio (or an emulator) refused a preview's read (HTTP 401): where, and the fix; said once, not per flow."""
+    from components.providers.twilio_api import ACCOUNT_SID_KEY
+
+    where, setting = _sought(stack, config)
+    account = str(config.get(ACCOUNT_SID_KEY) or "this stack's account")
+    elsewhere = f", or correct {setting} if it points at another stack's emulator" if setting else ""
+    answer = str(error.msg).splitlines()[0] if error.msg else f"HTTP {error.status}"
+    return (f"Twilio at {where} refused the credentials in use for {account}: {answer}. No flow was checked for "
+            f"Console edits, and `pulumi up` stops before writing anything until they are accepted. Fix: use "
+            f"credentials of {account} (the authToken stack secret, TWILIO_AUTH_TOKEN, or an API key made in that "
+            f"account){elsewhere}.")
 
 
 def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapping[str, Any]) -> None:
@@ -118,13 +137,18 @@ def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapp
         try:
             flow = resolve_connection(config).client().studio.v2.flows(sid).fetch()
         except AnswerLost as error:  # said once, with where and the fix, not once per flow
-            if not unreachable:
-                unreachable.append(name)
+            if "unreachable" not in said:
+                said.add("unreachable")
                 pulumi.log.warn(unreachable_warning(stack, config, error.reason))
             return
         except TwilioRestException as error:
             if error.status == 404:
                 stop(f"flow {name!r} ({sid}): {GONE_FROM_ACCOUNT}")
+            if error.status == 401:  # as above: the same credentials for every flow
+                if "refused" not in said:
+                    said.add("refused")
+                    pulumi.log.warn(refused_warning(stack, config, error))
+                return
             pulumi.log.warn(f"flow {name!r} ({sid}): could not read its latest revision to look for Console edits: "
                             f"{str(error).splitlines()[0] if str(error) else type(error).__name__}")
             return
@@ -138,7 +162,7 @@ def warn_console_edits(flow_sids: Mapping[str, pulumi.Output[str]], config: Mapp
 
     if not pulumi.runtime.is_dry_run():
         return  # during `up` the flows are being written: the preview before it is where this is said
-    unreachable: list[str] = []
+    said: set[str] = set()  # what every flow's read would say alike: said once
 
     def later(name: str, output: pulumi.Output[str], sid: str | None) -> pulumi.Output[None] | None:
         if not sid:

@@ -103,6 +103,24 @@ def test_a_preview_with_twilio_unreachable_says_so_once_with_where_and_the_fix(e
     assert "Fix: start what should answer there (`make emulator` for the local stack)" in shown[0]
 
 
+def test_a_preview_whose_credentials_twilio_refuses_says_so_once_with_where_and_the_fix(earlier: Deployed) -> None:
+    """Another stack's emulator (a wrong port) or a wrong token: 'could not read its latest revision ... HTTP 401'
+    was said once per flow, without the fix."""
+    earlier.engine.env["TWILIO_AUTH_TOKEN"] = "not-the-token"
+    done = earlier.engine.cli("preview", "--stack", "local")
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said  # a preview still shows the plan
+    assert "could not read its latest revision" not in said
+    shown = {line.strip().split("warning: ", 1)[-1] for line in said.splitlines() if "refused the credentials" in line}
+    assert len(shown) == 1, said  # one warning, not one per flow
+    (warning,) = shown
+    assert warning.startswith(f"Twilio at {earlier.emulator.base_url} (TWILIO_API_BASE_URL) refused the credentials "
+                              f"in use for {LOCAL.account_sid}: ")
+    assert warning.endswith(f"Fix: use credentials of {LOCAL.account_sid} (the authToken stack secret, "
+                            "TWILIO_AUTH_TOKEN, or an API key made in that account), or correct TWILIO_API_BASE_URL if "
+                            "it points at another stack's emulator.")
+
+
 def test_the_scheduled_drift_check_fails_on_a_console_edit_and_names_the_flow(earlier: Deployed) -> None:
     command = ("refresh", "--preview-only", "--expect-no-changes", "--stack", "local")  # as .github/workflows/drift.yml
     assert earlier.engine.cli(*command).returncode == 0, "a clean stack has no drift"
