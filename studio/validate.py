@@ -475,12 +475,14 @@ def check_type(run: _Run, state: Mapping[str, Any], widget: str | None, path: st
             f"{path}/type",
         )
     else:
+        related = sharing_words(widget_type, [spec.type for spec in CATALOGUE.values() if spec.confirmed])
+        hint = f"; types with these words: {', '.join(map(repr, related))}" if related else ""
         run.report(
             UNKNOWN_WIDGET_TYPE,
             f"unknown widget type {widget_type!r} (not in this toolkit's catalogue, and close to none of its "
-            "types): Studio refuses types it does not know; check the spelling against a Console export, or, if "
-            "Twilio added it, declare it once: add it to DECLARED_WIDGET_TYPES in studio/spec.py (or write its "
-            "widget class in studio/widgets.py)",
+            f"types{hint}): Studio refuses types it does not know; check the spelling against a Console export, "
+            "or, if Twilio added it, declare it once: add it to DECLARED_WIDGET_TYPES in studio/spec.py (or write "
+            "its widget class in studio/widgets.py)",
             widget,
             f"{path}/type",
         )
@@ -516,6 +518,26 @@ def near_miss(word: str, choices: Sequence[str]) -> str | None:
         if distance <= limit and (best is None or distance < best[0]):
             best = (distance, choice)
     return None if best is None else best[1]
+
+
+def sharing_words(word: str, choices: Sequence[str], most: int = 3) -> list[str]:
+    """The choices sharing the most words with ``word`` (``call-recording``: ``record-call``), best first.
+
+    Words are split at separators and case changes; two words match when one starts the other and the shorter
+    has four letters or more (``record`` and ``recording``), so "to" or "v2" never makes a match.
+    """
+    def words(text: str) -> set[str]:
+        return {part.casefold() for part in re.split(r"[\s_-]+|(?<=[a-z])(?=[A-Z])", text) if len(part) >= 4}
+
+    mine = words(word)
+    scored = []
+    for choice in choices:
+        shared = sum(any(a.startswith(b) or b.startswith(a) for b in words(choice)) for a in mine)
+        if shared:
+            scored.append((-shared, choice))
+    scored.sort()
+    best = scored[0][0] if scored else 0
+    return [choice for score, choice in scored if score == best][:most]
 
 
 def _fold(text: str) -> str:

@@ -332,6 +332,18 @@ def test_unknown_widget_type_is_an_error_studio_rejects() -> None:
     assert "add it to DECLARED_WIDGET_TYPES in studio/spec.py" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("widget_type", "named"),
+    [("call-recording", "'record-call'"), ("record", "'record-call', 'record-voicemail'"), ("hangup", None)],
+)
+def test_an_unknown_type_far_from_every_type_names_those_sharing_its_words(widget_type: str, named: str | None) -> None:
+    problem = only(validate_definition(flow(state("m", widget_type))), UNKNOWN_WIDGET_TYPE)
+    if named is None:
+        assert "types with these words" not in problem.message
+    else:
+        assert f"types with these words: {named})" in problem.message
+
+
 def test_our_own_warnings_are_not_rejected_by_studio() -> None:
     problem = only(validate_definition(flow(state("g", "gather-input-on-call", {"timeout": 90}))), "range")
     assert problem.rejected_by_studio is False
