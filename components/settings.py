@@ -401,8 +401,15 @@ def _problem(detail: Any, project: str, stack: str) -> str:
     if detail["type"] == "missing":
         return (f"  - {project}:{path}: missing; set it to {FIXES.get(key, 'a value')} with "
                 f"`pulumi config set {key} ... --stack {stack}`")
+    hint = ""
+    if isinstance(value, str) and detail["type"] in ("tuple_type", "list_type", "dict_type", "model_type"):
+        # `pulumi config set key '[en, es]'` stores text; only the stack file's YAML (or --path) makes a list.
+        listed = detail["type"] in ("tuple_type", "list_type")
+        kind, item = ("list", f"'{path}[0]'") if listed else ("mapping", f"'{path}.KEY'")
+        hint = (f" (`pulumi config set` stores text, not a {kind}: write it as YAML in Pulumi.{stack}.yaml, or set "
+                f"each {'item' if listed else 'entry'} with `pulumi config set --path {item} ... --stack {stack}`)")
     return (f"  - {project}:{path} is {_show(detail['input'])}: {plain_message(detail['msg'])}; "
-            f"use {FIXES.get(key, 'a valid value')}")
+            f"use {FIXES.get(key, 'a valid value')}{hint}")
 
 
 _SECTIONS: dict[str, type[BaseModel]] = {

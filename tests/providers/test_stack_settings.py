@@ -290,3 +290,21 @@ def test_every_yaml_reader_refuses_bombs_and_oversized_files_by_name(
 def test_a_small_alias_is_still_read(tmp_path: Path) -> None:
     (tmp_path / "f.yaml").write_text("config:\n  a: &x [1, 2]\n  b: *x\n")
     assert read_yaml(tmp_path / "f.yaml") == {"config": {"a": [1, 2], "b": [1, 2]}}
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "fix"),
+    [
+        ("languages", "[en, es, pt]", "pulumi config set --path 'languages[0]' ... --stack dev"),
+        ("businessHours", "open 8", "pulumi config set --path 'businessHours.KEY' ... --stack dev"),
+    ],
+)
+def test_a_list_or_mapping_set_as_text_says_how_to_set_it_as_one(key: str, text: str, fix: str) -> None:
+    # `pulumi config set languages '[en, es, pt]'` stores the text (not JSON, so it stays a string).
+    config = {**load_stack_config(ROOT, "dev"), f"flex-pre-agent:{key}": text}
+    with pytest.raises(StackSettingsError) as raised:
+        parse_stack_settings(decode_engine_config(config, "flex-pre-agent"), "dev")
+    line = next(line for line in str(raised.value).splitlines() if f":{key} is" in line)
+    assert "stores text" in line
+    assert "write it as YAML in Pulumi.dev.yaml" in line
+    assert fix in line
