@@ -87,14 +87,28 @@ def run_import(args: argparse.Namespace) -> int:
     except FlowImportError as error:
         raise InputError(f"{args.flow}: {error}") from None
     write_output(source, args.output)
+    _say_rejected(args.flow, data, "the module" if args.output is None else args.output.name,
+                  "Studio refuses its JSON until then")
     return ExitCode.OK
+
+
+def _say_rejected(flow: Path, data: dict[str, object], module: str, until: str) -> None:
+    """On stderr: the errors Studio would reject the import for; it is imported as it is, to be fixed in Python."""
+    from studio.importer import is_flow_definition
+    from studio.validate import validate_definition, validate_state
+
+    problems = validate_definition(data) if is_flow_definition(data) or "type" not in data else validate_state(data)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        listed = "".join(f"\n  - {problem}" for problem in errors)
+        print(f"{flow}: the export has {count(len(errors), 'error')} Studio would reject, imported as it is; fix "
+              f"{'it' if len(errors) == 1 else 'them'} in {module} ({until}):{listed}", file=sys.stderr)
 
 
 def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
     from flexctl.flow_import import ImportAsError, Naming, write_flow_module
     from flexctl.render_commands import ROOT
     from studio.importer import FlowImportError, is_flow_definition
-    from studio.validate import validate_definition
 
     if not is_flow_definition(data):
         raise InputError(f"{args.flow}: --as needs a flow definition (an object with states), not a single widget")
@@ -108,12 +122,8 @@ def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
         raise InputError(f"{args.flow}: {error}") from None
     todo = sum("# TODO" in line for line in path.read_text(encoding="utf-8").splitlines())
     print(f"wrote {path}: flow {args.as_name!r}" + (f", {count(todo, 'TODO')} to settle in it" if todo else ""))
-    errors = [problem for problem in validate_definition(data) if problem.severity == "error"]
-    if errors:  # imported as it is, so that it can be fixed in Python; no stack deploys it until then
-        listed = "".join(f"\n  - {problem}" for problem in errors)
-        print(f"{args.flow}: the export has {count(len(errors), 'error')} Studio would reject, imported as it is; fix "
-              f"{'it' if len(errors) == 1 else 'them'} in {path.name} (`flexctl render` refuses the flow until then):"
-              f"{listed}", file=sys.stderr)
+    # No stack deploys it until the errors are fixed.
+    _say_rejected(args.flow, data, path.name, "`flexctl render` refuses the flow until then")
     print(f"deploy it: bind it in Pulumi.<stack>.yaml by the event that starts it, {_bindings(data, args.as_name)}; "
           "`flexctl render` then shows it")
     return ExitCode.OK

@@ -194,6 +194,19 @@ def test_an_export_studio_would_reject_is_imported_and_its_errors_are_named(tmp_
     assert "Traceback" not in result.stderr
 
 
+def test_a_plain_import_of_an_export_studio_would_reject_names_its_errors_too(tmp_path: Path) -> None:
+    broken = _run_function_export("ZH0123456789abcdef0123456789abcdef")
+    broken["states"][1]["transitions"][0]["next"] = "to_flx"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    result = flexctl("import", str(path), "-o", str(tmp_path / "broken.py"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"{path}: the export has 1 error Studio would reject, imported as it is; fix it "
+                                    "in broken.py (Studio refuses its JSON until then):\n  - error [graph] widget "
+                                    "'lookup' at #/states/1/transitions/0/next")
+    assert flexctl("import", str(tmp_path / "broken.json"), cwd=tmp_path).stdout.startswith('"""Studio flow')
+
+
 @pytest.fixture
 def stacks_only(tmp_path: Path) -> Path:
     """A project folder with the real stack files and an empty flows/ (the routing is this checkout's)."""
