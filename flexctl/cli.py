@@ -117,8 +117,12 @@ def read_json_file(path: Path, error: type[InputError] = InputError) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as problem:
+        from taskrouter.configuration import json_syntax_hint
+
+        hint = json_syntax_hint(problem)
         raise error(
-            f"{path}:{problem.lineno}:{problem.colno}: not valid JSON ({problem.msg}); fix the file or export it again"
+            f"{path}:{problem.lineno}:{problem.colno}: not valid JSON ({problem.msg}"
+            f"{'; ' + hint if hint else ''}); fix the file or export it again"
         ) from None
     except RecursionError:
         raise error(f"{path}: {TOO_DEEP}") from None

@@ -336,13 +336,19 @@ def _json_problem(error: json.JSONDecodeError) -> str:
         return (f"is not valid JSON: a string holds a line break or other control character at {where}; write "
                 "it as \\n, or keep the expression on one line")
     found = f"is not valid JSON: {error.msg.removesuffix(' at')} at {where}"
-    # Two things JavaScript and JSONC allow that JSON does not (zingdevlimited/actions-helpers' update-taskrouter
-    # example has both): say which, so the fix is not a hunt for a missing delimiter.
+    hint = json_syntax_hint(error)
+    return f"{found}; {hint}" if hint else found
+
+
+def json_syntax_hint(error: json.JSONDecodeError) -> str | None:
+    """What JSON text holds where it stops decoding, when it is something JavaScript and JSONC allow and JSON does
+    not (zingdevlimited/actions-helpers' update-taskrouter example has both): said, so the fix is not a hunt for a
+    missing delimiter. flexctl says it for every JSON file it reads."""
     if error.doc.startswith(("//", "/*"), error.pos):
-        return f"{found}; that is a comment, which JSON does not allow: remove it"
+        return "that is a comment, which JSON does not allow: remove it"
     if error.doc[error.pos:error.pos + 1] in ("]", "}") and error.doc[:error.pos].rstrip().endswith(","):
-        return f"{found}; that is a comma after the last item, which JSON does not allow: remove it"
-    return found
+        return "that is a comma after the last item, which JSON does not allow: remove it"
+    return None
 
 
 def check_configuration(data: object) -> list[ConfigProblem]:

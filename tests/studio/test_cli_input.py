@@ -46,6 +46,24 @@ def test_json_nested_thousands_deep_is_a_message_not_a_traceback(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("template", FILE_COMMANDS, ids=lambda t: t[0])
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [('{"states": [], // exported\n "initial_state": "Trigger"}', "that is a comment, which JSON does not allow"),
+     ('{"states": [],\n "initial_state": "Trigger",}',
+      "that is a comma after the last item, which JSON does not allow")],
+)
+def test_a_comment_or_trailing_comma_is_named_by_every_command(
+    template: list[str], text: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "jsonc.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(argv(template, path)) == ExitCode.UNUSABLE_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith(f"flexctl {template[0]}: {path}:")
+    assert f"; {said}: remove it); fix the file or export it again" in err
+
+
 def test_an_expression_thousands_deep_is_a_message_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     expression = "(" * 5000 + "task.vip == true" + ")" * 5000
     assert main(["check-expression", expression]) == ExitCode.UNUSABLE_INPUT
