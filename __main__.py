@@ -21,8 +21,8 @@ with clean_errors():
     settings = load_stack_settings()
     plan = plan_stack(settings, pulumi.get_stack())  # the same check as `flexctl render`
     plan.raise_if_problems()
+    gate = promotion_gate(plan)  # with promoteFrom: deploy only flows and routing that ran there (it writes nothing)
     check_account(settings, CONFIG.get(), pulumi.get_stack())  # during `up`, before any write
-    gate = promotion_gate(plan)  # with promoteFrom: deploy only flows and routing that ran there
     options = pulumi.ResourceOptions(transformations=[gate.transformation]) if gate is not None else None
     workflow = PreAgentWorkflow("pre-agent", PreAgentWorkflowArgs(plan=plan), options)
     warn_console_edits({name: flow.sid for name, flow in workflow.flows.items()}, CONFIG.get())
