@@ -75,6 +75,13 @@ def _is_dependency(module: str | None) -> bool:
     return bool(top) and not (Path(__file__).resolve().parents[1] / top).is_dir()
 
 
+def _from_flows(error: BaseException) -> bool:
+    """Whether the error was raised in the contact center's own modules (``flows/``, its registry aside)."""
+    flows = Path(__file__).resolve().parents[1] / "flows"
+    own = [frame for frame in traceback.extract_tb(error.__traceback__) if Path(frame.filename).parent == flows]
+    return bool(own) and Path(own[-1].filename).name != "registry.py"
+
+
 def run_handler(args: argparse.Namespace) -> int:
     """Run the parsed command's handler; unusable input becomes a message and exit 2, never a traceback."""
     handler: Handler = args.handler
@@ -90,6 +97,11 @@ def run_handler(args: argparse.Namespace) -> int:
                 f"{error.name} is not installed for {sys.executable}: flexctl runs in the project's virtualenv. "
                 "Run `make .venv/.installed`, then `.venv/bin/python -m flexctl ...` (or put .venv/bin first on "
                 "PATH)"))
+        if _from_flows(error):
+            from components.plan import explain  # the one wording of a user's flows/ mistake, as render gives it
+            return fail(args.command, InputError(
+                f"the contact center's code under flows/ fails (flexctl imports every module there to find the flows "
+                f"and the routing): {explain(error)}; fix that line, then run the command again"))
         traceback.print_exc()
         print(f"flexctl {args.command}: this is a bug in flexctl, not a verdict on the input; please report it with "
               "the traceback above", file=sys.stderr)

@@ -202,3 +202,23 @@ def test_a_queue_given_by_its_key_says_to_pass_the_queue_itself() -> None:
     assert explain(refused.value) == (
         "Target.queue: Input should be a valid dictionary or instance of TaskQueue, not the text 'marca_ventas': pass "
         "the TaskQueue itself (the variable that holds it, as in task_queues), not its key or name")
+
+
+def test_a_flows_module_that_no_longer_imports_is_named_with_its_line_not_called_a_flexctl_bug(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A team that rewrites flows/routing.py while a reference flow still imports a name from it."""
+    import argparse
+
+    from flexctl.cli import run_handler
+
+    def handler(args: argparse.Namespace) -> int:
+        exec(compile("\nfrom flows.routing import CHAT_CHANNELS\n", str(ROOT / "flows" / "parameters.py"), "exec"))
+        return 0
+
+    status = run_handler(argparse.Namespace(command="import", handler=handler))
+    err = capsys.readouterr().err
+    assert status == ExitCode.UNUSABLE_INPUT, err
+    assert "Traceback" not in err
+    assert "bug in flexctl" not in err
+    assert err.startswith("flexctl import: the contact center's code under flows/ fails"), err
+    assert "flows/parameters.py:2: cannot import name 'CHAT_CHANNELS' from 'flows.routing'" in err
