@@ -701,12 +701,17 @@ def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: 
             unconfirmed=_unconfirmed(spec, prop),
         )
         return
-    if "${" in value or is_template(value):
+    # Liquid in an enumerated property is no member of the enumeration: Studio checks the definition against the
+    # widget's JSON Schema without rendering Liquid (studio-widgets.md §1.2 rule 4 and its emulator note), and the
+    # catalogue takes no Liquid there (PropSpec.liquid is False for an enum). A ${NAME} placeholder is filled first.
+    if "${" in value or (is_template(value) and not prop.enum):
         return
     if prop.enum and value not in prop.enum:
+        rendered = " (Studio does not render Liquid here: pick one value)" if is_template(value) else ""
         run.report(
             "enum",
-            f"{prop.json} must be one of {', '.join(map(repr, prop.enum))}, not {value!r}: {suggest(value, prop.enum)}",
+            f"{prop.json} must be one of {', '.join(map(repr, prop.enum))}, not {value!r}{rendered}: "
+            f"{suggest(value, prop.enum)}",
             widget,
             path,
             unconfirmed=_unconfirmed(spec, prop),
