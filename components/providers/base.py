@@ -469,7 +469,7 @@ class TwilioProvider(ResourceProvider):
             if connection is not None and error_parts(error)[0] == 401 and not _first_refusal(
                     connection, f"Twilio refused the credentials of {connection.account_sid}"):
                 raise _AlreadyRefused(connection) from None
-            raise TwilioProviderError(self._explain(action, props, error)) from None
+            raise TwilioProviderError(self._explain(action, props, error, connection)) from None
         except TwilioSetupError as error:
             raise TwilioProviderError(f"{self.describe(props)}: cannot {action}: {error}") from None
         except AnswerLost as error:
@@ -484,7 +484,8 @@ class TwilioProvider(ResourceProvider):
                 f"may have made)."
             ) from None
 
-    def _explain(self, action: str, props: Mapping[str, Any], error: TwilioException) -> str:
+    def _explain(self, action: str, props: Mapping[str, Any], error: TwilioException,
+                 connection: Connection | None = None) -> str:
         status, code, message, details = error_parts(error)
         message = message.removeprefix(f"Unable to {action} record: ")
         text = f"{self.describe(props)}: {action} failed: Twilio error {code or 'none'} (HTTP {status}): {message}"
@@ -492,24 +493,32 @@ class TwilioProvider(ResourceProvider):
         if code == 20404:
             hint: str | None = _NOT_FOUND_HINTS["create" if action == "create" else "read"]
         elif code == 20001 and "already exists" in message:
-            hint = self.name_taken_hint(props)
+            hint = self.name_taken_hint(props, self.holder_of_name(connection, props) if connection else None)
         else:
             hint = _HINTS.get(code or 0)
         return text + "".join(f"\n  - {line}" for line in lines) + (f"\n  fix: {hint}" if hint else "")
 
-    def name_taken_hint(self, props: Mapping[str, Any]) -> str:
+    def name_taken_hint(self, props: Mapping[str, Any], holder: str | None = None) -> str:
         """The fix when Twilio refuses a name another object of this kind already has (400, code 20001).
 
         Twilio keeps a queue's name unique in its workspace (nash-md/twilio-contact-center#23 quotes its answer);
         so a replacement the engine creates before deleting the old object (Pulumi's default order: a resource
-        renamed in code without an alias, `up --replace`, replace_on_changes) cannot keep the name.
+        renamed in code without an alias, `up --replace`, replace_on_changes) cannot keep the name. ``holder``
+        is the SID of the object that has the name, when one lookup found it.
         """
         name = props.get(self.label_field)
-        return (f"Twilio keeps {self.kind} names unique and one named {name!r} exists. If this stack is replacing "
+        return (f"Twilio keeps {self.kind} names unique and one named {name!r} exists"
+                f"{f' ({holder})' if holder else ''}. If this stack is replacing "
                 f"its own: a resource renamed in code keeps its object with aliases=[pulumi.Alias(name=\"<old "
                 f"name>\")]; a setting changes in place (drop replace_on_changes or --replace); or give it another "
-                f"name in the same change. If it was made outside this stack: adopt it (adopt_sid=\"<its SID>\") or "
-                f"choose another name")
+                f"name in the same change. If it was made outside this stack (in the Console): a {self.kind} resource "
+                f"declared in code can adopt it (adopt_sid=\"{holder or '<its SID>'}\"), but the routing's models "
+                f"(the @routing function's queues and workflows) take no adopt_sid, so there rename the existing one "
+                f"in the Console or choose another name")
+
+    def holder_of_name(self, conn: Connection, props: Mapping[str, Any]) -> str | None:
+        """The SID of the object that already has this one's name (after Twilio refused it), if one lookup says."""
+        return None
 
     def explain_details(self, props: Mapping[str, Any], details: Any) -> list[str]:
         """Lines that make Twilio's error details readable; subclasses map paths to names."""

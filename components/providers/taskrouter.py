@@ -135,6 +135,13 @@ class TaskRouterProvider(TwilioProvider):
         matches = self._matching(self._relisted(conn, inputs), inputs)
         return self.only_candidate(inputs, [item.sid for item in matches if item.sid not in known])
 
+    def holder_of_name(self, conn: Connection, props: Mapping[str, Any]) -> str | None:
+        try:
+            matches = self._matching(self._relisted(conn, dict(props)), dict(props))
+        except TwilioException:  # the refusal is what matters; its SID only helps
+            return None
+        return str(matches[0].sid) if len(matches) == 1 else None
+
     def _update(self, conn: Connection, id_: str, olds: Props, inputs: Props) -> Props:
         context = self.collection(conn, inputs)(id_)
         params = self.update_params({**inputs, **self.cleared(olds, inputs)})

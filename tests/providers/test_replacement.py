@@ -19,7 +19,11 @@ def test_an_existing_object_of_a_non_flex_name_is_never_adopted_by_name(emulator
         provider.create({"workspace_sid": workspace, "friendly_name": "Support"})
     assert "Twilio error 20001" in str(refused.value)
     assert 'fix: Twilio keeps TaskQueue names unique and one named \'Support\' exists' in str(refused.value)
-    assert 'adopt it (adopt_sid="<its SID>")' in str(refused.value)
+    assert f"one named 'Support' exists ({existing.sid})" in str(refused.value)
+    assert f'can adopt it (adopt_sid="{existing.sid}")' in str(refused.value)
+    # A queue of the @routing function cannot take adopt_sid: the message does not send its author there alone.
+    assert ("(the @routing function's queues and workflows) take no adopt_sid, so there rename the existing one"
+            in str(refused.value))
     assert [q.sid for q in queues.list() if q.friendly_name == "Support"] == [existing.sid]
 
     adopted = provider.create({"workspace_sid": workspace, "friendly_name": "Support", "adopt_sid": existing.sid})
