@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -351,6 +352,23 @@ def json_syntax_hint(error: json.JSONDecodeError) -> str | None:
     return None
 
 
+def _non_json_numbers(value: object, path: str) -> Iterator[ConfigProblem]:
+    """An error for each NaN or Infinity, whichever key holds it: Python's json module reads and writes them, but
+    TaskRouter takes the configuration as "A JSON string" (OAI-tr, Workflows POST) and JSON has no such number
+    (RFC 8259 section 6: "Numeric values that cannot be represented in the grammar below (such as Infinity and NaN)
+    are not permitted"). Found by the false-pass sweep (tests/taskrouter/test_sweep.py): under a key TaskRouter may
+    ignore, it passed with an unknown-key warning."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield ConfigProblem(path, f"{json.dumps(value)} is not a JSON number (JSON has no NaN or Infinity); "
+                                  "write a number")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_json_numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_json_numbers(item, f"{path}[{index}]")
+
+
 def check_configuration(data: object) -> list[ConfigProblem]:
     """Every problem TaskRouter would reject in a workflow configuration (object or JSON text); never raises."""
     return [problem for problem in configuration_problems(data) if problem.severity == "error"]
@@ -397,6 +415,9 @@ def configuration_problems(data: object) -> list[ConfigProblem]:
         decoded, problems = decode(data)
         if problems:
             return problems
+        problems = list(_non_json_numbers(decoded, ""))
+        if problems:  # no JSON: only what makes it so, as for text that does not decode
+            return [replace(problem, path=problem.path.lstrip(".")) for problem in problems]
         if not isinstance(decoded, dict):
             return [ConfigProblem("", "must be a JSON object: {\"task_routing\": {\"filters\": [...], "
                                       "\"default_filter\": {\"queue\": \"WQ…\"}}}")]
