@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from studio.simulate import Contact, Mock, Simulation, SimulationInputError, simulate
 
@@ -173,6 +173,17 @@ class ContactSpec(_Strict):
     parameters: dict[str, Any] | None = None
     trigger: dict[str, Any] | None = None
     """More of what the trigger carries (trigger.call/message/conversation...): ChannelAttributes, FromCity..."""
+
+    @field_validator("mocks")
+    @classmethod
+    def _mapping_not_json_text(cls, mocks: dict[str, Any] | None) -> dict[str, Any] | None:
+        # `simulate --mock NAME='{"event": ...}'` takes JSON text; copied into YAML in quotes it read as an event name
+        for name, value in (mocks or {}).items():
+            if isinstance(value, str) and value.lstrip().startswith("{"):
+                raise ValueError(
+                    f"the mock of {name} is JSON text in quotes, read as an event name; a scenario file writes the "
+                    f"canned result as YAML itself: {name}: {{event: success, body: {{...}}}} (or {name}: EVENT)")
+        return mocks
 
 
 class Expect(_Strict):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flexctl.scenarios import ContactSpec, contact_of
+from pathlib import Path
+
+import pytest
+
+from flexctl.scenarios import ContactSpec, ScenarioError, contact_of, load_scenarios
 
 
 def test_a_scenario_contact_gives_trigger_fields_over_the_defaults() -> None:
@@ -17,3 +21,18 @@ def test_a_scenario_contact_gives_trigger_fields_over_the_defaults() -> None:
 def test_digits_written_unquoted_in_yaml_are_the_keys_pressed() -> None:
     spec = ContactSpec.model_validate({"answers": [1, "2", ""]})
     assert contact_of(spec, ContactSpec(), "UTC").answers == ("1", "2", "")
+
+
+def test_a_mock_copied_from_simulate_as_quoted_json_text_says_to_write_it_as_yaml(tmp_path: Path) -> None:
+    # `flexctl simulate --mock NAME='{"event": ...}'` takes JSON text; in YAML, quoted, it was read as an event name
+    # ("the canned event '{"event": "success", ...}' for check_schedule is not an event of run-function").
+    path = tmp_path / "schedule.yaml"
+    path.write_text("scenarios:\n  - name: open\n    contact:\n"
+                    "      mocks: {check_schedule: '{\"event\": \"success\", \"body\": {\"isOpen\": true}}'}\n"
+                    "    expect: {ending: flex}\n")
+    with pytest.raises(ScenarioError) as refused:
+        load_scenarios(path)
+    message = str(refused.value)
+    assert "scenarios[0] ('open').contact.mocks" in message
+    assert "the mock of check_schedule is JSON text in quotes, read as an event name" in message
+    assert "check_schedule: {event: success, body: {...}}" in message
