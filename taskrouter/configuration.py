@@ -4,7 +4,7 @@
 ``task_routing.filters[0].targets[1].expression``, each an error (TaskRouter would reject it) or a
 warning (it is accepted but probably not meant); ``check_configuration`` keeps the errors. Queue values
 are not checked against the ``WQ…`` SID pattern, so that ``${QUEUE_SID}`` placeholders and emulator
-SIDs pass.
+SIDs pass; the SID of another kind of object is warned about (not-a-queue-sid).
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ FILTER_NAME_KEYS = ("filter_friendly_name", "friendly_name")
 NULL_IS_ABSENT: Mapping[str, tuple[str, ...]] = {"filter": FILTER_NAME_KEYS,
                                                  "target": (*TARGET_KEYS, LEGACY_QUEUE_KEY)}
 _DIGITS = re.compile(r"[0-9]+")
+# A queue value that is the SID of another kind of object (an activity's WA…, a workflow's WW…) names no TaskQueue:
+# a warning (not-a-queue-sid), not an error, since whether TaskRouter refuses a queue it does not find is unverified
+# (taskrouter.md §1.3). Other values that are no SID are not checked: ${QUEUE_SID} placeholders and test SIDs pass.
+_OTHER_SID = re.compile(r"(?!WQ)[A-Z]{2}[0-9a-fA-F]{32}")
 DEFAULT_FILTER_PATH = "task_routing.default_filter"
 # A configuration without default_filter is neither an error nor a warning. TaskRouter accepts it: flex-project-
 # template deploys its chat transfer and internal call workflows without one through Terraform, and
@@ -223,6 +227,10 @@ def _check_target(target: object, path: str, *, missing_queue: str | None) -> It
         yield ConfigProblem(f"{path}.{queue_key}", f"must be a TaskQueue SID string, not {_json_type(queue)}")
     elif not queue.strip():
         yield ConfigProblem(f"{path}.{queue_key}", "must not be empty; set it to a TaskQueue SID")
+    elif _OTHER_SID.fullmatch(queue.strip()):
+        yield _warning(f"{path}.{queue_key}", "not-a-queue-sid",
+                       f"{queue.strip()[:2]}… is no TaskQueue SID (those start with WQ): this names no queue, and "
+                       "TaskRouter probably refuses it (unverified); set it to the queue's WQ… SID")
     for key in TARGET_INTEGER_RANGES:
         if given(target, key):
             value = target[key]

@@ -277,7 +277,18 @@ UNVERIFIED = [
     ("target", "priority", 10.0, "whole-number-float"),
     # A null optional key is echoed by TaskRouter (task-router-django's recorded 201).
     ("target", "expression", None, "null-value"),
+    # Another kind's SID names no queue; whether TaskRouter refuses a queue it does not find is unverified (§1.3).
+    ("first", "queue", "WA" + "0" * 32, "not-a-queue-sid"),
+    ("default", "queue", "WW" + "f" * 32, "not-a-queue-sid"),
 ]
+
+
+# A queue value that is no SID at all is read as written, neither error nor warning: the bases themselves hold
+# placeholders in four spellings, and TaskRouter's answer to a queue it does not find is unverified (§1.3).
+@pytest.mark.parametrize("value", ["Everyone", "${QUEUE_SID}", "%(queue_sid)s", "WQ0000000000000000000000000000park"])
+def test_a_queue_value_that_is_no_sid_is_read_as_written(value: str) -> None:
+    data = {"task_routing": {"default_filter": {"queue": value}}}
+    assert configuration_problems(data) == []
 
 
 @pytest.mark.parametrize(("where", "key", "value", "code"), UNVERIFIED,
