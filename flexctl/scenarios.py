@@ -230,7 +230,10 @@ def load_scenarios(path: Path) -> ScenarioFile:
         return ScenarioFile.model_validate(data)
     except ValidationError as error:
         problems = []
-        for item in error.errors():
+        errors = error.errors()
+        for item in errors:
+            if item["type"] == "too_short" and len(errors) > 1:  # pydantic counts only the scenarios that validated
+                continue
             where = _where(data, item["loc"])
             unknown = item["type"] == "extra_forbidden"
             problems.append(f"{where}: {_unknown_key(item['loc']) if unknown else item['msg']}")

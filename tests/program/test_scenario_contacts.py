@@ -36,3 +36,19 @@ def test_a_mock_copied_from_simulate_as_quoted_json_text_says_to_write_it_as_yam
     assert "scenarios[0] ('open').contact.mocks" in message
     assert "the mock of check_schedule is JSON text in quotes, read as an event name" in message
     assert "check_schedule: {event: success, body: {...}}" in message
+
+
+def test_a_mistake_in_the_only_scenario_is_not_also_called_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "schedule.yaml"
+    path.write_text("scenarios:\n  - name: open\n    contact: {answer: [1]}\n    expect: {ending: flex}\n")
+    with pytest.raises(ScenarioError) as refused:
+        load_scenarios(path)
+    assert "did you mean answers?" in str(refused.value)
+    assert "at least 1 item" not in str(refused.value)
+
+
+def test_a_file_without_scenarios_still_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "schedule.yaml"
+    path.write_text("scenarios: []\n")
+    with pytest.raises(ScenarioError, match="at least 1 item"):
+        load_scenarios(path)
