@@ -21,7 +21,16 @@ import pytest
 from pydantic import ValidationError
 
 from components.providers.taskrouter import TaskQueueProvider, WorkflowProvider
-from taskrouter import TaskQueue, Workflow, check_target_workers, configuration, configuration_problems, expression
+from taskrouter import (
+    Filter,
+    Target,
+    TaskQueue,
+    Workflow,
+    check_target_workers,
+    configuration,
+    configuration_problems,
+    expression,
+)
 from taskrouter.configuration import LARGEST_INTEGER
 from taskrouter.keyed import keyed_configuration
 from tests.providers.test_offline_contract import configured
@@ -256,6 +265,29 @@ def test_both_known_worker_keys_on_one_target_are_an_error() -> None:
         target.update(known_worker_sid="task.agent_sid", known_worker_friendly_name="task.agent")
 
     assert _misses("target", both, "known_worker_friendly_name", "both") == []
+
+
+# --- the models: a target built in Python refuses the same values (stricter: no digit strings or whole floats) ------
+
+TARGET_VALUES = [(key, value) for where, key, value in [*TYPED, *EXPRESSIONS] if where == "target" and key != "queue"]
+
+
+@pytest.mark.parametrize(("key", "value"), TARGET_VALUES, ids=[f"{key}={value!r}" for key, value in TARGET_VALUES])
+def test_a_target_model_refuses_the_value_naming_its_field(key: str, value: object) -> None:
+    with pytest.raises(ValidationError) as error:
+        Target.model_validate({key: value})
+    assert {item["loc"][0] for item in error.value.errors()} == {key}
+
+
+def test_the_models_refuse_a_missing_required_part() -> None:
+    queue = TaskQueue(key="support")
+    with pytest.raises(ValidationError, match="first target"):
+        Filter(expression="1==1", targets=(Target(priority=1),))
+    with pytest.raises(ValidationError, match="targets"):
+        Filter(expression="1==1", targets=())
+    with pytest.raises(ValidationError, match="default_filter needs a queue"):
+        Workflow(friendly_name="w", default_filter=Target(priority=1))
+    assert Filter(expression="1==1", targets=(Target(queue=queue), Target(priority=1))).targets[1].queue is None
 
 
 # --- the reference's unverified forms: warnings, never errors -----------------------------------------------------
