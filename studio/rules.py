@@ -107,8 +107,9 @@ _TABLE = (
     _studio(
         "liquid-not-allowed",
         "schema",
-        "[ai] 'must be a valid, non-liquid flow sid'",
-        "Liquid where Studio wants a literal SID",
+        "[ai] 'must be a valid, non-liquid flow sid' (its error table: 'A SID field got a Liquid template or bad "
+        "value')",
+        "Liquid, or a literal that is no SID of its kind, where Studio wants a literal SID",
     ),
     _studio("duplicate-name", "graph", "[err-81022] 'widget names not unique'", "two widgets share a name"),
     _studio(

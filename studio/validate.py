@@ -75,6 +75,7 @@ MAX_DEPTH = 32
 """Values nested deeper than this inside a property are reported once and not read further."""
 
 _SID_BODY = re.compile(r"[0-9a-fA-F]{32}")
+_SID_SHAPE = re.compile(r"[0-9A-Za-z]{32}")
 _NUMBER = re.compile(r"-?\d+")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
@@ -696,6 +697,21 @@ def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: 
             "liquid-not-allowed",
             f"{prop.json} must be a literal {prop.sid_prefix} SID, not Liquid (Studio needs a valid, non-Liquid "
             "SID here)",
+            widget,
+            path,
+            unconfirmed=_unconfirmed(spec, prop),
+        )
+        return
+    # Studio's "must be a valid, non-liquid flow sid" is for Liquid "or bad value" too (twilio/ai SKILL.md's error
+    # table): a literal that is no SID of the kind at all is refused. A right-shaped SID with non-hex digits stays a
+    # sid-format warning (sdk-go's testdata writes FW and 32 X's; no source shows Studio's exact pattern).
+    prefix = prop.sid_prefix
+    shaped = prefix is not None and value.startswith(prefix) and _SID_SHAPE.fullmatch(value[len(prefix):])
+    if prop.literal_sid and "${" not in value and not shaped:
+        run.report(
+            "liquid-not-allowed",
+            f"{prop.json} must be a literal {prop.sid_prefix} SID ({prop.sid_prefix} and 32 characters), not "
+            f"{value!r} (Studio needs a valid, non-Liquid SID here); use a parameter for per-environment SIDs",
             widget,
             path,
             unconfirmed=_unconfirmed(spec, prop),

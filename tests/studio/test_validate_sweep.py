@@ -188,9 +188,10 @@ def widget_breaks(widget_type: str) -> Iterator[Break]:
             if prop.enum and value not in prop.enum:
                 yield Break(f"{key}={value!r}", _set(index, "properties", key, value=value), "enum", where, name,
                             known)
-        if prop.literal_sid:
-            yield Break(f"{key} Liquid", _set(index, "properties", key, value="{{flow.data.sid}}"),
-                        "liquid-not-allowed", where, name, known)
+        for value in ("{{flow.data.sid}}", "my-subflow", "", f"{prop.sid_prefix}123", "XX" + "0" * 32):
+            if prop.literal_sid:  # "must be a valid, non-liquid flow sid": Liquid or a bad value (twilio/ai)
+                yield Break(f"{key}={value!r}", _set(index, "properties", key, value=value), "liquid-not-allowed",
+                            where, name, known)
         if prop.kind == "key_values":
             for item, code, tail in (({"key": "k"}, "missing-key", "/0/value"), ({"value": "v"}, "missing-key",
                                      "/0/key"), ("k=v", "not-an-object", "/0"), ({"key": 1, "value": "v"},
