@@ -114,7 +114,8 @@ def _import_as(args: argparse.Namespace, data: dict[str, object]) -> int:
         raise InputError(f"{args.flow}: --as needs a flow definition (an object with states), not a single widget")
     try:
         path = write_flow_module(
-            data, name=args.as_name, friendly_name=args.friendly_name, source=args.flow.name, force=args.force,
+            data, name=args.as_name, friendly_name=args.friendly_name or _resource_friendly_name(args.flow),
+            source=args.flow.name, force=args.force,
             naming=Naming(workflows=args.workflow, channels=args.channel, subflows=args.subflow),
             project=args.project or ROOT,
         )
@@ -152,6 +153,14 @@ def write_output(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot write {output}: {error.strerror}; pick another path") from None
+
+
+def _resource_friendly_name(path: Path) -> str | None:
+    """The flow's own name when ``path`` is a Flow resource (the API's fetch: ``friendly_name`` beside
+    ``definition``), which the bare definition lacks (its ``description`` is another text)."""
+    data = read_json_file(path)
+    name = data.get("friendly_name") if isinstance(data, dict) and "states" not in data else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
 
 
 def load_json(path: Path) -> dict[str, object]:

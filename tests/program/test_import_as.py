@@ -240,3 +240,14 @@ def test_a_workflow_the_routing_has_is_taken(stacks_only: Path) -> None:
     assert main(["import", str(path), "--as", "lookup", "--workflow", "Pre-agent routing", "--channel", "voice",
                  "--project", str(stacks_only)]) == 0
     assert 'registry.workflow_sid("Pre-agent routing"' in (stacks_only / "flows" / "lookup.py").read_text()
+
+
+def test_a_flow_fetched_from_the_api_keeps_its_friendly_name_not_its_description(stacks_only: Path) -> None:
+    """A Console flow fetched whole (sid, friendly_name, definition...) was registered under its description."""
+    path = stacks_only / "fetched.json"
+    definition = {**_run_function_export("ZH0123456789abcdef0123456789abcdef"), "description": "An old note"}
+    path.write_text(json.dumps({"sid": "FW0123456789abcdef0123456789abcdef", "friendly_name": "Order lookup",
+                                "status": "published", "revision": 7, "definition": definition}))
+    assert main(["import", str(path), "--as", "lookup", "--workflow", "Pre-agent routing",
+                 "--project", str(stacks_only)]) == 0
+    assert '@registry.flow("lookup", friendly_name="Order lookup")' in (stacks_only / "flows" / "lookup.py").read_text()
