@@ -1,9 +1,10 @@
 """The false-pass sweep: every way Studio is shown to reject a flow is an error the validator names.
 
-For every widget type of the catalogue (the trigger too) a valid widget (a real one where a flow Studio accepts has
-one, else the sdk-go testdata Twilio validated, else the builder's) is broken in each way Studio refuses
+For every widget type of the catalogue (the trigger too) a valid widget (a real one where a public flow has one that
+validates, else sdk-go's testdata, else the builder's) is broken in each way Studio refuses
 (../shared/reference/studio-widgets.md §1.2; twilio-api.md §0.4, the 81022 details): a required property dropped,
-a property of the wrong JSON type or null, a value outside an enumeration, Liquid where a literal SID goes, an
+a property of the wrong JSON type or null, a value (or Liquid) outside an enumeration, Liquid or no SID where a
+literal SID goes, an
 event the type lacks, a transition to no widget, a duplicate name, a missing or mistyped key, an unknown type. The
 validator must report each at Studio's property path, naming the widget; on a type or property no public source
 confirms (studio/spec.py) the same problem is a warning that says so. The envelope is swept the same way, and the
