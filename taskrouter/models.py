@@ -103,8 +103,19 @@ class TaskChannel(_Model):
     """A kind of work (voice, chat, …); unique names are keys: letters, digits, _ and $, no leading digit."""
 
     unique_name: str = Field(min_length=1)
-    friendly_name: str = Field(min_length=1)
+    # OAI-tr, TaskChannels POST: FriendlyName "can be up to 64 characters long"; the provider checks both rules too.
+    friendly_name: str = Field(min_length=1, max_length=64)
     channel_optimized_routing: bool | None = None
+
+    @field_validator("friendly_name")
+    @classmethod
+    def _no_hyphen_in_friendly_name(cls, value: str) -> str:
+        # "Task Channel friendlyName and uniqueName values do not support hyphens" (twilio.com/docs/taskrouter/api/
+        # task-channel); only the unique name was checked, so the model took what `pulumi preview` then refused.
+        if "-" in value:
+            raise ValueError(f"task channel friendly name {value!r} contains a hyphen, which TaskRouter does not "
+                             f"support; use {value.replace('-', ' ')!r}")
+        return value
 
     @field_validator("unique_name")
     @classmethod
@@ -347,7 +358,8 @@ FLEX_TASK_CHANNELS = tuple(TaskChannel(unique_name=unique, friendly_name=friendl
 class Workspace(_Model):
     """Workspace settings and everything in it; defaults are those of a fresh Flex account."""
 
-    friendly_name: str = FLEX_WORKSPACE_NAME
+    # OAI-tr, Workspaces POST: FriendlyName "can be up to 64 characters long" (the provider refused it, not the model).
+    friendly_name: str = Field(default=FLEX_WORKSPACE_NAME, min_length=1, max_length=64)
     multi_task_enabled: bool = True
     prioritize_queue_order: TaskOrder = "FIFO"
     event_callback_url: str | None = None

@@ -20,12 +20,21 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from components.providers.taskrouter import TaskQueueProvider, WorkflowProvider
+from components.providers.taskrouter import (
+    ActivityProvider,
+    TaskChannelProvider,
+    TaskQueueProvider,
+    WorkflowProvider,
+    WorkspaceProvider,
+)
 from taskrouter import (
+    Activity,
     Filter,
     Target,
+    TaskChannel,
     TaskQueue,
     Workflow,
+    Workspace,
     check_target_workers,
     configuration,
     configuration_problems,
@@ -419,3 +428,31 @@ def test_a_queue_setting_taskrouter_refuses_is_refused_by_model_and_provider(key
 def test_a_queue_setting_in_range_is_taken(key: str, value: object) -> None:
     assert getattr(TaskQueue.model_validate({"key": "support", key: value}), key) == value
     assert _provider_failures(TaskQueueProvider(), {**QUEUE, key: value}) == []
+
+
+# Names: OAI-tr ("It can be up to 64 characters long" for a workspace's, an activity's and a task channel's friendly
+# name) and the task channel page ("friendlyName and uniqueName values do not support hyphens"). The model refuses
+# what the provider's check refuses; before the sweep, a channel's hyphenated or long friendly name and a long
+# workspace name passed the models and were refused only by `pulumi preview`.
+NAMES: list[tuple[type[Any], dict[str, Any], Any, dict[str, Any], str]] = [
+    (TaskChannel, {"unique_name": "callback", "friendly_name": "Call-back"}, TaskChannelProvider(),
+     {"workspace_sid": WS, "unique_name": "callback", "friendly_name": "Call-back"}, "friendly_name"),
+    (TaskChannel, {"unique_name": "call-back", "friendly_name": "Callback"}, TaskChannelProvider(),
+     {"workspace_sid": WS, "unique_name": "call-back", "friendly_name": "Callback"}, "unique_name"),
+    (TaskChannel, {"unique_name": "callback", "friendly_name": "C" * 65}, TaskChannelProvider(),
+     {"workspace_sid": WS, "unique_name": "callback", "friendly_name": "C" * 65}, "friendly_name"),
+    (Activity, {"friendly_name": "A" * 65, "available": True}, ActivityProvider(),
+     {"workspace_sid": WS, "friendly_name": "A" * 65, "available": True}, "friendly_name"),
+    (Workspace, {"friendly_name": "W" * 65}, WorkspaceProvider(), {"friendly_name": "W" * 65}, "friendly_name"),
+]
+
+
+@pytest.mark.parametrize(("model", "fields", "provider", "news", "key"), NAMES,
+                         ids=[f"{item[0].__name__}.{item[4]}" for item in NAMES])
+def test_a_name_taskrouter_refuses_is_refused_by_model_and_provider(model: type[Any], fields: dict[str, Any],
+                                                                    provider: Any, news: dict[str, Any],
+                                                                    key: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        model.model_validate(fields)
+    assert {item["loc"][0] for item in error.value.errors()} == {key}
+    assert [prop for prop, _ in _provider_failures(provider, news)] == [key]
