@@ -44,6 +44,8 @@ from taskrouter.configuration import LARGEST_INTEGER
 from taskrouter.keyed import keyed_configuration
 from tests.providers.test_offline_contract import configured
 from tests.taskrouter.support import CORPUS_WORKFLOWS
+from tests.taskrouter.test_audit6 import AUDIT as AUDIT6
+from tests.taskrouter.test_audit6 import rendered
 
 HERE = Path(__file__).parent
 FILES = [*CORPUS_WORKFLOWS, *sorted(HERE.glob("audit*/*.json"))]
@@ -69,12 +71,14 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-# The bases: every file TaskRouter takes as it is (the audits keep a few refused ones as evidence).
+# The bases: every file TaskRouter takes as it is (the audits keep a few refused ones as evidence), and the sixth
+# audit's Terraform templates as that audit renders them.
 BASES = {path.name: data for path in FILES if not _errors(data := _load(path))}
+BASES |= {path.name: json.loads(rendered(path.name)) for path in sorted(AUDIT6.glob("*.tftpl"))}
 
 
 def test_the_sweep_has_bases_of_every_shape() -> None:
-    assert len(BASES) >= 25
+    assert len(BASES) >= 30
     shapes = [data["task_routing"] for data in BASES.values()]
     assert any(not routing.get("filters") for routing in shapes)
     assert any("default_filter" not in routing for routing in shapes)
