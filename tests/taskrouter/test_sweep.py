@@ -245,6 +245,12 @@ def test_nan_or_infinity_is_an_error_at_its_path_in_text_and_in_an_object(where:
             assert _errors(json.dumps(data)) == [_path((*place, key))], name
 
 
+def test_the_workflow_provider_refuses_nan_in_configuration_text() -> None:
+    text = json.dumps({**BASES["fpt_template_example_callback.json"], "notes": math.nan})
+    ((prop, reason),) = _provider_failures(WorkflowProvider(), {**WORKFLOW, "configuration": text})
+    assert (prop, reason.split(" (")[0]) == ("configuration", "configuration: notes: NaN is not a JSON number")
+
+
 # --- invalid expressions in each expression slot ([expr-doc]; [ai]: 20001 for a hyphenated key) ----------------------
 
 BROKEN_CONDITIONS = ["", "   ", "skill-level == 1", "a ==", "== 1", "(a == 1", "a == 1)", "a == 1 AND", "OR a == 1",
