@@ -212,6 +212,14 @@ def _configuration_problems(workspace: Workspace) -> list[str]:
     return problems
 
 
+def _send_to_flex_workflows(built: Flow) -> set[str]:
+    """The parameters that are a Send to Flex's workflow (an import's Console SID that no --workflow named)."""
+    states = built.to_definition(placeholders=True).get("states", [])
+    return {workflow[2:-1] for state in states if state.get("type") == "send-to-flex"
+            for workflow in [(state.get("properties") or {}).get("workflow")]
+            if isinstance(workflow, str) and workflow.startswith("${") and workflow.endswith("}")}
+
+
 def _resolve(
     entry: FlowEntry, built: Flow, declared: Mapping[str, Source], settings: StackSettings,
     workspace: Workspace | None, deployed: list[str], where: str,
@@ -229,10 +237,18 @@ def _resolve(
     values: dict[str, str] = {}
     problems: list[str] = []
     flow_where = f"flow {entry.name!r} ({entry.where})"
+    workflow_parameters = _send_to_flex_workflows(built)
     for parameter in built.parameter_names():
         source = declared.get(parameter)
         if parameter in settings.flow_parameters:
             values[parameter] = settings.flow_parameters[parameter]
+        elif source is None and parameter in workflow_parameters:
+            workflows = ", ".join(map(repr, available["workflow"])) or "no workflow"
+            problems.append(
+                f"{flow_where}: parameter {parameter} has no value: it is a Send to Flex workflow, so declare in "
+                f"{entry.where} {parameter} = registry.workflow_sid(\"<its friendly name>\", "
+                f"parameter=\"{parameter}\") (this stack's routing has {workflows}); a WW... "
+                f"SID under flowParameters would send tasks to a workflow this stack does not deploy")
         elif source is None:
             problems.append(
                 f"{flow_where}: parameter {parameter} has no value: set flowParameters.{parameter} in {where}, "

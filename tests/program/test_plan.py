@@ -162,3 +162,27 @@ def test_a_stack_naming_a_flow_by_its_former_name_is_told_the_new_one(monkeypatc
     problems = plan().problems
     assert ("Pulumi.dev.yaml: phoneNumbers[0].voice (+15005550010) names flow 'voice', which is now 'main_line' "
             "(flows/voice.py, formerly='voice'): write main_line there") in problems
+
+
+def test_a_send_to_flex_workflow_nothing_fills_says_to_declare_the_routing_s_workflow(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An imported Console flow whose WW... SID no --workflow named: flowParameters would pin that SID."""
+    from flows import registry
+    from studio import Parameter, SendToFlex, Trigger
+
+    def build() -> Flow:
+        with Flow("Console IVR") as built:
+            Trigger().on_incoming_call >> SendToFlex("to_flex", workflow=Parameter("CONSOLE_IVR_WORKFLOW_SID"),
+                                                     channel=registry.task_channel_sid("voice"))
+        return built
+
+    all_flows()
+    monkeypatch.setitem(registry._REGISTRY.flows, "console_ivr",
+                        registry.FlowEntry("console_ivr", "Console IVR", build, "flows.console_ivr"))
+    (problem,) = plan(flows=["console_ivr"]).problems
+    assert problem.startswith(
+        "flow 'console_ivr' (flows/console_ivr.py): parameter CONSOLE_IVR_WORKFLOW_SID has no value: it is a Send to "
+        "Flex workflow, so declare in flows/console_ivr.py CONSOLE_IVR_WORKFLOW_SID = registry.workflow_sid(\"<its "
+        "friendly name>\", parameter=\"CONSOLE_IVR_WORKFLOW_SID\") (this stack's routing has 'Pre-agent routing', "
+        "'Assign to Anyone')"), problem
+    assert "flowParameters.CONSOLE_IVR_WORKFLOW_SID in" not in problem
