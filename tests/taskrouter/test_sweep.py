@@ -466,3 +466,24 @@ def test_a_name_taskrouter_refuses_is_refused_by_model_and_provider(model: type[
         model.model_validate(fields)
     assert {item["loc"][0] for item in error.value.errors()} == {key}
     assert [prop for prop, _ in _provider_failures(provider, news)] == [key]
+
+
+# The providers' own SID rules: adopt_sid of the resource's kind (validate()), activity SIDs on a queue (args).
+SIDS: list[tuple[Any, dict[str, Any], str, str]] = [
+    (WorkspaceProvider(), {"friendly_name": "Flex Task Assignment"}, "adopt_sid", WQ),
+    (ActivityProvider(), {"workspace_sid": WS, "friendly_name": "Lunch", "available": False}, "adopt_sid", WS),
+    (TaskChannelProvider(), {"workspace_sid": WS, "unique_name": "callback", "friendly_name": "Callback"},
+     "adopt_sid", "WA" + "0" * 32),
+    (TaskQueueProvider(), QUEUE, "adopt_sid", "WW" + "0" * 32),
+    (WorkflowProvider(), {**WORKFLOW, "configuration": {"task_routing": {}}}, "adopt_sid", WQ),
+    (TaskQueueProvider(), QUEUE, "reservation_activity_sid", WQ),
+    (TaskQueueProvider(), QUEUE, "assignment_activity_sid", "Available"),
+]
+
+
+@pytest.mark.parametrize(("provider", "news", "key", "value"), SIDS,
+                         ids=[f"{type(item[0]).__name__}.{item[2]}" for item in SIDS])
+def test_a_sid_of_another_kind_is_refused_by_the_provider(provider: Any, news: dict[str, Any], key: str,
+                                                          value: str) -> None:
+    assert _provider_failures(provider, news) == []
+    assert [prop for prop, _ in _provider_failures(provider, {**news, key: value})] == [key]
