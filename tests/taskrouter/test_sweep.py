@@ -218,6 +218,8 @@ TYPED = [
                                          "known_worker_friendly_name") for value in NOT_STRINGS),
     *(("target", "queue", value) for value in [*NOT_STRINGS, "", "  "]),
     *(("target", key, value) for key in ("priority", "timeout") for value in NOT_INTEGERS),
+    # A null required key: null is read as absent (NULL_IS_ABSENT), so it is missing.
+    ("filter", "targets", None), ("first", "queue", None), ("default", "queue", None),
 ]
 
 
