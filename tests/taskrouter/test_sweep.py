@@ -1,9 +1,11 @@
 """False-pass sweep: every valid configuration of the corpus and the audits, broken each way TaskRouter is documented
 to refuse (taskrouter.md §1.1/§1.3/§2, twilio-api.md §2.3/§2.4), is an error naming the broken path.
 
-Each mutation is applied at every place of its kind in every base (each filter, each first target, each later
-target, default_filter), one place at a time; a test collects every miss, so one failure lists them all. What the
-reference leaves unverified stays a warning (UNVERIFIED below), asserted as one and never as an error.
+Each mutation is applied to every base, at one place of its kind (a filter, a first target, a later target,
+default_filter) chosen by the mutation, so that the sweep as a whole reaches the places of every base; a test collects
+every miss, so one failure lists them all. The resources' own settings (queue, workflow, names, SIDs) are checked on
+the models and on the providers' offline check alike. What the reference leaves unverified stays a warning
+(UNVERIFIED and UNVERIFIED_EXPRESSIONS below), asserted as one and never as an error.
 """
 
 from __future__ import annotations
