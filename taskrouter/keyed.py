@@ -36,8 +36,10 @@ def taskrouter_configuration(configuration: Any) -> Any:
     if not isinstance(routing, Mapping) or not isinstance(filters, Mapping):
         return configuration
     order = routing.get(ORDER)
-    names = [name for name in order if name in filters] if isinstance(order, list) else []
-    names += sorted(name for name in filters if name not in names)
-    listed = [{NAME: name, **filters[name]} for name in names]
+    names = [name for name in order if isinstance(name, str) and name in filters] if isinstance(order, list) else []
+    names += sorted((name for name in filters if name not in names), key=str)
+    # A filter that is no object is passed on as it is, for the configuration check to name at its path.
+    listed = [{NAME: name, **filters[name]} if isinstance(filters[name], Mapping) else filters[name]
+              for name in names]
     rest = {key: value for key, value in routing.items() if key not in ("filters", ORDER)}
     return {**configuration, "task_routing": {"filters": listed, **rest}}

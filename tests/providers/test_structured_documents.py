@@ -105,3 +105,14 @@ def test_filters_without_unique_names_stay_a_list() -> None:
     unnamed = {"task_routing": {"filters": [{"expression": "1==1", "targets": []}] * 2}}
 
     assert keyed_configuration(unnamed) == unnamed
+
+
+def test_a_keyed_filter_that_is_no_object_is_a_check_failure_at_its_path_not_a_crash() -> None:
+    keyed = keyed_configuration(copy.deepcopy(CONFIGURATION))
+    keyed["task_routing"]["filters"]["VIP"] = "vip == true"
+    keyed["task_routing"]["filter_order"] = [["VIP"], "VIP"]  # an unhashable name is skipped, not a TypeError
+
+    failures = WorkflowProvider().check({}, workflow_state(keyed)).failures
+
+    assert [failure.reason for failure in failures] == [
+        "configuration: task_routing.filters[0]: a filter must be a JSON object, not a string"]
