@@ -222,13 +222,26 @@ def _objects(kind: str, old: Mapping[str, Any], new: Mapping[str, Any], shape: A
         if name not in new:
             yield Change(kind, name, "removed")
         elif name not in old:
-            yield Change(kind, name, "added")
+            yield Change(kind, name, "added", tuple(_leaves("", new[name] if shape is None else shape(new[name]))))
         else:
             before, after = (old[name], new[name]) if shape is None else (shape(old[name]), shape(new[name]))
             changes = value_changes(before, after)
             if changes:
                 replaced = any(change.path.lstrip("/").split("/")[0] in replace for change in changes)
                 yield Change(kind, name, "changed", changes, replaced)
+
+
+def _leaves(path: str, value: object) -> Iterator[ValueChange]:
+    """Every value of an added object, leaf by leaf: a review shows what it deploys (a workflow's filters and
+    targets, a queue's workers), not only its name."""
+    if isinstance(value, Mapping) and value:
+        for key, item in value.items():
+            yield from _leaves(f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}", item)
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from _leaves(f"{path}/{index}", item)
+    elif value is not None:  # a setting left unset says nothing
+        yield ValueChange(path, ABSENT, value)
 
 
 def _triggers(old: Mapping[str, str], new: Mapping[str, str], renamed: Mapping[str, str]) -> Iterator[Change]:

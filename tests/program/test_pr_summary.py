@@ -279,3 +279,20 @@ def test_numbers_and_addresses_are_compared_by_number_and_address_not_by_positio
         '  ~ config conversationsAddresses/+15005550020: {"flow": "conversations", "type": "sms"} -> (none)',
         '  ~ config canaryTestUsers/+15005550030: "listed" -> (none)',
     ]
+
+
+def test_an_added_workflow_shows_its_filters_and_targets_not_only_its_name() -> None:
+    """A team bringing its Console routing under code: the reviewer reads what the new workflow routes where."""
+    from flexctl.review import compare_stack
+
+    sales = {"filter_friendly_name": "Route To Sales", "expression": 'selected_queue == "sales"',
+             "targets": [{"queue": "${sales}"}]}
+    config = {"task_routing": {"filters": [sales], "default_filter": {"queue": "${everyone}"}}}
+    change = compare_stack("dev", {"workflows": {}}, {"workflows": {"Park Resume": config}})
+    (workflow,) = change.objects
+    assert (workflow.kind, workflow.name, workflow.status) == ("workflow", "Park Resume", "added")
+    assert {(c.path, c.new) for c in workflow.changes} >= {
+        ("/task_routing/filters/Route To Sales/expression", 'selected_queue == "sales"'),
+        ("/task_routing/filters/Route To Sales/targets/0/queue", "${sales}"),
+        ("/task_routing/default_filter/queue", "${everyone}"),
+    }
