@@ -15,15 +15,14 @@ from flexctl.cli import main
 from studio import validate_definition
 from studio.importer import import_definition
 from studio.simulate import Contact, Mock, simulate
+from tests.studio.flow_samples import console_flow as flow
 from tests.studio.flow_samples import (
-    assert_draws_and_runs,
     drop_property,
     run_generated,
     set_event,
     set_property,
     widget_copy,
 )
-from tests.studio.flow_samples import console_flow as flow
 
 JSON = dict[str, Any]
 AUDIT7 = Path(__file__).parent / "audit7"
@@ -32,65 +31,7 @@ FLOWS = {flow_id: json.loads((AUDIT7 / f"{flow_id}.json").read_text(encoding="ut
 ACCEPTED = sorted(flow_id for flow_id, source in PROVENANCE.items() if source["verdict"] == "accepted")
 
 
-def test_every_stored_flow_has_its_provenance_and_every_provenance_its_flow() -> None:
-    stored = {path.stem for path in AUDIT7.glob("*.json")} - {"provenance"}
-    assert stored == set(PROVENANCE)
-
-
-@pytest.mark.parametrize("flow_id", sorted(PROVENANCE))
-def test_each_flow_names_where_it_was_read(flow_id: str) -> None:
-    source = PROVENANCE[flow_id]
-    assert source["repository"].count("/") == 1
-    assert source["path"]
-    assert len(source["commit"]) == 40
-    assert source["verdict"] in ("accepted", "rejected")
-    assert source["provenance"].endswith(".")
-
-
-# -- the flows Studio accepts: no error, an exact round trip, a diagram and a simulation -----------------------
-
-
-@pytest.mark.parametrize("flow_id", ACCEPTED)
-def test_a_flow_studio_accepts_has_no_error(flow_id: str) -> None:
-    assert [str(p) for p in validate_definition(FLOWS[flow_id]) if p.severity == "error"] == []
-
-
-@pytest.mark.parametrize("flow_id", ACCEPTED)
-def test_a_flow_imports_and_prints_itself_again(flow_id: str) -> None:
-    assert json.loads(run_generated(import_definition(FLOWS[flow_id]))) == FLOWS[flow_id]
-
-
-@pytest.mark.parametrize("flow_id", ACCEPTED)
-def test_flexctl_import_writes_a_module_that_rebuilds_the_flow(
-    flow_id: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["import", str(AUDIT7 / f"{flow_id}.json")]) == 0
-    assert json.loads(run_generated(capsys.readouterr().out)) == FLOWS[flow_id]
-
-
-@pytest.mark.parametrize("flow_id", ACCEPTED)
-def test_a_flow_draws_and_runs_from_every_trigger_event_it_handles(flow_id: str) -> None:
-    assert_draws_and_runs(FLOWS[flow_id])
-
-
-@pytest.mark.parametrize("flow_id", ACCEPTED)
-def test_flexctl_diagram_draws_it_as_svg(flow_id: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diagram", str(AUDIT7 / f"{flow_id}.json"), "--format", "svg"]) == 0
-    assert "<svg" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("flow_id", ACCEPTED)
-def test_flexctl_simulate_ends_or_stops_without_failing_from_every_trigger_event(
-    flow_id: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # 0: the run ended; 1: it ended on an error path or Studio would stop it (a gather looping on a silent caller)
-    definition = FLOWS[flow_id]
-    trigger = next(state for state in definition["states"] if state["type"] == "trigger")
-    for transition in trigger["transitions"]:
-        if transition.get("next"):
-            code = main(["simulate", str(AUDIT7 / f"{flow_id}.json"), "--event", transition["event"]])
-            assert code in (0, 1), capsys.readouterr().err
-            assert "ending:" in capsys.readouterr().out
+# The checks every stored flow gets (provenance, no error, round trip, diagram, simulation): test_stored_audits.py.
 
 
 def test_the_warnings_on_the_real_flows_are_the_true_ones() -> None:
