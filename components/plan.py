@@ -196,8 +196,20 @@ def plan_stack(settings: StackSettings, stack: str) -> StackPlan:
     problems += [f"workflow {workflow.friendly_name!r}: {finding}" for workflow in workspace.workflows
                  for finding in lint(workflow, defined_queues=workspace.task_queues)]
     problems += _configuration_problems(workspace)
+    problems += _adoption_problems(settings, workspace, where)
     not_deployed = tuple(name for name in entries if name not in planned and name not in wanted)
     return StackPlan(stack, settings, workspace, ordered, not_deployed, tuple(problems))
+
+
+def _adoption_problems(settings: StackSettings, workspace: Workspace, where: str) -> list[str]:
+    """``adopt`` names only queues and workflows the stack's routing has (by friendly name, as Twilio names them)."""
+    known = {"queues": [queue.friendly_name for queue in workspace.task_queues],
+             "workflows": [workflow.friendly_name for workflow in workspace.workflows]}
+    return [f"{where}: adopt.{kind}[{index}] is {name!r}, which is no {kind[:-1]} of this stack's routing"
+            f"{suggest(name, known[kind])}; its {kind}: {', '.join(map(repr, known[kind])) or 'none'}. Name it as "
+            f"the routing names it (its friendly_name), or remove it"
+            for kind in ("queues", "workflows") for index, name in enumerate(getattr(settings.adopt, kind))
+            if name not in known[kind]]
 
 
 def _configuration_problems(workspace: Workspace) -> list[str]:

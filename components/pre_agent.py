@@ -54,7 +54,9 @@ class PreAgentWorkflow(pulumi.ComponentResource):
         protect = pulumi.ResourceOptions(protect=settings.protect)
         super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(protect, opts))
         self.canary_test_users = settings.canary_test_users
-        self.routing = Routing("routing", RoutingArgs(workspace=plan.workspace), self._child())
+        adopt = settings.adopt
+        self.routing = Routing("routing", RoutingArgs(workspace=plan.workspace, adopt_queues=frozenset(adopt.queues),
+                                                      adopt_workflows=frozenset(adopt.workflows)), self._child())
         self.flows = {}
         for planned in plan.flows:  # subflows first: a flow's parameters may take their SIDs
             self.flows[planned.name] = self._flow(planned, settings.account_sid)

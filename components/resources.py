@@ -145,7 +145,7 @@ class _TaskRouterResource(TwilioResource):
         # A name not known yet might be Flex's: deleting first is then the safe order.
         name = inputs.get(self.provider.match_field)
         adopts = inputs.get("adopt_sid") is not None or not isinstance(name, str)
-        return self.delete_first or adopts or self.provider().adopts_by_name(name)
+        return self.delete_first or adopts or self.provider().adopts_by_name(name, inputs)
 
 
 class Workspace(_TaskRouterResource, module="twilio", name="Workspace"):

@@ -23,11 +23,20 @@ class RoutingArgs:
     """The workspace to deploy: its activities, task channels, queues and workflows (``taskrouter`` models)."""
 
     workspace: taskrouter.Workspace
+    adopt_queues: frozenset[str] = frozenset()
+    """Friendly names of queues the account already has (made in the Console): taken over, not created."""
+    adopt_workflows: frozenset[str] = frozenset()
+    """The same for workflows."""
 
 
 def _keyed_configuration(workflow: taskrouter.Workflow) -> Callable[[dict[str, str]], Any]:
     """Queue SIDs -> the configuration with filters keyed by name: a preview shows the one filter a change touches."""
     return lambda sids: keyed_configuration(workflow.to_configuration(sids))
+
+
+def _adopted(friendly_name: str, names: frozenset[str]) -> dict[str, bool]:
+    """``adopt_existing`` for an object the stack's ``adopt`` setting names; nothing otherwise (its state unchanged)."""
+    return {"adopt_existing": True} if friendly_name in names else {}
 
 
 def slug(text: str) -> str:
@@ -86,6 +95,7 @@ class Routing(pulumi.ComponentResource):
                 task_order=queue.task_order,
                 reservation_activity_sid=self._activity(queue.reservation_activity),
                 assignment_activity_sid=self._activity(queue.assignment_activity),
+                **_adopted(queue.friendly_name, args.adopt_queues),
             )
             for queue in model.task_queues
         }
@@ -99,6 +109,7 @@ class Routing(pulumi.ComponentResource):
                     **{queue.key: self.queue_sids[queue.key] for queue in workflow.queues()}
                 ).apply(cleanly(_keyed_configuration(workflow))),
                 task_reservation_timeout=workflow.task_reservation_timeout,
+                **_adopted(workflow.friendly_name, args.adopt_workflows),
             )
             for workflow in model.workflows
         }

@@ -64,6 +64,8 @@ FIXES: dict[str, str] = {
     "promoteFrom": "the stack whose deployed flows and routing this one may deploy, e.g. dev (or org/project/dev)",
     "promotionOverride": "the reason to deploy what never ran in promoteFrom (an emergency; it is logged and exported)",
     "canaryTestUsers": 'addresses that test changed flows as Studio drafts, e.g. ["+15005550006"]; remove to publish',
+    "adopt": "a mapping such as {queues: [Sales], workflows: [Sales routing]}: friendly names of the routing's "
+             "queues and workflows that the account already has",
 }
 FlowName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 """A flow's registered name (``@flow("voice", ...)``); which names exist is checked against flows/."""
@@ -147,6 +149,13 @@ class BusinessHours(_Section):
         return self
 
 
+class AdoptSettings(_Section):
+    """Queues and workflows that already exist in the account (made in the Console), taken over by name."""
+
+    queues: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    workflows: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+
+
 class StackSettings(_Section):
     """What a stack's ``Pulumi.<stack>.yaml`` says about its contact center (no credentials)."""
 
@@ -172,6 +181,9 @@ class StackSettings(_Section):
     """Why to deploy despite the promotion gate (an emergency); logged and exported."""
     canary_test_users: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     """A canary: changed flows deploy as Studio drafts that only these addresses run; without it they publish."""
+    adopt: AdoptSettings = AdoptSettings()
+    """The routing's queues and workflows (by friendly name) that this account already has: taken over, not
+    created (a migration from the Console); destroy puts back what the stack changed and deletes nothing."""
 
     @field_validator("api_base_url")
     @classmethod

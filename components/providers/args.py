@@ -137,6 +137,9 @@ class StudioFlowArgs(TypedDict):
 class _Adoptable(TypedDict):
     # The SID of an existing object to adopt instead of looking it up by name; never compared.
     adopt_sid: NotRequired[Annotated[Text | None, Spec(compare=False)]]
+    # True: an existing object of this name is adopted as Flex's own are (one made in the Console, named in the
+    # stack's `adopt` setting); none is created while it exists, and destroy restores it. Never compared.
+    adopt_existing: NotRequired[Annotated[Flag | None, Spec(compare=False)]]
 
 
 class WorkspaceArgs(_Adoptable):

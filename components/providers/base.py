@@ -186,6 +186,7 @@ class TwilioProvider(ResourceProvider):
     args: ClassVar[type]  # the resource's inputs, declared once (components.providers.args)
     fields: ClassVar[Mapping[str, InputField]] = {}  # read from ``args``
     label_field: ClassVar[str] = "friendly_name"
+    adopt_setting: ClassVar[str | None] = None  # the key of the stack file's adopt setting that takes one over
     carried: ClassVar[tuple[str, ...]] = ()  # outputs only a create decides; update and read keep them
 
     _config: Mapping[str, Any]
@@ -507,14 +508,15 @@ class TwilioProvider(ResourceProvider):
         is the SID of the object that has the name, when one lookup found it.
         """
         name = props.get(self.label_field)
+        take_over = (f"take it over by listing it in the stack file's adopt setting (adopt: {{{self.adopt_setting}: "
+                     f"[{name}]}}) when the @routing function makes it, or " if self.adopt_setting else "")
         return (f"Twilio keeps {self.kind} names unique and one named {name!r} exists"
                 f"{f' ({holder})' if holder else ''}. If this stack is replacing "
                 f"its own: a resource renamed in code keeps its object with aliases=[pulumi.Alias(name=\"<old "
                 f"name>\")]; a setting changes in place (drop replace_on_changes or --replace); or give it another "
-                f"name in the same change. If it was made outside this stack (in the Console): a {self.kind} resource "
-                f"declared in code can adopt it (adopt_sid=\"{holder or '<its SID>'}\"), but the routing's models "
-                f"(the @routing function's queues and workflows) take no adopt_sid, so there rename the existing one "
-                f"in the Console or choose another name")
+                f"name in the same change. If it was made outside this stack (in the Console): {take_over}adopt it "
+                f"with adopt_sid=\"{holder or '<its SID>'}\" on a {self.kind} resource declared in code; or rename "
+                f"the existing one in the Console, or choose another name")
 
     def holder_of_name(self, conn: Connection, props: Mapping[str, Any]) -> str | None:
         """The SID of the object that already has this one's name (after Twilio refused it), if one lookup says."""

@@ -42,7 +42,8 @@ from taskrouter.keyed import taskrouter_configuration
 from taskrouter.models import FLEX_WORKSPACE_NAME
 
 TASK_ORDERS = ("FIFO", "LIFO")
-_NOT_SETTABLE = ("workspace_sid", "adopt_sid")  # the parent, and how to adopt: not the object's fields
+# The parent, and how to adopt: not the object's fields.
+_NOT_SETTABLE = ("workspace_sid", "adopt_sid", "adopt_existing")
 _QUEUE_ACTIVITIES = ("reservation_activity_sid", "assignment_activity_sid")
 
 
@@ -156,7 +157,7 @@ class TaskRouterProvider(TwilioProvider):
             instance = self.collection(conn, olds)(id_).fetch()
         outs = self.outputs(instance)
         if olds.get("adopted") is None:  # imported by a recovery: adopted when Flex's or named by adopt_sid
-            adopted = bool(olds.get("adopt_sid")) or self.adopts_by_name(olds.get(self.match_field))
+            adopted = bool(olds.get("adopt_sid")) or self.adopts_by_name(olds.get(self.match_field), olds)
             found = ledger.Findings(self, conn).recall(self._record_name(id_)) if adopted else None
             outs.update(adopted=adopted, previous=(found or {}).get("previous"))
         return self.live_inputs(instance), outs
@@ -255,15 +256,18 @@ class TaskRouterProvider(TwilioProvider):
         return bool(canonical(blank if one is None else one, field.json)
                     == canonical(blank if other is None else other, field.json))
 
-    def adopts_by_name(self, name: object) -> bool:
-        """Whether an object of this name is one of Flex's own, adopted when it exists."""
+    def adopts_by_name(self, name: object, inputs: Mapping[str, Any] | None = None) -> bool:
+        """Whether an existing object of this name is adopted: one of Flex's own, or one the inputs say to adopt
+        (``adopt_existing``: made in the Console, named in the stack's ``adopt`` setting)."""
+        if inputs is not None and inputs.get("adopt_existing"):
+            return isinstance(name, str)
         return isinstance(name, str) and self._key(name) in {self._key(flex) for flex in self.flex_names}
 
     def _existing(self, collection: Any, inputs: Props, matches: list[Any]) -> Any | None:
         sid = inputs.get("adopt_sid")
         if sid:
             return collection(sid).fetch()
-        if not self.adopts_by_name(inputs.get(self.match_field)):
+        if not self.adopts_by_name(inputs.get(self.match_field), inputs):
             return None
         if len(matches) > 1:
             sids = ", ".join(item.sid for item in matches)
@@ -375,6 +379,7 @@ class TaskQueueProvider(TaskRouterProvider):
     """A task queue: who may take its tasks (target_workers) and in which order."""
 
     kind = "TaskQueue"
+    adopt_setting = "queues"
     args = TaskQueueArgs
     sid_prefix = "WQ"
     flex_names = (everyone_queue().friendly_name,)
@@ -402,6 +407,7 @@ class WorkflowProvider(TaskRouterProvider):
     """A workflow; its configuration JSON is compared as data, never as text."""
 
     kind = "Workflow"
+    adopt_setting = "workflows"
     args = TaskRouterWorkflowArgs
     sid_prefix = "WW"
     flex_names = (default_route(everyone_queue()).friendly_name,)

@@ -94,6 +94,25 @@ def test_routing_fills_queue_sids_into_workflows_by_reference(mocks: Recorder) -
 
 
 @pulumi.runtime.test
+def test_routing_asks_to_adopt_only_the_queues_and_workflows_the_adopt_setting_names(
+    mocks: Recorder,
+) -> pulumi.Output[Any]:
+    everyone = taskrouter.everyone_queue()
+    sales = taskrouter.TaskQueue(key="sales", friendly_name="Sales")
+    workflow = taskrouter.Workflow(friendly_name="Sales routing", default_filter=taskrouter.Target(queue=sales))
+    routing = Routing("r", RoutingArgs(workspace=taskrouter.Workspace(task_queues=(everyone, sales),
+                                                                        workflows=(workflow,)),
+                                       adopt_queues=frozenset({"Sales"}), adopt_workflows=frozenset({"Sales routing"})))
+
+    def check(_: object) -> None:
+        assert mocks.inputs["r-queue-sales"]["adopt_existing"] is True
+        assert mocks.inputs["r-workflow-sales-routing"]["adopt_existing"] is True
+        assert mocks.inputs["r-queue-everyone"].get("adopt_existing") is None  # Flex's: adopted by its own name
+
+    return pulumi.Output.all(*routing.workflow_sids.values(), *routing.queue_sids.values()).apply(check)
+
+
+@pulumi.runtime.test
 def test_the_promotion_gate_passes_a_flow_through_whole(mocks: Recorder,
                                                          monkeypatch: pytest.MonkeyPatch) -> pulumi.Output[Any]:
     """Gating a definition waits for the verdict without making an Output of each of its values (a 300-widget

@@ -63,6 +63,19 @@ def test_a_url_setting_the_stack_leaves_out_is_needed_only_by_a_flow_that_reads_
                "set it, or set flowParameters.HOLD_MUSIC_URL" in problem for problem in voice), voice
 
 
+def test_the_adopt_setting_names_only_queues_and_workflows_of_the_stacks_routing() -> None:
+    ok = plan(adopt={"queues": ["VIP"], "workflows": ["Pre-agent routing"]})
+    assert [p for p in ok.problems if "adopt" in p] == []
+    problems = plan(adopt={"queues": ["Vip queue", "VIP"], "workflows": ["Pre-agent Routing"]}).problems
+    assert [p for p in problems if "adopt" in p] == [
+        "Pulumi.dev.yaml: adopt.queues[0] is 'Vip queue', which is no queue of this stack's routing; its queues: "
+        "'Everyone', 'VIP', 'English', 'Spanish'. Name it as the routing names it (its friendly_name), or remove it",
+        "Pulumi.dev.yaml: adopt.workflows[0] is 'Pre-agent Routing', which is no workflow of this stack's routing "
+        "(did you mean 'Pre-agent routing'?); its workflows: 'Pre-agent routing', 'Assign to Anyone'. Name it as "
+        "the routing names it (its friendly_name), or remove it",
+    ]
+
+
 def test_a_plan_with_problems_refuses_to_deploy_and_lists_them() -> None:
     broken = plan(phoneNumbers=[{"number": "+15005550010", "voice": "nope"}])
     with pytest.raises(StackPlanError, match=r"stack 'dev' cannot be deployed \(1 problem\):\n  - Pulumi\.dev\.yaml"):

@@ -20,14 +20,47 @@ def test_an_existing_object_of_a_non_flex_name_is_never_adopted_by_name(emulator
     assert "Twilio error 20001" in str(refused.value)
     assert 'fix: Twilio keeps TaskQueue names unique and one named \'Support\' exists' in str(refused.value)
     assert f"one named 'Support' exists ({existing.sid})" in str(refused.value)
-    assert f'can adopt it (adopt_sid="{existing.sid}")' in str(refused.value)
-    # A queue of the @routing function cannot take adopt_sid: the message does not send its author there alone.
-    assert ("(the @routing function's queues and workflows) take no adopt_sid, so there rename the existing one"
-            in str(refused.value))
+    assert f'adopt it with adopt_sid="{existing.sid}" on a TaskQueue resource declared in code' in str(refused.value)
+    # A queue of the @routing function takes no adopt_sid: the stack file's adopt setting takes it over by name.
+    assert ("take it over by listing it in the stack file's adopt setting (adopt: {queues: [Support]}) when the "
+            "@routing function makes it" in str(refused.value))
     assert [q.sid for q in queues.list() if q.friendly_name == "Support"] == [existing.sid]
 
     adopted = provider.create({"workspace_sid": workspace, "friendly_name": "Support", "adopt_sid": existing.sid})
     assert (adopted.id, (adopted.outs or {})["adopted"]) == (existing.sid, True)
+
+
+def test_a_console_queue_named_in_the_adopt_setting_is_taken_over_and_destroy_puts_it_back(
+    emulator: EmulatorHandle,
+) -> None:
+    workspace = flex_workspace_sid(emulator)
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues
+    console = queues.create(friendly_name="Sales", target_workers="routing.skills HAS 'sales'")
+    inputs = {"workspace_sid": workspace, "friendly_name": "Sales", "adopt_existing": True,
+              "target_workers": "routing.skills HAS 'sales' AND level > 1", "max_reserved_workers": 2}
+
+    adopted = connected(TaskQueueProvider(), emulator).create(inputs)
+
+    assert (adopted.id, (adopted.outs or {})["adopted"]) == (console.sid, True)
+    assert [q.sid for q in queues.list() if q.friendly_name == "Sales"] == [console.sid]  # none created beside it
+    assert queues(console.sid).fetch().target_workers == "routing.skills HAS 'sales' AND level > 1"
+    connected(TaskQueueProvider(), emulator).delete(adopted.id, {**inputs, **(adopted.outs or {})})
+    after = queues(console.sid).fetch()  # not deleted: put back as the Console left it
+    assert (after.target_workers, after.max_reserved_workers) == ("routing.skills HAS 'sales'", 1)
+
+
+def test_a_queue_named_in_the_adopt_setting_that_does_not_exist_yet_is_created_and_deleted_as_its_own(
+    emulator: EmulatorHandle,
+) -> None:
+    workspace = flex_workspace_sid(emulator)
+    queues = client(emulator).taskrouter.v1.workspaces(workspace).task_queues
+    inputs = {"workspace_sid": workspace, "friendly_name": "Sales", "adopt_existing": True}
+
+    created = connected(TaskQueueProvider(), emulator).create(inputs)
+
+    assert (created.outs or {})["adopted"] is False
+    connected(TaskQueueProvider(), emulator).delete(created.id, {**inputs, **(created.outs or {})})
+    assert [q.sid for q in queues.list() if q.friendly_name == "Sales"] == []
 
 
 def test_a_replacement_created_first_gets_its_own_object_and_the_old_one_goes(emulator: EmulatorHandle) -> None:
