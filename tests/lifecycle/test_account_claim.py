@@ -91,4 +91,4 @@ def test_two_stacks_deploying_one_account_at_once_exactly_one_proceeds_until_a_l
 
     assert claim_owner(account) == loser
     assert f"took it over from stack flex-pre-agent/{winner}" in str(refused.value)
-    assert 'adopt it (adopt_sid="WQ' in str(refused.value)
+    assert 'adopt it with adopt_sid="WQ' in str(refused.value)

@@ -106,7 +106,8 @@ CASES: list[tuple[str, str, Callable[[Path], None] | None, str, str]] = [
     ("a dangling transition", DANGLING, None, "emulator",
      r"flow 'hotline' \(flows/hotline\.py\).*widget 'hello'.*leads to 'nowhere'.*choose one of"),
     ("a parameter without a value", UNFILLED, None, "emulator",
-     r"parameter SUPPORT_WORKFLOW has no value: set flowParameters\.SUPPORT_WORKFLOW in Pulumi\.local\.yaml"),
+     r"parameter SUPPORT_WORKFLOW has no value: it is a Send to Flex workflow, so declare in flows/hotline\.py "
+     r"SUPPORT_WORKFLOW = registry\.workflow_sid\(\"<its friendly name>\", parameter=\"SUPPORT_WORKFLOW\"\)"),
     ("an unclosed quote in a target expression", HOTLINE, unclosed_quote, "emulator",
      r"flows/routing\.py:\d+: TaskQueue\.target_workers: column 20: this string is never closed(.|\n)*"
      r"routing\.skills HAS 'vip\n\s+\^\n\s+fix: add the closing '"),
