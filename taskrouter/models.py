@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StrictInt,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -107,23 +108,16 @@ class TaskChannel(_Model):
     friendly_name: str = Field(min_length=1, max_length=64)
     channel_optimized_routing: bool | None = None
 
-    @field_validator("friendly_name")
+    @field_validator("friendly_name", "unique_name")
     @classmethod
-    def _no_hyphen_in_friendly_name(cls, value: str) -> str:
+    def _no_hyphen(cls, value: str, info: ValidationInfo) -> str:
         # "Task Channel friendlyName and uniqueName values do not support hyphens" (twilio.com/docs/taskrouter/api/
-        # task-channel); only the unique name was checked, so the model took what `pulumi preview` then refused.
+        # task-channel): both names, so the model refuses what `pulumi preview` would.
+        unique = info.field_name == "unique_name"
         if "-" in value:
-            raise ValueError(f"task channel friendly name {value!r} contains a hyphen, which TaskRouter does not "
-                             f"support; use {value.replace('-', ' ')!r}")
-        return value
-
-    @field_validator("unique_name")
-    @classmethod
-    def _no_hyphen(cls, value: str) -> str:
-        if "-" in value:
-            raise ValueError(f"task channel unique name {value!r} contains a hyphen, which TaskRouter does not "
-                             f"support; use {value.replace('-', '_')!r}")
-        if not _CHANNEL_NAME.fullmatch(value):
+            raise ValueError(f"task channel {'unique' if unique else 'friendly'} name {value!r} contains a hyphen, "
+                             f"which TaskRouter does not support; use {value.replace('-', '_' if unique else ' ')!r}")
+        if unique and not _CHANNEL_NAME.fullmatch(value):
             fixed = re.sub(r"[^A-Za-z0-9_$]", "_", value)
             fixed = f"_{fixed}" if fixed[0].isdigit() else fixed
             raise ValueError(f"task channel unique name {value!r} cannot be read as worker.channel.{value}: Twilio "

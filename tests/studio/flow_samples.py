@@ -113,3 +113,22 @@ def assert_draws_and_runs(definition: Mapping[str, Any]) -> None:
     assert events
     for event in events:
         assert simulate(definition, Contact(event=event)).path
+
+
+AUDITS = Path(__file__).parent  # tests/studio/audit<N>/: real flows kept whole, with provenance.json
+
+
+def audit_provenance(audit: str) -> dict[str, dict[str, Any]]:
+    """An audit's provenance.json: flow id -> repository, path, commit, verdict and how it was read."""
+    return dict(json.loads((AUDITS / audit / "provenance.json").read_text(encoding="utf-8")))
+
+
+def audit_flows(audit: str) -> dict[str, dict[str, Any]]:
+    """Every flow an audit stored, by id, as read."""
+    return {flow_id: json.loads((AUDITS / audit / f"{flow_id}.json").read_text(encoding="utf-8"))
+            for flow_id in audit_provenance(audit)}
+
+
+def audit_accepted(audit: str) -> list[str]:
+    """The ids of an audit's flows Studio accepted."""
+    return sorted(flow_id for flow_id, source in audit_provenance(audit).items() if source["verdict"] == "accepted")

@@ -17,27 +17,23 @@ import pytest
 from flexctl.cli import main
 from studio import validate_definition
 from studio.importer import import_definition
-from tests.studio.flow_samples import assert_draws_and_runs, run_generated
+from tests.studio.flow_samples import (
+    assert_draws_and_runs,
+    audit_accepted,
+    audit_flows,
+    run_generated,
+)
+from tests.studio.flow_samples import audit_provenance as provenance
 
 HERE = Path(__file__).parent
 AUDITS = ("audit6", "audit7")
-
-
-def provenance(audit: str) -> dict[str, dict[str, Any]]:
-    """An audit's provenance.json: flow id -> repository, path, commit, verdict and how it was read."""
-    return dict(json.loads((HERE / audit / "provenance.json").read_text(encoding="utf-8")))
+FLOWS = {audit: audit_flows(audit) for audit in AUDITS}
+STORED = [(audit, flow_id) for audit in AUDITS for flow_id in sorted(provenance(audit))]
+ACCEPTED = [(audit, flow_id) for audit in AUDITS for flow_id in audit_accepted(audit)]
 
 
 def stored_flow(audit: str, flow_id: str) -> dict[str, Any]:
-    return dict(json.loads((HERE / audit / f"{flow_id}.json").read_text(encoding="utf-8")))
-
-
-def accepted(audit: str) -> list[str]:
-    return sorted(flow_id for flow_id, source in provenance(audit).items() if source["verdict"] == "accepted")
-
-
-STORED = [(audit, flow_id) for audit in AUDITS for flow_id in sorted(provenance(audit))]
-ACCEPTED = [(audit, flow_id) for audit in AUDITS for flow_id in accepted(audit)]
+    return FLOWS[audit][flow_id]
 
 
 @pytest.mark.parametrize("audit", AUDITS)

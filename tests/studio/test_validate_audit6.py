@@ -4,7 +4,6 @@ each, the text as read), with the repository, path and commit each was read from
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,19 +12,20 @@ import pytest
 
 from flexctl.cli import main
 from studio import validate_definition
-from tests.studio.flow_samples import console_flow as flow
 from tests.studio.flow_samples import (
+    audit_accepted,
+    audit_flows,
     drop_property,
     set_event,
     set_property,
     widget_copy,
 )
+from tests.studio.flow_samples import console_flow as flow
 
 JSON = dict[str, Any]
 AUDIT6 = Path(__file__).parent / "audit6"
-PROVENANCE: dict[str, JSON] = json.loads((AUDIT6 / "provenance.json").read_text(encoding="utf-8"))
-FLOWS = {flow_id: json.loads((AUDIT6 / f"{flow_id}.json").read_text(encoding="utf-8")) for flow_id in PROVENANCE}
-ACCEPTED = sorted(flow_id for flow_id, source in PROVENANCE.items() if source["verdict"] == "accepted")
+FLOWS = audit_flows("audit6")
+ACCEPTED = audit_accepted("audit6")
 
 
 # The checks every stored flow gets (provenance, no error, round trip, diagram, simulation): test_stored_audits.py.

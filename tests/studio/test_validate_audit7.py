@@ -15,20 +15,21 @@ from flexctl.cli import main
 from studio import validate_definition
 from studio.importer import import_definition
 from studio.simulate import Contact, Mock, simulate
-from tests.studio.flow_samples import console_flow as flow
 from tests.studio.flow_samples import (
+    audit_accepted,
+    audit_flows,
     drop_property,
     run_generated,
     set_event,
     set_property,
     widget_copy,
 )
+from tests.studio.flow_samples import console_flow as flow
 
 JSON = dict[str, Any]
 AUDIT7 = Path(__file__).parent / "audit7"
-PROVENANCE: dict[str, JSON] = json.loads((AUDIT7 / "provenance.json").read_text(encoding="utf-8"))
-FLOWS = {flow_id: json.loads((AUDIT7 / f"{flow_id}.json").read_text(encoding="utf-8")) for flow_id in PROVENANCE}
-ACCEPTED = sorted(flow_id for flow_id, source in PROVENANCE.items() if source["verdict"] == "accepted")
+FLOWS = audit_flows("audit7")
+ACCEPTED = audit_accepted("audit7")
 
 
 # The checks every stored flow gets (provenance, no error, round trip, diagram, simulation): test_stored_audits.py.
