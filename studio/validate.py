@@ -692,26 +692,18 @@ def check_text(run: _Run, value: str, prop: PropSpec, spec: WidgetSpec, widget: 
             widget,
             path,
         )
-    if prop.literal_sid and is_template(value):
-        run.report(
-            "liquid-not-allowed",
-            f"{prop.json} must be a literal {prop.sid_prefix} SID, not Liquid (Studio needs a valid, non-Liquid "
-            "SID here)",
-            widget,
-            path,
-            unconfirmed=_unconfirmed(spec, prop),
-        )
-        return
-    # Studio's "must be a valid, non-liquid flow sid" is for Liquid "or bad value" too (twilio/ai SKILL.md's error
-    # table): a literal that is no SID of the kind at all is refused. A right-shaped SID with non-hex digits stays a
-    # sid-format warning (sdk-go's testdata writes FW and 32 X's; no source shows Studio's exact pattern).
-    prefix = prop.sid_prefix
+    # Studio's "must be a valid, non-liquid flow sid" is for Liquid "or bad value" (twilio/ai SKILL.md's error
+    # table): Liquid, or a literal that is no SID of the kind at all, is refused. A right-shaped SID with non-hex
+    # digits stays a sid-format warning (sdk-go's testdata writes FW and 32 X's; no source shows Studio's pattern).
+    prefix, liquid = prop.sid_prefix, is_template(value)
     shaped = prefix is not None and value.startswith(prefix) and _SID_SHAPE.fullmatch(value[len(prefix):])
-    if prop.literal_sid and "${" not in value and not shaped:
+    if prop.literal_sid and (liquid or ("${" not in value and not shaped)):
+        shape, given, fix = ("", "Liquid", "") if liquid else (
+            f" ({prefix} and 32 characters)", repr(value), "; use a parameter for per-environment SIDs")
         run.report(
             "liquid-not-allowed",
-            f"{prop.json} must be a literal {prop.sid_prefix} SID ({prop.sid_prefix} and 32 characters), not "
-            f"{value!r} (Studio needs a valid, non-Liquid SID here); use a parameter for per-environment SIDs",
+            f"{prop.json} must be a literal {prefix} SID{shape}, not {given} (Studio needs a valid, non-Liquid SID "
+            f"here){fix}",
             widget,
             path,
             unconfirmed=_unconfirmed(spec, prop),
